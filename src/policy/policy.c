@@ -1,0 +1,262 @@
+/* policy.c — the rule table (policy_decide) and the lookups that find the
+ * principal's relation to an organisation (policy_check). See policy.h. */
+#include "policy/policy.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/db.h"
+
+enum { A = POLICY_ALLOW, D = POLICY_DENY, N = POLICY_NOT_VISIBLE };
+
+/* Own organisation: one column per role (viewer, editor, admin). */
+static const unsigned char own_table[POLICY_N_ACTIONS][3] = {
+  [POLICY_ORG_VIEW] = {A, A, A},
+  [POLICY_READ_AGGREGATE] = {A, A, A},
+  [POLICY_READ_SUMMARY] = {A, A, A},
+  [POLICY_READ] = {A, A, A},
+  [POLICY_READ_PUBLISHED] = {A, A, A},
+  [POLICY_WRITE] = {D, A, A},
+  [POLICY_ORG_EDIT] = {D, D, A},
+  [POLICY_SHARING_SET] = {D, D, A},
+  [POLICY_MEMBERS_MANAGE] = {D, D, A},
+  [POLICY_AUDIT_READ] = {D, D, A},
+};
+
+/* Ancestor reading: the lowest sharing level at which it is allowed
+ * (-1 = never through sharing alone). */
+static const signed char ancestor_read_min[POLICY_N_ACTIONS] = {
+  [POLICY_ORG_VIEW] = POLICY_SHARE_NONE,
+  [POLICY_READ_AGGREGATE] = POLICY_SHARE_AGGREGATE,
+  [POLICY_READ_SUMMARY] = POLICY_SHARE_SUMMARY,
+  [POLICY_READ] = POLICY_SHARE_FULL,
+  [POLICY_READ_PUBLISHED] = POLICY_SHARE_FULL,
+  [POLICY_WRITE] = -1,
+  [POLICY_ORG_EDIT] = -1,
+  [POLICY_SHARING_SET] = -1,
+  [POLICY_MEMBERS_MANAGE] = -1,
+  [POLICY_AUDIT_READ] = -1,
+};
+
+static PolicyResult decide_ancestor(AuthRole role, PolicySharing share, PolicyAction act) {
+  int min = ancestor_read_min[act];
+  if (min >= 0) return (int)share >= min ? POLICY_ALLOW : POLICY_NOT_VISIBLE;
+  /* Beyond reading: the record is visible, the details only at "full". */
+  PolicyResult hidden = share == POLICY_SHARE_FULL ? POLICY_DENY : POLICY_NOT_VISIBLE;
+  switch (act) {
+  case POLICY_ORG_EDIT:
+    return role == AUTH_ROLE_ADMIN ? POLICY_ALLOW : POLICY_DENY;
+  case POLICY_SHARING_SET:
+  case POLICY_MEMBERS_MANAGE: /* bootstrap exception: see policy_check */
+    return POLICY_DENY;
+  case POLICY_AUDIT_READ:
+    if (share != POLICY_SHARE_FULL) return POLICY_NOT_VISIBLE;
+    return role == AUTH_ROLE_ADMIN ? POLICY_ALLOW : POLICY_DENY;
+  default: /* POLICY_WRITE */
+    return hidden;
+  }
+}
+
+PolicyResult policy_decide(PolicyRelation rel, AuthRole role, PolicySharing share, PolicyAction act) {
+  if ((unsigned)act >= POLICY_N_ACTIONS) return POLICY_DENY;
+  switch (rel) {
+  case POLICY_REL_OWN:
+    if (role < AUTH_ROLE_VIEWER || role > AUTH_ROLE_ADMIN) return POLICY_NOT_VISIBLE;
+    return (PolicyResult)own_table[act][role - AUTH_ROLE_VIEWER];
+  case POLICY_REL_ANCESTOR:
+    if (role < AUTH_ROLE_VIEWER || role > AUTH_ROLE_ADMIN) return POLICY_NOT_VISIBLE;
+    return decide_ancestor(role, share, act);
+  case POLICY_REL_DESCENDANT:
+    return act == POLICY_ORG_VIEW || act == POLICY_READ_PUBLISHED ? POLICY_ALLOW : POLICY_NOT_VISIBLE;
+  default:
+    return POLICY_NOT_VISIBLE;
+  }
+}
+
+int policy_aggregate_allowed(size_t n_orgs) { return n_orgs >= POLICY_K_MIN; }
+
+/* The most permissive of two answers: ALLOW beats DENY beats NOT_VISIBLE. */
+static PolicyResult best(PolicyResult a, PolicyResult b) {
+  static const int rank[] = {[POLICY_ALLOW] = 2, [POLICY_DENY] = 1, [POLICY_NOT_VISIBLE] = 0};
+  return rank[a] >= rank[b] ? a : b;
+}
+
+static AuthRole role_from_text(const char *s) {
+  if (!strcmp(s, "admin")) return AUTH_ROLE_ADMIN;
+  if (!strcmp(s, "editor")) return AUTH_ROLE_EDITOR;
+  if (!strcmp(s, "viewer")) return AUTH_ROLE_VIEWER;
+  return AUTH_ROLE_NONE;
+}
+
+/* Sharing level of org_id; VERR_NOTFOUND if there is no such organisation. */
+static int org_sharing(Db *db, int64_t org_id, PolicySharing *share, Err *e) {
+  char *s = NULL;
+  int rc = db_text(db, e, &s, "SELECT sharing_level FROM organisations WHERE id = ?", "l", org_id);
+  if (rc) return rc;
+  rc = policy_sharing_parse(s ? s : "", share);
+  free(s);
+  return rc ? err_set(e, VERR_DB, "Ukjent delingsnivå i databasen.") : 0;
+}
+
+/* Own and ancestor memberships: the target and each organisation above it
+ * (bounded depth, so even a corrupted tree with a cycle terminates). */
+static int check_up(Db *db, int64_t user, int64_t org, PolicySharing share, PolicyAction act,
+                    PolicyResult *res, int *ancestor_admin, Err *e) {
+  DbStmt *st;
+  int rc = db_query(db, &st, e,
+                    "WITH RECURSIVE up(id, parent_id, depth) AS ("
+                    " SELECT id, parent_id, 0 FROM organisations WHERE id = ?"
+                    " UNION ALL SELECT o.id, o.parent_id, up.depth + 1 FROM organisations o"
+                    " JOIN up ON o.id = up.parent_id WHERE up.depth < 64)"
+                    " SELECT up.depth, m.role FROM up JOIN memberships m ON m.org_id = up.id AND m.user_id = ?",
+                    "ll", org, user);
+  if (rc) return rc;
+  while ((rc = db_step(st, e)) == DB_ROW) {
+    AuthRole role = role_from_text(db_col_text(st, 1));
+    PolicyRelation rel = db_col_int(st, 0) == 0 ? POLICY_REL_OWN : POLICY_REL_ANCESTOR;
+    if (rel == POLICY_REL_ANCESTOR && role == AUTH_ROLE_ADMIN) *ancestor_admin = 1;
+    *res = best(*res, policy_decide(rel, role, share, act));
+  }
+  db_finalize(st);
+  return rc < 0 ? rc : 0;
+}
+
+static int is_descendant_member(Db *db, int64_t user, int64_t org, int *yes, Err *e) {
+  int64_t n = 0;
+  int rc = db_int(db, e, &n,
+                  "WITH RECURSIVE down(id, depth) AS ("
+                  " SELECT id, 1 FROM organisations WHERE parent_id = ?"
+                  " UNION ALL SELECT o.id, down.depth + 1 FROM organisations o"
+                  " JOIN down ON o.parent_id = down.id WHERE down.depth < 64)"
+                  " SELECT EXISTS (SELECT 1 FROM down JOIN memberships m ON m.org_id = down.id AND m.user_id = ?)",
+                  "ll", org, user);
+  *yes = n != 0;
+  return rc;
+}
+
+static int has_admin(Db *db, int64_t org, int *yes, Err *e) {
+  int64_t n = 0;
+  int rc = db_int(db, e, &n, "SELECT EXISTS (SELECT 1 FROM memberships WHERE org_id = ? AND role = 'admin')",
+                  "l", org);
+  *yes = n != 0;
+  return rc;
+}
+
+static PolicyResult check_user(Db *db, const Principal *who, PolicyAction act, int64_t org, Err *e) {
+  PolicySharing share;
+  int rc = org_sharing(db, org, &share, e);
+  if (rc == VERR_NOTFOUND) {
+    err_clear(e);
+    return POLICY_NOT_VISIBLE;
+  }
+  if (rc) return POLICY_DENY;
+  PolicyResult res = POLICY_NOT_VISIBLE;
+  int anc_admin = 0, yes = 0;
+  if (check_up(db, who->user_id, org, share, act, &res, &anc_admin, e)) return POLICY_DENY;
+  if (res != POLICY_ALLOW) {
+    if (is_descendant_member(db, who->user_id, org, &yes, e)) return POLICY_DENY;
+    if (yes) res = best(res, policy_decide(POLICY_REL_DESCENDANT, AUTH_ROLE_NONE, share, act));
+  }
+  if (res != POLICY_ALLOW && act == POLICY_MEMBERS_MANAGE && anc_admin) {
+    if (has_admin(db, org, &yes, e)) return POLICY_DENY;
+    if (!yes) res = POLICY_ALLOW; /* bootstrap a new organisation's first admin */
+  }
+  return res;
+}
+
+PolicyResult policy_check(Db *db, const Principal *who, PolicyAction act, int64_t org_id, Err *e) {
+  if ((unsigned)act >= POLICY_N_ACTIONS || !who) return POLICY_DENY;
+  if (who->via == AUTH_VIA_CLI) return POLICY_ALLOW;
+  if (who->user_id <= 0 || who->stage != AUTH_STAGE_FULL) return POLICY_DENY;
+  if (org_id <= 0) return POLICY_NOT_VISIBLE;
+  return check_user(db, who, act, org_id, e);
+}
+
+/* Candidates: every organisation for the command line; otherwise the
+ * subtrees and ancestors of the user's memberships (nothing else can pass). */
+static const char sql_candidates_user[] =
+  "WITH RECURSIVE mine(id) AS (SELECT org_id FROM memberships WHERE user_id = ?),"
+  " down(id, depth) AS (SELECT id, 0 FROM mine"
+  "  UNION SELECT o.id, down.depth + 1 FROM organisations o JOIN down ON o.parent_id = down.id"
+  "  WHERE down.depth < 64),"
+  " up(id, parent_id, depth) AS (SELECT o.id, o.parent_id, 0 FROM organisations o JOIN mine ON o.id = mine.id"
+  "  UNION SELECT o.id, o.parent_id, up.depth + 1 FROM organisations o JOIN up ON o.id = up.parent_id"
+  "  WHERE up.depth < 64)"
+  " SELECT id FROM down UNION SELECT id FROM up ORDER BY 1";
+
+static int push_id(int64_t **ids, size_t *n, size_t *cap, int64_t id) {
+  if (*n == *cap) {
+    size_t nc = *cap ? *cap * 2 : 32;
+    int64_t *p = realloc(*ids, nc * sizeof *p);
+    if (!p) return VERR_NOMEM;
+    *ids = p;
+    *cap = nc;
+  }
+  (*ids)[(*n)++] = id;
+  return 0;
+}
+
+static int load_candidates(Db *db, const Principal *who, int64_t **ids, size_t *n, Err *e) {
+  DbStmt *st;
+  size_t cap = 0;
+  int rc = who->via == AUTH_VIA_CLI ? db_query(db, &st, e, "SELECT id FROM organisations ORDER BY id", "")
+                                    : db_query(db, &st, e, sql_candidates_user, "l", who->user_id);
+  if (rc) return rc;
+  while ((rc = db_step(st, e)) == DB_ROW)
+    if (push_id(ids, n, &cap, db_col_int(st, 0))) {
+      rc = err_set(e, VERR_NOMEM, "Tomt for minne.");
+      break;
+    }
+  db_finalize(st);
+  return rc < 0 ? rc : 0;
+}
+
+int policy_allowed_orgs(Db *db, const Principal *who, PolicyAction act, int64_t **ids, size_t *n, Err *e) {
+  *ids = NULL;
+  *n = 0;
+  if (!who || (who->via != AUTH_VIA_CLI && (who->user_id <= 0 || who->stage != AUTH_STAGE_FULL))) return 0;
+  int64_t *cand = NULL;
+  size_t nc = 0;
+  int rc = load_candidates(db, who, &cand, &nc, e);
+  size_t k = 0;
+  for (size_t i = 0; !rc && i < nc; i++) {
+    Err e2 = {0};
+    PolicyResult r = policy_check(db, who, act, cand[i], &e2);
+    if (e2.code) rc = err_set(e, e2.code, "%s", e2.msg);
+    else if (r == POLICY_ALLOW) cand[k++] = cand[i];
+  }
+  if (rc) {
+    free(cand);
+    return rc;
+  }
+  *ids = cand;
+  *n = k;
+  return 0;
+}
+
+static const char *const action_names[POLICY_N_ACTIONS] = {
+  "org_view", "read_aggregate", "read_summary", "read", "read_published",
+  "write", "org_edit", "sharing_set", "members_manage", "audit_read",
+};
+static const char *const sharing_names[] = {"none", "aggregate", "summary", "full"};
+
+const char *policy_action_name(PolicyAction act) {
+  return (unsigned)act < POLICY_N_ACTIONS ? action_names[act] : "?";
+}
+
+const char *policy_result_name(PolicyResult r) {
+  return r == POLICY_ALLOW ? "allow" : r == POLICY_DENY ? "deny" : "not_visible";
+}
+
+const char *policy_sharing_name(PolicySharing s) {
+  return (unsigned)s <= POLICY_SHARE_FULL ? sharing_names[s] : "?";
+}
+
+int policy_sharing_parse(const char *s, PolicySharing *out) {
+  for (int i = 0; i <= POLICY_SHARE_FULL; i++)
+    if (s && !strcmp(s, sharing_names[i])) {
+      *out = (PolicySharing)i;
+      return 0;
+    }
+  return VERR_INVALID;
+}
