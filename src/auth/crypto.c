@@ -51,3 +51,9 @@ int auth__is_b64url(const char *s, size_t len) {
   }
   return s[len] == '\0';
 }
+
+void auth__sha256_hex(const char *s, char out[65]) {
+  unsigned char h[32];
+  auth__sha256(s, h);
+  sodium_bin2hex(out, 65, h, sizeof h);
+}

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "auth/principal.h"
 #include "core/err.h"
 
 /* Initialises libsodium and liboath once per process; 0 or VERR_NOMEM. */
@@ -21,5 +22,29 @@ int auth__copy(char *dst, size_t cap, const char *src);
 
 /* 1 if s is exactly `len` base64url characters. */
 int auth__is_b64url(const char *s, size_t len);
+
+/* SHA-256 of a NUL-terminated string as 64 lower-case hex digits + NUL. */
+void auth__sha256_hex(const char *s, char out[65]);
+
+/* ---- pieces shared by the DB-backed files; none opens a transaction ---- */
+typedef struct Db Db;
+
+/* Ends a transaction: rolls back if rc != 0 (and returns rc), else commits. */
+int auth__tx_end(Db *db, int rc, Err *e);
+
+/* Appends an audit entry about an object whose id is an integer. */
+int auth__audit(Db *db, const Principal *who, int64_t org_id, const char *action,
+                const char *object_type, int64_t object_id, const char *details, Err *e);
+
+/* The stage a session is in, from its mfa_ok flag and the user's TOTP/roles. */
+int auth__stage(Db *db, int64_t user_id, int mfa_ok, int totp_enabled, AuthStage *out, Err *e);
+
+/* Records one log-in attempt in login_attempts. */
+int auth__attempt(Db *db, const char *username, const char *remote_addr, int success,
+                  int64_t now, Err *e);
+
+/* Checks and consumes a TOTP or recovery code (see auth_mfa_check). */
+int auth__mfa_consume(Db *db, int64_t user_id, const char *code, int64_t now,
+                      int *used_recovery, Err *e);
 
 #endif
