@@ -1,0 +1,123 @@
+/* api.c — the JSON API under /api/v1 (me, orgs, users): bearer tokens and
+ * the same prologue and policy as the pages; jansson builds every document. */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy/policy.h"
+#include "user/user.h"
+#include "web/web_int.h"
+
+/* Serialises j (consumed) into the response with the given status. */
+static void send_json(WebCtx *c, int status, json_t *j) {
+  HttpResp *r = c->resp;
+  buf_reset(&r->body);
+  r->status = status;
+  r->content_type = "application/json; charset=utf-8";
+  char *s = j ? json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+  json_decref(j);
+  if (!s) {
+    r->status = 500;
+    buf_lit(&r->body, "{\"error\":\"intern feil\"}");
+    return;
+  }
+  buf_puts(&r->body, s);
+  buf_putc(&r->body, '\n');
+  free(s);
+}
+
+void web_api_error(WebCtx *c, int status, const char *message) {
+  send_json(c, status, json_pack("{s:s, s:i}", "error", message, "status", status));
+}
+
+static void api_err(WebCtx *c, const Err *e) {
+  int st = e->code == VERR_NOTFOUND ? 404 : e->code == VERR_DENIED ? 403
+           : e->code == VERR_INVALID ? 400 : e->code == VERR_BUSY ? 503 : 500;
+  web_api_error(c, st, st == 500 ? "intern feil" : e->msg);
+}
+
+/* One organisation as JSON, or NULL when it cannot be read. */
+static json_t *api_org_json(WebCtx *c, int64_t id) {
+  WebOrg o;
+  Err e = {0};
+  if (web_org_get(c, id, &o, &e)) return NULL;
+  json_t *j = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)o.id, "name", o.name, "kind",
+                        o.kind, "sharing_level", o.sharing);
+  if (!j) return NULL;
+  json_object_set_new(j, "parent_id", o.parent_id ? json_integer(o.parent_id) : json_null());
+  json_object_set_new(j, "kommunenummer", o.number[0] ? json_string(o.number) : json_null());
+  json_object_set_new(j, "orgnr", o.orgnr[0] ? json_string(o.orgnr) : json_null());
+  json_object_set_new(j, "population", o.population >= 0 ? json_integer(o.population) : json_null());
+  return j;
+}
+
+static void get_me(WebCtx *c) {
+  UserMembership *m = NULL;
+  size_t n = 0;
+  Err e = {0};
+  if (user_memberships(c->db, c->p.user_id, c->a, &m, &n, &e)) {
+    api_err(c, &e);
+    return;
+  }
+  json_t *ms = json_array();
+  for (size_t i = 0; i < n; i++)
+    json_array_append_new(ms, json_pack("{s:I, s:s}", "org_id", (json_int_t)m[i].org_id, "role",
+                                        auth_role_name(m[i].role)));
+  AuthMfaStatus st = {0};
+  auth_mfa_status(c->db, c->p.user_id, &st, &e);
+  send_json(c, 200, json_pack("{s:I, s:s, s:s, s:o, s:b}", "id", (json_int_t)c->p.user_id,
+                              "username", c->p.username, "display_name", c->p.display_name,
+                              "memberships", ms, "mfa_enabled", st.totp_enabled));
+}
+
+static void get_orgs(WebCtx *c) {
+  WebOrg *v = NULL;
+  size_t n = 0;
+  Err e = {0};
+  if (web_orgs_visible(c, &v, &n, &e)) {
+    api_err(c, &e);
+    return;
+  }
+  json_t *arr = json_array();
+  for (size_t i = 0; i < n; i++) {
+    json_t *o = api_org_json(c, v[i].id);
+    if (o) json_array_append_new(arr, o);
+  }
+  send_json(c, 200, json_pack("{s:o}", "orgs", arr));
+}
+
+static void get_org(WebCtx *c) {
+  json_t *o = api_org_json(c, c->org_id);
+  if (!o) web_api_error(c, 404, "fant ikke organisasjonen");
+  else send_json(c, 200, o);
+}
+
+/* Users with a role in the organisation (policy: manage members). */
+static void get_org_users(WebCtx *c) {
+  User *u = NULL;
+  size_t n = 0;
+  Err e = {0};
+  if (user_list(c->db, c->a, &u, &n, &e)) {
+    api_err(c, &e);
+    return;
+  }
+  json_t *arr = json_array();
+  for (size_t i = 0; i < n; i++) {
+    AuthRole role = AUTH_ROLE_NONE;
+    if (user_role_in(c->db, u[i].id, c->org_id, &role, &e) || role == AUTH_ROLE_NONE) continue;
+    json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:s, s:b, s:b}", "id", (json_int_t)u[i].id,
+                                         "username", u[i].username, "display_name",
+                                         u[i].display_name, "role", auth_role_name(role),
+                                         "disabled", u[i].disabled, "mfa_enabled",
+                                         u[i].totp_enabled));
+  }
+  send_json(c, 200, json_pack("{s:I, s:o}", "org_id", (json_int_t)c->org_id, "users", arr));
+}
+
+const WebRoute api_routes_v1[] = {
+    {"GET", "/api/v1/me", get_me, WEB_NO_ACTION, WEB_API | WEB_SELF},
+    {"GET", "/api/v1/orgs", get_orgs, WEB_NO_ACTION, WEB_API},
+    {"GET", "/api/v1/orgs/{org}", get_org, POLICY_ORG_VIEW, WEB_API},
+    {"GET", "/api/v1/orgs/{org}/users", get_org_users, POLICY_MEMBERS_MANAGE, WEB_API},
+    {NULL, NULL, NULL, 0, 0},
+};

@@ -1,0 +1,44 @@
+/* init.c — registers the foundation's routes, navigation entries and
+ * dashboard sections; capability modules add theirs the same way. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy/policy.h"
+#include "web/web_int.h"
+
+/* A route with {org} must name a policy action; one without must not,
+ * unless it is public or acts on the principal itself. Checked at start-up
+ * so a forgotten action cannot reach production. */
+static void check_route(const WebRoute *r, void *ctx) {
+  int has_org = strstr(r->pattern, "{org}") != NULL;
+  int ok = has_org ? r->action != WEB_NO_ACTION : r->action == WEB_NO_ACTION;
+  if (!strcmp(r->method, "POST") && !(r->flags & (WEB_PUBLIC | WEB_API | WEB_CSRF))) ok = 0;
+  if (!ok) {
+    fprintf(stderr, "varde: feil i rutetabellen: %s %s\n", r->method, r->pattern);
+    abort();
+  }
+}
+
+void web_init(void) {
+  static int done;
+  if (done) return;
+  done = 1;
+  web_register_routes(web_routes_auth);
+  web_register_routes(web_routes_pages);
+  web_register_routes(web_routes_profile);
+  web_register_routes(web_routes_mfa);
+  web_register_routes(web_routes_admin);
+  web_register_routes(api_routes_v1);
+  static const WebNav navs[] = {
+      {"Oversikt", "/org/{org}", POLICY_ORG_VIEW, 10},
+      {"Organisasjoner", "/organisasjoner", WEB_NO_ACTION, 20},
+      {"Brukere", "/org/{org}/brukere", POLICY_MEMBERS_MANAGE, 30},
+      {"Revisjonslogg", "/org/{org}/revisjon", POLICY_AUDIT_READ, 40},
+      {"Deling", "/org/{org}/deling", POLICY_SHARING_SET, 50},
+      {"Profil", "/profil", WEB_NO_ACTION, 90},
+  };
+  for (size_t i = 0; i < sizeof navs / sizeof navs[0]; i++) web_register_nav(&navs[i]);
+  web_init_sections();
+  web_route_each(check_route, NULL);
+}

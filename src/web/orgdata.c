@@ -1,0 +1,103 @@
+/* orgdata.c — the web layer's only calls into src/org: organisations as
+ * pages show them, the current organisation, labels and times. */
+#include "web/web_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "org/org.h"
+#include "policy/policy.h"
+#include "user/user.h"
+
+static void to_web(WebCtx *c, const Org *o, WebOrg *out) {
+  out->id = o->id;
+  out->parent_id = o->parent_id;
+  out->population = o->population;
+  out->name = arena_strdup(c->a, o->name);
+  out->kind = org_kind_name(o->kind);
+  out->number = arena_strdup(c->a, o->kommunenummer);
+  out->orgnr = arena_strdup(c->a, o->orgnr);
+  out->sharing = policy_sharing_name(o->sharing);
+  if (!out->name) out->name = "";
+}
+
+int web_org_get(WebCtx *c, int64_t id, WebOrg *out, Err *e) {
+  Org o;
+  int rc = org_get(c->db, id, &o, e);
+  if (rc) return rc;
+  to_web(c, &o, out);
+  return 0;
+}
+
+int web_orgs_visible(WebCtx *c, WebOrg **out, size_t *n, Err *e) {
+  int64_t *ids = NULL;
+  size_t nids = 0;
+  Org *all = NULL;
+  size_t nall = 0;
+  *out = NULL;
+  *n = 0;
+  if (policy_allowed_orgs(c->db, &c->p, POLICY_ORG_VIEW, &ids, &nids, e)) return e->code;
+  int rc = org_list(c->db, c->a, &all, &nall, e);
+  WebOrg *v = rc ? NULL : arena_alloc(c->a, (nall + 1) * sizeof *v);
+  for (size_t i = 0; v && i < nall; i++) {
+    /* ids is sorted: binary search keeps this O(n log n). */
+    size_t lo = 0, hi = nids;
+    while (lo < hi) {
+      size_t mid = (lo + hi) / 2;
+      if (ids[mid] < all[i].id) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < nids && ids[lo] == all[i].id) to_web(c, &all[i], &v[(*n)++]);
+  }
+  free(ids);
+  *out = v;
+  return rc ? rc : (v ? 0 : err_set(e, VERR_NOMEM, "for lite minne"));
+}
+
+int web_org_set_sharing(WebCtx *c, int64_t id, const char *level, Err *e) {
+  PolicySharing s;
+  if (policy_sharing_parse(level, &s)) return err_set(e, VERR_INVALID, "Ugyldig delingsnivå.");
+  return org_set_sharing(c->db, &c->p, id, s, e);
+}
+
+const char *web_kind_label(const char *kind) {
+  OrgKind k;
+  return kind && org_kind_parse(kind, &k) == 0 ? org_kind_label(k) : "";
+}
+
+const char *web_sharing_label(const char *level) {
+  if (!level) return "";
+  if (!strcmp(level, "none")) return "Ingenting (bare navnet og plassen i treet)";
+  if (!strcmp(level, "aggregate")) return "Bare i summer over minst fem organisasjoner";
+  if (!strcmp(level, "summary")) return "Sammendrag og poeng per organisasjon";
+  if (!strcmp(level, "full")) return "Alle detaljer (for å få hjelp)";
+  return level;
+}
+
+const char *web_org_label(WebCtx *c, int64_t id) {
+  Org o;
+  Err e = {0};
+  if (org_get(c->db, id, &o, &e)) return "";
+  const char *s = arena_printf(c->a, "%s (%s)", o.name,
+                               org_kind_label(o.kind));
+  return s ? s : "";
+}
+
+int64_t web_current_org(WebCtx *c) {
+  if (c->p.current_org && web_may(c, POLICY_ORG_VIEW, c->p.current_org)) return c->p.current_org;
+  UserMembership *m = NULL;
+  size_t n = 0;
+  Err e = {0};
+  if (user_memberships(c->db, c->p.user_id, c->a, &m, &n, &e) == 0 && n > 0) return m[0].org_id;
+  return 0;
+}
+
+const char *web_time(WebCtx *c, int64_t t) {
+  time_t tt = (time_t)t;
+  struct tm tm;
+  char s[32];
+  if (!localtime_r(&tt, &tm) || !strftime(s, sizeof s, "%Y-%m-%d %H:%M", &tm)) return "";
+  const char *r = arena_strdup(c->a, s);
+  return r ? r : "";
+}

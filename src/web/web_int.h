@@ -1,0 +1,59 @@
+/* web_int.h — internals shared by the files of src/web and src/api (route
+ * lookup, registries, JSON error helper); not for capability modules. */
+#ifndef VARDE_WEB_INT_H
+#define VARDE_WEB_INT_H
+#include "web/web.h"
+
+const WebRoute *web_route_find(WebCtx *c, const char *method, const char *path,
+                               int *method_mismatch);
+void web_route_each(void (*fn)(const WebRoute *r, void *ctx), void *ctx);
+const WebNav *web_navs(size_t *n);
+const WebSection *web_sections(size_t *n);
+
+/* Policy outcome for the prologue: 0 allowed, 403 refused, 404 hidden. */
+int web_policy_status(WebCtx *c, int action, int64_t org_id, Err *e);
+
+/* An organisation as the pages show it (strings in the request arena). The
+ * calls into src/org live in orgdata.c only. */
+typedef struct WebOrg {
+  int64_t id, parent_id, population;   /* population -1 when unknown */
+  const char *name, *kind, *number, *orgnr, *sharing;
+} WebOrg;
+
+/* 0, VERR_NOTFOUND, or another VERR_* with e set. */
+int web_org_get(WebCtx *c, int64_t id, WebOrg *out, Err *e);
+/* Every organisation the principal may see, in tree order (parents first,
+ * siblings by name), allocated in the request arena. */
+int web_orgs_visible(WebCtx *c, WebOrg **out, size_t *n, Err *e);
+/* Sets the sharing level ("none"|"aggregate"|"summary"|"full"), audited. */
+int web_org_set_sharing(WebCtx *c, int64_t id, const char *level, Err *e);
+/* Norwegian name of an organisation kind ("kommune", "region", ...). */
+const char *web_kind_label(const char *kind);
+/* Norwegian explanation of a sharing level. */
+const char *web_sharing_label(const char *level);
+
+/* "Name (kind)" of an organisation for menus; "" when unknown. */
+const char *web_org_label(WebCtx *c, int64_t org_id);
+/* The organisation the pages are about: the switcher's choice if the
+ * principal may still see it, else the first membership; 0 if none. */
+int64_t web_current_org(WebCtx *c);
+
+/* JSON error body for API routes ({"error": msg}). */
+void web_api_error(WebCtx *c, int status, const char *message);
+
+/* Registers the foundation's dashboard sections (pages.c). */
+void web_init_sections(void);
+
+/* Audit log page and CSV export (audit.c). */
+void web_audit_page(WebCtx *c);
+void web_audit_csv(WebCtx *c);
+
+/* Foundation route tables. */
+extern const WebRoute web_routes_auth[];
+extern const WebRoute web_routes_pages[];
+extern const WebRoute web_routes_profile[];
+extern const WebRoute web_routes_mfa[];
+extern const WebRoute web_routes_admin[];
+extern const WebRoute api_routes_v1[];
+
+#endif
