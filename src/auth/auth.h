@@ -28,10 +28,13 @@ typedef struct Db Db;
  *   lock_window        900 s (15 min)  VARDE_LOCK_WINDOW
  *   lock_user_failures   5             VARDE_LOCK_USER_FAILURES
  *   lock_addr_failures  20             VARDE_LOCK_ADDR_FAILURES
- * Lockout rule: an account (or a remote address) is locked while it has at
- * least that many failed log-ins within the last lock_window seconds and since
- * its last successful log-in; the lock lifts lock_window seconds after the
- * oldest of those failures. While locked the password is not even checked. */
+ * Lockout rule: an account is locked while it has at least lock_user_failures
+ * failed log-ins (wrong password or wrong MFA code) within the last
+ * lock_window seconds and since its last successful log-in; a remote address
+ * is locked while it has lock_addr_failures failures within the window (its
+ * successes do not reset that count). A lock lifts lock_window seconds after
+ * the oldest counted failure. While locked the password is not even checked
+ * and the attempt is not recorded, so waiting out the window always works. */
 typedef struct AuthConfig {
   int64_t session_idle;
   int64_t session_absolute;

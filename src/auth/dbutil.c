@@ -27,7 +27,9 @@ int auth__audit(Db *db, const Principal *who, int64_t org_id, const char *action
 
 int auth__attempt(Db *db, const char *username, const char *remote_addr, int success,
                   int64_t now, Err *e) {
-  return db_exec(db, e, "INSERT INTO login_attempts(username, remote_addr, at, success) VALUES (?,?,?,?)",
+  return db_exec(db, e,
+                 "INSERT INTO login_attempts(username, remote_addr, at, success)"
+                 " VALUES (?,?,?,?)",
                  "ssli", username, remote_addr && *remote_addr ? remote_addr : NULL, now,
                  success ? 1 : 0);
 }

@@ -115,13 +115,17 @@ static void who_for(Principal *p, int64_t id, const char *name, const char *addr
 static int login_failed(Db *db, const AuthConfig *cfg, const char *name, const Account *a,
                         const char *addr, int64_t now, const char *action, Err *e) {
   Principal who;
-  who_for(&who, a ? a->id : 0, name, addr);
+  /* An unknown name is not written to the (permanent) audit log: people
+   * sometimes type their password into the name field. */
+  who_for(&who, a ? a->id : 0, a ? name : "", addr);
   int rc = db_begin(db, e);
   if (!rc) rc = auth__attempt(db, name, addr, 0, now, e);
   if (!rc && a)
     rc = db_exec(db, e, "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ?", "l",
                  a->id);
-  if (!rc) rc = auth__audit(db, &who, 0, action, "user", a ? a->id : 0, NULL, e);
+  if (!rc)
+    rc = auth__audit(db, &who, 0, action, "user", a ? a->id : 0,
+                     a ? NULL : "ukjent brukernavn", e);
   /* Note the lock on the account row too, for the users page. */
   if (!rc && a) {
     int64_t left = auth_lock_remaining(db, cfg, name, NULL, now);
@@ -149,7 +153,10 @@ static int login_ok(Db *db, const AuthConfig *cfg, const char *name, const Accou
   if (!rc) rc = auth__stage(db, a->id, 0, a->totp, &out->stage, e);
   if (!rc) rc = auth__audit(db, &who, 0, "user.login", "user", a->id, NULL, e);
   out->user_id = a->id;
-  return auth__tx_end(db, rc, e);
+  rc = auth__tx_end(db, rc, e);
+  /* Housekeeping rides on successful log-ins; a failure here is harmless. */
+  if (!rc) auth_session_purge(db, cfg, now, NULL);
+  return rc;
 }
 
 int auth_login(Db *db, const AuthConfig *cfg, const char *username, const char *password,

@@ -69,7 +69,8 @@ int auth_totp_verify(const char *secret_b32, const char *code, int64_t now, int6
                      int64_t *matched, Err *e) {
   char want[AUTH_TOTP_DIGITS + 1], got[AUTH_TOTP_DIGITS + 1];
   int64_t found = -1;
-  if (normalise_code(code, got)) return err_set(e, VERR_DENIED, "Koden må være %d sifre.", AUTH_TOTP_DIGITS);
+  if (normalise_code(code, got))
+    return err_set(e, VERR_DENIED, "Koden må være %d sifre.", AUTH_TOTP_DIGITS);
   if (now < AUTH_TOTP_STEP) return err_set(e, VERR_INVALID, "ugyldig tid");
   int64_t step = now / AUTH_TOTP_STEP;
   for (int64_t s = step - 1; s <= step + 1; s++) {

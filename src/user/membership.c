@@ -11,15 +11,18 @@
 int user_membership_set(Db *db, const Principal *actor, int64_t user_id, int64_t org_id,
                         AuthRole role, Err *e) {
   char sid[24], details[64];
-  if (role < AUTH_ROLE_NONE || role > AUTH_ROLE_ADMIN) return err_set(e, VERR_INVALID, "Ukjent rolle.");
+  if (role < AUTH_ROLE_NONE || role > AUTH_ROLE_ADMIN)
+    return err_set(e, VERR_INVALID, "Ukjent rolle.");
   int rc = db_begin(db, e);
   if (rc) return rc;
   int64_t exists = 0;
   rc = db_int(db, e, &exists, "SELECT (SELECT COUNT(*) FROM users WHERE id = ?)"
               " + (SELECT COUNT(*) FROM organisations WHERE id = ?)", "ll", user_id, org_id);
-  if (!rc && exists != 2) rc = err_set(e, VERR_NOTFOUND, "Brukeren eller organisasjonen finnes ikke.");
+  if (!rc && exists != 2)
+    rc = err_set(e, VERR_NOTFOUND, "Brukeren eller organisasjonen finnes ikke.");
   if (!rc && role == AUTH_ROLE_NONE)
-    rc = db_exec(db, e, "DELETE FROM memberships WHERE user_id = ? AND org_id = ?", "ll", user_id, org_id);
+    rc = db_exec(db, e, "DELETE FROM memberships WHERE user_id = ? AND org_id = ?", "ll",
+                 user_id, org_id);
   else if (!rc)
     rc = db_exec(db, e, "INSERT INTO memberships(user_id, org_id, role, created_at) VALUES (?,?,?,?)"
                  " ON CONFLICT(user_id, org_id) DO UPDATE SET role = excluded.role",

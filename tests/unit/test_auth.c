@@ -63,6 +63,10 @@ TEST(wrong_password_and_unknown_user) {
   CHECK_INT(auth_login(tdb, &cfg, "kari", "feil passord!!", "10.0.0.2", T0, &l, &e1), VERR_DENIED);
   CHECK_INT(auth_login(tdb, &cfg, "ingen", "feil passord!!", "10.0.0.2", T0, &l, &e2), VERR_DENIED);
   CHECK_STR(e1.msg, e2.msg); /* no hint which one was wrong */
+  /* A name that is not a user never reaches the permanent audit log. */
+  int64_t n = -1;
+  CHECK_INT(db_int(tdb, &e1, &n, "SELECT COUNT(*) FROM audit_log WHERE username = ?", "s", "ingen"), 0);
+  CHECK_INT(n, 0);
   CHECK_INT(count_rows(tdb, "SELECT COUNT(*) FROM login_attempts WHERE success = 0 AND at = ?", T0), 2);
 }
 
@@ -114,6 +118,16 @@ TEST(absolute_timeout) {
   CHECK_INT(login("kari", PW, "10.0.0.1", t, &l), 0);
   for (s = t + 1000; s < t + 43200; s += 1000) CHECK_INT(lookup(l.session.cookie, s, &p), 0);
   CHECK_INT(lookup(l.session.cookie, t + 43200, &p), VERR_NOTFOUND);
+}
+
+TEST(expired_rows_purged_on_login) {
+  AuthLogin old, l;
+  int64_t t = T0 + 150000;
+  CHECK_INT(login("kari", PW, "10.0.0.1", t, &old), 0);
+  CHECK_INT(count_rows(tdb, "SELECT COUNT(*) FROM sessions WHERE id = ?", old.session.id), 1);
+  CHECK_INT(login("kari", PW, "10.0.0.1", t + 43200, &l), 0);
+  CHECK_INT(count_rows(tdb, "SELECT COUNT(*) FROM sessions WHERE id = ?", old.session.id), 0);
+  CHECK_INT(count_rows(tdb, "SELECT COUNT(*) FROM sessions WHERE id = ?", l.session.id), 1);
 }
 
 TEST(shortened_by_environment) {
@@ -325,6 +339,7 @@ int main(void) {
   RUN(address_lockout);
   RUN(idle_timeout);
   RUN(absolute_timeout);
+  RUN(expired_rows_purged_on_login);
   RUN(shortened_by_environment);
   RUN(rotate_logout_and_org);
   RUN(mfa_enrol_and_login);
