@@ -1,5 +1,6 @@
 /* test_totp.c — TOTP against the RFC 6238 SHA-1 test vectors, the ±1 step
  * window and reuse refusal, secrets, otpauth URIs and recovery codes. */
+#include <liboath/oath.h>
 #include <stdlib.h>
 
 #include "auth/totp.h"
@@ -92,11 +93,35 @@ TEST(recovery_codes) {
   CHECK_INT(auth_recovery_code_hash("ABCD-EFGH-IJKL-MNOPQ", h3), VERR_INVALID);
 }
 
+/* Our codes, computed per time step, agree with liboath's own validator
+ * working from wall-clock seconds, for a random secret and many instants. */
+TEST(agrees_with_liboath_validator) {
+  char secret[AUTH_TOTP_SECRET_B32_LEN + 1], code[7];
+  char *key = NULL;
+  size_t keylen = 0;
+  Err e = {0};
+  CHECK_INT(auth_totp_secret_new(secret, &e), 0);
+  CHECK_INT(oath_base32_decode(secret, strlen(secret), &key, &keylen), OATH_OK);
+  CHECK_INT(keylen, AUTH_TOTP_SECRET_BYTES);
+  for (long long now = 1600000000; now < 1600000000 + 3000; now += 7) {
+    int pos = 99;
+    CHECK_INT(auth_totp_code(secret, now / 30, code, &e), 0);
+    CHECK_INT(oath_totp_validate2(key, keylen, (time_t)now, 30, 0, 0, &pos, code), 0);
+    CHECK_INT(pos, 0);
+    /* Our verifier accepts what liboath says is one step old. */
+    int64_t step = 0;
+    CHECK_INT(auth_totp_verify(secret, code, now + 30, 0, &step, &e), 0);
+    CHECK_INT(step, now / 30);
+  }
+  free(key);
+}
+
 int main(void) {
   RUN(rfc6238_sha1_vectors);
   RUN(verify_window_and_reuse);
   RUN(secret_is_random_base32);
   RUN(otpauth_uri_is_encoded);
   RUN(recovery_codes);
+  RUN(agrees_with_liboath_validator);
   return TEST_DONE();
 }
