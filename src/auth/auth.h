@@ -100,6 +100,14 @@ int auth_totp_confirm(Db *db, const AuthConfig *cfg, const Principal *p, int64_t
                       char codes[AUTH_RECOVERY_COUNT][AUTH_RECOVERY_LEN + 1],
                       AuthSessionNew *rotated, Err *e);
 
+/* Turns TOTP on with a given base32 secret (at least 128 bits) without a code
+ * from an app, and issues recovery codes: for `varde demo` and operator
+ * set-up, where the secret is printed for the person. Ends the user's
+ * sessions. VERR_INVALID for a weak or malformed secret. */
+int auth_totp_enable_secret(Db *db, const Principal *actor, int64_t user_id,
+                            const char *secret_b32,
+                            char codes[AUTH_RECOVERY_COUNT][AUTH_RECOVERY_LEN + 1], Err *e);
+
 /* Replaces all recovery codes with a fresh set (TOTP must be enabled). */
 int auth_recovery_regenerate(Db *db, const Principal *actor, int64_t user_id,
                              char codes[AUTH_RECOVERY_COUNT][AUTH_RECOVERY_LEN + 1], Err *e);

@@ -1,6 +1,7 @@
 /* mfa.c — the second factor in the database: TOTP enrolment (pending secret,
  * confirmation), code checks with replay protection, recovery codes, reset. */
 #include <ctype.h>
+#include <liboath/oath.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,6 +148,37 @@ int auth_totp_confirm(Db *db, const AuthConfig *cfg, const Principal *p, int64_t
   /* The second factor was just shown: raise this session to FULL with a new id. */
   if (!rc && rotated && p && p->via == AUTH_VIA_SESSION && p->user_id == user_id)
     rc = auth_session_rotate(db, p->session_id, 1, now, rotated, e);
+  return auth__tx_end(db, rc, e);
+}
+
+/* 1 if secret_b32 is valid base32 for at least 16 bytes (RFC 4226's minimum). */
+static int secret_strong(const char *secret_b32) {
+  char *key = NULL;
+  size_t n = 0, len = strlen(secret_b32);
+  if (len > 128 || strspn(secret_b32, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") != len) return 0;
+  int ok = oath_base32_decode(secret_b32, len, &key, &n) == OATH_OK && n >= 16;
+  if (key) sodium_memzero(key, n);
+  free(key);
+  return ok;
+}
+
+int auth_totp_enable_secret(Db *db, const Principal *actor, int64_t user_id,
+                            const char *secret_b32,
+                            char codes[AUTH_RECOVERY_COUNT][AUTH_RECOVERY_LEN + 1], Err *e) {
+  if (!secret_b32 || auth__init(e) || !secret_strong(secret_b32))
+    return err_set(e, VERR_INVALID,
+                   "TOTP-hemmeligheten må være base32 (A–Z, 2–7) på minst 128 bit.");
+  int rc = db_begin(db, e);
+  if (!rc)
+    rc = db_exec(db, e, "UPDATE users SET totp_secret = ?, totp_enabled = 1,"
+                 " totp_last_step = 0, updated_at = ? WHERE id = ?",
+                 "sll", secret_b32, db_now(), user_id);
+  if (!rc && db_changes(db) != 1) rc = err_set(e, VERR_NOTFOUND, "Brukeren finnes ikke.");
+  if (!rc) rc = issue_recovery(db, user_id, db_now(), codes, e);
+  if (!rc) rc = auth_session_end_user(db, user_id, 0, e);
+  if (!rc)
+    rc = auth__audit(db, actor, 0, "user.totp_enable", "user", user_id,
+                     "oppgitt hemmelighet", e);
   return auth__tx_end(db, rc, e);
 }
 

@@ -276,6 +276,28 @@ TEST(mfa_reset) {
   CHECK_INT(auth_mfa_reset(tdb, &cli, 999999, &e), VERR_NOTFOUND);
 }
 
+TEST(enable_with_given_secret) {
+  char codes[AUTH_RECOVERY_COUNT][AUTH_RECOVERY_LEN + 1], code[7];
+  const char *secret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+  AuthLogin l, m;
+  Principal cli, p;
+  Err e = {0};
+  int64_t t = T0 + 650000;
+  int64_t id = mkuser("admin4", AUTH_ROLE_ADMIN);
+  auth_principal_cli(&cli);
+  CHECK_INT(auth_totp_enable_secret(tdb, &cli, id, "GEZDGNBV", codes, &e), VERR_INVALID);
+  CHECK_INT(auth_totp_enable_secret(tdb, &cli, id, "gezdgnbvgy3tqojqgezdgnbvgy3tqojq", codes, &e),
+            VERR_INVALID);
+  CHECK_INT(auth_totp_enable_secret(tdb, &cli, 999999, secret, codes, &e), VERR_NOTFOUND);
+  CHECK_INT(auth_totp_enable_secret(tdb, &cli, id, secret, codes, &e), 0);
+  CHECK_INT(login("admin4", PW, "10.0.0.1", t, &l), 0);
+  CHECK_INT(l.stage, AUTH_STAGE_NEED_TOTP);
+  CHECK_INT(lookup(l.session.cookie, t, &p), 0);
+  CHECK_INT(auth_totp_code(secret, t / 30, code, &e), 0);
+  CHECK_INT(auth_login_mfa(tdb, &cfg, &p, code, t, &m, &e), 0);
+  CHECK_INT(m.stage, AUTH_STAGE_FULL);
+}
+
 TEST(api_tokens) {
   char tok[AUTH_API_TOKEN_LEN + 1], tok2[AUTH_API_TOKEN_LEN + 1];
   Principal p, cli;
@@ -345,6 +367,7 @@ int main(void) {
   RUN(mfa_enrol_and_login);
   RUN(recovery_code_single_use);
   RUN(mfa_reset);
+  RUN(enable_with_given_secret);
   RUN(api_tokens);
   RUN(audit_chain_intact);
   db_close(tdb);
