@@ -72,7 +72,9 @@ int auth_login(Db *db, const AuthConfig *cfg, const char *username, const char *
 int auth_login_mfa(Db *db, const AuthConfig *cfg, const Principal *p, const char *code,
                    int64_t now, AuthLogin *out, Err *e);
 
-/* Locked? Returns 0 if not, else seconds until it lifts (for account or address). */
+/* Locked? Returns 0 if not, else seconds until it lifts (for account or
+ * address); on a database error, lock_window (fails closed). auth_login and
+ * auth_login_mfa check this themselves. */
 int64_t auth_lock_remaining(Db *db, const AuthConfig *cfg, const char *username,
                             const char *remote_addr, int64_t now);
 

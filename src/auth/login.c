@@ -32,34 +32,50 @@ void auth_config_init(AuthConfig *c) {
   c->lock_addr_failures = (int)(af < 1000 ? af : 1000);
 }
 
-/* Seconds left on a lock given the n-th most recent counted failure, or 0.
- * `sql` selects failure times newest first with LIMIT 1 OFFSET ?. */
-static int64_t lock_left(Db *db, const char *sql, const char *key, int64_t since, int n,
-                         int64_t window, int64_t now) {
+/* Seconds left on a lock into *left (0 = none), from the n-th most recent
+ * counted failure. `sql` selects failure times newest first, LIMIT 1 OFFSET ?3.
+ * A database error is returned, so the caller fails closed. */
+static int lock_left(Db *db, const char *sql, const char *key, int64_t since, int n,
+                     int64_t window, int64_t now, int64_t *left, Err *e) {
   int64_t at = 0;
+  *left = 0;
   if (!key || !*key || n < 1) return 0;
-  if (db_int(db, NULL, &at, sql, "sli", key, since, n - 1)) return 0;
-  return at + window > now ? at + window - now : 0;
+  int rc = db_int(db, e, &at, sql, "sli", key, since, n - 1);
+  if (rc == VERR_NOTFOUND) return 0;
+  if (rc) return rc;
+  *left = at + window > now ? at + window - now : 0;
+  return 0;
+}
+
+static int lock_check(Db *db, const AuthConfig *cfg, const char *username,
+                      const char *remote_addr, int64_t now, int64_t *left, Err *e) {
+  int64_t u = 0, a = 0;
+  /* Per account: failures since the account's last success count. */
+  int rc = lock_left(db,
+                     "SELECT at FROM login_attempts WHERE username = ?1 AND success = 0"
+                     " AND at > ?2 AND id > COALESCE((SELECT MAX(id) FROM login_attempts"
+                     " WHERE username = ?1 AND success = 1), 0)"
+                     " ORDER BY id DESC LIMIT 1 OFFSET ?3",
+                     username, now - cfg->lock_window, cfg->lock_user_failures,
+                     cfg->lock_window, now, &u, e);
+  /* Per address: every failure counts; a success from the same address (an
+   * attacker's own account) does not wipe the slate. */
+  if (!rc)
+    rc = lock_left(db,
+                   "SELECT at FROM login_attempts WHERE remote_addr = ?1 AND success = 0"
+                   " AND at > ?2 ORDER BY id DESC LIMIT 1 OFFSET ?3",
+                   remote_addr, now - cfg->lock_window, cfg->lock_addr_failures,
+                   cfg->lock_window, now, &a, e);
+  *left = u > a ? u : a;
+  return rc;
 }
 
 int64_t auth_lock_remaining(Db *db, const AuthConfig *cfg, const char *username,
                             const char *remote_addr, int64_t now) {
-  /* Per account: failures since the account's last success count. */
-  int64_t u = lock_left(db,
-                        "SELECT at FROM login_attempts a WHERE username = ?1 AND success = 0"
-                        " AND at > ?2 AND id > COALESCE((SELECT MAX(id) FROM login_attempts"
-                        " WHERE username = ?1 AND success = 1), 0)"
-                        " ORDER BY id DESC LIMIT 1 OFFSET ?3",
-                        username, now - cfg->lock_window, cfg->lock_user_failures,
-                        cfg->lock_window, now);
-  /* Per address: every failure counts; a success from the same address (an
-   * attacker's own account) does not wipe the slate. */
-  int64_t a = lock_left(db,
-                        "SELECT at FROM login_attempts WHERE remote_addr = ?1 AND success = 0"
-                        " AND at > ?2 ORDER BY id DESC LIMIT 1 OFFSET ?3",
-                        remote_addr, now - cfg->lock_window, cfg->lock_addr_failures,
-                        cfg->lock_window, now);
-  return u > a ? u : a;
+  int64_t left = 0;
+  /* On a database error report a full window: callers show it, never unlock. */
+  if (lock_check(db, cfg, username, remote_addr, now, &left, NULL)) return cfg->lock_window;
+  return left;
 }
 
 /* Lower-cases name into out; returns 0, or -1 if it cannot be a user name. */
@@ -72,8 +88,8 @@ static int fold_name(const char *name, char out[AUTH_USERNAME_MAX + 1]) {
 
 static int locked(Db *db, const AuthConfig *cfg, const char *name, const char *addr,
                   int64_t now, AuthLogin *out, Err *e) {
-  out->retry_after = auth_lock_remaining(db, cfg, name, addr, now);
-  if (!out->retry_after) return 0;
+  int rc = lock_check(db, cfg, name, addr, now, &out->retry_after, e);
+  if (rc || !out->retry_after) return rc;
   return err_set(e, VERR_BUSY, "For mange mislykkede innlogginger. Prøv igjen om %lld minutter.",
                  (long long)((out->retry_after + 59) / 60));
 }
