@@ -8,6 +8,7 @@
 
 #include "cmds.h"
 #include "db/db.h"
+#include "policy/policy.h"
 #include "web/web_int.h"
 
 static void usage(FILE *f) {
@@ -19,6 +20,8 @@ static void usage(FILE *f) {
           "  --tls-cert FIL    sertifikat (PEM) for HTTPS; krever --tls-key\n"
           "  --tls-key FIL     privat nøkkel (PEM) for HTTPS\n"
           "  --threads N       antall arbeidstråder (standard 4)\n"
+          "  --routes          skriv rutetabellen (metode, mønster, policyhandling, flagg)\n"
+          "                    som tabulatorseparerte linjer, og avslutt\n"
           "  -h, --help        vis denne hjelpen\n\n"
           "Tjeneren skriver «Varde lytter på URL» når den er klar, og avslutter pent på\n"
           "SIGTERM/SIGINT (forespørsler som er i gang, fullføres).\n"
@@ -47,6 +50,14 @@ static char *slurp(const char *path) {
   return buf_take(&b);
 }
 
+static void print_route(const WebRoute *r, void *ctx) {
+  printf("%s\t%s\t%s\t%s%s%s%s%s\n", r->method, r->pattern,
+         r->action == WEB_NO_ACTION ? "-" : policy_action_name((PolicyAction)r->action),
+         r->flags & WEB_PUBLIC ? "public," : "", r->flags & WEB_API ? "api," : "",
+         r->flags & WEB_CSRF ? "csrf," : "", r->flags & WEB_MFA_STEP ? "mfa-step," : "",
+         r->flags & WEB_SELF ? "self," : "");
+}
+
 typedef struct ServeOpts {
   const char *db, *listen, *cert, *key;
   unsigned threads;
@@ -63,6 +74,11 @@ static int parse_opts(int argc, char **argv, ServeOpts *o) {
     const char **slot = !strcmp(a, "--db") ? &o->db : !strcmp(a, "--listen") ? &o->listen
                         : !strcmp(a, "--tls-cert") ? &o->cert : !strcmp(a, "--tls-key") ? &o->key
                                                                                           : NULL;
+    if (!strcmp(a, "--routes")) {
+      web_init();
+      web_route_each(print_route, NULL);
+      return 1;
+    }
     if (!strcmp(a, "--threads") && v) {
       o->threads = (unsigned)strtoul(v, NULL, 10);
       i++;

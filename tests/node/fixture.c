@@ -1,0 +1,115 @@
+/* fixture.c — builds the database the HTTP and browser tests run against:
+ * an organisation tree with one target per sharing level, users for every
+ * role x relation, TOTP enrolled for admins. Prints the ids and secrets as
+ * JSON on stdout for the node tests. Uses the library, not SQL. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth/auth.h"
+#include "db/db.h"
+#include "org/org.h"
+#include "user/user.h"
+
+#define PASSWORD "Testpassord-for-Varde-1"
+
+static Db *db;
+static Principal cli;
+static int first = 1;
+
+static void die(const char *what, const Err *e) {
+  fprintf(stderr, "fixture: %s: %s\n", what, e->msg);
+  exit(2);
+}
+
+static int64_t org(const char *key, const char *name, OrgKind kind, int64_t parent,
+                   const char *share) {
+  Err e = {0};
+  int64_t id = 0;
+  OrgNew o = {.parent_id = parent, .kind = kind, .name = name, .population = -1};
+  if (org_create(db, &cli, &o, &id, &e)) die(name, &e);
+  PolicySharing s;
+  if (share && (policy_sharing_parse(share, &s) || org_set_sharing(db, &cli, id, s, &e)))
+    die("sharing", &e);
+  printf("%s\"%s\": %lld", first ? "" : ", ", key, (long long)id);
+  first = 0;
+  return id;
+}
+
+/* Enrols TOTP with the code of the previous time step, so the tests may
+ * use the current step at once without tripping the replay guard. */
+static void enrol(int64_t uid, char secret[AUTH_TOTP_SECRET_B32_LEN + 1]) {
+  Err e = {0};
+  char code[AUTH_TOTP_DIGITS + 1], codes[AUTH_RECOVERY_COUNT][AUTH_RECOVERY_LEN + 1];
+  int64_t now = db_now();
+  if (auth_totp_begin(db, &cli, uid, secret, &e)) die("totp_begin", &e);
+  if (auth_totp_code(secret, now / AUTH_TOTP_STEP - 1, code, &e)) die("totp_code", &e);
+  if (auth_totp_confirm(db, NULL, &cli, uid, code, now, codes, NULL, &e)) die("totp_confirm", &e);
+  printf(", \"recovery\": [\"%s\", \"%s\"]", codes[0], codes[1]);
+}
+
+static void user(const char *name, const int64_t *orgs, size_t n, AuthRole role, int totp) {
+  Err e = {0};
+  int64_t uid = 0;
+  if (user_create(db, &cli, name, NULL, PASSWORD, db_now(), &uid, &e)) die(name, &e);
+  for (size_t i = 0; i < n; i++)
+    if (user_membership_set(db, &cli, uid, orgs[i], role, &e)) die("membership", &e);
+  printf("%s\"%s\": {\"id\": %lld, \"role\": \"%s\"", first ? "" : ",\n  ", name, (long long)uid,
+         auth_role_name(role));
+  first = 0;
+  if (totp) {
+    char secret[AUTH_TOTP_SECRET_B32_LEN + 1];
+    enrol(uid, secret);
+    printf(", \"totp\": \"%s\"", secret);
+  }
+  printf("}");
+}
+
+int main(int argc, char **argv) {
+  if (argc != 2) {
+    fprintf(stderr, "usage: fixture DB\n");
+    return 2;
+  }
+  Err e = {0};
+  if (db_open(&db, argv[1], DB_OPEN_CREATE, &e)) die("open", &e);
+  auth_principal_cli(&cli);
+  printf("{\"password\": \"%s\",\n \"orgs\": {", PASSWORD);
+  int64_t nat = org("national", "Testsenteret", ORG_NATIONAL, 0, NULL);
+  int64_t r1 = org("region", "Region Øst", ORG_REGION, nat, NULL);
+  int64_t t[4];
+  t[0] = org("t_none", "Ingendal kommune", ORG_MUNICIPALITY, r1, "none");
+  t[1] = org("t_aggregate", "Summeby kommune", ORG_MUNICIPALITY, r1, "aggregate");
+  t[2] = org("t_summary", "Oversiktsvik kommune", ORG_MUNICIPALITY, r1, "summary");
+  t[3] = org("t_full", "Åpenstad kommune", ORG_MUNICIPALITY, r1, "full");
+  int64_t sib = org("sibling", "Søskenvik kommune", ORG_MUNICIPALITY, r1, NULL);
+  int64_t r2 = org("region2", "Region Vest", ORG_REGION, nat, NULL);
+  int64_t unr = org("unrelated", "Fjernvik kommune", ORG_MUNICIPALITY, r2, NULL);
+  int64_t boot = org("bootstrap", "Nyby kommune", ORG_MUNICIPALITY, r1, NULL);
+  (void)boot;  /* no members: an ancestor admin may add its first ones */
+  printf("},\n \"users\": {");
+  first = 1;
+  static const char *const rn[] = {"viewer", "editor", "admin"};
+  char name[32];
+  for (int r = 0; r < 3; r++) {
+    AuthRole role = (AuthRole)(r + 1);
+    int totp = role == AUTH_ROLE_ADMIN;
+    snprintf(name, sizeof name, "own_%s", rn[r]);
+    user(name, t, 4, role, totp);
+    snprintf(name, sizeof name, "parent_%s", rn[r]);
+    user(name, &r1, 1, role, totp);
+    snprintf(name, sizeof name, "sibling_%s", rn[r]);
+    user(name, &sib, 1, role, totp);
+    snprintf(name, sizeof name, "unrelated_%s", rn[r]);
+    user(name, &unr, 1, role, totp);
+  }
+  /* Users for single scenarios, so no test trips another's lockout or replay guard. */
+  static const char *const extra[] = {"lockout", "expiry", "csrf", "token", "enrol", "browser"};
+  for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++)
+    user(extra[i], &sib, 1, AUTH_ROLE_VIEWER, 0);
+  user("mfa_admin", &sib, 1, AUTH_ROLE_ADMIN, 1);
+  user("browser_admin", &r1, 1, AUTH_ROLE_ADMIN, 1);
+  user("enrol_admin", &sib, 1, AUTH_ROLE_ADMIN, 0);
+  printf("}}\n");
+  db_close(db);
+  return 0;
+}

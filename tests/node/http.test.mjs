@@ -1,0 +1,287 @@
+// http.test.mjs — HTTP behaviour of `varde serve` against the real binary:
+// headers, bad input, log-in, MFA, enrolment, lockout, CSRF, session
+// expiry, API tokens, log-out, audit trail.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { startServer, Client, login, totp, sleep } from './lib.mjs';
+
+let srv;
+before(async () => { srv = await startServer(); });
+after(async () => { await srv.stop(); });
+
+const SEC = {
+  'content-security-policy': /default-src 'self'.*frame-ancestors 'none'/,
+  'x-content-type-options': /^nosniff$/,
+  'referrer-policy': /^same-origin$/,
+};
+
+function rawRequest(port, data) {
+  return new Promise((resolve, reject) => {
+    const s = net.connect(port, '127.0.0.1', () => s.end(data));
+    let out = '';
+    s.on('data', (d) => { out += d; });
+    s.on('end', () => resolve(out));
+    s.on('error', reject);
+  });
+}
+
+test('security headers on every kind of response', async () => {
+  const c = new Client(srv.base);
+  for (const path of ['/logg-inn', '/static/varde.css', '/finnes-ikke', '/org/1', '/api/v1/me', '/%zz']) {
+    const r = await c.get(path);
+    for (const [h, re] of Object.entries(SEC)) assert.match(r.headers.get(h) ?? '', re, `${h} on ${path}`);
+    assert.equal(r.headers.get('strict-transport-security'), null, 'no HSTS without TLS');
+  }
+  const page = await c.get('/logg-inn');
+  assert.doesNotMatch(page.text, /<script|style=|<style/i, 'no inline script or style');
+});
+
+test('bad input: 400, 404, 405, 413, oversize headers', async () => {
+  const c = new Client(srv.base);
+  assert.equal((await c.get('/%zz')).status, 400);
+  assert.match((await c.get('/%zz')).text, /Ugyldig forespørsel/);
+  assert.equal((await c.get('/org/1?x=%')).status, 400);
+  assert.equal((await c.get('/finnes-ikke')).status, 404);
+  assert.equal((await c.get('/org/abc')).status, 404);
+  assert.equal((await c.get('/api/v1/nope')).status, 404);
+  assert.equal((await c.req('DELETE', '/logg-inn')).status, 405);
+  const big = await c.req('POST', '/logg-inn', { body: 'x'.repeat(2 << 20),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  assert.equal(big.status, 413);
+  const bad = await c.req('POST', '/logg-inn', { body: 'username=%G0',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  assert.equal(bad.status, 400);
+  const port = Number(new URL(srv.base).port);
+  const huge = await rawRequest(port, `GET /logg-inn HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(100000)}\r\n\r\n`);
+  assert.match(huge, /^HTTP\/1\.1 4(31|13|14|00)/);
+  const garbage = await rawRequest(port, 'NOT-HTTP\r\n\r\n');
+  assert.match(garbage, /^HTTP\/1\.1 400|^$/);
+  // still alive
+  assert.equal((await c.get('/logg-inn')).status, 200);
+});
+
+test('log-in with password; wrong password is refused', async () => {
+  const c = new Client(srv.base);
+  const bad = await c.post('/logg-inn', { username: 'sibling_viewer', password: 'feil-passord-123' });
+  assert.equal(bad.status, 401);
+  assert.match(bad.text, /Feil brukernavn eller passord/);
+  const unknown = await c.post('/logg-inn', { username: 'finnes_ikke', password: 'feil-passord-123' });
+  assert.equal(unknown.status, 401);
+  const ok = await login(srv, 'sibling_viewer');
+  const home = await ok.get('/');
+  assert.equal(home.status, 303);
+  assert.equal(home.location, `/org/${srv.fx.orgs.sibling}`);
+  const page = await ok.get(home.location);
+  assert.equal(page.status, 200);
+  assert.match(page.text, /Søskenvik kommune/);
+  assert.match(page.headers.get('content-type'), /text\/html; charset=utf-8/);
+});
+
+test('session cookie is HttpOnly, SameSite=Strict and rotated at log-in', async () => {
+  const c = new Client(srv.base);
+  c.cookies.set('varde_session', 'planted-by-attacker');
+  const r = await c.post('/logg-inn', { username: 'sibling_editor', password: srv.fx.password });
+  assert.equal(r.status, 303);
+  const sc = r.headers.getSetCookie().join('\n');
+  assert.match(sc, /varde_session=[A-Za-z0-9_-]{43};.*HttpOnly/);
+  assert.match(sc, /SameSite=Strict/);
+  assert.notEqual(c.cookies.get('varde_session'), 'planted-by-attacker');
+});
+
+test('MFA: TOTP required for an enrolled admin; wrong code refused; recovery code works once', async () => {
+  const u = srv.fx.users.mfa_admin;
+  const c = new Client(srv.base);
+  const r = await c.post('/logg-inn', { username: 'mfa_admin', password: srv.fx.password });
+  assert.equal(r.status, 303);
+  assert.equal(r.location, '/logg-inn/mfa');
+  // half-logged-in: every page sends back to the code step
+  const early = await c.get(`/org/${srv.fx.orgs.sibling}`);
+  assert.equal(early.status, 303);
+  assert.equal(early.location, '/logg-inn/mfa');
+  const apiEarly = await c.get('/profil/mfa');
+  assert.equal(apiEarly.location, '/logg-inn/mfa', 'cannot enrol a new factor while half logged in');
+  await c.get('/logg-inn/mfa');
+  const wrongCode = String((Number(totp(u.totp)) + 1) % 1000000).padStart(6, '0');
+  assert.equal((await c.post('/logg-inn/mfa', { code: wrongCode })).status, 401);
+  const ok = await c.post('/logg-inn/mfa', { code: totp(u.totp) });
+  assert.equal(ok.status, 303);
+  assert.equal((await c.get(`/org/${srv.fx.orgs.sibling}/brukere`)).status, 200);
+
+  // recovery code instead of TOTP (own_admin is not used elsewhere in this file)
+  const rc = srv.fx.users.own_admin.recovery[0];
+  const d = new Client(srv.base);
+  await d.post('/logg-inn', { username: 'own_admin', password: srv.fx.password });
+  await d.get('/logg-inn/mfa');
+  assert.equal((await d.post('/logg-inn/mfa', { code: rc })).status, 303);
+  const e = new Client(srv.base);
+  await e.post('/logg-inn', { username: 'own_admin', password: srv.fx.password });
+  await e.get('/logg-inn/mfa');
+  assert.equal((await e.post('/logg-inn/mfa', { code: rc })).status, 401, 'recovery code is single-use');
+});
+
+test('MFA enrolment from the profile, then required at the next log-in', async () => {
+  const c = await login(srv, 'enrol');
+  const page = await c.get('/profil/mfa');
+  assert.equal(page.status, 200);
+  const start = await c.post('/profil/mfa/start');
+  assert.equal(start.status, 200);
+  assert.match(start.text, /<svg[^>]*viewBox/);
+  const secret = start.text.match(/id="totp-secret">([A-Z2-7]+)</)[1];
+  const done = await c.post('/profil/mfa/bekreft', { code: totp(secret) });
+  assert.equal(done.status, 200);
+  const codes = [...done.text.matchAll(/<li>([A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4})<\/li>/g)];
+  assert.equal(codes.length, 10);
+  assert.equal((await c.post('/logg-ut')).status, 303);
+  const d = new Client(srv.base);
+  const r = await d.post('/logg-inn', { username: 'enrol', password: srv.fx.password });
+  assert.equal(r.location, '/logg-inn/mfa');
+  await d.get('/logg-inn/mfa');
+  assert.equal((await d.post('/logg-inn/mfa', { code: totp(secret, 1) })).status, 303);
+});
+
+test('an admin without TOTP must enrol before anything else', async () => {
+  const c = new Client(srv.base);
+  const r = await c.post('/logg-inn', { username: 'enrol_admin', password: srv.fx.password });
+  assert.equal(r.location, '/profil/mfa');
+  const other = await c.get(`/org/${srv.fx.orgs.sibling}`);
+  assert.equal(other.location, '/profil/mfa');
+  assert.equal((await c.get('/profil/mfa')).status, 200);
+});
+
+test('lockout after repeated wrong passwords, even with the right one', async () => {
+  const c = new Client(srv.base);
+  for (let i = 0; i < 5; i++) {
+    const r = await c.post('/logg-inn', { username: 'lockout', password: `feil-passord-${i}x` });
+    assert.equal(r.status, 401, `attempt ${i}`);
+  }
+  const r = await c.post('/logg-inn', { username: 'lockout', password: srv.fx.password });
+  assert.equal(r.status, 429);
+  assert.ok(Number(r.headers.get('retry-after')) > 0);
+  assert.match(r.text, /midlertidig/);
+});
+
+test('CSRF: state-changing forms need the session token; foreign Origin refused', async () => {
+  const c = await login(srv, 'csrf');
+  assert.equal((await c.post('/profil/token', { name: 'a', csrf: null })).status, 403);
+  assert.equal((await c.post('/profil/token', { name: 'b', csrf: 'x'.repeat(43) })).status, 403);
+  const other = await login(srv, 'sibling_editor');
+  assert.equal((await c.post('/profil/token', { name: 'c', csrf: other.csrf })).status, 403,
+    "another session's token is refused");
+  assert.equal((await c.post('/logg-ut', { csrf: null })).status, 403);
+  assert.equal((await c.post('/profil/token', { name: 'd' })).status, 201);
+  const foreign = await new Client(srv.base).post('/logg-inn',
+    { username: 'csrf', password: srv.fx.password }, { headers: { origin: 'https://evil.example' } });
+  assert.equal(foreign.status, 403);
+});
+
+test('API: bearer tokens, revoke, no cookie auth', async () => {
+  const c = await login(srv, 'token');
+  const made = await c.post('/profil/token', { name: 'skript' });
+  assert.equal(made.status, 201);
+  const tok = made.text.match(/id="new-token">(varde_[A-Za-z0-9_-]+)</)[1];
+  const api = (path, t = tok) => fetch(srv.base + path, { headers: { authorization: `Bearer ${t}` } });
+  const me = await api('/api/v1/me');
+  assert.equal(me.status, 200);
+  assert.match(me.headers.get('content-type'), /application\/json/);
+  const body = await me.json();
+  assert.equal(body.username, 'token');
+  assert.deepEqual(body.memberships, [{ org_id: srv.fx.orgs.sibling, role: 'viewer' }]);
+  const orgs = await (await api('/api/v1/orgs')).json();
+  const ids = orgs.orgs.map((o) => o.id);
+  assert.ok(ids.includes(srv.fx.orgs.sibling));
+  assert.ok(!ids.includes(srv.fx.orgs.t_full), 'a sibling is not listed');
+  assert.equal((await api(`/api/v1/orgs/${srv.fx.orgs.t_full}`)).status, 404);
+  assert.equal((await api('/api/v1/me', 'varde_' + 'A'.repeat(43))).status, 401);
+  assert.equal((await api('/api/v1/me', 'garbage')).status, 401);
+  const viaCookie = await c.get('/api/v1/me');
+  assert.equal(viaCookie.status, 401, 'the API does not accept session cookies');
+  const prof = await c.get('/profil');
+  const id = prof.text.match(/action="\/profil\/token\/(\d+)\/slett"/)[1];
+  assert.equal((await c.post(`/profil/token/${id}/slett`)).status, 303);
+  assert.equal((await api('/api/v1/me')).status, 401, 'revoked token stops working');
+});
+
+test('log-out ends the session on the server', async () => {
+  const c = await login(srv, 'sibling_viewer');
+  const cookie = c.cookies.get('varde_session');
+  assert.equal((await c.post('/logg-ut')).status, 303);
+  const d = new Client(srv.base);
+  d.cookies.set('varde_session', cookie);
+  const r = await d.get('/profil');
+  assert.equal(r.status, 303);
+  assert.equal(r.location, '/logg-inn');
+});
+
+test('password change: old password checked, new one works', async () => {
+  const c = await login(srv, 'unrelated_viewer');
+  assert.equal((await c.post('/profil/passord', { old: 'feil', new: 'Et-nytt-passord-42', new2: 'Et-nytt-passord-42' })).status, 400);
+  assert.equal((await c.post('/profil/passord', { old: srv.fx.password, new: 'kort', new2: 'kort' })).status, 400);
+  assert.equal((await c.post('/profil/passord', { old: srv.fx.password, new: 'Et-nytt-passord-42', new2: 'Et-nytt-passord-42' })).status, 303);
+  const d = new Client(srv.base);
+  assert.equal((await d.post('/logg-inn', { username: 'unrelated_viewer', password: 'Et-nytt-passord-42' })).status, 303);
+});
+
+test('audit log: writes are recorded and exported as CSV; escaping holds', async () => {
+  const c = await login(srv, 'sibling_admin');
+  const sib = srv.fx.orgs.sibling;
+  await c.get(`/org/${sib}/brukere`);
+  const add = await c.post(`/org/${sib}/brukere`,
+    { username: 'ny.bruker', display_name: '<script>alert(1)</script>', password: 'Nytt-passord-1234', role: 'viewer' });
+  assert.equal(add.status, 303, add.text.slice(0, 500));
+  const users = await c.get(`/org/${sib}/brukere`);
+  assert.ok(!users.text.includes('<script>alert(1)'), 'user data is escaped');
+  assert.match(users.text, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
+  const log = await c.get(`/org/${sib}/revisjon?hendelse=membership`);
+  assert.equal(log.status, 200);
+  const csv = await c.get(`/org/${sib}/revisjon.csv`);
+  assert.equal(csv.status, 200);
+  assert.match(csv.headers.get('content-type'), /text\/csv/);
+  assert.match(csv.headers.get('content-disposition'), /attachment/);
+  assert.match(csv.text, /ny\.bruker|membership/);
+  assert.equal((await c.get(`/org/${sib}/revisjon?fra=igaar`)).status, 400);
+});
+
+test('session expiry: idle and absolute time-outs (shortened by env knobs)', async () => {
+  const s = await startServer({ VARDE_SESSION_IDLE: '2', VARDE_SESSION_ABSOLUTE: '5' });
+  try {
+    const idle = await login(s, 'expiry');
+    assert.equal((await idle.get('/profil')).status, 200);
+    await sleep(3200);
+    const r = await idle.get('/profil');
+    assert.equal(r.status, 303, 'idle session expired');
+    assert.equal(r.location, '/logg-inn');
+
+    const busy = await login(s, 'sibling_viewer');
+    for (let i = 0; i < 4; i++) {
+      await sleep(1100);
+      assert.equal((await busy.get('/profil')).status, 200, `still active after ${i + 1} s`);
+    }
+    await sleep(1500);
+    const late = await busy.get('/profil');
+    assert.equal(late.status, 303, 'absolute time-out ends even an active session');
+  } finally {
+    await s.stop();
+  }
+});
+
+test('graceful stop: SIGTERM lets an in-flight request finish', async () => {
+  const s = await startServer();
+  const c = new Client(s.base);
+  // a slow upload keeps a request in flight while the signal arrives
+  const port = Number(new URL(s.base).port);
+  const pending = new Promise((resolve) => {
+    const sock = net.connect(port, '127.0.0.1', () => {
+      sock.write('POST /logg-inn HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 20\r\n\r\nusername=');
+      setTimeout(() => { s.child.kill('SIGTERM'); }, 100);
+      setTimeout(() => sock.write('a&password=b'), 400);
+    });
+    let out = '';
+    sock.on('data', (d) => { out += d; });
+    sock.on('close', () => resolve(out));
+  });
+  const out = await pending;
+  assert.match(out, /^HTTP\/1\.1 401/, 'the request in flight got its answer');
+  await s.stop();
+  void c;
+});

@@ -1,0 +1,154 @@
+// matrix.test.mjs — the generated authorisation matrix: every route of the
+// binary's route table (`varde serve --routes`) x role (viewer, editor,
+// admin) x relation to the target organisation (own; parent with each
+// sharing level none/aggregate/summary/full; sibling; unrelated), plus
+// anonymous access to every route. Expected answers come from the rules in
+// the issue, written out here independently of src/policy.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { startServer, Client, login, BIN } from './lib.mjs';
+
+const ROLES = ['viewer', 'editor', 'admin'];
+const SHARES = ['none', 'aggregate', 'summary', 'full'];
+const routes = execFileSync(BIN, ['serve', '--routes']).toString().trim().split('\n').map((l) => {
+  const [method, pattern, action, flags] = l.split('\t');
+  return { method, pattern, action, flags: (flags || '').split(',').filter(Boolean) };
+});
+
+// What the issue asks: a parent sees a child only at the child's sharing
+// level; siblings and unrelated organisations see nothing (404, never 403);
+// a parent may not manage a child's users or sharing; roles act where held.
+function decide(action, relation, role, share, childHasAdmin = true) {
+  if (relation === 'sibling' || relation === 'unrelated') return 'hidden';
+  if (relation === 'own') return action === 'org_view' || role === 'admin' ? 'allow' : 'deny';
+  // parent
+  switch (action) {
+    case 'org_view': return 'allow';
+    case 'audit_read': return share !== 'full' ? 'hidden' : role === 'admin' ? 'allow' : 'deny';
+    case 'members_manage': return !childHasAdmin && role === 'admin' ? 'allow' : 'deny';
+    case 'sharing_set': return 'deny';
+    default: throw new Error(`no expectation written for action ${action}`);
+  }
+}
+
+// Status a request gets when the prologue lets it through: GET pages 200;
+// POSTs carry an invalid value so the handler answers 400 without changing
+// anything (for /fjern the user id is not a member: 404 from the handler).
+function allowedStatus(r) {
+  if (r.method === 'GET') return 200;
+  if (r.pattern.endsWith('/fjern')) return 404;
+  return 400;
+}
+
+const BAD_FORM = { level: 'ugyldig', role: 'ugyldig', username: 'x' };
+
+let srv;
+const clients = {};
+before(async () => {
+  srv = await startServer();
+  for (const rel of ['own', 'parent', 'sibling', 'unrelated'])
+    for (const role of ROLES) clients[`${rel}_${role}`] = await login(srv, `${rel}_${role}`);
+});
+after(async () => { await srv.stop(); });
+
+function path(r, org) {
+  return r.pattern.replace('{org}', String(org)).replace('{id}', '999999');
+}
+
+async function call(r, c, org) {
+  if (r.flags.includes('api')) {
+    const tok = c.token;
+    const res = await fetch(srv.base + path(r, org), { headers: { authorization: `Bearer ${tok}` } });
+    return res.status;
+  }
+  const res = r.method === 'GET' ? await c.get(path(r, org)) : await c.post(path(r, org), BAD_FORM);
+  return res.status;
+}
+
+const orgRoutes = routes.filter((r) => r.pattern.includes('{org}'));
+
+test('the route table has organisation routes and each names a policy action', () => {
+  assert.ok(orgRoutes.length >= 10, `only ${orgRoutes.length} org routes`);
+  for (const r of orgRoutes) assert.notEqual(r.action, '-', `${r.method} ${r.pattern}`);
+});
+
+test('API tokens for every matrix user', async () => {
+  for (const [name, c] of Object.entries(clients)) {
+    const made = await c.post('/profil/token', { name: 'matrise' });
+    assert.equal(made.status, 201, name);
+    c.token = made.text.match(/id="new-token">(varde_[A-Za-z0-9_-]+)</)[1];
+    await c.get('/profil');
+  }
+});
+
+test('generated matrix: route x role x relation x sharing level', async () => {
+  const cases = [];
+  for (const r of orgRoutes)
+    for (const role of ROLES)
+      for (const share of SHARES) {
+        const target = srv.fx.orgs[`t_${share}`];
+        for (const rel of ['own', 'parent', 'sibling', 'unrelated'])
+          cases.push({ r, role, share, rel, target, want: decide(r.action, rel, role, share) });
+      }
+  // the adminless child: a parent admin may add its first members
+  for (const r of orgRoutes.filter((x) => x.action === 'members_manage'))
+    for (const role of ROLES)
+      cases.push({ r, role, share: 'aggregate', rel: 'parent', target: srv.fx.orgs.bootstrap,
+        want: decide(r.action, 'parent', role, 'aggregate', false) });
+  const failures = [];
+  const tally = { allow: 0, deny: 0, hidden: 0 };
+  for (const k of cases) {
+    const status = await call(k.r, clients[`${k.rel}_${k.role}`], k.target);
+    const want = k.want === 'allow' ? allowedStatus(k.r) : k.want === 'deny' ? 403 : 404;
+    tally[k.want]++;
+    if (status !== want)
+      failures.push(`${k.r.method} ${k.r.pattern} as ${k.rel}_${k.role} on share=${k.share}: got ${status}, want ${want} (${k.want})`);
+  }
+  console.log(`# matrix: ${cases.length} cases`, JSON.stringify(tally));
+  assert.ok(tally.allow > 0 && tally.deny > 0 && tally.hidden > 0);
+  assert.deepEqual(failures, []);
+});
+
+test('a refused POST changes nothing (sharing level stays)', async () => {
+  const c = clients.parent_admin;
+  const target = srv.fx.orgs.t_full;
+  const r = await c.post(`/org/${target}/deling`, { level: 'none' });
+  assert.equal(r.status, 403);
+  const api = await fetch(`${srv.base}/api/v1/orgs/${target}`, { headers: { authorization: `Bearer ${c.token}` } });
+  assert.equal((await api.json()).sharing_level, 'full');
+  const own = clients.own_admin;
+  await own.get(`/org/${target}/deling`);
+  assert.equal((await own.post(`/org/${target}/deling`, { level: 'summary' })).status, 303);
+  const after2 = await fetch(`${srv.base}/api/v1/orgs/${target}`, { headers: { authorization: `Bearer ${own.token}` } });
+  assert.equal((await after2.json()).sharing_level, 'summary');
+  assert.equal((await own.post(`/org/${target}/deling`, { level: 'full' })).status, 303);
+});
+
+test('anonymous: every non-public route asks for log-in; public ones answer', async () => {
+  const anon = new Client(srv.base);
+  for (const r of routes) {
+    const p = path(r, srv.fx.orgs.t_full).replace('{id}', '1');
+    const res = r.method === 'GET' ? await anon.get(p) : await anon.post(p, BAD_FORM);
+    if (r.flags.includes('public')) {
+      assert.ok(res.status === 200 || res.status === 401, `${r.method} ${r.pattern}: ${res.status}`);
+    } else if (r.flags.includes('api')) {
+      assert.equal(res.status, 401, `${r.method} ${r.pattern}`);
+    } else if (r.method === 'GET') {
+      assert.equal(res.status, 303, `${r.method} ${r.pattern}`);
+      assert.equal(res.location, '/logg-inn');
+    } else {
+      assert.ok([303, 403].includes(res.status), `${r.method} ${r.pattern}: ${res.status}`);
+    }
+  }
+});
+
+test('org switcher only accepts organisations the user can see', async () => {
+  const c = clients.sibling_viewer;
+  assert.equal((await c.post('/bytt-org', { org: String(srv.fx.orgs.t_full) })).status, 404);
+  const ok = await c.post('/bytt-org', { org: String(srv.fx.orgs.region) });
+  assert.equal(ok.status, 303);
+  assert.equal(ok.location, `/org/${srv.fx.orgs.region}`);
+  const home = await c.get('/');
+  assert.equal(home.location, `/org/${srv.fx.orgs.region}`);
+});
