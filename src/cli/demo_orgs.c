@@ -37,8 +37,8 @@ static int ensure(DemoCtx *c, OrgKind kind, const char *name, int64_t parent, co
   return rc;
 }
 
-/* The municipalities file: $VARDE_SHARED, ../shared from here, or next to
- * the source tree the binary was built in. */
+/* The municipalities file: --shared if given, else $VARDE_SHARED, ../shared
+ * from the working directory, or next to the source tree of the binary. */
 static int data_path(char *out, size_t cap, const char *shared, Err *e) {
   const char *rel = "data/municipalities/data/municipalities-2025.json";
   char exe[2048];
@@ -51,6 +51,9 @@ static int data_path(char *out, size_t cap, const char *shared, Err *e) {
     cands[3] = exe;
   }
   struct stat sb;
+  if (shared && *shared) { /* an explicit choice is the only candidate */
+    cands[1] = cands[2] = cands[3] = NULL;
+  }
   for (int i = 0; i < 4; i++) {
     if (!cands[i] || !*cands[i]) continue;
     snprintf(out, cap, "%s/%s", cands[i], rel);
