@@ -11,8 +11,8 @@
 
 static void org_header(WebCtx *c, const WebOrg *o) {
   Buf *b = &c->resp->body;
-  html_printf(b, "<h1>%s <span class=\"kind\">%s</span></h1><div class=\"card\"><dl class=\"grid\">",
-              o->name, web_kind_label(o->kind));
+  html_printf(b, "<h1>%s</h1><div class=\"card\"><dl class=\"grid\">"
+                 "<div><dt>Type</dt><dd>%s</dd></div>", o->name, web_kind_label(o->kind));
   if (o->number && o->number[0])
     html_printf(b, "<div><dt>%s</dt><dd>%s</dd></div>",
                 strlen(o->number) == 2 ? "Fylkesnummer" : "Kommunenummer", o->number);
