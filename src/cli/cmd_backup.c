@@ -40,7 +40,7 @@ int cmd_backup(int argc, char **argv) {
   const char *path = db_default_path();
   int c;
   optind = 0;
-  while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
     if (c == 'd') path = optarg;
     else if (c == 'h') return backup_help(), CLI_OK;
     else return cli_usage_error("backup", "ukjent valg.");

@@ -84,7 +84,7 @@ int cmd_check(int argc, char **argv) {
   const char *path = db_default_path();
   int c;
   optind = 0;
-  while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
     if (c == 'd') path = optarg;
     else if (c == 'h') return check_help(), CLI_OK;
     else return cli_usage_error("check", "ukjent valg.");

@@ -143,7 +143,7 @@ int cmd_demo(int argc, char **argv) {
   const char *path = db_default_path(), *shared = NULL;
   int c;
   optind = 0;
-  while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
     if (c == 'd') path = optarg;
     else if (c == 's') shared = optarg;
     else if (c == 'h') return demo_help(), CLI_OK;

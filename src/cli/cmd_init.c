@@ -25,7 +25,7 @@ int cmd_init(int argc, char **argv) {
   const char *path = db_default_path();
   int c;
   optind = 0;
-  while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
     if (c == 'd') path = optarg;
     else if (c == 'h') return init_help(), CLI_OK;
     else return cli_usage_error("init", "ukjent valg.");

@@ -53,7 +53,7 @@ static int org_add(const char *dbpath, int argc, char **argv) {
   const char *parent = NULL;
   int c;
   optind = 0;
-  while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
     switch (c) {
     case 'k':
       if (org_kind_parse(optarg, &o.kind)) return cli_usage_error("org add", "ukjent type «%s».", optarg);
@@ -131,7 +131,7 @@ static int org_list_cmd(const char *dbpath, int argc, char **argv) {
     {"csv", no_argument, 0, 'c'}, {"db", required_argument, 0, 'd'}, {"help", no_argument, 0, 'h'}, {0}};
   int c, csv = 0;
   optind = 0;
-  while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
     if (c == 'c') csv = 1;
     else if (c == 'd') dbpath = optarg;
     else if (c == 'h') return printf("Bruk: varde org list [--csv] [--db FIL]\nViser organisasjonstreet; "
@@ -160,7 +160,7 @@ static int two_args(const char *cmd, const char *usage, const char **dbpath, int
   if (extra) opts[2] = *extra;
   int c;
   optind = 0;
-  while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
     if (c == 'd') *dbpath = optarg;
     else if (c == 'h') return printf("%s", usage), -1;
     else if (c == 'r' && flag) *flag = 1;

@@ -100,8 +100,7 @@ static const unsigned parent_ok[ORG_N_KINDS] = {
 static int check_parent(Db *db, OrgKind kind, int64_t parent, Org *p, Err *e) {
   if (!parent) {
     if (parent_ok[kind] & ROOT_OK) return 0;
-    return err_set(e, VERR_INVALID, "En %s må ligge under en annen organisasjon (oppgi --parent).",
-                   org_kind_label(kind));
+    return err_set(e, VERR_INVALID, "Typen %s må ha en overordnet organisasjon.", org_kind_label(kind));
   }
   int rc = org_get(db, parent, p, e);
   if (rc) return rc;

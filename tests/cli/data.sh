@@ -26,7 +26,7 @@ expect "init oppretter" 0 "Opprettet databasen" "$VARDE" init --db "$DB"
 expect "init igjen er trygt" 0 "er klar" "$VARDE" init --db "$DB"
 expect "ukjent valg gir 2" 2 "ukjent valg" "$VARDE" init --db "$DB" --nope
 expect "--help for org add" 0 "--kind TYPE" "$VARDE" org add --help
-for c in init org backup check demo; do expect "--help for $c" 0 "Bruk: varde $c" "$VARDE" $c --help; done
+for c in init org backup check demo user; do expect "--help for $c" 0 "Bruk: varde $c" "$VARDE" $c --help; done
 expect "manglende database" 2 "varde init" "$VARDE" org list --db "$T/finnes-ikke.db"
 expect "org add nasjonal" 0 "id 1" "$VARDE" org add --db "$DB" --kind national --name "Senter"
 expect "org add region" 0 "" "$VARDE" org add --db "$DB" --kind region --name "Region A" --parent Senter
@@ -104,6 +104,18 @@ else
   [ "$roles" = "admin,editor,viewer" ] && ok "brukere i hver rolle" || no "roller: $roles"
   [ "$(sql "$D" "SELECT count(*) FROM users u JOIN memberships m ON m.user_id = u.id WHERE m.role = 'admin' AND u.totp_enabled = 0")" = 0 ] \
     && ok "alle administratorer har TOTP" || no "alle administratorer har TOTP"
+  # varde user on top of the demo: passwords from stdin, roles, TOTP.
+  pw() { printf '%s\n' "$1"; }
+  expect "user add" 0 "editor i «Gjøvik»" bash -c "printf 'Sterkt-Passord-99\n' | '$VARDE' user add ny-bruker --org 3407 --role editor --db '$D'"
+  expect "user add --totp skriver hemmelighet" 0 "otpauth://totp/Varde:ny-admin" bash -c "printf 'Sterkt-Passord-99\n' | '$VARDE' user add ny-admin --org 3407 --role admin --totp --db '$D'"
+  expect "svakt passord nektes" 2 "minst 12 tegn" bash -c "printf 'kort\n' | '$VARDE' user add ny2 --org 3407 --role editor --db '$D'"
+  expect "ukjent rolle nektes" 2 "Ukjent rolle" "$VARDE" user add ny3 --org 3407 --role sjef --db "$D"
+  expect "user role" 0 "viewer i «Østre Toten»" "$VARDE" user role ny-bruker 3442 viewer --db "$D"
+  expect "user disable" 0 "stengt" "$VARDE" user disable ny-bruker --db "$D"
+  expect "user list viser stengt" 0 "ny-bruker .*STENGT" "$VARDE" user list --db "$D"
+  expect "user mfa-reset" 0 "Tofaktor er fjernet" "$VARDE" user mfa-reset ny-admin --db "$D"
+  expect "user passwd" 0 "Nytt passord" bash -c "printf 'Annet-Passord-123\n' | '$VARDE' user passwd ny-bruker --db '$D'"
+  expect "ukjent bruker" 2 "finnes ikke" "$VARDE" user passwd finnes-ikke --db "$D"
   expect "demo-databasen består check" 0 "Alt i orden" "$VARDE" check --db "$D"
   expect "demo uten data gir klar feil" 2 "kommunedataene" env -u VARDE_SHARED "$VARDE" demo --db "$T/x.db" --shared "$T/ingenting"
 fi

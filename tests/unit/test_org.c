@@ -49,7 +49,7 @@ TEST(parent_kind_rules) {
   CHECK(nat > 0 && reg > 0);
   OrgNew bad1 = {.kind = ORG_MUNICIPALITY, .name = "Løs kommune", .population = -1};
   CHECK_INT(org_create(db, &cli, &bad1, NULL, &e), VERR_INVALID);
-  CHECK(strstr(e.msg, "--parent") != NULL);
+  CHECK(strstr(e.msg, "overordnet organisasjon") != NULL);
   OrgNew bad2 = {.kind = ORG_NATIONAL, .name = "Under", .parent_id = reg, .population = -1};
   CHECK_INT(org_create(db, &cli, &bad2, NULL, &e), VERR_INVALID);
   OrgNew bad3 = {.kind = ORG_REGION, .name = "R", .parent_id = 99999, .population = -1};
