@@ -1,6 +1,8 @@
 /* test_db.c — unit tests for src/db: migrations, refusal of a newer schema,
  * typed binding with hostile strings, transactions, backup and integrity. */
+#include <pthread.h>
 #include <stdint.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -172,6 +174,43 @@ TEST(backup_and_integrity) {
   db_close(copy);
 }
 
+/* Holds the write lock for a moment from a second connection. */
+static void *hold_lock(void *arg) {
+  Db *other = arg;
+  Err e = {0};
+  if (db_begin(other, &e)) return NULL;
+  db_exec(other, &e, "INSERT INTO organisations (kind, name, created_at, updated_at) VALUES ('supplier', 'A', 1, 1)",
+          "");
+  struct timespec ts = {0, 300 * 1000000L};
+  nanosleep(&ts, NULL);
+  db_commit(other, &e);
+  return NULL;
+}
+
+TEST(locked_database_is_waited_for) {
+  Db *db = fresh("busy.db"), *other = NULL;
+  Err e = {0};
+  CHECK_INT(db_open(&other, tmp_path("busy.db"), 0, &e), 0);
+  CHECK_INT(db_begin(other, &e), 0); /* make sure the lock is held before we write */
+  db_rollback(other);
+  pthread_t t;
+  pthread_create(&t, NULL, hold_lock, other);
+  struct timespec ts = {0, 50 * 1000000L};
+  nanosleep(&ts, NULL);
+  /* Both a plain write and a transaction wait for the lock instead of failing. */
+  CHECK_INT(db_exec(db, &e, "INSERT INTO organisations (kind, name, created_at, updated_at) VALUES ('supplier', 'B', 1, 1)",
+                    ""),
+            0);
+  CHECK_INT(db_begin(db, &e), 0);
+  CHECK_INT(db_commit(db, &e), 0);
+  pthread_join(t, NULL);
+  int64_t n = 0;
+  CHECK_INT(db_int(db, &e, &n, "SELECT count(*) FROM organisations", ""), 0);
+  CHECK_INT(n, 2);
+  db_close(other);
+  db_close(db);
+}
+
 int main(void) {
   if (!mkdtemp(dir)) return 1;
   RUN(migrations_apply_once);
@@ -182,6 +221,7 @@ int main(void) {
   RUN(one_statement_only_and_arity);
   RUN(rollback_leaves_nothing);
   RUN(backup_and_integrity);
+  RUN(locked_database_is_waited_for);
   char cmd[300];
   snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
   if (system(cmd)) {}
