@@ -5,6 +5,7 @@
 
 #include "http/http.h"
 
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   Arena *a = arena_new((size_t)8 << 20);
   HttpParams p;
