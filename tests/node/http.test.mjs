@@ -4,7 +4,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { startServer, Client, login, totp, sleep } from './lib.mjs';
+import https from 'node:https';
+import { readFileSync } from 'node:fs';
+import { execFileSync, spawnSync, spawn } from 'node:child_process';
+import { startServer, Client, login, totp, sleep, BIN } from './lib.mjs';
 
 let srv;
 before(async () => { srv = await startServer(); });
@@ -284,4 +287,91 @@ test('graceful stop: SIGTERM lets an in-flight request finish', async () => {
   assert.match(out, /^HTTP\/1\.1 401/, 'the request in flight got its answer');
   await s.stop();
   void c;
+});
+
+test('HTTPS with --tls-cert/--tls-key: HSTS and a Secure session cookie', async () => {
+  const dir = new URL('./tls/', import.meta.url).pathname;
+  const s = await startServer({}, ['--tls-cert', dir + 'cert.pem', '--tls-key', dir + 'key.pem']);
+  try {
+    assert.match(s.base, /^https:/);
+    const ca = readFileSync(dir + 'cert.pem');
+    const get = (path, opts = {}) => new Promise((resolve, reject) => {
+      const req = https.request(s.base + path, { ca, ...opts }, (res) => {
+        let body = '';
+        res.on('data', (d) => { body += d; });
+        res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body }));
+      });
+      req.on('error', reject);
+      req.end(opts.body);
+    });
+    const r = await get('/logg-inn');
+    assert.equal(r.status, 200);
+    assert.match(r.headers['strict-transport-security'], /max-age=\d+/);
+    const body = `username=sibling_viewer&password=${encodeURIComponent(s.fx.password)}`;
+    const li = await get('/logg-inn', { method: 'POST', body,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': body.length } });
+    assert.equal(li.status, 303);
+    assert.match(li.headers['set-cookie'].join('\n'), /varde_session=[^;]+;.*HttpOnly.*; Secure/);
+  } finally {
+    await s.stop();
+  }
+});
+
+test('audit chain: web writes are chained; tampering is found by varde check', async () => {
+  const s = await startServer();
+  try {
+    const c = await login(s, 'sibling_admin');
+    const sib = s.fx.orgs.sibling;
+    await c.get(`/org/${sib}/brukere`);
+    assert.equal((await c.post(`/org/${sib}/brukere`, { username: 'revisor', password: 'Kontroll-passord-1', role: 'viewer' })).status, 303);
+    const ok = spawnSync(BIN, ['check', '--db', s.db]);
+    assert.equal(ok.status, 0, ok.stdout.toString() + ok.stderr.toString());
+    const csv = await c.get(`/org/${sib}/revisjon.csv`);
+    const line = csv.text.split(/\r?\n/).find((l) => l.includes('membership'));
+    assert.ok(line, 'the membership change is in the exported log');
+    const id = Number(execFileSync('sqlite3', [s.db,
+      "SELECT id FROM audit_log WHERE action LIKE 'membership%' ORDER BY id DESC LIMIT 1"]).toString());
+    assert.ok(id > 0);
+    // someone with file access rewrites history behind the triggers' back
+    execFileSync('sqlite3', [s.db, 'DROP TRIGGER audit_log_no_update;' +
+      `UPDATE audit_log SET details = 'ingenting skjedde' WHERE id = ${id};`]);
+    const bad = spawnSync(BIN, ['check', '--db', s.db]);
+    const out = bad.stdout.toString() + bad.stderr.toString();
+    assert.equal(bad.status, 1, out);
+    assert.match(out, new RegExp(`\\b${id}\\b`), 'names the first broken entry');
+  } finally {
+    await s.stop();
+  }
+});
+
+test('database trouble: a short lock is waited out; a failed write leaves nothing behind', async () => {
+  const s = await startServer();
+  try {
+    const c = await login(s, 'token');
+    // another process holds the write lock for 1.5 s: the request waits and succeeds
+    const holder = spawn('sqlite3', [s.db], { stdio: ['pipe', 'ignore', 'inherit'] });
+    holder.stdin.write('BEGIN IMMEDIATE;\nINSERT INTO login_attempts(username, remote_addr, at, success) VALUES (\'x\', \'x\', 0, 0);\n');
+    await sleep(300);
+    setTimeout(() => holder.stdin.end('ROLLBACK;\n'), 1500);
+    const t0 = Date.now();
+    const r = await c.post('/profil/token', { name: 'under-laas' });
+    assert.equal(r.status, 201);
+    assert.ok(Date.now() - t0 >= 1000, 'it waited for the lock');
+
+    // the audit write inside the token's transaction fails: no token may remain
+    execFileSync('sqlite3', [s.db, "CREATE TRIGGER fail_audit BEFORE INSERT ON audit_log WHEN NEW.action LIKE 'token%' BEGIN SELECT RAISE(ABORT, 'simulert skrivefeil'); END;"]);
+    await c.get('/profil');
+    const bad = await c.post('/profil/token', { name: 'halvveis' });
+    // SQLite reports the aborted statement as a constraint failure (409); a
+    // full disk would be VERR_IO (500). Either way: refused, and nothing kept.
+    assert.ok(bad.status === 409 || bad.status >= 500, `status ${bad.status}`);
+    assert.match(bad.text, /role="alert">[^<]*(databasen|Ingenting ble lagret)/);
+    assert.doesNotMatch(bad.text, /INSERT|SELECT|audit_log/, 'no SQL or table names in the page');
+    const n = execFileSync('sqlite3', [s.db, "SELECT COUNT(*) FROM api_tokens WHERE name = 'halvveis'"]).toString().trim();
+    assert.equal(n, '0');
+    execFileSync('sqlite3', [s.db, 'DROP TRIGGER fail_audit;']);
+    assert.equal((await c.get('/profil')).status, 200, 'the server carries on');
+  } finally {
+    await s.stop();
+  }
 });

@@ -14,12 +14,12 @@ if (!BIN || !FIXTURE) throw new Error('VARDE_BIN and VARDE_FIXTURE must be set (
 
 // Starts `varde serve` on a fresh fixture database. env overrides go to the
 // server (e.g. VARDE_SESSION_IDLE). Returns {base, fx, dir, db, stop()}.
-export async function startServer(env = {}) {
+export async function startServer(env = {}, args = []) {
   const dir = mkdtempSync(join(tmpdir(), 'varde-test-'));
   const db = join(dir, 'test.db');
   const fenv = { ...process.env, VARDE_PWHASH_FAST: '1' };
   const fx = JSON.parse(execFileSync(FIXTURE, [db], { env: fenv }).toString());
-  const child = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0'], {
+  const child = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0', ...args], {
     env: { ...fenv, VARDE_LOCK_ADDR_FAILURES: '100000', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -30,7 +30,7 @@ export async function startServer(env = {}) {
     const timer = setTimeout(() => reject(new Error('server did not start: ' + stderr)), 10000);
     child.stdout.on('data', (d) => {
       out += d;
-      const m = out.match(/lytter på (http:\/\/127\.0\.0\.1:\d+)\//);
+      const m = out.match(/lytter på (https?:\/\/127\.0\.0\.1:\d+)\//);
       if (m) { clearTimeout(timer); resolve(m[1]); }
     });
     child.on('exit', (code) => reject(new Error(`server exited ${code}: ${stderr}`)));
