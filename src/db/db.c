@@ -86,29 +86,82 @@ static int only_space_or_semicolons(const char *s) {
   return 1;
 }
 
-int db_prepare(Db *db, DbStmt **out, Err *e, const char *sql) {
-  *out = NULL;
-  sqlite3_stmt *s = NULL;
+static unsigned sql_hash(const char *s) {
+  unsigned h = 2166136261u;
+  for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
+  return h;
+}
+
+static DbStmt *cache_get(Db *db, const char *sql, unsigned h) {
+  for (int i = 0; i < DB_CACHE_SLOTS; i++) {
+    DbCached *c = &db->cache[i];
+    if (c->sql && !c->busy && c->hash == h && !strcmp(c->sql, sql)) {
+      c->busy = 1;
+      return &c->st;
+    }
+  }
+  return NULL;
+}
+
+/* Keeps a freshly prepared statement for reuse if a slot is free (or can be
+ * freed); otherwise it stays a one-off, finalized by db_finalize. */
+static DbStmt *cache_put(Db *db, sqlite3_stmt *s, const char *sql, unsigned h) {
+  for (int tries = 0; tries < DB_CACHE_SLOTS; tries++) {
+    DbCached *c = &db->cache[db->next_evict++ % DB_CACHE_SLOTS];
+    if (c->busy) continue;
+    char *copy = strdup(sql);
+    if (!copy) return NULL;
+    if (c->sql) sqlite3_finalize(c->st.s);
+    free(c->sql);
+    c->sql = copy;
+    c->hash = h;
+    c->busy = 1;
+    c->st = (DbStmt){.s = s, .db = db, .slot = (int)(c - db->cache)};
+    return &c->st;
+  }
+  return NULL;
+}
+
+void db__cache_clear(Db *db) {
+  for (int i = 0; i < DB_CACHE_SLOTS; i++) {
+    if (db->cache[i].sql) sqlite3_finalize(db->cache[i].st.s);
+    free(db->cache[i].sql);
+    memset(&db->cache[i], 0, sizeof db->cache[i]);
+  }
+}
+
+static int prepare_new(Db *db, sqlite3_stmt **s, Err *e, const char *sql) {
   const char *tail = NULL;
   int rc;
   for (int attempt = 0;; attempt++) {
-    rc = sqlite3_prepare_v2(db->h, sql, -1, &s, &tail);
+    rc = sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, s, &tail);
     if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || attempt >= DB_BUSY_RETRIES) break;
     backoff(attempt);
   }
   if (rc != SQLITE_OK) return db__error(db, e, rc, sql);
-  if (!s) return err_set(e, VERR_INVALID, "Tom SQL-setning.");
+  if (!*s) return err_set(e, VERR_INVALID, "Tom SQL-setning.");
   if (!only_space_or_semicolons(tail)) {
-    sqlite3_finalize(s);
+    sqlite3_finalize(*s);
+    *s = NULL;
     return err_set(e, VERR_INVALID, "Bare én SQL-setning er tillatt per kall.");
   }
+  return 0;
+}
+
+int db_prepare(Db *db, DbStmt **out, Err *e, const char *sql) {
+  unsigned h = sql_hash(sql ? sql : "");
+  *out = sql ? cache_get(db, sql, h) : NULL;
+  if (*out) return 0;
+  sqlite3_stmt *s = NULL;
+  int rc = prepare_new(db, &s, e, sql ? sql : "");
+  if (rc) return rc;
+  if ((*out = cache_put(db, s, sql, h))) return 0;
   DbStmt *st = calloc(1, sizeof *st);
   if (!st) {
     sqlite3_finalize(s);
     return err_set(e, VERR_NOMEM, "Tomt for minne.");
   }
-  st->s = s;
-  st->db = db;
+  *st = (DbStmt){.s = s, .db = db, .slot = -1};
   *out = st;
   return 0;
 }
@@ -159,6 +212,13 @@ int db_reset(DbStmt *st) {
 
 void db_finalize(DbStmt *st) {
   if (!st) return;
+  if (st->slot >= 0) { /* back to the cache, clean for the next user */
+    sqlite3_reset(st->s);
+    sqlite3_clear_bindings(st->s);
+    st->stepped = 0;
+    st->db->cache[st->slot].busy = 0;
+    return;
+  }
   sqlite3_finalize(st->s);
   free(st);
 }

@@ -138,6 +138,7 @@ void db_close(Db *db) {
   if (!db) return;
   if (db->h) {
     db_rollback(db);
+    db__cache_clear(db);
     sqlite3_close_v2(db->h);
   }
   free(db->path);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "db/db.h"
+#include "policy/policy_int.h"
 
 enum { A = POLICY_ALLOW, D = POLICY_DENY, N = POLICY_NOT_VISIBLE };
 
@@ -76,12 +77,12 @@ PolicyResult policy_decide(PolicyRelation rel, AuthRole role, PolicySharing shar
 int policy_aggregate_allowed(size_t n_orgs) { return n_orgs >= POLICY_K_MIN; }
 
 /* The most permissive of two answers: ALLOW beats DENY beats NOT_VISIBLE. */
-static PolicyResult best(PolicyResult a, PolicyResult b) {
+PolicyResult policy__best(PolicyResult a, PolicyResult b) {
   static const int rank[] = {[POLICY_ALLOW] = 2, [POLICY_DENY] = 1, [POLICY_NOT_VISIBLE] = 0};
   return rank[a] >= rank[b] ? a : b;
 }
 
-static AuthRole role_from_text(const char *s) {
+AuthRole policy__role_from_text(const char *s) {
   if (!strcmp(s, "admin")) return AUTH_ROLE_ADMIN;
   if (!strcmp(s, "editor")) return AUTH_ROLE_EDITOR;
   if (!strcmp(s, "viewer")) return AUTH_ROLE_VIEWER;
@@ -112,10 +113,10 @@ static int check_up(Db *db, int64_t user, int64_t org, PolicySharing share, Poli
                     "ll", org, user);
   if (rc) return rc;
   while ((rc = db_step(st, e)) == DB_ROW) {
-    AuthRole role = role_from_text(db_col_text(st, 1));
+    AuthRole role = policy__role_from_text(db_col_text(st, 1));
     PolicyRelation rel = db_col_int(st, 0) == 0 ? POLICY_REL_OWN : POLICY_REL_ANCESTOR;
     if (rel == POLICY_REL_ANCESTOR && role == AUTH_ROLE_ADMIN) *ancestor_admin = 1;
-    *res = best(*res, policy_decide(rel, role, share, act));
+    *res = policy__best(*res, policy_decide(rel, role, share, act));
   }
   db_finalize(st);
   return rc < 0 ? rc : 0;
@@ -155,7 +156,7 @@ static PolicyResult check_user(Db *db, const Principal *who, PolicyAction act, i
   if (check_up(db, who->user_id, org, share, act, &res, &anc_admin, e)) return POLICY_DENY;
   if (res != POLICY_ALLOW) {
     if (is_descendant_member(db, who->user_id, org, &yes, e)) return POLICY_DENY;
-    if (yes) res = best(res, policy_decide(POLICY_REL_DESCENDANT, AUTH_ROLE_NONE, share, act));
+    if (yes) res = policy__best(res, policy_decide(POLICY_REL_DESCENDANT, AUTH_ROLE_NONE, share, act));
   }
   if (res != POLICY_ALLOW && act == POLICY_MEMBERS_MANAGE && anc_admin) {
     if (has_admin(db, org, &yes, e)) return POLICY_DENY;
@@ -170,68 +171,6 @@ PolicyResult policy_check(Db *db, const Principal *who, PolicyAction act, int64_
   if (who->user_id <= 0 || who->stage != AUTH_STAGE_FULL) return POLICY_DENY;
   if (org_id <= 0) return POLICY_NOT_VISIBLE;
   return check_user(db, who, act, org_id, e);
-}
-
-/* Candidates: every organisation for the command line; otherwise the
- * subtrees and ancestors of the user's memberships (nothing else can pass). */
-static const char sql_candidates_user[] =
-  "WITH RECURSIVE mine(id) AS (SELECT org_id FROM memberships WHERE user_id = ?),"
-  " down(id, depth) AS (SELECT id, 0 FROM mine"
-  "  UNION SELECT o.id, down.depth + 1 FROM organisations o JOIN down ON o.parent_id = down.id"
-  "  WHERE down.depth < 64),"
-  " up(id, parent_id, depth) AS (SELECT o.id, o.parent_id, 0 FROM organisations o JOIN mine ON o.id = mine.id"
-  "  UNION SELECT o.id, o.parent_id, up.depth + 1 FROM organisations o JOIN up ON o.id = up.parent_id"
-  "  WHERE up.depth < 64)"
-  " SELECT id FROM down UNION SELECT id FROM up ORDER BY 1";
-
-static int push_id(int64_t **ids, size_t *n, size_t *cap, int64_t id) {
-  if (*n == *cap) {
-    size_t nc = *cap ? *cap * 2 : 32;
-    int64_t *p = realloc(*ids, nc * sizeof *p);
-    if (!p) return VERR_NOMEM;
-    *ids = p;
-    *cap = nc;
-  }
-  (*ids)[(*n)++] = id;
-  return 0;
-}
-
-static int load_candidates(Db *db, const Principal *who, int64_t **ids, size_t *n, Err *e) {
-  DbStmt *st;
-  size_t cap = 0;
-  int rc = who->via == AUTH_VIA_CLI ? db_query(db, &st, e, "SELECT id FROM organisations ORDER BY id", "")
-                                    : db_query(db, &st, e, sql_candidates_user, "l", who->user_id);
-  if (rc) return rc;
-  while ((rc = db_step(st, e)) == DB_ROW)
-    if (push_id(ids, n, &cap, db_col_int(st, 0))) {
-      rc = err_set(e, VERR_NOMEM, "Tomt for minne.");
-      break;
-    }
-  db_finalize(st);
-  return rc < 0 ? rc : 0;
-}
-
-int policy_allowed_orgs(Db *db, const Principal *who, PolicyAction act, int64_t **ids, size_t *n, Err *e) {
-  *ids = NULL;
-  *n = 0;
-  if (!who || (who->via != AUTH_VIA_CLI && (who->user_id <= 0 || who->stage != AUTH_STAGE_FULL))) return 0;
-  int64_t *cand = NULL;
-  size_t nc = 0;
-  int rc = load_candidates(db, who, &cand, &nc, e);
-  size_t k = 0;
-  for (size_t i = 0; !rc && i < nc; i++) {
-    Err e2 = {0};
-    PolicyResult r = policy_check(db, who, act, cand[i], &e2);
-    if (e2.code) rc = err_set(e, e2.code, "%s", e2.msg);
-    else if (r == POLICY_ALLOW) cand[k++] = cand[i];
-  }
-  if (rc) {
-    free(cand);
-    return rc;
-  }
-  *ids = cand;
-  *n = k;
-  return 0;
 }
 
 static const char *const action_names[POLICY_N_ACTIONS] = {

@@ -7,6 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { startServer, Client, login, BIN } from './lib.mjs';
 
 const ROLES = ['viewer', 'editor', 'admin'];
@@ -151,4 +152,12 @@ test('org switcher only accepts organisations the user can see', async () => {
   assert.equal(ok.location, `/org/${srv.fx.orgs.region}`);
   const home = await c.get('/');
   assert.equal(home.location, `/org/${srv.fx.orgs.region}`);
+});
+
+test('doc/openapi.yaml describes exactly the API routes of the binary', () => {
+  const yaml = readFileSync(new URL('../../doc/openapi.yaml', import.meta.url), 'utf8');
+  const documented = [...yaml.matchAll(/^  (\/[^:]*):\s*$/gm)].map((m) => '/api/v1' + m[1]).sort();
+  const served = [...new Set(routes.filter((r) => r.flags.includes('api'))
+    .map((r) => r.pattern.replace('{org}', '{org}')))].sort();
+  assert.deepEqual(documented, served);
 });

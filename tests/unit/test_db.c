@@ -174,6 +174,46 @@ TEST(backup_and_integrity) {
   db_close(copy);
 }
 
+TEST(statement_cache_nested_and_evicted) {
+  Db *db = fresh("c.db");
+  Err e = {0};
+  for (int i = 0; i < 5; i++)
+    CHECK_INT(db_exec(db, &e, "INSERT INTO organisations (kind, name, created_at, updated_at) VALUES ('supplier', ?, 1, 1)",
+                      "s", i == 0 ? "a" : i == 1 ? "b" : i == 2 ? "c" : i == 3 ? "d" : "e"),
+              0);
+  /* The same SQL open twice at once: the inner one must not disturb the outer. */
+  const char *q = "SELECT name FROM organisations WHERE id >= ? ORDER BY id";
+  DbStmt *outer, *inner;
+  CHECK_INT(db_query(db, &outer, &e, q, "i", 1), 0);
+  int rows = 0;
+  while (db_step(outer, &e) == DB_ROW) {
+    char want[2] = {(char)('a' + rows), 0};
+    CHECK_STR(db_col_text(outer, 0), want);
+    CHECK_INT(db_query(db, &inner, &e, q, "i", 4), 0);
+    CHECK_INT(db_step(inner, &e), DB_ROW);
+    CHECK_STR(db_col_text(inner, 0), "d");
+    db_finalize(inner);
+    rows++;
+  }
+  db_finalize(outer);
+  CHECK_INT(rows, 5);
+  /* Many distinct statements evict older ones; results stay right. */
+  for (int i = 0; i < 200; i++) {
+    char sql[64];
+    int64_t v = 0;
+    snprintf(sql, sizeof sql, "SELECT %d + ?", i);
+    CHECK_INT(db_int(db, &e, &v, sql, "i", 1), 0);
+    CHECK_INT(v, i + 1);
+  }
+  /* A reused statement starts with fresh bindings. */
+  int64_t v = -1;
+  CHECK_INT(db_int(db, &e, &v, "SELECT count(*) FROM organisations WHERE name = ?", "s", "c"), 0);
+  CHECK_INT(v, 1);
+  CHECK_INT(db_int(db, &e, &v, "SELECT count(*) FROM organisations WHERE name = ?", "n"), 0);
+  CHECK_INT(v, 0);
+  db_close(db);
+}
+
 /* Holds the write lock for a moment from a second connection. */
 static void *hold_lock(void *arg) {
   Db *other = arg;
@@ -222,6 +262,7 @@ int main(void) {
   RUN(rollback_leaves_nothing);
   RUN(backup_and_integrity);
   RUN(locked_database_is_waited_for);
+  RUN(statement_cache_nested_and_evicted);
   char cmd[300];
   snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
   if (system(cmd)) {}

@@ -220,6 +220,37 @@ TEST(allowed_orgs_lists_exactly_the_visible) {
   set_sharing(M2, POLICY_SHARE_AGGREGATE);
 }
 
+/* The whole-tree evaluation must agree with the single check for every
+ * user, action and organisation in the test tree. */
+TEST(allowed_orgs_agrees_with_policy_check) {
+  Err e = {0};
+  int64_t nusers = 0, norgs = 0;
+  CHECK_INT(db_int(db, &e, &nusers, "SELECT max(id) FROM users", ""), 0);
+  CHECK_INT(db_int(db, &e, &norgs, "SELECT max(id) FROM organisations", ""), 0);
+  int compared = 0;
+  for (int64_t u = 1; u <= nusers; u++) {
+    Principal p = session_for(u);
+    for (int a = 0; a < POLICY_N_ACTIONS; a++) {
+      int64_t *ids = NULL;
+      size_t n = 0, k = 0;
+      CHECK_INT(policy_allowed_orgs(db, &p, (PolicyAction)a, &ids, &n, &e), 0);
+      for (int64_t o = 1; o <= norgs; o++, compared++) {
+        int listed = k < n && ids[k] == o;
+        if (listed) k++;
+        int allowed = policy_check(db, &p, (PolicyAction)a, o, &e) == POLICY_ALLOW;
+        if (listed != allowed) {
+          CHECK(listed == allowed);
+          fprintf(stderr, "  user %lld action %s org %lld: list %d check %d\n", (long long)u,
+                  policy_action_name(a), (long long)o, listed, allowed);
+        }
+      }
+      CHECK_INT(k, n);
+      free(ids);
+    }
+  }
+  CHECK(compared > 1000);
+}
+
 TEST(k_anonymity_threshold) {
   CHECK(!policy_aggregate_allowed(0));
   CHECK(!policy_aggregate_allowed(4));
@@ -245,6 +276,7 @@ int main(void) {
   RUN(bootstrap_first_admin_of_new_child);
   RUN(principals_without_full_login);
   RUN(allowed_orgs_lists_exactly_the_visible);
+  RUN(allowed_orgs_agrees_with_policy_check);
   RUN(k_anonymity_threshold);
   RUN(names_round_trip);
   db_close(db);
