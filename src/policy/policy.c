@@ -173,6 +173,14 @@ PolicyResult policy_check(Db *db, const Principal *who, PolicyAction act, int64_
   return check_user(db, who, act, org_id, e);
 }
 
+PolicyResult policy_check_move(Db *db, const Principal *who, int64_t org_id, int64_t new_parent, Err *e) {
+  PolicyResult r = policy_check(db, who, POLICY_ORG_EDIT, org_id, e);
+  if (r != POLICY_ALLOW) return r;
+  if (new_parent == 0) return who->via == AUTH_VIA_CLI ? POLICY_ALLOW : POLICY_DENY;
+  r = policy_check(db, who, POLICY_ORG_EDIT, new_parent, e);
+  return r == POLICY_ALLOW ? POLICY_ALLOW : POLICY_DENY;
+}
+
 static const char *const action_names[POLICY_N_ACTIONS] = {
   "org_view", "read_aggregate", "read_summary", "read", "read_published",
   "write", "org_edit", "sharing_set", "members_manage", "audit_read",

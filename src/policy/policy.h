@@ -87,6 +87,12 @@ PolicyResult policy_decide(PolicyRelation rel, AuthRole role, PolicySharing shar
  * error answers DENY with the message on e (e->code set). */
 PolicyResult policy_check(Db *db, const Principal *who, PolicyAction act, int64_t org_id, Err *e);
 
+/* Moving org under new_parent (0 = make it a root): needs POLICY_ORG_EDIT on
+ * the organisation and on the new parent, so an admin moves things only
+ * inside the subtree they administer. Only the command line creates roots.
+ * The answer for the organisation itself wins when it is not ALLOW. */
+PolicyResult policy_check_move(Db *db, const Principal *who, int64_t org_id, int64_t new_parent, Err *e);
+
 /* Organisations on which `act` is allowed, ordered by id (malloc'd array;
  * caller frees *ids). For lists, the organisation switcher and aggregates. */
 int policy_allowed_orgs(Db *db, const Principal *who, PolicyAction act, int64_t **ids, size_t *n, Err *e);

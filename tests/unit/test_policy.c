@@ -251,6 +251,26 @@ TEST(allowed_orgs_agrees_with_policy_check) {
   CHECK(compared > 1000);
 }
 
+TEST(moves_stay_inside_the_admins_subtree) {
+  Err e = {0};
+  int64_t ra = add_user("r1-admin-move");
+  member(ra, R1, "admin");
+  Principal p = session_for(ra);
+  CHECK_INT(policy_check_move(db, &p, M1, R1, &e), POLICY_ALLOW);   /* within R1 */
+  CHECK_INT(policy_check_move(db, &p, M1, R2, &e), POLICY_DENY);    /* into another region */
+  CHECK_INT(policy_check_move(db, &p, M1, 0, &e), POLICY_DENY);     /* to the top */
+  CHECK_INT(policy_check_move(db, &p, M3, R1, &e), POLICY_NOT_VISIBLE); /* not theirs */
+  CHECK_INT(policy_check_move(db, &p, R1, N, &e), POLICY_DENY); /* the region itself: N is not theirs */
+  int64_t na = add_user("n-admin-move");
+  member(na, N, "admin");
+  Principal q = session_for(na);
+  CHECK_INT(policy_check_move(db, &q, M1, R2, &e), POLICY_ALLOW);
+  Principal cli;
+  memset(&cli, 0, sizeof cli);
+  cli.via = AUTH_VIA_CLI;
+  CHECK_INT(policy_check_move(db, &cli, M1, 0, &e), POLICY_ALLOW);
+}
+
 TEST(k_anonymity_threshold) {
   CHECK(!policy_aggregate_allowed(0));
   CHECK(!policy_aggregate_allowed(4));
@@ -277,6 +297,7 @@ int main(void) {
   RUN(principals_without_full_login);
   RUN(allowed_orgs_lists_exactly_the_visible);
   RUN(allowed_orgs_agrees_with_policy_check);
+  RUN(moves_stay_inside_the_admins_subtree);
   RUN(k_anonymity_threshold);
   RUN(names_round_trip);
   db_close(db);
