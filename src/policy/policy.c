@@ -122,15 +122,18 @@ static int check_up(Db *db, int64_t user, int64_t org, PolicySharing share, Poli
   return rc < 0 ? rc : 0;
 }
 
+/* Is org a proper ancestor of one of the user's memberships? Walks up from
+ * the (few) memberships rather than down the (large) subtree. */
 static int is_descendant_member(Db *db, int64_t user, int64_t org, int *yes, Err *e) {
   int64_t n = 0;
   int rc = db_int(db, e, &n,
-                  "WITH RECURSIVE down(id, depth) AS ("
-                  " SELECT id, 1 FROM organisations WHERE parent_id = ?"
-                  " UNION ALL SELECT o.id, down.depth + 1 FROM organisations o"
-                  " JOIN down ON o.parent_id = down.id WHERE down.depth < 64)"
-                  " SELECT EXISTS (SELECT 1 FROM down JOIN memberships m ON m.org_id = down.id AND m.user_id = ?)",
-                  "ll", org, user);
+                  "WITH RECURSIVE up(id, parent_id, depth) AS ("
+                  " SELECT o.id, o.parent_id, 0 FROM organisations o"
+                  " JOIN memberships m ON m.org_id = o.id WHERE m.user_id = ?"
+                  " UNION ALL SELECT o.id, o.parent_id, up.depth + 1 FROM organisations o"
+                  " JOIN up ON o.id = up.parent_id WHERE up.depth < 64)"
+                  " SELECT EXISTS (SELECT 1 FROM up WHERE id = ? AND depth > 0)",
+                  "ll", user, org);
   *yes = n != 0;
   return rc;
 }
