@@ -13,6 +13,14 @@ int db_backup(Db *db, const char *dest, Err *e) {
   if (!dest || !*dest) return err_set(e, VERR_INVALID, "Mangler filnavn for sikkerhetskopien.");
   if (stat(dest, &sb) == 0)
     return err_set(e, VERR_CONFLICT, "«%s» finnes allerede; velg et nytt filnavn (varde overskriver ikke).", dest);
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s", dest);
+  char *slash = strrchr(dir, '/');
+  if (slash) *(slash == dir ? slash + 1 : slash) = '\0';
+  else snprintf(dir, sizeof dir, ".");
+  if (access(dir, W_OK) != 0)
+    return err_set(e, VERR_IO, "Kan ikke skrive sikkerhetskopien: mappen «%s» finnes ikke eller er skrivebeskyttet.",
+                   dir);
   char tmp[4096];
   if (snprintf(tmp, sizeof tmp, "%s.tmp-%ld", dest, (long)getpid()) >= (int)sizeof tmp)
     return err_set(e, VERR_INVALID, "Filnavnet er for langt.");

@@ -65,6 +65,8 @@ int org_find(Db *db, const char *ref, Org *out, Err *e) {
   if (digits_only(ref) && (n == 4 || n == 2)) rc = org_one(db, out, e, "WHERE kommunenummer = ?", "s", 0, ref, &m);
   else if (digits_only(ref) && n == 9) rc = org_one(db, out, e, "WHERE orgnr = ?", "s", 0, ref, &m);
   else rc = org_one(db, out, e, "WHERE name = ? ORDER BY id", "s", 0, ref, &m);
+  if (rc == VERR_NOTFOUND && digits_only(ref) && n != 9)
+    return err_set(e, rc, "Fant ingen organisasjon med nummer «%s» (en id skrives #%s).", ref, ref);
   if (rc == VERR_NOTFOUND) return err_set(e, rc, "Fant ingen organisasjon «%s».", ref);
   if (!rc && m > 1)
     return err_set(e, VERR_CONFLICT, "Flere organisasjoner heter «%s»; bruk id (f.eks. #%" PRId64 ").", ref,
