@@ -114,9 +114,46 @@ static void get_org_users(WebCtx *c) {
   send_json(c, 200, json_pack("{s:I, s:o}", "org_id", (json_int_t)c->org_id, "users", arr));
 }
 
+/* Users of every organisation whose members the principal may manage, each
+ * with their roles in those organisations only. */
+static void get_users(WebCtx *c) {
+  int64_t *ids = NULL;
+  size_t nids = 0;
+  User *u = NULL;
+  size_t n = 0;
+  Err e = {0};
+  if (policy_allowed_orgs(c->db, &c->p, POLICY_MEMBERS_MANAGE, &ids, &nids, &e) ||
+      user_list(c->db, c->a, &u, &n, &e)) {
+    free(ids);
+    api_err(c, &e);
+    return;
+  }
+  json_t *arr = json_array();
+  for (size_t i = 0; i < n; i++) {
+    json_t *roles = json_array();
+    for (size_t k = 0; k < nids; k++) {
+      AuthRole role = AUTH_ROLE_NONE;
+      if (user_role_in(c->db, u[i].id, ids[k], &role, &e) == 0 && role != AUTH_ROLE_NONE)
+        json_array_append_new(roles, json_pack("{s:I, s:s}", "org_id", (json_int_t)ids[k], "role",
+                                               auth_role_name(role)));
+    }
+    if (json_array_size(roles) == 0) {
+      json_decref(roles);
+      continue;
+    }
+    json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:b, s:b, s:o}", "id", (json_int_t)u[i].id,
+                                         "username", u[i].username, "display_name", u[i].display_name,
+                                         "disabled", u[i].disabled, "mfa_enabled", u[i].totp_enabled,
+                                         "memberships", roles));
+  }
+  free(ids);
+  send_json(c, 200, json_pack("{s:o}", "users", arr));
+}
+
 const WebRoute api_routes_v1[] = {
     {"GET", "/api/v1/me", get_me, WEB_NO_ACTION, WEB_API | WEB_SELF},
     {"GET", "/api/v1/orgs", get_orgs, WEB_NO_ACTION, WEB_API},
+    {"GET", "/api/v1/users", get_users, WEB_NO_ACTION, WEB_API},
     {"GET", "/api/v1/orgs/{org}", get_org, POLICY_ORG_VIEW, WEB_API},
     {"GET", "/api/v1/orgs/{org}/users", get_org_users, POLICY_MEMBERS_MANAGE, WEB_API},
     {NULL, NULL, NULL, 0, 0},

@@ -7,6 +7,10 @@
 #include "policy/policy.h"
 #include "web/web_int.h"
 
+#define WEB_MODULE(fn) void fn(void);
+#include "web/modules.def"
+#undef WEB_MODULE
+
 /* A route with {org} must name a policy action; one without must not,
  * unless it is public or acts on the principal itself. Checked at start-up
  * so a forgotten action cannot reach production. */
@@ -40,5 +44,8 @@ void web_init(void) {
   };
   for (size_t i = 0; i < sizeof navs / sizeof navs[0]; i++) web_register_nav(&navs[i]);
   web_init_sections();
+#define WEB_MODULE(fn) fn();
+#include "web/modules.def"
+#undef WEB_MODULE
   web_route_each(check_route, NULL);
 }

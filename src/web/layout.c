@@ -2,7 +2,6 @@
  * registered navigation, organisation switcher, user menu, error pages. */
 #include "web/web_int.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "html/html.h"
@@ -40,22 +39,20 @@ static void nav(WebCtx *c, int64_t org) {
 
 static void switcher(WebCtx *c, int64_t current) {
   Buf *b = &c->resp->body;
-  int64_t *ids = NULL;
+  WebOrg *v = NULL;
   size_t n = 0;
   Err e = {0};
-  if (policy_allowed_orgs(c->db, &c->p, POLICY_ORG_VIEW, &ids, &n, &e) || n == 0) {
-    free(ids);
-    return;
-  }
+  if (web_orgs_visible(c, &v, &n, &e) || n == 0) return;
   html_raw(b, "<form class=\"switcher\" method=\"post\" action=\"/bytt-org\">");
   web_csrf_field(c);
   html_raw(b, "<label for=\"org-switch\">Organisasjon</label><select id=\"org-switch\" name=\"org\">");
-  for (size_t i = 0; i < n && i < 500; i++) {
-    html_printf(b, "<option value=\"%lld\"%s>%s</option>", (long long)ids[i],
-                ids[i] == current ? " selected" : "", web_org_label(c, ids[i]));
+  for (size_t i = 0; i < n && i < 1000; i++) {
+    static const char *const indent[] = {"", "· ", "· · ", "· · · "};
+    html_printf(b, "<option value=\"%lld\"%s>%s%s</option>", (long long)v[i].id,
+                v[i].id == current ? " selected" : "", indent[v[i].depth < 3 ? v[i].depth : 3],
+                v[i].name);
   }
   html_raw(b, "</select><button type=\"submit\">Bytt</button></form>");
-  free(ids);
 }
 
 static void user_menu(WebCtx *c) {

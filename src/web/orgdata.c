@@ -14,6 +14,7 @@ static void to_web(WebCtx *c, const Org *o, WebOrg *out) {
   out->id = o->id;
   out->parent_id = o->parent_id;
   out->population = o->population;
+  out->depth = o->depth;
   out->name = arena_strdup(c->a, o->name);
   out->kind = org_kind_name(o->kind);
   out->number = arena_strdup(c->a, o->kommunenummer);
@@ -30,7 +31,20 @@ int web_org_get(WebCtx *c, int64_t id, WebOrg *out, Err *e) {
   return 0;
 }
 
+static int load_visible(WebCtx *c, WebOrg **out, size_t *n, Err *e);
+
 int web_orgs_visible(WebCtx *c, WebOrg **out, size_t *n, Err *e) {
+  if (!c->visible_loaded) {
+    int rc = load_visible(c, &c->visible, &c->nvisible, e);
+    if (rc) return rc;
+    c->visible_loaded = 1;
+  }
+  *out = c->visible;
+  *n = c->nvisible;
+  return 0;
+}
+
+static int load_visible(WebCtx *c, WebOrg **out, size_t *n, Err *e) {
   int64_t *ids = NULL;
   size_t nids = 0;
   Org *all = NULL;
@@ -73,15 +87,6 @@ const char *web_sharing_label(const char *level) {
   if (!strcmp(level, "summary")) return "Sammendrag og poeng per organisasjon";
   if (!strcmp(level, "full")) return "Alle detaljer (for å få hjelp)";
   return level;
-}
-
-const char *web_org_label(WebCtx *c, int64_t id) {
-  Org o;
-  Err e = {0};
-  if (org_get(c->db, id, &o, &e)) return "";
-  const char *s = arena_printf(c->a, "%s (%s)", o.name,
-                               org_kind_label(o.kind));
-  return s ? s : "";
 }
 
 int64_t web_current_org(WebCtx *c) {

@@ -54,6 +54,10 @@ struct WebCtx {
   int64_t args[WEB_MAX_ARGS];            /* {id} captures in order */
   size_t nargs;
   int64_t now;
+  /* Cache of web_orgs_visible for this request (layout and page share it). */
+  struct WebOrg *visible;
+  size_t nvisible;
+  int visible_loaded;
 };
 
 /* The application passed to http_start as `app`. */

@@ -17,6 +17,7 @@ int web_policy_status(WebCtx *c, int action, int64_t org_id, Err *e);
  * calls into src/org live in orgdata.c only. */
 typedef struct WebOrg {
   int64_t id, parent_id, population;   /* population -1 when unknown */
+  int depth;                           /* 0 for a root (from org_list) */
   const char *name, *kind, *number, *orgnr, *sharing;
 } WebOrg;
 
@@ -32,8 +33,6 @@ const char *web_kind_label(const char *kind);
 /* Norwegian explanation of a sharing level. */
 const char *web_sharing_label(const char *level);
 
-/* "Name (kind)" of an organisation for menus; "" when unknown. */
-const char *web_org_label(WebCtx *c, int64_t org_id);
 /* The organisation the pages are about: the switcher's choice if the
  * principal may still see it, else the first membership; 0 if none. */
 int64_t web_current_org(WebCtx *c);

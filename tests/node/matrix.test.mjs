@@ -161,3 +161,21 @@ test('doc/openapi.yaml describes exactly the API routes of the binary', () => {
     .map((r) => r.pattern.replace('{org}', '{org}')))].sort();
   assert.deepEqual(documented, served);
 });
+
+test('GET /api/v1/users lists only users of organisations you manage', async () => {
+  const get = async (name) => (await (await fetch(`${srv.base}/api/v1/users`,
+    { headers: { authorization: `Bearer ${clients[name].token}` } })).json()).users;
+  assert.deepEqual(await get('own_viewer'), []);
+  const own = await get('own_admin');
+  const names = own.map((u) => u.username).sort();
+  assert.deepEqual(names, ['own_admin', 'own_editor', 'own_viewer']);
+  for (const u of own) assert.equal(u.memberships.length, 4, 'one role in each of the four children');
+  const sib = (await get('sibling_admin')).map((u) => u.username);
+  assert.ok(sib.includes('sibling_viewer') && !sib.includes('own_viewer'));
+  // the parent admin manages its own region (and the still adminless child,
+  // which has no members yet) — never the members of the children with admins
+  const par = await get('parent_admin');
+  assert.deepEqual(par.map((u) => u.username).sort(),
+    ['browser_admin', 'parent_admin', 'parent_editor', 'parent_viewer']);
+  for (const u of par) assert.deepEqual(u.memberships, [{ org_id: srv.fx.orgs.region, role: u.memberships[0].role }]);
+});
