@@ -26,21 +26,21 @@ static void role_select(Buf *b, const char *id, AuthRole current) {
 
 static void member_row(WebCtx *c, const User *u, AuthRole role) {
   Buf *b = &c->resp->body;
-  html_printf(b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s%s</td><td>", u->username,
+  html_printf(b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s%s</td><td><div class=\"actions\">", u->username,
               u->display_name, role_label(role), u->totp_enabled ? "på" : "av",
               u->disabled ? " · deaktivert" : "");
   html_printf(b, "<form class=\"inline\" method=\"post\" action=\"/org/%lld/brukere/%lld/rolle\">",
               (long long)c->org_id, (long long)u->id);
   web_csrf_field(c);
   const char *sel = arena_printf(c->a, "role-%lld", (long long)u->id);
-  html_printf(b, "<label for=\"%s\" class=\"hint\">Ny rolle for %s</label>", sel, u->username);
+  html_printf(b, "<label for=\"%s\" class=\"sr-only\">Ny rolle for %s</label>", sel, u->username);
   role_select(b, sel, role);
   html_raw(b, "<button type=\"submit\">Lagre</button></form>");
   html_printf(b, "<form method=\"post\" action=\"/org/%lld/brukere/%lld/fjern\">",
               (long long)c->org_id, (long long)u->id);
   web_csrf_field(c);
-  html_raw(b, "<button type=\"submit\" class=\"danger\">Fjern fra organisasjonen</button></form>"
-              "</td></tr>");
+  html_printf(b, "<button type=\"submit\" class=\"danger\" aria-label=\"Fjern %s fra "
+                 "organisasjonen\">Fjern</button></form></div></td></tr>", u->username);
 }
 
 static void add_form(WebCtx *c, const char *error) {

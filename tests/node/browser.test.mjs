@@ -69,3 +69,52 @@ test('log in with TOTP, switch organisation, refused a sibling, screenshots', as
   await phone.close();
   await ctx.close();
 });
+
+test('admin pages: every form control has a label; screenshots', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+  const page = await ctx.newPage();
+  await page.goto(srv.base + '/logg-inn');
+  await page.getByLabel('Brukernavn').fill('browser_admin');
+  await page.getByLabel('Passord').fill(srv.fx.password);
+  await page.getByRole('button', { name: 'Logg inn' }).click();
+  await page.waitForURL(/\/logg-inn\/mfa$/);
+  // the first test used this step's code: take the next one (accepted, ±1 step)
+  await page.getByLabel(/Kode fra autentiseringsappen/).fill(totp(srv.fx.users.browser_admin.totp, 1));
+  await page.getByRole('button', { name: 'Bekreft' }).click();
+  await page.waitForURL(/\/org\/\d+$/);
+  const region = srv.fx.orgs.region;
+  for (const [path, shot] of [[`/org/${region}/brukere`, 'users'], [`/org/${region}/revisjon`, 'audit'],
+    [`/org/${region}/deling`, 'sharing'], ['/profil', 'profile']]) {
+    const res = await page.goto(srv.base + path);
+    assert.equal(res.status(), 200, path);
+    const unlabelled = await page.evaluate(() => [...document.querySelectorAll('input:not([type=hidden]), select')]
+      .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label'))
+      .map((el) => el.outerHTML));
+    assert.deepEqual(unlabelled, [], `unlabelled controls on ${path}`);
+    await page.screenshot({ path: join(OUT, `browser-${shot}.png`), fullPage: true });
+  }
+  await ctx.close();
+});
+
+test('TOTP set-up page shows a scannable QR code (SVG) and accepts a code', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1000, height: 900 } });
+  const page = await ctx.newPage();
+  await page.goto(srv.base + '/logg-inn');
+  await page.getByLabel('Brukernavn').fill('browser');
+  await page.getByLabel('Passord').fill(srv.fx.password);
+  await page.getByRole('button', { name: 'Logg inn' }).click();
+  await page.waitForURL(/\/org\/\d+$/);
+  await page.goto(srv.base + '/profil/mfa');
+  await page.getByRole('button', { name: 'Start oppsett' }).click();
+  const svg = page.locator('.qr svg');
+  await svg.waitFor();
+  const box = await svg.boundingBox();
+  assert.ok(box.width >= 150 && box.height >= 150, `QR is ${box.width}x${box.height}`);
+  const secret = (await page.locator('#totp-secret').innerText()).trim();
+  await page.screenshot({ path: join(OUT, 'browser-mfa-setup.png'), fullPage: true });
+  await page.getByLabel(/Kode fra appen/).fill(totp(secret));
+  await page.getByRole('button', { name: 'Bekreft og slå på' }).click();
+  await page.locator('#recovery-codes li').first().waitFor();
+  assert.equal(await page.locator('#recovery-codes li').count(), 10);
+  await ctx.close();
+});
