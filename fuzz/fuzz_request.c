@@ -14,9 +14,22 @@
 
 static HttpServer *server;
 static WebApp app;
+static char dir[] = "/tmp/varde-fuzz-XXXXXX";
+
+/* Stops the server and removes the temporary database when libFuzzer exits. */
+static void cleanup(void) {
+  http_stop(server, 1);
+  server = NULL;
+  static const char *const suffix[] = {"", "-wal", "-shm"};
+  char path[96];
+  for (size_t i = 0; i < 3; i++) {
+    snprintf(path, sizeof path, "%s%s", app.db_path, suffix[i]);
+    unlink(path);
+  }
+  rmdir(dir);
+}
 
 static void start(void) {
-  static char dir[] = "/tmp/varde-fuzz-XXXXXX";
   if (!mkdtemp(dir)) abort();
   setenv("VARDE_PWHASH_FAST", "1", 1);
   static char path[64];
@@ -32,6 +45,7 @@ static void start(void) {
     fprintf(stderr, "fuzz_request: %s\n", err);
     abort();
   }
+  atexit(cleanup);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
