@@ -34,19 +34,23 @@ static void deny(WebCtx *c, int status, const char *msg) {
 /* Bearer token for API routes, session cookie for pages. -1 on DB error. */
 static int identify(WebCtx *c, const WebApp *app) {
   Err e = {0};
-  int rc = VERR_NOTFOUND;
+  int rc = VERR_NOTFOUND, had_cookie = 0;
   if (c->route->flags & WEB_API) {
     const char *h = c->req->authorization;
     if (h && !strncasecmp(h, "Bearer ", 7))
       rc = auth_token_lookup(c->db, h + 7, c->req->remote_addr, c->now, &c->p, &e);
   } else {
     const char *cookie = http_param(&c->req->cookies, AUTH_SESSION_COOKIE);
+    had_cookie = cookie != NULL;
     if (cookie)
       rc = auth_session_lookup(c->db, &app->auth, cookie, c->req->remote_addr, c->now,
                                &c->p, c->csrf, &e);
   }
   if (rc == 0 || rc == VERR_NOTFOUND || rc == VERR_INVALID) {
-    if (rc) memset(&c->p, 0, sizeof c->p);
+    if (rc) {
+      memset(&c->p, 0, sizeof c->p);
+      if (had_cookie) web_clear_session_cookie(c);  /* stale or forged: drop it */
+    }
     return 0;
   }
   web_error_err(c, &e);

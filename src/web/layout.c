@@ -70,7 +70,9 @@ void web_page_begin(WebCtx *c, const char *title) {
   head(b, title);
   html_raw(b, "<header class=\"top\"><div class=\"bar\"><a class=\"brand\" href=\"/\">Varde</a>");
   if (c->p.user_id && c->p.stage == AUTH_STAGE_FULL && c->db) {
-    int64_t org = web_current_org(c);
+    /* The page's own organisation (already allowed by the prologue) frames
+     * the navigation; elsewhere the switcher's choice does. */
+    int64_t org = c->org_id ? c->org_id : web_current_org(c);
     nav(c, org);
     html_raw(b, "<div class=\"who\">");
     switcher(c, org);

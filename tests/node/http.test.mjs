@@ -214,6 +214,9 @@ test('log-out ends the session on the server', async () => {
   const r = await d.get('/profil');
   assert.equal(r.status, 303);
   assert.equal(r.location, '/logg-inn');
+  assert.match(r.headers.getSetCookie().join(), /varde_session=;.*Max-Age=0/, 'the dead cookie is cleared');
+  const anon = await new Client(srv.base).get('/static/varde.css');
+  assert.deepEqual(anon.headers.getSetCookie(), [], 'no cookie without a session');
 });
 
 test('password change: old password checked, new one works', async () => {
