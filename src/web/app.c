@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "db/db.h"
+#include "html/html.h"
 #include "policy/policy.h"
 
 static pthread_key_t db_key;
@@ -71,7 +72,8 @@ static int require_login(WebCtx *c) {
       http_resp_header(c->resp, "WWW-Authenticate", "Bearer realm=\"varde\"");
       web_api_error(c, 401, "Mangler eller ugyldig API-nøkkel (Authorization: Bearer ...).");
     } else {
-      http_resp_redirect(c->resp, "/logg-inn");
+      const char *back = !strcmp(c->req->method, "GET") ? c->req->raw_uri : NULL;
+      http_resp_redirect(c->resp, web_with_next(c, "/logg-inn", back));
     }
     return -1;
   }
@@ -146,6 +148,26 @@ void web_handle(void *app_, HttpReq *req, HttpResp *resp) {
   if (identify(&c, app) || require_login(&c) || authorize(&c) || check_csrf(&c)) return;
   c.route->handler(&c);
   if (resp->body.err) deny(&c, 500, "Svaret ble for stort.");
+}
+
+const char *web_safe_next(const char *next) {
+  if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\') return NULL;
+  size_t n = 0;
+  for (const char *p = next; *p; p++, n++)
+    if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f || n > 512) return NULL;
+  return next;
+}
+
+const char *web_with_next(WebCtx *c, const char *base, const char *next) {
+  if (!web_safe_next(next) || !strcmp(next, "/")) return base;
+  Buf b;
+  buf_init(&b, 4096);
+  buf_puts(&b, base);
+  buf_lit(&b, "?neste=");
+  html_urlenc(&b, next);
+  const char *r = b.err ? base : arena_strdup(c->a, buf_cstr(&b));
+  buf_free(&b);
+  return r ? r : base;
 }
 
 int web_policy_status(WebCtx *c, int action, int64_t org_id, Err *e) {

@@ -10,6 +10,18 @@
 extern const unsigned char web_css[];
 extern const size_t web_css_len;
 
+/* Hidden "neste" field carrying where to go after log-in. */
+static void next_field(WebCtx *c, const char *next) {
+  if (web_safe_next(next))
+    html_printf(&c->resp->body, "<input type=\"hidden\" name=\"neste\" value=\"%s\">", next);
+}
+
+static const char *next_of(WebCtx *c) {
+  const char *n = http_param(&c->req->form, "neste");
+  if (!n) n = web_query(c, "neste");
+  return web_safe_next(n);
+}
+
 static void login_form(WebCtx *c, int status, const char *error, const char *username) {
   Buf *b = &c->resp->body;
   buf_reset(b);
@@ -17,8 +29,9 @@ static void login_form(WebCtx *c, int status, const char *error, const char *use
   web_page_begin(c, "Logg inn");
   html_raw(b, "<div class=\"login card\"><h1>Logg inn i Varde</h1>");
   if (error) html_printf(b, "<p class=\"error\" role=\"alert\">%s</p>", error);
-  html_raw(b, "<form class=\"stack\" method=\"post\" action=\"/logg-inn\">"
-              "<div><label for=\"username\">Brukernavn</label>");
+  html_raw(b, "<form class=\"stack\" method=\"post\" action=\"/logg-inn\">");
+  next_field(c, next_of(c));
+  html_raw(b, "<div><label for=\"username\">Brukernavn</label>");
   html_printf(b, "<input type=\"text\" id=\"username\" name=\"username\" value=\"%s\" "
                  "autocomplete=\"username\" autocapitalize=\"none\" required autofocus></div>",
               username ? username : "");
@@ -58,9 +71,11 @@ static void post_login(WebCtx *c) {
     web_error_err(c, &e);
   } else {
     web_set_session_cookie(c, out.session.cookie);
-    http_resp_redirect(c->resp, out.stage == AUTH_STAGE_FULL ? "/"
-                                : out.stage == AUTH_STAGE_NEED_ENROL ? "/profil/mfa"
-                                                                     : "/logg-inn/mfa");
+    const char *next = next_of(c);
+    http_resp_redirect(c->resp, out.stage == AUTH_STAGE_FULL ? (next ? next : "/")
+                                : out.stage == AUTH_STAGE_NEED_ENROL
+                                    ? "/profil/mfa"
+                                    : web_with_next(c, "/logg-inn/mfa", next));
   }
 }
 
@@ -73,6 +88,7 @@ static void mfa_form(WebCtx *c, int status, const char *error) {
   if (error) html_printf(b, "<p class=\"error\" role=\"alert\">%s</p>", error);
   html_raw(b, "<form class=\"stack\" method=\"post\" action=\"/logg-inn/mfa\">");
   web_csrf_field(c);
+  next_field(c, next_of(c));
   html_raw(b, "<div><label for=\"code\">Kode fra autentiseringsappen "
               "<span class=\"hint\">(6 sifre), eller en gjenopprettingskode</span></label>"
               "<input type=\"text\" id=\"code\" name=\"code\" inputmode=\"numeric\" "
@@ -104,7 +120,8 @@ static void post_mfa(WebCtx *c) {
     web_error_err(c, &e);
   } else {
     web_set_session_cookie(c, out.session.cookie);
-    http_resp_redirect(c->resp, "/");
+    const char *next = next_of(c);
+    http_resp_redirect(c->resp, next ? next : "/");
   }
 }
 

@@ -117,6 +117,12 @@ void web_init(void);
 int web_may(WebCtx *c, int action, int64_t org_id);
 const char *web_form(WebCtx *c, const char *name);   /* form field or "" */
 const char *web_query(WebCtx *c, const char *name);  /* query value or NULL */
+/* A path to return to after log-in, or NULL: only "/..." on this site (not
+ * "//host" or "/\\host"), printable ASCII, at most 512 bytes. */
+const char *web_safe_next(const char *next);
+/* "/logg-inn?neste=<path>" style URL: base + "?neste=" + percent-encoded
+ * next (base alone when next is not safe); in the request arena. */
+const char *web_with_next(WebCtx *c, const char *base, const char *next);
 /* "2026-11-27 14:05" in local time, allocated in the request arena. */
 const char *web_time(WebCtx *c, int64_t t);
 /* Sets the session cookie (with Secure under TLS). */

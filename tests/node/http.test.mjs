@@ -213,7 +213,7 @@ test('log-out ends the session on the server', async () => {
   d.cookies.set('varde_session', cookie);
   const r = await d.get('/profil');
   assert.equal(r.status, 303);
-  assert.equal(r.location, '/logg-inn');
+  assert.equal(r.location, '/logg-inn?neste=%2Fprofil');
   assert.match(r.headers.getSetCookie().join(), /varde_session=;.*Max-Age=0/, 'the dead cookie is cleared');
   const anon = await new Client(srv.base).get('/static/varde.css');
   assert.deepEqual(anon.headers.getSetCookie(), [], 'no cookie without a session');
@@ -256,7 +256,7 @@ test('session expiry: idle and absolute time-outs (shortened by env knobs)', asy
     await sleep(4300);  // timestamps are whole seconds: leave margin
     const r = await idle.get('/profil');
     assert.equal(r.status, 303, 'idle session expired');
-    assert.equal(r.location, '/logg-inn');
+    assert.match(r.location, /^\/logg-inn\?neste=%2Fprofil$/);
 
     const busy = await login(s, 'sibling_viewer');
     for (let i = 0; i < 3; i++) {
@@ -376,5 +376,26 @@ test('database trouble: a short lock is waited out; a failed write leaves nothin
     assert.equal((await c.get('/profil')).status, 200, 'the server carries on');
   } finally {
     await s.stop();
+  }
+});
+
+test('after log-in you land where you were going, never on another site', async () => {
+  const sib = srv.fx.orgs.region;  // parent_admin is not used elsewhere here (TOTP replay guard)
+  const c = new Client(srv.base);
+  const first = await c.get(`/org/${sib}/revisjon?hendelse=user`);
+  assert.equal(first.location, `/logg-inn?neste=${encodeURIComponent(`/org/${sib}/revisjon?hendelse=user`)}`);
+  const form = await c.get(first.location);
+  assert.match(form.text, /name="neste" value="\/org\/\d+\/revisjon\?hendelse=user"/);
+  const u = srv.fx.users.parent_admin;
+  const r = await c.post('/logg-inn', { username: 'parent_admin', password: srv.fx.password,
+    neste: `/org/${sib}/revisjon?hendelse=user` });
+  assert.equal(r.location, `/logg-inn/mfa?neste=${encodeURIComponent(`/org/${sib}/revisjon?hendelse=user`)}`);
+  await c.get(r.location);
+  const m = await c.post('/logg-inn/mfa', { code: totp(u.totp), neste: `/org/${sib}/revisjon?hendelse=user` });
+  assert.equal(m.location, `/org/${sib}/revisjon?hendelse=user`);
+  for (const evil of ['//evil.example/x', 'https://evil.example/', '/\\evil.example', '/a\r\nSet-Cookie: x=1']) {
+    const d = new Client(srv.base);
+    const e = await d.post('/logg-inn', { username: 'sibling_editor', password: srv.fx.password, neste: evil });
+    assert.equal(e.location, '/', `refused ${JSON.stringify(evil)}`);
   }
 });
