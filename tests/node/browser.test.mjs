@@ -93,6 +93,13 @@ test('admin pages: every form control has a label; screenshots', async () => {
     assert.deepEqual(unlabelled, [], `unlabelled controls on ${path}`);
     await page.screenshot({ path: join(OUT, `browser-${shot}.png`), fullPage: true });
   }
+  // printable: the audit log prints without the navigation and the filter form
+  await page.goto(`${srv.base}/org/${region}/revisjon`);
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await page.locator('header.top').isVisible(), false);
+  assert.equal(await page.locator('form').first().isVisible(), false);
+  assert.equal(await page.locator('table').isVisible(), true);
+  await page.screenshot({ path: join(OUT, 'browser-audit-print.png'), fullPage: true });
   await ctx.close();
 });
 
