@@ -110,6 +110,16 @@ static int read_levels(AssessRd *r, const AssessY *seq, AssessScale *s) {
       rc = -1;
     }
     l->score = (int)sc;
+    if (sc < s->min || sc > s->max) {
+      assess_err(r->d, it->line, "skalanivået %lld ligger utenfor min_score..max_score (%d–%d)",
+                 sc, s->min, s->max);
+      rc = -1;
+    }
+    for (size_t j = 0; j + 1 < k; j++)
+      if (v[j].score == l->score) {
+        assess_err(r->d, it->line, "skalanivået %lld er definert to ganger", sc);
+        rc = -1;
+      }
     rc |= need_str(r, it, "name", &l->name, 1, "skalanivået");
     rc |= need_str(r, it, "description", &l->description, 0, "skalanivået");
   }
@@ -364,8 +374,9 @@ static int read_all(AssessRd *r, const AssessY *top) {
                     r->fw->scale.max, &t) < 0) rc = -1;
   r->fw->default_target = (int)t;
   if (read_groups(r, assess_y_get(fwm, "implementation_groups_definition")) < 0) return -1;
-  if (rc < 0) return -1;
-  if (read_nodes(r, nodes, fwm) < 0) return -1;
+  /* Header errors do not stop here: the nodes are read too, so one run
+   * reports every problem in the file. */
+  if (read_nodes(r, nodes, fwm) < 0 || rc < 0) return -1;
   if (assess_framework_link(r->fw, r->d) < 0) return -1;
   if (assess_framework_assessable(r->fw) == 0) {
     assess_err(r->d, fwm->line, "rammeverket har ingen vurderbare punkter (assessable: true)");

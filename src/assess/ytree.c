@@ -114,8 +114,11 @@ AssessY *assess_yaml_parse(Arena *a, const char *data, size_t n, AssessDiags *d)
     yaml_event_t ev;
     if (!yaml_parser_parse(&p, &ev)) {
       int line = (int)p.problem_mark.line + 1;
-      assess_err(d, line, "ugyldig YAML: %s%s%s", p.problem ? p.problem : "ukjent feil",
-                 p.context ? " " : "", p.context ? p.context : "");
+      if (p.context)
+        assess_err(d, line, "ugyldig YAML: %s %s (som startet på linje %d)",
+                   p.problem ? p.problem : "ukjent feil", p.context, (int)p.context_mark.line + 1);
+      else
+        assess_err(d, line, "ugyldig YAML: %s", p.problem ? p.problem : "ukjent feil");
       rc = -1;
       break;
     }
