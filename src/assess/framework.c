@@ -24,7 +24,7 @@ static const char *const ca_fw_keys[] = {
 
 static int valid_urn(const char *s) {
   size_t n = strlen(s);
-  if (n < 5 || n > 255 || strncmp(s, "urn:", 4)) return 0;
+  if (n < 5 || n > 400 || strncmp(s, "urn:", 4)) return 0;
   for (size_t i = 4; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
     if (!(islower(c) || isdigit(c) || strchr(":._-", c))) return 0;
@@ -40,6 +40,14 @@ static int valid_locale(const char *s) {
   if (s[i] != '-' || n - i < 3 || n - i > 5) return 0;
   for (i++; i < n; i++)
     if (!isalnum((unsigned char)s[i])) return 0;
+  return 1;
+}
+
+static int valid_ref(const char *s) {
+  size_t n = strlen(s);
+  if (n == 0 || n > ASSESS_REF_MAX) return 0;
+  for (size_t i = 0; i < n; i++)
+    if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) return 0;
   return 1;
 }
 
@@ -153,8 +161,12 @@ static int read_scale(AssessRd *r, const AssessY *top, const AssessY *fwm) {
     return -1;
   }
   long long lo = 0, hi = 0;
-  if (assess_rd_int(r, ymin, "min_score", -1000, 1000, &lo) <= 0 ||
-      assess_rd_int(r, ymax, "max_score", -1000, 1000, &hi) <= 0) return -1;
+  int gl = assess_rd_int(r, ymin, "min_score", -1000, 1000, &lo);
+  int gh = assess_rd_int(r, ymax, "max_score", -1000, 1000, &hi);
+  if (gl == 0 || gh == 0)
+    assess_err(r->d, (gl == 0 ? ymin : ymax)->line, "«%s» mangler verdi",
+               gl == 0 ? "min_score" : "max_score");
+  if (gl <= 0 || gh <= 0) return -1;
   *s = (AssessScale){.name = r->fw->name, .min = (int)lo, .max = (int)hi};
   if (defs && read_levels(r, defs, s) < 0) return -1;
   const char *bad = assess_scale_check(s);
@@ -286,7 +298,18 @@ static int read_node_text(AssessRd *r, const AssessY *m, AssessNode *n) {
     assess_err(r->d, assess_y_get(m, "urn")->line, "ugyldig URN «%s»", n->urn);
     rc = -1;
   }
-  if (!n->urn && n->ref_id) n->urn = assess_framework_default_urn(r->fw, n->ref_id);
+  if (n->ref_id && !valid_ref(n->ref_id)) {
+    assess_err(r->d, assess_y_get(m, "ref_id")->line,
+               "ugyldig ref_id (1–%d tegn, uten linjeskift eller kontrolltegn)", ASSESS_REF_MAX);
+    return -1;
+  }
+  if (!n->urn && n->ref_id) {
+    n->urn = assess_framework_default_urn(r->fw, n->ref_id);
+    if (n->urn && !valid_urn(n->urn)) {
+      assess_err(r->d, m->line, "kan ikke lage en gyldig URN av ref_id «%s»; oppgi «urn»", n->ref_id);
+      return -1;
+    }
+  }
   if (!n->urn) rc = -1;
   return rc ? -1 : 0;
 }
@@ -398,8 +421,9 @@ AssessFramework *assess_framework_parse(const char *data, size_t n, AssessDiags 
   AssessRd r = {fw, d, fw->arena};
   const AssessY *top = assess_yaml_parse(fw->arena, data, n, d);
   if (top && top->kind != AY_MAP) assess_err(d, top->line, "toppnivået skal være en tabell (map)");
-  else if (top) read_all(&r, top);
-  if (d->nerr > nerr) {
+  else if (top && read_all(&r, top) < 0 && d->nerr == nerr)
+    assess_err(d, top->line, "rammeverket kunne ikke leses (for stort eller internt avbrudd)");
+  if (d->nerr > nerr || !top) {
     assess_framework_free(fw);
     return NULL;
   }

@@ -11,6 +11,7 @@
 #include "core/err.h"
 
 #define ASSESS_FORMAT_ID "varde-framework/1"
+#define ASSESS_REF_MAX 64 /* longest ref_id */
 
 enum { ASSESS_IMP_NONE = 0, ASSESS_IMP_NICE = 1, ASSESS_IMP_RECOMMENDED = 2,
        ASSESS_IMP_MANDATORY = 3 };

@@ -77,7 +77,7 @@ static char *field(Arena *a, const AssessCsvRow *r, int col) {
 static int valid_ref(const char *s) {
   for (const char *p = s; *p; p++)
     if (!isalnum((unsigned char)*p) && !strchr("._-", *p)) return 0;
-  return *s && s[strlen(s) - 1] != '.';
+  return *s && strlen(s) <= ASSESS_REF_MAX && s[strlen(s) - 1] != '.';
 }
 
 typedef struct Stage {

@@ -115,6 +115,7 @@ static const BadCase bad[] = {
   {"alias.yaml", 9, "YAML-alias"},
   {"unknown_group.yaml", 14, "ukjent implementeringsgruppe «utvidet»"},
   {"dup_key.yaml", 10, "nøkkelen «name» står to ganger"},
+  {"null_score.yaml", 6, "«min_score» mangler verdi"},
 };
 
 TEST(each_error_names_its_line) {
