@@ -61,3 +61,38 @@ int assess_group_rank(const double *v, size_t n, double x, double *pct, Err *e) 
   *pct = 100.0 * (below + equal / 2) / (double)n;
   return 0;
 }
+
+int assess_group_histogram(const int *levels, size_t n, int min, int max, size_t *counts, Err *e) {
+  if (n < ASSESS_MIN_GROUP)
+    return err_set(e, VERR_DENIED,
+                   "gruppen har %zu svar; fordelingen vises bare for grupper på minst %d", n,
+                   ASSESS_MIN_GROUP);
+  if (max < min) return err_set(e, VERR_INVALID, "ugyldig skala");
+  memset(counts, 0, (size_t)(max - min + 1) * sizeof *counts);
+  for (size_t i = 0; i < n; i++) {
+    if (levels[i] < min || levels[i] > max) {
+      memset(counts, 0, (size_t)(max - min + 1) * sizeof *counts);
+      return err_set(e, VERR_INVALID, "nivå %d ligger utenfor skalaen %d–%d", levels[i], min, max);
+    }
+    counts[levels[i] - min]++;
+  }
+  return 0;
+}
+
+const AssessBand assess_pop_bands[] = {
+  {0, 2999, "under 3 000 innbyggere"},
+  {3000, 4999, "3 000–4 999 innbyggere"},
+  {5000, 9999, "5 000–9 999 innbyggere"},
+  {10000, 19999, "10 000–19 999 innbyggere"},
+  {20000, 49999, "20 000–49 999 innbyggere"},
+  {50000, -1, "50 000 innbyggere eller flere"},
+};
+const size_t assess_pop_nbands = sizeof assess_pop_bands / sizeof assess_pop_bands[0];
+
+int assess_pop_band(long long population) {
+  for (size_t i = 0; i < assess_pop_nbands; i++)
+    if (population >= assess_pop_bands[i].min &&
+        (assess_pop_bands[i].max < 0 || population <= assess_pop_bands[i].max))
+      return (int)i;
+  return -1;
+}

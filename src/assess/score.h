@@ -66,4 +66,20 @@ int assess_group_stats(const double *v, size_t n, AssessGroupStats *out, Err *e)
  * to x, as 0..100. VERR_DENIED when n < ASSESS_MIN_GROUP. */
 int assess_group_rank(const double *v, size_t n, double x, double *pct, Err *e);
 
+/* Distribution of answered levels in a group (counts has max − min + 1
+ * slots, one per level). VERR_DENIED when n < ASSESS_MIN_GROUP; a level
+ * outside min..max is VERR_INVALID. */
+int assess_group_histogram(const int *levels, size_t n, int min, int max, size_t *counts, Err *e);
+
+/* Population bands for "municipalities of similar size" (Varde's own bands,
+ * chosen so every band has well over ASSESS_MIN_GROUP of the 357 municipalities). */
+typedef struct AssessBand {
+  long long min, max;          /* inclusive; max = -1 for no upper bound */
+  const char *name;            /* Norwegian label */
+} AssessBand;
+extern const AssessBand assess_pop_bands[];
+extern const size_t assess_pop_nbands;
+/* Index of the band holding population, or -1 for a negative population. */
+int assess_pop_band(long long population);
+
 #endif

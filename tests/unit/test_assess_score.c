@@ -227,7 +227,58 @@ TEST(benchmark_refuses_small_groups) {
   CHECK(NEAR(st.p25, 2.25));
 }
 
+TEST(histogram_refuses_small_groups) {
+  int lv[] = {0, 3, 3, 5, 2, 3};
+  size_t counts[6];
+  Err e = {0};
+  CHECK_INT(assess_group_histogram(lv, 4, 0, 5, counts, &e), VERR_DENIED);
+  CHECK_INT(assess_group_histogram(lv, 6, 0, 5, counts, &e), 0);
+  CHECK_INT(counts[3], 3);
+  CHECK_INT(counts[0], 1);
+  CHECK_INT(counts[1], 0);
+  CHECK_INT(counts[5], 1);
+  int bad[] = {0, 1, 2, 3, 9};
+  CHECK_INT(assess_group_histogram(bad, 5, 0, 5, counts, &e), VERR_INVALID);
+}
+
+/* Every population band must hold at least ASSESS_MIN_GROUP real municipalities,
+ * or "compare with similar municipalities" could never be shown for it. */
+TEST(population_bands_cover_the_municipalities) {
+  CHECK_INT(assess_pop_band(0), 0);
+  CHECK_INT(assess_pop_band(2999), 0);
+  CHECK_INT(assess_pop_band(3000), 1);
+  CHECK_INT(assess_pop_band(50000), 5);
+  CHECK_INT(assess_pop_band(709000), 5);
+  CHECK_INT(assess_pop_band(-1), -1);
+  const char *shared = getenv("VARDE_SHARED");
+  char path[1024];
+  snprintf(path, sizeof path, "%s/data/municipalities/data/municipalities-2025.json",
+           shared ? shared : "../shared");
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    printf("# SKIP: %s finnes ikke\n", path);
+    return;
+  }
+  static char buf[1 << 20];
+  size_t n = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  buf[n] = '\0';
+  size_t per[8] = {0}, total = 0;
+  for (char *p = strstr(buf, "\"population\""); p; p = strstr(p + 1, "\"population\"")) {
+    char *c = strchr(p, ':');
+    if (!c) break;
+    int b = assess_pop_band(strtoll(c + 1, NULL, 10));
+    CHECK(b >= 0);
+    if (b >= 0) per[b]++;
+    total++;
+  }
+  CHECK_INT(total, 357);
+  for (size_t i = 0; i < assess_pop_nbands; i++) CHECK(per[i] >= 2 * ASSESS_MIN_GROUP);
+}
+
 int main(void) {
+  RUN(histogram_refuses_small_groups);
+  RUN(population_bands_cover_the_municipalities);
   RUN(weighted_rollup_excludes_na_and_empty);
   RUN(nothing_answered_gives_no_score);
   RUN(own_answer_wins_and_na_drops_branch);
