@@ -105,6 +105,10 @@ static int read_levels(AssessRd *r, const AssessY *seq, AssessScale *s) {
     assess_err(r->d, seq->line, "«scores_definition» skal være en liste");
     return -1;
   }
+  if (seq->n > (size_t)(s->max - s->min) + 1) {
+    assess_err(r->d, seq->line, "«scores_definition» har flere nivåer enn skalaen har trinn");
+    return -1;
+  }
   AssessLevel *v = arena_alloc(r->a, (seq->n + 1) * sizeof *v);
   if (!v) return -1;
   int rc = 0;
@@ -186,6 +190,10 @@ static int read_groups(AssessRd *r, const AssessY *seq) {
     return -1;
   }
   AssessFramework *fw = r->fw;
+  if (seq->n > 100) {
+    assess_err(r->d, seq->line, "mer enn 100 implementeringsgrupper");
+    return -1;
+  }
   fw->groups = arena_alloc(r->a, (seq->n + 1) * sizeof *fw->groups);
   if (!fw->groups) return -1;
   int rc = 0;

@@ -19,22 +19,23 @@ int assess_framework_add_node(AssessFramework *fw, const AssessNode *n) {
   return 0;
 }
 
-/* Sort context for index arrays (qsort has no user pointer). */
-static const AssessNode *sort_nodes;
-static int by_urn(const void *a, const void *b) {
-  return strcmp(sort_nodes[*(const int *)a].urn, sort_nodes[*(const int *)b].urn);
+/* Comparators for index arrays; the node array comes in as qsort_r's argument
+ * (no global sort state, so frameworks can be sorted on several threads). */
+static int by_urn(const void *a, const void *b, void *arg) {
+  const AssessNode *v = arg;
+  return strcmp(v[*(const int *)a].urn, v[*(const int *)b].urn);
 }
-static int by_ref(const void *a, const void *b) {
-  int c = strcmp(sort_nodes[*(const int *)a].ref_id, sort_nodes[*(const int *)b].ref_id);
+static int by_ref(const void *a, const void *b, void *arg) {
+  const AssessNode *v = arg;
+  int c = strcmp(v[*(const int *)a].ref_id, v[*(const int *)b].ref_id);
   return c ? c : *(const int *)a - *(const int *)b;
 }
 
-static int *sorted_index(const AssessFramework *fw, int (*cmp)(const void *, const void *)) {
+static int *sorted_index(const AssessFramework *fw, int (*cmp)(const void *, const void *, void *)) {
   int *ix = malloc((fw->nnodes + 1) * sizeof *ix);
   if (!ix) return NULL;
   for (size_t i = 0; i < fw->nnodes; i++) ix[i] = (int)i;
-  sort_nodes = fw->nodes;
-  qsort(ix, fw->nnodes, sizeof *ix, cmp);
+  qsort_r(ix, fw->nnodes, sizeof *ix, cmp, fw->nodes);
   return ix;
 }
 
@@ -82,27 +83,44 @@ static int resolve_parents(AssessFramework *fw, const int *urnix, AssessDiags *d
   return rc;
 }
 
-/* Depth by walking up; a walk longer than the node count is a cycle. */
+/* Depth of node i, walking up until a node whose depth is known. path[] holds
+ * the walk; depth -1 marks "on the current walk", so meeting it again is a
+ * cycle (every node on the walk then gets depth 0). Linear over all nodes. */
+static int depth_of(AssessFramework *fw, int i, int *path) {
+  size_t k = 0;
+  int p = i;
+  while (p >= 0 && fw->nodes[p].depth == 0) {
+    fw->nodes[p].depth = -1;
+    path[k++] = p;
+    p = fw->nodes[p].parent;
+  }
+  int base = p < 0 ? 0 : fw->nodes[p].depth; /* -1: cycle found */
+  while (k > 0) {
+    int q = path[--k];
+    fw->nodes[q].depth = base < 0 ? -2 : ++base;
+  }
+  return fw->nodes[i].depth;
+}
+
 static int compute_depths(AssessFramework *fw, AssessDiags *d) {
-  int rc = 0;
+  int rc = 0, *path = malloc((fw->nnodes + 1) * sizeof *path);
+  if (!path) return -1;
+  for (size_t i = 0; i < fw->nnodes; i++) fw->nodes[i].depth = 0;
   for (size_t i = 0; i < fw->nnodes; i++) {
-    int depth = 1, p = fw->nodes[i].parent;
-    while (p >= 0 && depth <= (int)fw->nnodes) {
-      p = fw->nodes[p].parent;
-      depth++;
-    }
-    if (p >= 0) {
-      assess_err(d, fw->nodes[i].line, "noden %s ligger i en sløyfe av foreldre (parent_urn)",
+    int dp = fw->nodes[i].depth ? fw->nodes[i].depth : depth_of(fw, (int)i, path);
+    if (dp == -2) {
+      assess_err(d, fw->nodes[i].line, "noden %s ligger i eller under en sløyfe av foreldre (parent_urn)",
                  fw->nodes[i].ref_id);
       rc = -1;
-      depth = 0;
-    } else if (depth > 32) {
+    } else if (dp > 32) {
       assess_err(d, fw->nodes[i].line, "treet er for dypt ved noden %s (grense 32 nivåer)",
                  fw->nodes[i].ref_id);
       rc = -1;
     }
-    fw->nodes[i].depth = depth;
   }
+  for (size_t i = 0; i < fw->nnodes; i++)
+    if (fw->nodes[i].depth < 0) fw->nodes[i].depth = 0;
+  free(path);
   return rc;
 }
 

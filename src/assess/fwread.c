@@ -77,6 +77,10 @@ int assess_rd_keys(AssessRd *r, const AssessY *m, const char *const *allowed, co
     assess_err(r->d, m->line, "%s skal være en tabell med nøkler (map)", what);
     return -1;
   }
+  if (m->n / 2 > 256) { /* no real map is near this; it bounds the duplicate check */
+    assess_err(r->d, m->line, "%s har mer enn 256 nøkler", what);
+    return -1;
+  }
   int rc = 0;
   for (AssessY *k = m->first; k && k->next; k = k->next->next) {
     if (k->kind != AY_SCALAR) {

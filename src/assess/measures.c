@@ -126,9 +126,9 @@ static int check_row(AssessFramework *fw, const AssessCsvRow *r, const int *col,
   return out->urn && out->source ? 0 : -1;
 }
 
-static Stage *stage_sort;
-static int by_stage_ref(const void *a, const void *b) {
-  int c = strcmp(stage_sort->v[*(const int *)a].ref_id, stage_sort->v[*(const int *)b].ref_id);
+static int by_stage_ref(const void *a, const void *b, void *arg) {
+  const Stage *s = arg;
+  int c = strcmp(s->v[*(const int *)a].ref_id, s->v[*(const int *)b].ref_id);
   return c ? c : *(const int *)a - *(const int *)b;
 }
 
@@ -136,8 +136,7 @@ static int check_dup_rows(Stage *s, AssessDiags *d) {
   int *ix = malloc((s->n + 1) * sizeof *ix), rc = 0;
   if (!ix) return -1;
   for (size_t i = 0; i < s->n; i++) ix[i] = (int)i;
-  stage_sort = s;
-  qsort(ix, s->n, sizeof *ix, by_stage_ref);
+  qsort_r(ix, s->n, sizeof *ix, by_stage_ref, s);
   for (size_t i = 1; i < s->n; i++)
     if (!strcmp(s->v[ix[i]].ref_id, s->v[ix[i - 1]].ref_id)) {
       assess_err(d, s->row[ix[i]], "tiltak %s står to ganger (også rad %d)", s->v[ix[i]].ref_id,

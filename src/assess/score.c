@@ -27,9 +27,9 @@ static int check_answer(const AssessFramework *fw, const AssessAnswer *a, size_t
 }
 
 /* Node indices ordered deepest first, so children are done before parents. */
-static const AssessNode *depth_nodes;
-static int deeper_first(const void *a, const void *b) {
-  int da = depth_nodes[*(const int *)a].depth, db = depth_nodes[*(const int *)b].depth;
+static int deeper_first(const void *a, const void *b, void *arg) {
+  const AssessNode *v = arg;
+  int da = v[*(const int *)a].depth, db = v[*(const int *)b].depth;
   return da != db ? db - da : *(const int *)a - *(const int *)b;
 }
 
@@ -86,8 +86,7 @@ int assess_score(const AssessFramework *fw, const AssessAnswer *ans, AssessScore
     return err_set(e, VERR_NOMEM, "tomt for minne");
   }
   for (size_t i = 0; i < n; i++) order[i] = (int)i;
-  depth_nodes = fw->nodes;
-  qsort(order, n, sizeof *order, deeper_first);
+  qsort_r(order, n, sizeof *order, deeper_first, fw->nodes);
   AssessNodeScore top = {0};
   double tw = 0, twv = 0;
   for (size_t k = 0; k < n; k++) {
@@ -120,9 +119,9 @@ int assess_target(const AssessFramework *fw, const AssessAnswer *ans, size_t i) 
   return fw->default_target;
 }
 
-static const AssessFramework *gap_fw;
-static int gap_order(const void *pa, const void *pb) {
+static int gap_order(const void *pa, const void *pb, void *arg) {
   const AssessGap *a = pa, *b = pb;
+  const AssessFramework *gap_fw = arg;
   if (a->priority != b->priority) return a->priority > b->priority ? -1 : 1;
   if (a->importance != b->importance) return b->importance - a->importance;
   return assess_refcmp(gap_fw->nodes[a->node].ref_id, gap_fw->nodes[b->node].ref_id);
@@ -146,8 +145,7 @@ int assess_gaps(const AssessFramework *fw, const AssessAnswer *ans, AssessGap **
     double gap = (t - a->level) / range;
     v[k++] = (AssessGap){(int)i, a->level, t, imp, gap, gap * imp};
   }
-  gap_fw = fw;
-  qsort(v, k, sizeof *v, gap_order);
+  qsort_r(v, k, sizeof *v, gap_order, (void *)fw);
   *out = v;
   *n = k;
   return 0;
