@@ -33,6 +33,12 @@ extern const char assess_score_rule_nb[];
  * answer on an item that is not assessable (VERR_INVALID, message names it). */
 int assess_score(const AssessFramework *fw, const AssessAnswer *ans, AssessScores *out, Err *e);
 void assess_scores_free(AssessScores *s);
+/* Appends to out, in Norwegian, how node's score (node = -1: the framework
+ * total) was computed from s: its own answer, or the weighted terms, e.g.
+ * "Vektet snitt av underpunktene: (1 × 100 % + 3 × 0 %) / 4 = 25 % (1.2 av 5)."
+ * followed by the answered / N/A / open counts. Returns 0 or -1. */
+int assess_score_explain(const AssessFramework *fw, const AssessAnswer *ans,
+                         const AssessScores *s, int node, Buf *out);
 /* A fraction shown on the framework's own scale, e.g. 0.54 → 2.7 on 0–5. */
 double assess_score_on_scale(const AssessFramework *fw, double fraction);
 /* The target that applies to node i: the answer's, else the node's, else the

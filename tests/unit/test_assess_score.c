@@ -60,6 +60,24 @@ TEST(weighted_rollup_excludes_na_and_empty) {
   CHECK(SCORE(fw, "C", s) < 0);              /* nothing answered */
   CHECK(NEAR(SCORE(fw, "D", s), 1.0));
   CHECK(NEAR(s.total, 0.25));                /* B, C empty; D weight 0 */
+  Buf b;
+  buf_init(&b, 0);
+  CHECK_INT(assess_score_explain(fw, a, &s, assess_framework_find(fw, "A"), &b), 0);
+  CHECK(strstr(buf_cstr(&b), "(1 × 100 % + 3 × 0 %) / 4 = 25 % (1,3 av 5).") != NULL);
+  CHECK(strstr(buf_cstr(&b), "Besvart: 2, ikke relevant: 0, ikke besvart: 0.") != NULL);
+  buf_reset(&b);
+  CHECK_INT(assess_score_explain(fw, a, &s, assess_framework_find(fw, "C"), &b), 0);
+  CHECK(strstr(buf_cstr(&b), "ingen punkter med poeng") != NULL);
+  buf_reset(&b);
+  CHECK_INT(assess_score_explain(fw, a, &s, assess_framework_find(fw, "B1"), &b), 0);
+  CHECK(strstr(buf_cstr(&b), "Ikke relevant") == buf_cstr(&b));
+  buf_reset(&b);
+  CHECK_INT(assess_score_explain(fw, a, &s, assess_framework_find(fw, "A1"), &b), 0);
+  CHECK_STR(buf_cstr(&b), "Eget svar: nivå 5 (Forbedrende) av 0–5 = 100 %.");
+  buf_reset(&b);
+  CHECK_INT(assess_score_explain(fw, a, &s, -1, &b), 0);
+  CHECK(strstr(buf_cstr(&b), "toppnivået: (1 × 25 %) / 1 = 25 %") != NULL);
+  buf_free(&b);
   CHECK_INT(s.answered, 3);
   CHECK_INT(s.na, 1);
   CHECK_INT(s.open, 1);
