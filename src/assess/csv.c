@@ -89,6 +89,17 @@ static int read_field(Rd *r, Buf *f) {
   return 0;
 }
 
+/* Excel may start a file with "sep=;" naming the separator; honour and skip it. */
+static void skip_sep_line(Rd *r, AssessCsv *c) {
+  if (r->n < 5 || strncmp(r->p, "sep=", 4) || !strchr(";,\t|", r->p[4]) || !r->p[4]) return;
+  size_t e = 5;
+  while (e < r->n && r->p[e] == '\r') e++;
+  if (e < r->n && r->p[e] != '\n') return;
+  c->sep = r->sep = r->p[4];
+  r->i = e < r->n ? e + 1 : e;
+  r->line = 2;
+}
+
 static int push_row(AssessCsv *c, int line, char **f, size_t nf) {
   if (c->nrows >= ASSESS_CSV_MAX_ROWS) return -1;
   if (c->nrows == c->cap) {
@@ -153,6 +164,7 @@ int assess_csv_parse(const char *data, size_t n, AssessCsv *out, AssessDiags *d)
   if (!out->a) return -1;
   out->sep = detect_sep(data, n);
   Rd r = {data, n, 0, 1, out->sep, out->a, d};
+  skip_sep_line(&r, out);
   Buf fb;
   buf_init(&fb, ASSESS_CSV_MAX_FIELD);
   int rc = 0;

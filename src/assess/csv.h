@@ -1,5 +1,6 @@
 /* csv.h — a small CSV reader for measure imports: ';' ',' or TAB separator
- * (detected from the header), UTF-8 with or without BOM, RFC 4180 quoting.
+ * (detected from the header, or an Excel "sep=" line), UTF-8 with or without BOM,
+ * RFC 4180 quoting.
  * Self-contained so it can be swapped for a shared core CSV reader later. */
 #ifndef VARDE_ASSESS_CSV_H
 #define VARDE_ASSESS_CSV_H

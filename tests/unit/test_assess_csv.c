@@ -49,6 +49,14 @@ TEST(csv_reader_comma_and_errors) {
   CHECK_STR(c.rows[1].f[1], "2,5");
   CHECK_STR(c.rows[1].f[2], "3");
   assess_csv_free(&c);
+  const char *excel = "sep=,\r\nPrinsipp,Tiltak;x\r\n1;2,3\r\n";
+  CHECK_INT(assess_csv_parse(excel, strlen(excel), &c, &d), 0);
+  CHECK_INT(c.sep, ',');
+  CHECK_INT(c.nrows, 2);
+  CHECK_STR(c.rows[0].f[1], "Tiltak;x");
+  CHECK_INT(c.rows[0].line, 2);
+  CHECK_INT(c.rows[1].line, 3);
+  assess_csv_free(&c);
   size_t n;
   char *latin1 = slurp("tests/data/csv/measures_latin1.csv", &n);
   CHECK_INT(assess_csv_parse(latin1, n, &c, &d), -1);
