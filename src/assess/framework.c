@@ -300,7 +300,14 @@ static int read_node_text(AssessRd *r, const AssessY *m, AssessNode *n) {
   const char **dst[] = {&n->urn, &n->parent_urn, &n->description, &n->annotation,
                         &n->typical_evidence, &n->source, &n->priority};
   for (size_t i = 0; i < 7; i++) rc |= need_str(r, m, keys[i], dst[i], 0, "noden");
-  rc |= need_str(r, m, "ref_id", &n->ref_id, 1, "noden");
+  rc |= need_str(r, m, "ref_id", &n->ref_id, !(r->ca && n->urn), "noden");
+  const char *tail = n->urn ? strrchr(n->urn, ':') : NULL;
+  if (!n->ref_id && r->ca && tail && tail[1]) /* CA headings may lack ref_id: use the URN's tail */
+    n->ref_id = tail + 1;
+  else if (!n->ref_id && r->ca && n->urn) {
+    assess_err(r->d, m->line, "noden mangler «ref_id»");
+    rc = -1;
+  }
   rc |= need_str(r, m, "name", &n->name, !n->description, "noden");
   if (n->urn && !valid_urn(n->urn)) {
     assess_err(r->d, assess_y_get(m, "urn")->line, "ugyldig URN «%s»", n->urn);
@@ -383,12 +390,15 @@ static const AssessY *framework_map(AssessRd *r, const AssessY *top, const Asses
     *nodes = assess_y_get(top, "nodes");
     return top;
   }
+  static const char *const obj_keys[] = {"framework", NULL};
+  if (assess_rd_keys(r, objs, obj_keys, "objects") < 0) return NULL; /* others: warnings */
   const AssessY *fwm = assess_y_get(objs, "framework");
   if (!fwm || fwm->kind != AY_MAP) {
     assess_err(r->d, objs->line, "«objects» har ingen «framework»");
     return NULL;
   }
   if (assess_rd_keys(r, fwm, ca_fw_keys, "objects.framework") < 0) return NULL;
+  r->ca = 1;
   *nodes = assess_y_get(fwm, "requirement_nodes");
   return fwm;
 }
@@ -426,7 +436,7 @@ AssessFramework *assess_framework_parse(const char *data, size_t n, AssessDiags 
     return NULL;
   }
   int nerr = d->nerr;
-  AssessRd r = {fw, d, fw->arena};
+  AssessRd r = {fw, d, fw->arena, 0};
   const AssessY *top = assess_yaml_parse(fw->arena, data, n, d);
   if (top && top->kind != AY_MAP) assess_err(d, top->line, "toppnivået skal være en tabell (map)");
   else if (top && read_all(&r, top) < 0 && d->nerr == nerr)

@@ -9,6 +9,7 @@ typedef struct AssessRd {
   AssessFramework *fw;
   AssessDiags *d;
   Arena *a;
+  int ca;        /* reading CISO Assistant's layout */
 } AssessRd;
 
 /* Each returns 0 if y was absent/null (out untouched), 1 if read, -1 on a type error. */

@@ -158,6 +158,7 @@ TEST(ciso_assistant_layout_reads) {
   CHECK(fw != NULL);
   if (!fw) { assess_diags_print(&d, stderr); assess_diags_free(&d); return; }
   CHECK_STR(fw->urn, "urn:intuitem:risk:framework:test-ca");
+  CHECK(assess_framework_find(fw, "b") >= 0); /* ref_id from the URN tail */
   CHECK_INT(fw->version, 2);
   CHECK_INT(fw->scale.min, 1);
   CHECK_INT(fw->scale.max, 4);
