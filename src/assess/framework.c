@@ -22,6 +22,12 @@ static const char *const ca_fw_keys[] = {
   "scores_definition", "implementation_groups_definition", "requirement_nodes",
   "translations", NULL};
 
+/* Line of key's value in map m, or of the map itself when the key is absent. */
+static int key_line(const AssessY *m, const char *key) {
+  const AssessY *v = assess_y_get(m, key);
+  return v ? v->line : m->line;
+}
+
 static int valid_urn(const char *s) {
   size_t n = strlen(s);
   if (n < 5 || n > 400 || strncmp(s, "urn:", 4)) return 0;
@@ -82,13 +88,13 @@ static int read_header(AssessRd *r, const AssessY *top, const AssessY *fwm) {
   if (got <= 0) rc = -1;
   fw->version = (int)v;
   if (fw->urn && !valid_urn(fw->urn)) {
-    assess_err(r->d, assess_y_get(fwm, "urn")->line,
+    assess_err(r->d, key_line(fwm, "urn"),
                "ugyldig URN «%s» (skal starte med «urn:» og bare ha a–z, 0–9 og : . _ -)",
                fw->urn);
     rc = -1;
   }
   if (fw->locale && !valid_locale(fw->locale)) {
-    assess_err(r->d, assess_y_get(top, "locale")->line, "ugyldig språkkode «%s» (f.eks. nb, nn, en)",
+    assess_err(r->d, key_line(top, "locale"), "ugyldig språkkode «%s» (f.eks. nb, nn, en)",
                fw->locale);
     rc = -1;
   }
@@ -310,11 +316,11 @@ static int read_node_text(AssessRd *r, const AssessY *m, AssessNode *n) {
   }
   rc |= need_str(r, m, "name", &n->name, !n->description, "noden");
   if (n->urn && !valid_urn(n->urn)) {
-    assess_err(r->d, assess_y_get(m, "urn")->line, "ugyldig URN «%s»", n->urn);
+    assess_err(r->d, key_line(m, "urn"), "ugyldig URN «%s»", n->urn);
     rc = -1;
   }
   if (n->ref_id && !valid_ref(n->ref_id)) {
-    assess_err(r->d, assess_y_get(m, "ref_id")->line,
+    assess_err(r->d, key_line(m, "ref_id"),
                "ugyldig ref_id (1–%d tegn, uten linjeskift eller kontrolltegn)", ASSESS_REF_MAX);
     return -1;
   }
@@ -340,7 +346,7 @@ static int read_node(AssessRd *r, const AssessY *m, AssessNode *n) {
   if (got <= 0) rc = -1;
   if (assess_rd_num(r, assess_y_get(m, "weight"), "weight", &n->weight) < 0) rc = -1;
   else if (n->weight < 0 || n->weight > 1000) {
-    assess_err(r->d, assess_y_get(m, "weight")->line, "«weight» skal ligge mellom 0 og 1000");
+    assess_err(r->d, key_line(m, "weight"), "«weight» skal ligge mellom 0 og 1000");
     rc = -1;
   }
   if (read_importance(r, assess_y_get(m, "importance"), &n->importance) < 0) rc = -1;
@@ -383,7 +389,7 @@ static const AssessY *framework_map(AssessRd *r, const AssessY *top, const Asses
     if (assess_rd_str(r, assess_y_get(top, "format"), "format", &fmt) < 0) return NULL;
     if (!fmt) assess_warn(r->d, top->line, "«format: %s» mangler; antar dette formatet", ASSESS_FORMAT_ID);
     else if (strcmp(fmt, ASSESS_FORMAT_ID)) {
-      assess_err(r->d, assess_y_get(top, "format")->line, "ukjent format «%s» (forventet %s)",
+      assess_err(r->d, key_line(top, "format"), "ukjent format «%s» (forventet %s)",
                  fmt, ASSESS_FORMAT_ID);
       return NULL;
     }
