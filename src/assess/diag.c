@@ -35,6 +35,10 @@ void assess_diag_add(AssessDiags *d, int severity, int line, const char *fmt, ..
   va_start(ap, fmt);
   vsnprintf(tmp, sizeof tmp, fmt, ap);
   va_end(ap);
+  /* Messages quote the file's own text; control characters (terminal escapes,
+   * line breaks) are shown as '?' so a message stays one harmless line. */
+  for (char *p = tmp; *p; p++)
+    if ((unsigned char)*p < 0x20 || *p == 0x7f) *p = '?';
   char *msg = strdup(tmp);
   if (!msg) return;
   d->v[d->n++] = (AssessDiag){severity, line, msg};

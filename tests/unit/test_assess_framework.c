@@ -307,6 +307,10 @@ TEST(limits_refuse_hostile_input) {
   CHECK(t_parse("- a\n- b\n", &d) == NULL);
   CHECK(assess_diags_find(&d, "toppnivået") != NULL);
   assess_diags_free(&d);
+  CHECK(t_parse("format: \"x\\e[31m\\ny\"\n", &d) == NULL);
+  const AssessDiag *g = assess_diags_find(&d, "ukjent format");
+  CHECK(g && strstr(g->msg, "x?[31m?y") != NULL); /* no raw escape reaches a terminal */
+  assess_diags_free(&d);
   CHECK(t_parse("a: 1\n---\nb: 2\n", &d) == NULL);
   CHECK(assess_diags_find(&d, "mer enn ett") != NULL);
   assess_diags_free(&d);
