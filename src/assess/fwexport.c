@@ -160,6 +160,7 @@ static void put_node(Em *m, const AssessNode *n) {
   if (n->weight != 1.0) {
     char t[40];
     snprintf(t, sizeof t, "%.15g", n->weight);
+    if (strtod(t, NULL) != n->weight) snprintf(t, sizeof t, "%.17g", n->weight); /* exact */
     scalar(m, "weight", 1);
     scalar(m, t, 1);
   }
