@@ -87,8 +87,17 @@ typedef struct Stage {
 } Stage;
 
 /* The principle a measure belongs under: the column, else the ref without its last part. */
+/* Spreadsheets often write "2.3 Ivareta en sikker konfigurasjon" in one cell:
+ * keep the number, i.e. cut at the first space. */
+static char *number_only(char *s) {
+  if (!s) return NULL;
+  char *sp = s + strcspn(s, " \t");
+  *sp = '\0';
+  return s;
+}
+
 static char *principle_of(Arena *a, const AssessCsvRow *r, const int *col, const char *ref) {
-  char *p = field(a, r, col[COL_PRINCIPLE]);
+  char *p = number_only(field(a, r, col[COL_PRINCIPLE]));
   if (p) return p;
   const char *dot = strrchr(ref, '.');
   return dot ? arena_strndup(a, ref, (size_t)(dot - ref)) : NULL;
@@ -97,7 +106,7 @@ static char *principle_of(Arena *a, const AssessCsvRow *r, const int *col, const
 static int check_row(AssessFramework *fw, const AssessCsvRow *r, const int *col, const char *label,
                      AssessDiags *d, AssessNode *out) {
   Arena *a = fw->arena;
-  char *ref = field(a, r, col[COL_REF]), *title = field(a, r, col[COL_TITLE]);
+  char *ref = number_only(field(a, r, col[COL_REF])), *title = field(a, r, col[COL_TITLE]);
   if (!ref) { assess_err(d, r->line, "tiltaksnummer mangler"); return -1; }
   if (!valid_ref(ref)) { assess_err(d, r->line, "ugyldig tiltaksnummer «%s»", ref); return -1; }
   if (!title) { assess_err(d, r->line, "tiltak %s mangler tittel", ref); return -1; }

@@ -141,6 +141,20 @@ TEST(principle_derived_from_measure_number) {
   assess_diags_free(&d);
 }
 
+TEST(number_cells_with_titles) {
+  AssessDiags d0, d;
+  AssessFramework *fw = nsm(&d0);
+  if (!fw) return;
+  AssessCsvStats st;
+  CHECK_INT(import_file(fw, "tests/data/csv/measures_titled_cells.csv", &d, &st), 0);
+  CHECK_INT(st.added, 2);
+  int m = assess_framework_find(fw, "3.2.1");
+  CHECK(m >= 0 && fw->nodes[m].parent == assess_framework_find(fw, "3.2"));
+  assess_framework_free(fw);
+  assess_diags_free(&d0);
+  assess_diags_free(&d);
+}
+
 typedef struct RowErr { int row; const char *needle; } RowErr;
 
 TEST(bad_rows_named_and_nothing_imported) {
@@ -184,6 +198,7 @@ int main(void) {
   RUN(csv_reader_comma_and_errors);
   RUN(measures_attach_under_principles);
   RUN(principle_derived_from_measure_number);
+  RUN(number_cells_with_titles);
   RUN(bad_rows_named_and_nothing_imported);
   return TEST_DONE();
 }
