@@ -136,6 +136,8 @@ void web_handle(void *app_, HttpReq *req, HttpResp *resp) {
     int api = !strncmp(req->path, "/api/", 5);
     WebRoute fake = {.flags = api ? WEB_API : 0};
     c.route = &fake;
+    static const char *const allow[] = {"", "GET, HEAD", "POST", "GET, HEAD, POST"};
+    if (mismatch) http_resp_header(resp, "Allow", allow[mismatch & 3]);
     deny(&c, mismatch ? 405 : 404, mismatch ? "Metoden er ikke tillatt her." : "Fant ikke siden.");
     return;
   }

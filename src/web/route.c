@@ -88,8 +88,9 @@ static int match(const char *pattern, const char *path, WebCtx *c) {
   return *p == '\0' && *u == '\0';
 }
 
-/* Finds the route for method+path. *method_mismatch is set when the path
- * exists but not for this method (405). HEAD is served as GET. */
+/* Finds the route for method+path. *method_mismatch is non-zero when the
+ * path exists but not for this method (405): bit 1 GET exists, bit 2 POST.
+ * HEAD is served as GET. */
 const WebRoute *web_route_find(WebCtx *c, const char *method, const char *path,
                                int *method_mismatch) {
   *method_mismatch = 0;
@@ -98,7 +99,7 @@ const WebRoute *web_route_find(WebCtx *c, const char *method, const char *path,
     for (const WebRoute *r = tables[t]; r->method; r++) {
       if (!match(r->pattern, path, c)) continue;
       if (!strcmp(r->method, method)) return r;
-      *method_mismatch = 1;
+      *method_mismatch |= !strcmp(r->method, "GET") ? 1 : 2;  /* which ones exist */
     }
   }
   return NULL;

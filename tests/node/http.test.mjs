@@ -48,7 +48,12 @@ test('bad input: 400, 404, 405, 413, oversize headers', async () => {
   assert.equal((await c.get('/finnes-ikke')).status, 404);
   assert.equal((await c.get('/org/abc')).status, 404);
   assert.equal((await c.get('/api/v1/nope')).status, 404);
-  assert.equal((await c.req('DELETE', '/logg-inn')).status, 405);
+  const del = await c.req('DELETE', '/logg-inn');
+  assert.equal(del.status, 405);
+  assert.equal(del.headers.get('allow'), 'GET, HEAD, POST');
+  const head = await c.req('HEAD', '/logg-inn');
+  assert.equal(head.status, 200);
+  assert.equal(head.text, '');
   const big = await c.req('POST', '/logg-inn', { body: 'x'.repeat(2 << 20),
     headers: { 'content-type': 'application/x-www-form-urlencoded' } });
   assert.equal(big.status, 413);

@@ -179,3 +179,16 @@ test('GET /api/v1/users lists only users of organisations you manage', async () 
     ['browser_admin', 'parent_admin', 'parent_editor', 'parent_viewer']);
   for (const u of par) assert.deepEqual(u.memberships, [{ org_id: srv.fx.orgs.region, role: u.memberships[0].role }]);
 });
+
+test('no page carries inline script or style (the CSP would block it)', async () => {
+  const c = clients.own_admin;
+  const paths = ['/profil', '/profil/mfa', '/organisasjoner',
+    ...orgRoutes.filter((r) => r.method === 'GET' && !r.flags.includes('api') && !r.pattern.endsWith('.csv'))
+      .map((r) => path(r, srv.fx.orgs.t_full))];
+  for (const p of paths) {
+    const r = await c.get(p);
+    assert.equal(r.status, 200, p);
+    assert.doesNotMatch(r.text, /<script|<style|\sstyle=|\son[a-z]+=/i, p);
+    assert.match(r.text, /^<!doctype html>\n<html lang="nb">/, p);
+  }
+});

@@ -43,6 +43,8 @@ TEST(method_mismatch) {
   CHECK_INT(mm, 1);
   CHECK(web_route_find(&c, "POST", "/plain", &mm) == NULL);
   CHECK_INT(mm, 1);
+  CHECK(web_route_find(&c, "PUT", "/org/5/x/1/y", &mm) == NULL);
+  CHECK_INT(mm, 3);
 }
 
 TEST(safe_next) {
