@@ -203,7 +203,7 @@ int vuln_csaf_load(VulnDb *db, const char *name, const char *data, size_t len, V
   if (!doc) return err_set(e, VERR_INVALID, "%s: JSON syntax error at line %d column %d: %s", name, je.line, je.column, je.text);
   int rc = 0;
   if (vuln_csaf_check(doc, 0, msg, sizeof msg)) {
-    if (strncmp(msg, "6.1.31 ", 7) || vuln_csaf_check(doc, 1, msg, sizeof msg)) {
+    if (!strstr(msg, "6.1.31 ") || vuln_csaf_check(doc, 1, msg, sizeof msg)) {
       vuln_report(r, name, "$", "CSAF document rejected: %s", msg);
       json_decref(doc);
       return 0;

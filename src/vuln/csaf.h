@@ -5,8 +5,8 @@
 #include <jansson.h>
 #include <stddef.h>
 
-/* 0 if doc passes; otherwise -1 with "6.1.x <name>: <detail> at <path>" (or
- * "required: ...") in msg. lenient skips 6.1.31 (a range written as a
+/* 0 if doc passes; otherwise -1 with every failure, "; "-separated, as
+ * "6.1.x <name>: <detail> at <path>" (or "required: ...") in msg. lenient skips 6.1.31 (a range written as a
  * product_version): CISA publishes "vers:all/" + "*" there in 177 advisories, and
  * the matcher evaluates such names as ranges anyway. */
 int vuln_csaf_check(json_t *doc, int lenient, char *msg, size_t cap);

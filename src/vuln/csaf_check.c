@@ -30,10 +30,18 @@ typedef struct Ck {
 } Ck;
 
 static int fail(Ck *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Failures accumulate in msg, separated by "; ", so a document is judged
+ * by every test, as the standard's validator does. */
 static int fail(Ck *c, const char *fmt, ...) {
   va_list ap;
+  size_t n = c->msg && c->cap ? strlen(c->msg) : 0;
+  if (!c->msg || n + 3 >= c->cap) return -1;
+  if (n) {
+    memcpy(c->msg + n, "; ", 3);
+    n += 2;
+  }
   va_start(ap, fmt);
-  vsnprintf(c->msg, c->cap, fmt, ap);
+  vsnprintf(c->msg + n, c->cap - n, fmt, ap);
   va_end(ap);
   return -1;
 }
@@ -297,6 +305,11 @@ static double date_secs(const char *s) {
   if (z && *z && *z != 'Z' && sscanf(z + 1, "%d:%d", &oh, &om) >= 1) tz = *z;
   struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h, .tm_min = mi, .tm_sec = se};
   double secs = (double)timegm(&tm);
+  const char *dot = t ? strchr(t, '.') : NULL;
+  if (dot && dot < z) {  /* fractional seconds decide ties (test 6.1.14-08) */
+    double scale = 0.1;
+    for (const char *f = dot + 1; f < z && isdigit((unsigned char)*f); f++, scale /= 10) secs += (*f - '0') * scale;
+  }
   if (tz == '+') secs -= oh * 3600 + om * 60;
   if (tz == '-') secs += oh * 3600 + om * 60;
   return secs;
@@ -308,17 +321,17 @@ typedef struct Rev {
   size_t idx;
 } Rev;
 
-static int by_date(const void *a, const void *b) {
-  const Rev *x = a, *y = b;
-  if (x->date != y->date) return x->date < y->date ? -1 : 1;
-  return x->idx < y->idx ? -1 : x->idx > y->idx;
-}
-
 static int num_cmp(const char *a, const char *b) {
   char x[64], y[64];
   core_ver(a, x, sizeof x, 0);
   core_ver(b, y, sizeof y, 0);
   return vuln_version_cmp(x, y);
+}
+
+static int by_date(const void *a, const void *b) {
+  const Rev *x = a, *y = b;
+  if (x->date != y->date) return x->date < y->date ? -1 : 1;
+  return num_cmp(x->num, y->num);  /* same date: the numbers decide */
 }
 
 static int by_num(const void *a, const void *b) { return num_cmp(((const Rev *)a)->num, ((const Rev *)b)->num); }
@@ -343,13 +356,14 @@ static int rev_kinds(Ck *c, const Rev *r, size_t n, const char *ver) {
 static int rev_status(Ck *c, const Rev *r, size_t n, const char *ver, const char *status) {
   int released = !strcmp(status, "final") || !strcmp(status, "interim");
   int zero = is_int_ver(ver) ? !strcmp(ver, "0") : major_of(ver) == 0;
+  int rc = 0;
   if ((zero || has_pre(ver)) && strcmp(status, "draft"))
-    return fail(c, "6.1.17 Document Status Draft: version %s needs status draft", ver);
-  if (released && has_pre(ver)) return fail(c, "6.1.20 Non-draft Document Version: %s", ver);
+    rc = fail(c, "6.1.17 Document Status Draft: version %s needs status draft", ver);
+  if (released && has_pre(ver)) rc = fail(c, "6.1.20 Non-draft Document Version: %s", ver);
   for (size_t i = 0; released && i < n; i++)
     if (is_int_ver(r[i].num) ? !strcmp(r[i].num, "0") : major_of(r[i].num) == 0)
       return fail(c, "6.1.18 Released Revision History: %s at $.document.tracking.revision_history[%zu]", r[i].num, r[i].idx);
-  return 0;
+  return rc;
 }
 
 static int rev_order(Ck *c, Rev *r, size_t n, const char *ver, const char *status) {
@@ -380,8 +394,7 @@ static int revisions(Ck *c) {
   json_array_foreach(rh, i, x) r[i] = (Rev){sget(x, "number"), date_secs(sget(x, "date")), i};
   const char *ver = sget(trk, "version"), *status = sget(trk, "status");
   int rc = rev_kinds(c, r, n, ver);
-  if (!rc) rc = rev_status(c, r, n, ver, status);
-  if (!rc) rc = rev_order(c, r, n, ver, status);
+  if (!rc) rc = rev_status(c, r, n, ver, status) | rev_order(c, r, n, ver, status);
   free(r);
   return rc;
 }
@@ -418,8 +431,8 @@ static int version_name(Ck *c, const char *name) {
   for (int k = 0; words[k]; k++) {
     size_t wl = strlen(words[k]);
     for (const char *p = strcasestr(name, words[k]); p; p = strcasestr(p + 1, words[k])) {
-      int start = p == name || !isalpha((unsigned char)p[-1]);
-      int end = !isalpha((unsigned char)p[wl]);
+      int start = p == name || isspace((unsigned char)p[-1]);  /* "after-eight" is a name */
+      int end = !p[wl] || isspace((unsigned char)p[wl]);
       if (start && end) return fail(c, "6.1.31 Version Range in Product Version: \"%s\"", name);
     }
   }
@@ -566,14 +579,15 @@ static int profile_doc(Ck *c, const char *cat) {
   static const char *const ref_cats[] = {"external", NULL};
   int info = !strcmp(cat, "csaf_informational_advisory"), sir = !strcmp(cat, "csaf_security_incident_response");
   int sa = !strcmp(cat, "csaf_security_advisory"), vex = !strcmp(cat, "csaf_vex");
+  int rc = 0;
   if ((info || sir) && !has_category(json_object_get(c->d, "notes"), note_cats))
-    return fail(c, "6.1.27.1 Document Notes: %s needs a note of category description, details, general or summary", cat);
+    rc = fail(c, "6.1.27.1 Document Notes: %s needs a note of category description, details, general or summary", cat);
   if ((info || sir) && !has_category(json_object_get(c->d, "references"), ref_cats))
-    return fail(c, "6.1.27.2 Document References: %s needs an external reference", cat);
-  if (info && c->vulns) return fail(c, "6.1.27.3 Vulnerabilities: %s must not have /vulnerabilities", cat);
-  if ((sa || vex) && !c->tree) return fail(c, "6.1.27.4 Product Tree: %s needs /product_tree", cat);
-  if ((sa || vex) && !c->vulns) return fail(c, "6.1.27.11 Vulnerabilities: %s needs /vulnerabilities", cat);
-  return 0;
+    rc = fail(c, "6.1.27.2 Document References: %s needs an external reference", cat);
+  if (info && c->vulns) rc = fail(c, "6.1.27.3 Vulnerabilities: %s must not have /vulnerabilities", cat);
+  if ((sa || vex) && !c->tree) rc = fail(c, "6.1.27.4 Product Tree: %s needs /product_tree", cat);
+  if ((sa || vex) && !c->vulns) rc = fail(c, "6.1.27.11 Vulnerabilities: %s needs /vulnerabilities", cat);
+  return rc;
 }
 
 static int vex_statements(Ck *c, json_t *v, size_t vi) {
@@ -600,16 +614,16 @@ static int profile_vuln(Ck *c, const char *cat, json_t *v, size_t vi) {
   static const char *const vex_keys[] = {"fixed", "known_affected", "known_not_affected", "under_investigation", NULL};
   int sa = !strcmp(cat, "csaf_security_advisory"), vex = !strcmp(cat, "csaf_vex");
   json_t *ps = json_object_get(v, "product_status");
+  int rc = 0, any = 0;
   if ((sa || vex) && !json_object_get(v, "notes"))
-    return fail(c, "6.1.27.5 Vulnerability Notes: $.vulnerabilities[%zu] needs notes", vi);
-  if (sa && !ps) return fail(c, "6.1.27.6 Product Status: $.vulnerabilities[%zu] needs product_status", vi);
-  if (!vex) return 0;
-  int any = 0;
+    rc = fail(c, "6.1.27.5 Vulnerability Notes: $.vulnerabilities[%zu] needs notes", vi);
+  if (sa && !ps) rc = fail(c, "6.1.27.6 Product Status: $.vulnerabilities[%zu] needs product_status", vi);
+  if (!vex) return rc;
   for (int k = 0; vex_keys[k]; k++) any |= json_object_get(ps, vex_keys[k]) != NULL;
-  if (!any) return fail(c, "6.1.27.7 VEX Product Status: $.vulnerabilities[%zu] needs fixed, known_affected, known_not_affected or under_investigation", vi);
+  if (!any) rc = fail(c, "6.1.27.7 VEX Product Status: $.vulnerabilities[%zu] needs fixed, known_affected, known_not_affected or under_investigation", vi);
   if (!json_object_get(v, "cve") && !json_object_get(v, "ids"))
-    return fail(c, "6.1.27.8 Vulnerability ID: $.vulnerabilities[%zu] needs cve or ids", vi);
-  return vex_statements(c, v, vi);
+    rc = fail(c, "6.1.27.8 Vulnerability ID: $.vulnerabilities[%zu] needs cve or ids", vi);
+  return rc | vex_statements(c, v, vi);
 }
 
 /* ---- driver ---- */
@@ -622,15 +636,15 @@ static int per_vuln(Ck *c) {
   int rc = cves ? 0 : fail(c, "out of memory");
   json_array_foreach(c->vulns, i, v) {
     const char *cve = sget(v, "cve");
-    if (rc) break;
+    if (!cves) break;
     if (cve && vuln_map_put(cves, cve, strlen(cve), (uint32_t)i) != (uint32_t)i)
       rc = fail(c, "6.1.23 Multiple Use of Same CVE: %s at $.vulnerabilities[%zu]", cve, i);
-    if (!rc) rc = vuln_refs(c, v, i);
-    if (!rc) rc = contradicting(c, v, i);
-    if (!rc) rc = scores(c, v, i);
-    if (!rc) rc = flags_and_remediations(c, v, i);
-    if (!rc) rc = flags_per_product(c, v, i);
-    if (!rc) rc = profile_vuln(c, cat, v, i);
+    rc |= vuln_refs(c, v, i);
+    rc |= contradicting(c, v, i);
+    rc |= scores(c, v, i);
+    rc |= flags_and_remediations(c, v, i);
+    rc |= flags_per_product(c, v, i);
+    rc |= profile_vuln(c, cat, v, i);
   }
   vuln_map_free(cves);
   return rc;
@@ -639,18 +653,16 @@ static int per_vuln(Ck *c) {
 int vuln_csaf_check(json_t *doc, int lenient, char *msg, size_t cap) {
   Ck c = {doc, json_object_get(doc, "document"), json_object_get(doc, "product_tree"),
           json_object_get(doc, "vulnerabilities"), msg, cap, vuln_map_new(), vuln_map_new(), lenient};
+  if (msg && cap) msg[0] = '\0';
   int rc = c.ids && c.groups ? 0 : fail(&c, "out of memory");
-  if (!rc) rc = required(&c);
-  if (!rc) rc = define_all(&c);
-  if (!rc) rc = tree_refs(&c);
-  if (!rc) rc = circular(&c);
-  if (!rc) rc = products(&c);
-  if (!rc) rc = document_level(&c);
-  if (!rc) rc = revisions(&c);
-  if (!rc) rc = profile_doc(&c, sget(c.d, "category"));
-  if (!rc) rc = per_vuln(&c);
+  if (!rc) rc = required(&c);   /* the structure the other tests walk */
+  if (!rc) {
+    if (define_all(&c)) rc = -1;
+    else rc |= tree_refs(&c) | per_vuln(&c);  /* references need the full id sets */
+    rc |= circular(&c) | products(&c) | document_level(&c) | revisions(&c);
+    rc |= profile_doc(&c, sget(c.d, "category"));
+  }
   vuln_map_free(c.ids);
   vuln_map_free(c.groups);
-  if (!rc && msg && cap) msg[0] = '\0';
-  return rc;
+  return rc ? -1 : 0;
 }
