@@ -107,9 +107,36 @@ static size_t norm(const char *s, char *out, size_t cap) {
   return n;
 }
 
+/* Vendor names without their legal form: "Siemens AG" meets "siemens". */
+static size_t norm_vendor(const char *s, char *out, size_t cap) {
+  static const char *const forms[] = {"ag", "as", "asa", "inc", "incorporated", "ltd", "limited", "gmbh", "corp",
+                                      "corporation", "co", "llc", "sa", "se", "nv", "bv", "plc", "ab", "oy", NULL};
+  size_t n = 0;
+  int first = 1;
+  while (s && *s) {
+    char w[128];
+    size_t wl = 0;
+    while (*s && !isalnum((unsigned char)*s)) s++;
+    while (*s && isalnum((unsigned char)*s)) {
+      if (wl + 1 < sizeof w) w[wl++] = (char)tolower((unsigned char)*s);
+      s++;
+    }
+    w[wl] = '\0';
+    int legal = 0;
+    for (int k = 0; !first && forms[k]; k++) legal |= !strcmp(w, forms[k]);
+    if (wl && !legal && n + wl < cap) {
+      memcpy(out + n, w, wl);
+      n += wl;
+    }
+    first = first && !wl;
+  }
+  out[n] = '\0';
+  return n;
+}
+
 static size_t name_key(const char *vendor, const char *product, char *key, size_t cap) {
   char v[256], p[256];
-  if (!norm(vendor, v, sizeof v) || !norm(product, p, sizeof p)) return 0;
+  if (!norm_vendor(vendor, v, sizeof v) || !norm(product, p, sizeof p)) return 0;
   int n = snprintf(key, cap, "n:%s:%s", v, p);
   return n > 0 && (size_t)n < cap ? (size_t)n : 0;
 }
