@@ -113,6 +113,12 @@ static void csv_field(FILE *f, const char *s, int last) {
   fputc(last ? '\n' : ',', f);
 }
 
+/* Unknown scores (negative) print as an empty CSV field. */
+static void num_or_blank(char out[32], double v, int decimals) {
+  out[0] = '\0';
+  if (v >= 0) snprintf(out, 32, "%.*f", decimals, v);
+}
+
 static void print_csv(const VulnInventory *inv, const VulnMatchList *l) {
   puts("priority,priority_class,id,source,advisory,status,item,line,vendor,product,version,cpe,purl,"
        "cvss,kev,kev_due,epss,epss_percentile,confidence,reason");
@@ -122,9 +128,9 @@ static void print_csv(const VulnInventory *inv, const VulnMatchList *l) {
     char num[6][32];
     snprintf(num[0], 32, "%.1f", m->priority);
     snprintf(num[1], 32, "%zu", it->line);
-    snprintf(num[2], 32, m->cvss >= 0 ? "%.1f" : "", m->cvss);
-    snprintf(num[3], 32, m->epss >= 0 ? "%.5f" : "", m->epss);
-    snprintf(num[4], 32, m->epss_pct >= 0 ? "%.5f" : "", m->epss_pct);
+    num_or_blank(num[2], m->cvss, 1);
+    num_or_blank(num[3], m->epss, 5);
+    num_or_blank(num[4], m->epss_pct, 5);
     const char *f[] = {num[0], m->priority_class, m->id, m->source == VULN_SRC_NVD ? "nvd" : "csaf",
                        m->advisory, m->status, it->name, num[1], it->vendor, it->product, it->version,
                        it->cpe_str, it->purl_str, num[2], m->kev ? "yes" : "no", m->kev_due, num[3],
@@ -149,7 +155,7 @@ static void print_table(const VulnInventory *inv, const VulnMatchList *l) {
 }
 
 static void print_matches(const Opts *o, const VulnInventory *inv, VulnMatchList *l) {
-  qsort(l->m, l->n, sizeof *l->m, by_priority);
+  if (l->n) qsort(l->m, l->n, sizeof *l->m, by_priority);
   if (!strcmp(o->format, "csv")) {
     print_csv(inv, l);
   } else if (!strcmp(o->format, "table")) {

@@ -158,6 +158,7 @@ static int unbind_uri_value(VulnCpe *c, int attr, const char *s, size_t len, Out
   c->v[attr] = o->p + start;
   if (!wildcards_ok(c->v[attr]))
     return err_set(e, VERR_INVALID, "CPE URI: wildcard inside %s", vuln_cpe_attr_names[attr]);
+  if (!strcmp(c->v[attr], "*")) c->v[attr] = NULL;  /* a lone "%02" is ANY, as "*" is in a formatted string */
   return 0;
 }
 

@@ -84,6 +84,8 @@ TEST(uri_unbind) {
   CHECK_INT(parse("cpe:/a:microsoft:internet_explorer:8.%02:sp%01", &c), 0);
   CHECK_STR(attr(&c, CPE_VERSION), "8\\.*");
   CHECK_STR(attr(&c, CPE_UPDATE), "sp?");
+  CHECK_INT(parse("cpe:/a:%02", &c), 0);              /* a lone wildcard is ANY (found by fuzz_cpe) */
+  CHECK_STR(attr(&c, CPE_VENDOR), "<ANY>");
   CHECK_INT(parse("cpe:/o:linux:linux_kernel:-", &c), 0);
   CHECK_STR(attr(&c, CPE_VERSION), "<NA>");
   CHECK(parse("cpe:/a:foo:bar:1:2:3:4:5", &c) != 0);   /* 8 components */
