@@ -94,7 +94,8 @@ static json_t *match_json(const VulnInventory *inv, const VulnMatch *m) {
   json_object_set_new(o, "priority", json_real((double)(long)(m->priority * 10 + 0.5) / 10));
   json_object_set_new(o, "priority_class", json_string(m->priority_class));
   json_object_set_new(o, "confidence", json_string(m->confidence));
-  json_object_set_new(o, "reason", json_string(m->reason));
+  char why[600];
+  json_object_set_new(o, "reason", json_string(vuln_match_reason(m, why, sizeof why)));
   return o;
 }
 
@@ -125,7 +126,7 @@ static void print_csv(const VulnInventory *inv, const VulnMatchList *l) {
   for (size_t i = 0; i < l->n; i++) {
     const VulnMatch *m = &l->m[i];
     const VulnItem *it = &inv->item[m->item];
-    char num[6][32];
+    char num[6][32], why[600];
     snprintf(num[0], 32, "%.1f", m->priority);
     snprintf(num[1], 32, "%zu", it->line);
     num_or_blank(num[2], m->cvss, 1);
@@ -134,7 +135,7 @@ static void print_csv(const VulnInventory *inv, const VulnMatchList *l) {
     const char *f[] = {num[0], m->priority_class, m->id, m->source == VULN_SRC_NVD ? "nvd" : "csaf",
                        m->advisory, m->status, it->name, num[1], it->vendor, it->product, it->version,
                        it->cpe_str, it->purl_str, num[2], m->kev ? "yes" : "no", m->kev_due, num[3],
-                       num[4], m->confidence, m->reason};
+                       num[4], m->confidence, vuln_match_reason(m, why, sizeof why)};
     size_t nf = sizeof f / sizeof f[0];
     for (size_t k = 0; k < nf; k++) csv_field(stdout, f[k], k + 1 == nf);
   }
@@ -146,11 +147,11 @@ static void print_table(const VulnInventory *inv, const VulnMatchList *l) {
   for (size_t i = 0; i < l->n; i++) {
     const VulnMatch *m = &l->m[i];
     const VulnItem *it = &inv->item[m->item];
-    char cvss[8] = "-", epss[12] = "-";
+    char cvss[8] = "-", epss[12] = "-", why[600];
     if (m->cvss >= 0) snprintf(cvss, sizeof cvss, "%.1f", m->cvss);
     if (m->epss_pct >= 0) snprintf(epss, sizeof epss, "%.3f", m->epss_pct);
     printf("%-9s %5.1f %-18.18s %-28.28s %-12.12s %-4s %-3s %-10s %.90s\n", m->priority_class, m->priority,
-           m->id, it->name ? it->name : "", it->version ? it->version : "", cvss, m->kev ? "ja" : "-", epss, m->reason);
+           m->id, it->name ? it->name : "", it->version ? it->version : "", cvss, m->kev ? "ja" : "-", epss, vuln_match_reason(m, why, sizeof why));
   }
 }
 

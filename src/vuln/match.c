@@ -11,9 +11,14 @@
 #include "vuln/match.h"
 #include "vuln/version.h"
 
+typedef struct Entry {
+  uint32_t a, b;              /* (CVE, configuration) or (CSAF document, product) */
+  const VulnCpeMatch *m;      /* NVD: the vulnerable criterion filed here */
+} Entry;
+
 typedef struct Bucket {
-  uint32_t *e;        /* pairs: (record index, configuration or product index) */
-  uint32_t n, cap;    /* in pairs */
+  Entry *e;
+  uint32_t n, cap;
 } Bucket;
 
 struct VulnMatcher {
@@ -26,18 +31,16 @@ struct VulnMatcher {
   uint32_t stamp;
 };
 
-static int bucket_add(Bucket *b, uint32_t a, uint32_t c) {
-  if (b->n && b->e[2 * (b->n - 1)] == a && b->e[2 * (b->n - 1) + 1] == c) return 0;
+static int bucket_add(Bucket *b, uint32_t a, uint32_t c, const VulnCpeMatch *m) {
+  if (!m && b->n && b->e[b->n - 1].a == a && b->e[b->n - 1].b == c) return 0;
   if (b->n == b->cap) {
     uint32_t nc = b->cap ? b->cap * 2 : 4;
-    uint32_t *e = realloc(b->e, sizeof *e * 2 * nc);
+    Entry *e = realloc(b->e, sizeof *e * nc);
     if (!e) return VERR_NOMEM;
     b->e = e;
     b->cap = nc;
   }
-  b->e[2 * b->n] = a;
-  b->e[2 * b->n + 1] = c;
-  b->n++;
+  b->e[b->n++] = (Entry){a, c, m};
   return 0;
 }
 
@@ -74,14 +77,26 @@ static size_t cpe_key(const VulnCpe *c, char *key, size_t cap) {
   return n > 0 && (size_t)n < cap ? (size_t)n : 0;
 }
 
+/* Criteria naming one exact version are filed under "vendor:product:version"
+ * so an item only meets the versions it could equal; ranges and wildcarded
+ * versions stay under "vendor:product". */
+static size_t with_version(const VulnCpe *c, char *key, size_t kl, size_t cap) {
+  const char *v = c->v[CPE_VERSION];
+  if (!plain_value(v)) return kl;
+  int n = snprintf(key + kl, cap - kl, ":%s", v);
+  return n > 0 && (size_t)n < cap - kl ? kl + (size_t)n : kl;
+}
+
 static int index_node(VulnMatcher *m, const VulnNode *n, uint32_t cve, uint32_t cfg, int depth) {
   char key[2 * VULN_CPE_MAX + 2];
   for (uint32_t i = 0; i < n->nmatch; i++) {
     const VulnCpeMatch *cm = &n->match[i];
     if (!cm->vulnerable) continue;  /* platforms never carry the finding */
     size_t kl = cpe_key(&cm->cpe, key, sizeof key);
+    if (kl && !cm->vsi && !cm->vse && !cm->vei && !cm->vee)
+      kl = with_version(&cm->cpe, key, kl, sizeof key);
     Bucket *b = kl ? bucket_for(m->nvd_keys, &m->nvd, &m->nnvd, &m->capnvd, key, kl) : &m->wild;
-    if (!b || bucket_add(b, cve, cfg)) return VERR_NOMEM;
+    if (!b || bucket_add(b, cve, cfg, cm)) return VERR_NOMEM;
     m->entries++;
   }
   for (uint32_t i = 0; i < n->nchild && depth < 8; i++)
@@ -148,7 +163,7 @@ static size_t purl_key(const VulnPurl *p, char *key, size_t cap) {
 
 static int csaf_add(VulnMatcher *m, const char *key, size_t kl, uint32_t doc, uint32_t prod) {
   Bucket *b = bucket_for(m->csaf_keys, &m->csaf, &m->ncsaf, &m->capcsaf, key, kl);
-  return b ? bucket_add(b, doc, prod) : VERR_NOMEM;
+  return b ? bucket_add(b, doc, prod, NULL) : VERR_NOMEM;
 }
 
 static int index_csaf_product(VulnMatcher *m, const VulnCsafProduct *p, uint32_t d, uint32_t k) {
@@ -273,10 +288,13 @@ static int has_platform_node(const VulnConfig *cfg) {
   return 0;
 }
 
-static void nvd_reason(VulnMatch *r, const VulnConfig *cfg, uint32_t k, const VulnCpeMatch *h) {
+static void nvd_reason(const VulnMatch *r, char *out, size_t cap) {
+  const VulnConfig *cfg = r->cfg;
+  const VulnCpeMatch *h = r->hit;
+  uint32_t k = r->cfg_index;
   char rel[128];
   relaxed_names(r->relaxed, rel, sizeof rel);
-  snprintf(r->reason, sizeof r->reason, "configuration %u (%s of %u node%s%s): %s%s%s%s%s%s%s%s%s%s%s%s",
+  snprintf(out, cap, "configuration %u (%s of %u node%s%s): %s%s%s%s%s%s%s%s%s%s%s%s",
            k, cfg->op_and ? "AND" : "OR", cfg->nnode, cfg->nnode == 1 ? "" : "s",
            has_platform_node(cfg) ? ", platform required and present" : "", h->criteria,
            h->vsi ? " >=" : "", h->vsi ? h->vsi : "", h->vse ? " >" : "", h->vse ? h->vse : "",
@@ -300,7 +318,9 @@ static int nvd_try(VulnMatcher *m, const VulnItem *it, size_t idx, uint32_t c, u
   r->cvss_vector = cve->cvss_vector;
   r->relaxed = rel;
   r->confidence = (rel & ~(1u << CPE_PART)) ? "relaxed" : it->derived ? "derived" : "exact";
-  nvd_reason(r, &cve->cfg[k], k, hit);
+  r->cfg = &cve->cfg[k];
+  r->cfg_index = k;
+  r->hit = hit;
   annotate(m, it, r);
   return 0;
 }
@@ -311,11 +331,22 @@ static int match_nvd(VulnMatcher *m, const VulnItem *it, size_t idx, VulnMatchLi
   if (!it->has_cpe) return 0;
   if (it->derived) relax |= 1u << CPE_PART;
   size_t kl = cpe_key(&it->cpe, key, sizeof key);
-  uint32_t b = kl ? vuln_map_get(m->nvd_keys, key, kl) : UINT32_MAX;
-  const Bucket *lists[2] = {b == UINT32_MAX ? NULL : &m->nvd[b], &m->wild};
-  for (int l = 0; l < 2; l++)
-    for (uint32_t i = 0; lists[l] && i < lists[l]->n; i++)
-      if (nvd_try(m, it, idx, lists[l]->e[2 * i], lists[l]->e[2 * i + 1], relax, out)) return VERR_NOMEM;
+  uint32_t b = kl ? vuln_map_get(m->nvd_keys, key, kl) : UINT32_MAX, bv = UINT32_MAX;
+  size_t kv = kl ? with_version(&it->cpe, key, kl, sizeof key) : 0;
+  if (kv > kl) bv = vuln_map_get(m->nvd_keys, key, kv);
+  const Bucket *lists[3] = {b == UINT32_MAX ? NULL : &m->nvd[b], bv == UINT32_MAX ? NULL : &m->nvd[bv], &m->wild};
+  for (int l = 0; l < 3; l++) {
+    uint32_t last_cve = UINT32_MAX, last_cfg = 0;
+    for (uint32_t i = 0; lists[l] && i < lists[l]->n; i++) {
+      const Entry *en = &lists[l]->e[i];
+      /* the filed criterion must hold for the item before its whole
+       * configuration is worth evaluating; one evaluation per configuration */
+      if ((en->a == last_cve && en->b == last_cfg) || !vuln_cpematch_test(en->m, &it->cpe, relax, NULL)) continue;
+      last_cve = en->a;
+      last_cfg = en->b;
+      if (nvd_try(m, it, idx, en->a, en->b, relax, out)) return VERR_NOMEM;
+    }
+  }
   return 0;
 }
 
@@ -323,7 +354,7 @@ static int match_nvd(VulnMatcher *m, const VulnItem *it, size_t idx, VulnMatchLi
 
 /* Does CSAF product p name item it? Sets the confidence and a note. */
 static int csaf_product_ok(const VulnMatcher *m, const VulnCsafProduct *p, const VulnItem *it,
-                           const char **conf, char *note, size_t cap) {
+                           const char **conf, int *how) {
   char store[2 * VULN_CPE_MAX + 16];
   if (p->purl && it->has_purl) {
     VulnPurl *pu = malloc(sizeof *pu);
@@ -331,7 +362,7 @@ static int csaf_product_ok(const VulnMatcher *m, const VulnCsafProduct *p, const
     free(pu);
     if (ok) {
       *conf = "exact";
-      snprintf(note, cap, "purl %s", p->purl);
+      *how = VULN_HOW_PURL;
       return 1;
     }
   }
@@ -340,24 +371,24 @@ static int csaf_product_ok(const VulnMatcher *m, const VulnCsafProduct *p, const
   if (p->cpe && it->has_cpe && !vuln_cpe_parse(p->cpe, &c, store, sizeof store, NULL) &&
       vuln_cpe_matches(&c, &it->cpe, m->o.relax ? VULN_RELAX_CONTEXT : 0, &rel)) {
     *conf = rel ? "relaxed" : "exact";
-    snprintf(note, cap, "cpe %s", p->cpe);
+    *how = VULN_HOW_CPE;
     return 1;
   }
   if (!it->version || !*it->version) return 0;
   if (p->version && strncasecmp(p->version, "vers:", 5)) {
     *conf = "name";
-    snprintf(note, cap, "vendor/product name, version %s", p->version);
+    *how = VULN_HOW_VERSION;
     return vuln_version_cmp(p->version, it->version) == 0;
   }
   const char *range = p->range ? p->range : p->version;
   int r = range ? vuln_range_eval(range, it->version) : 1;
   *conf = r < 0 ? "text-range" : "name";
-  snprintf(note, cap, "vendor/product name%s%s%s", range ? ", range \"" : "", range ? range : "", range ? "\"" : "");
+  *how = range ? VULN_HOW_RANGE : VULN_HOW_NAME;
   return r != 0;
 }
 
 static int csaf_emit(VulnMatcher *m, const VulnItem *it, size_t idx, const VulnCsaf *d,
-                     const VulnCsafProduct *p, const char *conf, const char *note, VulnMatchList *out) {
+                     const VulnCsafProduct *p, const char *conf, int how, VulnMatchList *out) {
   for (uint32_t v = 0; v < d->nvuln; v++) {
     const VulnCsafVuln *cv = &d->vuln[v];
     for (uint32_t s = 0; s < cv->nstatus; s++) {
@@ -374,9 +405,8 @@ static int csaf_emit(VulnMatcher *m, const VulnItem *it, size_t idx, const VulnC
       r->cvss = cv->cvss;
       r->cvss_vector = cv->cvss_vector;
       r->confidence = conf;
-      snprintf(r->reason, sizeof r->reason, "%s product %s \"%s\": %s%s%s", d->id ? d->id : "CSAF", p->id,
-               p->name ? p->name : "", note, p->rel_platform ? "; relationship with " : "",
-               p->rel_platform ? p->rel_platform : "");
+      r->prod = p;
+      r->how = how;
       annotate(m, it, r);
       break;
     }
@@ -387,13 +417,13 @@ static int csaf_emit(VulnMatcher *m, const VulnItem *it, size_t idx, const VulnC
 static int csaf_bucket(VulnMatcher *m, const VulnItem *it, size_t idx, const char *key, size_t kl,
                        VulnMatchList *out) {
   uint32_t b = kl ? vuln_map_get(m->csaf_keys, key, kl) : UINT32_MAX;
-  char note[300];
   if (b == UINT32_MAX) return 0;
   for (uint32_t i = 0; i < m->csaf[b].n; i++) {
-    const VulnCsaf *d = &m->db->csaf[m->csaf[b].e[2 * i]];
-    const VulnCsafProduct *p = &d->prod[m->csaf[b].e[2 * i + 1]];
+    const VulnCsaf *d = &m->db->csaf[m->csaf[b].e[i].a];
+    const VulnCsafProduct *p = &d->prod[m->csaf[b].e[i].b];
     const char *conf = NULL;
-    if (csaf_product_ok(m, p, it, &conf, note, sizeof note) && csaf_emit(m, it, idx, d, p, conf, note, out))
+    int how = 0;
+    if (csaf_product_ok(m, p, it, &conf, &how) && csaf_emit(m, it, idx, d, p, conf, how, out))
       return VERR_NOMEM;
   }
   return 0;
@@ -442,4 +472,25 @@ int vuln_match_item(VulnMatcher *m, const VulnItem *it, size_t idx, VulnMatchLis
   }
   int rc = match_nvd(m, it, idx, out);
   return rc ? rc : match_csaf(m, it, idx, out);
+}
+
+static void csaf_reason(const VulnMatch *r, char *out, size_t cap) {
+  const VulnCsafProduct *p = r->prod;
+  const char *what = r->how == VULN_HOW_PURL ? "purl " : r->how == VULN_HOW_CPE ? "cpe " :
+                     r->how == VULN_HOW_VERSION ? "vendor/product name, version " :
+                     r->how == VULN_HOW_RANGE ? "vendor/product name, range " : "vendor/product name";
+  const char *val = r->how == VULN_HOW_PURL ? p->purl : r->how == VULN_HOW_CPE ? p->cpe :
+                    r->how == VULN_HOW_VERSION ? p->version :
+                    r->how == VULN_HOW_RANGE ? (p->range ? p->range : p->version) : "";
+  snprintf(out, cap, "%s product %s \"%s\" (%s): %s%s%s%s", r->advisory ? r->advisory : "CSAF", p->id,
+           p->name ? p->name : "", r->status ? r->status : "", what, val ? val : "",
+           p->rel_platform ? "; relationship with " : "", p->rel_platform ? p->rel_platform : "");
+}
+
+const char *vuln_match_reason(const VulnMatch *m, char *out, size_t cap) {
+  if (!cap) return out;
+  out[0] = '\0';
+  if (m->source == VULN_SRC_NVD && m->cfg && m->hit) nvd_reason(m, out, cap);
+  else if (m->source == VULN_SRC_CSAF && m->prod) csaf_reason(m, out, cap);
+  return out;
 }

@@ -42,8 +42,20 @@ typedef struct VulnMatch {
   const char *priority_class; /* critical, high, medium, low */
   const char *confidence;     /* exact, relaxed, name, text-range */
   unsigned relaxed;           /* CPE attributes relaxed (bit 1<<CPE_*) */
-  char reason[480];
+  /* why, kept as pointers into the VulnDb; vuln_match_reason() words it */
+  const VulnConfig *cfg;      /* NVD: the configuration that held */
+  uint32_t cfg_index;
+  const VulnCpeMatch *hit;    /* NVD: the vulnerable criterion the item met */
+  const VulnCsafProduct *prod; /* CSAF: the product the item is */
+  int how;                    /* CSAF: VULN_HOW_* */
 } VulnMatch;
+
+enum { VULN_HOW_PURL, VULN_HOW_CPE, VULN_HOW_VERSION, VULN_HOW_RANGE, VULN_HOW_NAME };
+
+/* "configuration 0 (AND of 2 nodes, platform required and present):
+ * cpe:2.3:... >=8.0 <=8.0.34" or "ADV-1 product P1 \"name\": purl ...".
+ * Returns out. */
+const char *vuln_match_reason(const VulnMatch *m, char *out, size_t cap);
 
 typedef struct VulnMatchList {
   VulnMatch *m;

@@ -182,7 +182,8 @@ TEST(annotation) {
     CHECK_STR(m->priority_class, "critical");
     CHECK_INT((int)(m->priority * 100 + 0.5), 10000);   /* 58.8+20+5+14.85+10+7.5 capped */
     CHECK_STR(m->confidence, "derived");
-    CHECK(strstr(m->reason, "<3.0") != NULL);
+    char why[600];
+    CHECK(strstr(vuln_match_reason(m, why, sizeof why), "cpe:2.3:a:acme:web_server:*:*:*:*:*:*:*:* <3.0") != NULL);
   }
   vuln_match_list_free(&l);
   vuln_db_free(db);
@@ -206,6 +207,8 @@ TEST(csaf_products) {
     snprintf(one, sizeof one, "%zu:%s:%s ", l.m[i].item, l.m[i].id + 9, l.m[i].confidence);
     strncat(got, one, sizeof got - strlen(got) - 1);
   }
+  char why[600];
+  CHECK(l.n > 3 && strstr(vuln_match_reason(&l.m[3], why, sizeof why), "ACME-1 product LD \"lodash\" (known_affected): purl pkg:npm/lodash@4.17.20"));
   CHECK_STR(got, "0:0002:name 0:0003:name 1:0003:name 3:0002:exact 5:0002:exact 7:0003:text-range ");
   vuln_match_list_free(&l);
   vuln_db_free(db);
