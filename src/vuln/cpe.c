@@ -26,6 +26,7 @@ static void out_c(Out *o, char c) {
 }
 
 static int is_wfn_plain(int c) { return isalnum(c) || c == '_'; }
+static int has_unquoted_wildcard(const char *v);
 
 /* Wildcards may only form a run at the start or the end of a value: one '*'
  * or one or more '?' (NISTIR 7695 §5.3.2). Checks a finished WFN value. */
@@ -86,6 +87,7 @@ static int unbind_fs_value(VulnCpe *c, int attr, const char *s, size_t len, Out 
   c->v[attr] = o->p + start;
   if (!wildcards_ok(c->v[attr]))
     return err_set(e, VERR_INVALID, "CPE: wildcard inside %s (only at the start or end)", vuln_cpe_attr_names[attr]);
+  if (has_unquoted_wildcard(c->v[attr])) c->wild |= (unsigned short)(1u << attr);
   return 0;
 }
 
@@ -159,6 +161,7 @@ static int unbind_uri_value(VulnCpe *c, int attr, const char *s, size_t len, Out
   if (!wildcards_ok(c->v[attr]))
     return err_set(e, VERR_INVALID, "CPE URI: wildcard inside %s", vuln_cpe_attr_names[attr]);
   if (!strcmp(c->v[attr], "*")) c->v[attr] = NULL;  /* a lone "%02" is ANY, as "*" is in a formatted string */
+  else if (has_unquoted_wildcard(c->v[attr])) c->wild |= (unsigned short)(1u << attr);
   return 0;
 }
 
@@ -336,12 +339,13 @@ static VulnCpeRel compare_strings(const char *s, const char *t) {
 VulnCpeRel vuln_cpe_compare_attr(const VulnCpe *s, const VulnCpe *t, int attr) {
   const char *sv = s->v[attr], *tv = t->v[attr];
   int sany = !sv && !s->na[attr], tany = !tv && !t->na[attr];
-  if (tv && has_unquoted_wildcard(tv)) return CPE_REL_UNDEFINED;
-  if ((sany && tany) || (s->na[attr] && t->na[attr]) || (sv && tv && !strcmp(sv, tv)))
+  if (tv && (t->wild & (1u << attr))) return CPE_REL_UNDEFINED;
+  if ((sany && tany) || (s->na[attr] && t->na[attr]) || (sv && tv && sv[0] == tv[0] && !strcmp(sv, tv)))
     return CPE_REL_EQUAL;
   if (sany) return CPE_REL_SUPERSET;
   if (tany) return CPE_REL_SUBSET;
   if (s->na[attr] || t->na[attr]) return CPE_REL_DISJOINT;
+  if (!(s->wild & (1u << attr))) return CPE_REL_DISJOINT;  /* plain and unequal */
   return compare_strings(sv, tv);
 }
 

@@ -19,6 +19,7 @@ enum {
 typedef struct VulnCpe {
   const char *v[CPE_NATTR];  /* NULL for ANY and NA */
   unsigned char na[CPE_NATTR]; /* 1 = NA ("-"); v == NULL && !na = ANY */
+  unsigned short wild;         /* bit 1<<attr: the value has an unquoted wildcard */
 } VulnCpe;
 
 /* Attribute relations of NISTIR 7696 §6.1. */

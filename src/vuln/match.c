@@ -29,6 +29,7 @@ struct VulnMatcher {
   size_t nnvd, capnvd, ncsaf, capcsaf, entries;
   uint32_t *seen;     /* per CVE: stamp of the last item it matched */
   uint32_t stamp;
+  size_t scanned, evaluated;  /* work counters for the benchmark */
 };
 
 static int bucket_add(Bucket *b, uint32_t a, uint32_t c, const VulnCpeMatch *m) {
@@ -227,6 +228,11 @@ void vuln_matcher_stats(const VulnMatcher *m, size_t *entries, size_t *keys, siz
   *wild = m->wild.n;
 }
 
+void vuln_matcher_work(const VulnMatcher *m, size_t *scanned, size_t *evaluated) {
+  *scanned = m->scanned;
+  *evaluated = m->evaluated;
+}
+
 void vuln_match_list_free(VulnMatchList *l) {
   free(l->m);
   l->m = NULL;
@@ -339,11 +345,13 @@ static int match_nvd(VulnMatcher *m, const VulnItem *it, size_t idx, VulnMatchLi
     uint32_t last_cve = UINT32_MAX, last_cfg = 0;
     for (uint32_t i = 0; lists[l] && i < lists[l]->n; i++) {
       const Entry *en = &lists[l]->e[i];
+      m->scanned++;
       /* the filed criterion must hold for the item before its whole
        * configuration is worth evaluating; one evaluation per configuration */
       if ((en->a == last_cve && en->b == last_cfg) || !vuln_cpematch_test(en->m, &it->cpe, relax, NULL)) continue;
       last_cve = en->a;
       last_cfg = en->b;
+      m->evaluated++;
       if (nvd_try(m, it, idx, en->a, en->b, relax, out)) return VERR_NOMEM;
     }
   }

@@ -75,6 +75,8 @@ int vuln_match_item(VulnMatcher *m, const VulnItem *it, size_t idx, VulnMatchLis
 void vuln_match_list_free(VulnMatchList *l);
 /* Index statistics: criteria indexed, distinct keys, wildcard criteria. */
 void vuln_matcher_stats(const VulnMatcher *m, size_t *entries, size_t *keys, size_t *wild);
+/* Work done so far: index entries looked at, configurations evaluated. */
+void vuln_matcher_work(const VulnMatcher *m, size_t *scanned, size_t *evaluated);
 
 /* NVD configuration evaluation for a system made of `main` plus platforms;
  * returns 1 if the configuration holds AND main itself satisfies one of its
