@@ -269,11 +269,13 @@ double vuln_priority(double cvss, bool kev, bool ransomware, double epss_pct, bo
   return p;
 }
 
-static void annotate(const VulnMatcher *m, const VulnItem *it, VulnMatch *r) {
+/* KEV from the catalogue, else from the copy NVD keeps in the CVE record
+ * (cisaActionDue), so an NVD feed alone still flags known exploitation. */
+static void annotate(const VulnMatcher *m, const VulnItem *it, VulnMatch *r, const char *nvd_due) {
   const VulnKev *k = r->id ? vuln_db_kev(m->db, r->id) : NULL;
   const VulnEpss *e = r->id ? vuln_db_epss(m->db, r->id) : NULL;
-  r->kev = k != NULL;
-  r->kev_due = k ? k->due : NULL;
+  r->kev = k != NULL || nvd_due != NULL;
+  r->kev_due = k ? k->due : nvd_due;
   r->ransomware = k && k->ransomware;
   r->epss = e ? e->score : -1;
   r->epss_pct = e ? e->percentile : -1;
@@ -327,7 +329,7 @@ static int nvd_try(VulnMatcher *m, const VulnItem *it, size_t idx, uint32_t c, u
   r->cfg = &cve->cfg[k];
   r->cfg_index = k;
   r->hit = hit;
-  annotate(m, it, r);
+  annotate(m, it, r, cve->cisa_due);
   return 0;
 }
 
@@ -415,7 +417,7 @@ static int csaf_emit(VulnMatcher *m, const VulnItem *it, size_t idx, const VulnC
       r->confidence = conf;
       r->prod = p;
       r->how = how;
-      annotate(m, it, r);
+      annotate(m, it, r, NULL);
       break;
     }
   }

@@ -44,7 +44,7 @@ static const char page[] =
     /* 5: NVD 1.1-style nested children, tolerated */
     CVE("CVE-2024-0006", "{\"nodes\":[{\"operator\":\"AND\",\"children\":[" NODE("OR", "false", APP("true", ",\"versionEndExcluding\":\"0.5\"")) "," NODE("OR", "false", WIN) "]}]}") ","
     /* 6: AND node inside (both criteria must hold on the same system) */
-    CVE("CVE-2024-0007", "{\"nodes\":[" NODE("AND", "false", APP("true", ",\"versionStartIncluding\":\"4.0\"") "," WIN) "]}")
+    CVE("CVE-2024-0007\",\"cisaActionDue\":\"2024-02-01\",\"x\":\"", "{\"nodes\":[" NODE("AND", "false", APP("true", ",\"versionStartIncluding\":\"4.0\"") "," WIN) "]}")
     "]}";
 
 static VulnDb *db;
@@ -120,6 +120,29 @@ TEST(and_node_and_children) {
   IDS("cpe:2.3:a:acme:web:4.1:*:*:*:*:*:*:*", "cpe:2.3:o:microsoft:windows:-:*:*:*:*:*:*:*", "0003 0007 ");
   IDS("cpe:2.3:a:acme:web:0.4:*:*:*:*:*:*:*", "cpe:2.3:o:microsoft:windows:-:*:*:*:*:*:*:*", "0003 0006 ");
   IDS("cpe:2.3:a:acme:web:0.4:*:*:*:*:*:*:*", "", "0003 ");
+}
+
+TEST(kev_copy_in_nvd) {
+  VulnItem it = {0};
+  Err e = {0};
+  it.cpe_str = "cpe:2.3:a:acme:web:4.1:*:*:*:*:*:*:*";
+  CHECK_INT(vuln_item_prepare(inv.arena, &it, "cpe:2.3:o:microsoft:windows:-:*:*:*:*:*:*:*", &e), 0);
+  VulnMatcher *m = vuln_matcher_new(db, NULL);
+  VulnMatchList l = {0};
+  vuln_match_item(m, &it, 0, &l);
+  int seen = 0;
+  for (size_t i = 0; i < l.n; i++) {
+    if (strcmp(l.m[i].id, "CVE-2024-0007")) {
+      CHECK(!l.m[i].kev);
+      continue;
+    }
+    seen = 1;
+    CHECK(l.m[i].kev);                        /* no KEV file loaded: NVD's cisaActionDue */
+    CHECK_STR(l.m[i].kev_due, "2024-02-01");
+  }
+  CHECK(seen);
+  vuln_match_list_free(&l);
+  vuln_matcher_free(m);
 }
 
 TEST(non_vulnerable_only) {
@@ -211,6 +234,7 @@ int main(void) {
   RUN(four_bounds);
   RUN(negated_node);
   RUN(and_node_and_children);
+  RUN(kev_copy_in_nvd);
   RUN(non_vulnerable_only);
   RUN(update_trap);
   RUN(config_eval_hit);
