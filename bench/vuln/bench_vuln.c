@@ -236,6 +236,30 @@ static void baseline(const VulnDb *db, const VulnInventory *inv, const VulnMatch
   free(ids);
 }
 
+/* A feed update: the last `k` CVEs arrive as new, each is matched against
+ * the whole inventory by the reverse index and by a plain loop over items. */
+static void new_advisories(const VulnDb *db, const VulnInventory *inv, VulnMatcher *m, size_t k) {
+  VulnInvIndex *x = vuln_inv_index_new(inv->item, inv->n);
+  VulnMatchList l = {0};
+  size_t from = db->ncve > k ? db->ncve - k : 0, naive_hits = 0;
+  double t0 = now();
+  for (size_t c = from; c < db->ncve; c++) vuln_match_cve(m, x, c, &l);
+  double t_rev = (now() - t0) / (double)(db->ncve - from);
+  t0 = now();
+  for (size_t c = from; c < db->ncve; c++)
+    for (size_t i = 0; i < inv->n; i++)
+      for (uint32_t g = 0; g < db->cve[c].ncfg; g++)
+        if (vuln_config_eval(&db->cve[c].cfg[g], &inv->item[i], 0, NULL, NULL)) {
+          naive_hits++;
+          break;
+        }
+  double t_naive = (now() - t0) / (double)(db->ncve - from);
+  printf("one new CVE against all %zu items: %.3f ms indexed, %.3f ms naive (every item x its configurations), ratio %.0fx; "
+         "%zu vs %zu matches over %zu CVEs\n", inv->n, t_rev * 1e3, t_naive * 1e3, t_naive / t_rev, l.n, naive_hits, db->ncve - from);
+  vuln_match_list_free(&l);
+  vuln_inv_index_free(x);
+}
+
 int main(int argc, char **argv) {
   Opt o;
   if (parse_opts(argc, argv, &o)) {
@@ -283,6 +307,7 @@ int main(int argc, char **argv) {
   printf("indexed matcher: %zu items in %.3f s = %.0f items/s, %zu matches (per item: %.0f criteria looked at, %.1f configurations evaluated)\n",
          inv.n, t_index, (double)inv.n / t_index, l.n, (double)scanned / (double)inv.n, (double)evaluated / (double)inv.n);
   baseline(db, &inv, &l, first, &o, t_index);
+  new_advisories(db, &inv, m, 1000);
   free(first);
   vuln_match_list_free(&l);
   vuln_matcher_free(m);

@@ -504,3 +504,96 @@ const char *vuln_match_reason(const VulnMatch *m, char *out, size_t cap) {
   else if (m->source == VULN_SRC_CSAF && m->prod) csaf_reason(m, out, cap);
   return out;
 }
+
+/* ---- reverse: one CVE against an indexed inventory ---- */
+
+struct VulnInvIndex {
+  const VulnItem *items;
+  size_t n;
+  VulnMap *keys;
+  Bucket *b;           /* entries: (item index, 0) */
+  size_t nb, capb;
+};
+
+VulnInvIndex *vuln_inv_index_new(const VulnItem *items, size_t n) {
+  char key[2 * VULN_CPE_MAX + 2];
+  VulnInvIndex *x = calloc(1, sizeof *x);
+  if (!x || !(x->keys = vuln_map_new())) {
+    free(x);
+    return NULL;
+  }
+  x->items = items;
+  x->n = n;
+  for (size_t i = 0; i < n; i++) {
+    size_t kl = items[i].has_cpe ? cpe_key(&items[i].cpe, key, sizeof key) : 0;
+    if (!kl) continue;
+    Bucket *b = bucket_for(x->keys, &x->b, &x->nb, &x->capb, key, kl);
+    if (!b || bucket_add(b, (uint32_t)i, 0, NULL)) {
+      vuln_inv_index_free(x);
+      return NULL;
+    }
+  }
+  return x;
+}
+
+void vuln_inv_index_free(VulnInvIndex *x) {
+  if (!x) return;
+  for (size_t i = 0; i < x->nb; i++) free(x->b[i].e);
+  free(x->b);
+  vuln_map_free(x->keys);
+  free(x);
+}
+
+static void cve_keys(const VulnNode *n, const VulnInvIndex *x, uint32_t *bk, size_t *nbk, size_t cap, int depth) {
+  char key[2 * VULN_CPE_MAX + 2];
+  for (uint32_t i = 0; i < n->nmatch && *nbk < cap; i++) {
+    size_t kl = n->match[i].vulnerable ? cpe_key(&n->match[i].cpe, key, sizeof key) : 0;
+    uint32_t b = kl ? vuln_map_get(x->keys, key, kl) : UINT32_MAX;
+    int dup = 0;
+    for (size_t k = 0; k < *nbk; k++) dup |= bk[k] == b;
+    if (b != UINT32_MAX && !dup) bk[(*nbk)++] = b;
+  }
+  for (uint32_t i = 0; i < n->nchild && depth < 8; i++) cve_keys(&n->child[i], x, bk, nbk, cap, depth + 1);
+}
+
+/* Criteria with a wildcarded vendor or product would need every item; the
+ * reverse path then falls back to all of them. */
+static int cve_has_wild(const VulnCve *c) {
+  char key[2 * VULN_CPE_MAX + 2];
+  for (uint32_t k = 0; k < c->ncfg; k++)
+    for (uint32_t j = 0; j < c->cfg[k].nnode; j++)
+      for (uint32_t i = 0; i < c->cfg[k].node[j].nmatch; i++)
+        if (c->cfg[k].node[j].match[i].vulnerable && !cpe_key(&c->cfg[k].node[j].match[i].cpe, key, sizeof key)) return 1;
+  return 0;
+}
+
+static int item_vs_cve(VulnMatcher *m, const VulnItem *it, size_t idx, uint32_t c, VulnMatchList *out) {
+  unsigned relax = (m->o.relax ? VULN_RELAX_CONTEXT : 0) | (it->derived ? 1u << CPE_PART : 0);
+  if (++m->stamp == 0) {
+    memset(m->seen, 0, sizeof *m->seen * (m->db->ncve + 1));
+    m->stamp = 1;
+  }
+  for (uint32_t k = 0; k < m->db->cve[c].ncfg; k++)
+    if (nvd_try(m, it, idx, c, k, relax, out)) return VERR_NOMEM;
+  return 0;
+}
+
+int vuln_match_cve(VulnMatcher *m, const VulnInvIndex *x, size_t cve, VulnMatchList *out) {
+  const VulnCve *c = &m->db->cve[cve];
+  uint32_t bk[64];
+  size_t nbk = 0;
+  if (cve >= m->db->ncve) return 0;
+  for (uint32_t k = 0; k < c->ncfg; k++)
+    for (uint32_t j = 0; j < c->cfg[k].nnode; j++) cve_keys(&c->cfg[k].node[j], x, bk, &nbk, 64, 0);
+  if (nbk == 64 || cve_has_wild(c)) {  /* too many products or a wildcard: look at everything */
+    for (size_t i = 0; i < x->n; i++)
+      if (x->items[i].has_cpe && item_vs_cve(m, &x->items[i], i, (uint32_t)cve, out)) return VERR_NOMEM;
+    return 0;
+  }
+  for (size_t k = 0; k < nbk; k++)
+    for (uint32_t i = 0; i < x->b[bk[k]].n; i++) {
+      uint32_t item = x->b[bk[k]].e[i].a;
+      if (item_vs_cve(m, &x->items[item], item, (uint32_t)cve, out)) return VERR_NOMEM;
+    }
+  return 0;
+}

@@ -78,6 +78,17 @@ void vuln_matcher_stats(const VulnMatcher *m, size_t *entries, size_t *keys, siz
 /* Work done so far: index entries looked at, configurations evaluated. */
 void vuln_matcher_work(const VulnMatcher *m, size_t *scanned, size_t *evaluated);
 
+/* The reverse direction, for a feed update: items indexed by the
+ * vendor:product of their CPE, so one new or changed CVE is matched against
+ * a whole inventory by reading only the items it can name. The index only
+ * points into items, which must outlive it. */
+typedef struct VulnInvIndex VulnInvIndex;
+VulnInvIndex *vuln_inv_index_new(const VulnItem *items, size_t n);
+void vuln_inv_index_free(VulnInvIndex *x);
+/* Append the matches of CVE number cve (index into db->cve) against every
+ * indexed item; item indexes are positions in the array given above. */
+int vuln_match_cve(VulnMatcher *m, const VulnInvIndex *x, size_t cve, VulnMatchList *out);
+
 /* NVD configuration evaluation for a system made of `main` plus platforms;
  * returns 1 if the configuration holds AND main itself satisfies one of its
  * vulnerable criteria (that criterion goes to *hit). Exposed for tests and

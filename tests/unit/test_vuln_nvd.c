@@ -168,6 +168,44 @@ TEST(config_eval_hit) {
   CHECK(hit == &db->cve[0].cfg[0].node[0].match[0]);
 }
 
+/* Matching each CVE against the indexed inventory gives exactly the pairs
+ * that matching each item against the feed gives. */
+TEST(reverse_equals_forward) {
+  static const char *const cpes[][2] = {
+      {"cpe:2.3:a:acme:web:2.5:*:*:*:*:*:*:*", "cpe:2.3:o:microsoft:windows:-:*:*:*:*:*:*:*"},
+      {"cpe:2.3:a:acme:web:2.5:*:*:*:*:*:*:*", ""},
+      {"cpe:2.3:a:acme:web:1.2:*:*:*:*:*:*:*", "cpe:2.3:o:linux:linux_kernel:6.1:*:*:*:*:*:*:*"},
+      {"cpe:2.3:a:acme:web:0.4:*:*:*:*:*:*:*", "cpe:2.3:o:microsoft:windows:-:*:*:*:*:*:*:*"},
+      {"cpe:2.3:a:acme:web:4.1:*:*:*:*:*:*:*", "cpe:2.3:o:microsoft:windows:-:*:*:*:*:*:*:*"},
+      {"cpe:2.3:a:acme:os:9.8:p7:*:*:*:*:*:*", ""},
+      {"cpe:2.3:o:microsoft:windows:-:*:*:*:*:*:*:*", ""},
+  };
+  enum { N = sizeof cpes / sizeof cpes[0] };
+  VulnItem items[N];
+  Err e = {0};
+  memset(items, 0, sizeof items);
+  for (int i = 0; i < N; i++) {
+    items[i].cpe_str = cpes[i][0];
+    CHECK_INT(vuln_item_prepare(inv.arena, &items[i], cpes[i][1], &e), 0);
+  }
+  VulnMatcher *m = vuln_matcher_new(db, NULL);
+  VulnInvIndex *x = vuln_inv_index_new(items, N);
+  VulnMatchList fwd = {0}, rev = {0};
+  for (int i = 0; i < N; i++) vuln_match_item(m, &items[i], (size_t)i, &fwd);
+  for (size_t c = 0; c < db->ncve; c++) vuln_match_cve(m, x, c, &rev);
+  CHECK_INT(rev.n, fwd.n);
+  CHECK_INT(fwd.n, 9);   /* 2+1+1+2+2+1+0, as in the tests above */
+  for (size_t i = 0; i < fwd.n; i++) {
+    int found = 0;
+    for (size_t j = 0; j < rev.n; j++) found |= rev.m[j].item == fwd.m[i].item && !strcmp(rev.m[j].id, fwd.m[i].id);
+    CHECK(found);
+  }
+  vuln_match_list_free(&fwd);
+  vuln_match_list_free(&rev);
+  vuln_inv_index_free(x);
+  vuln_matcher_free(m);
+}
+
 TEST(malformed_records) {
   static const char bad[] =
       "{\"vulnerabilities\":["
@@ -238,6 +276,7 @@ int main(void) {
   RUN(non_vulnerable_only);
   RUN(update_trap);
   RUN(config_eval_hit);
+  RUN(reverse_equals_forward);
   RUN(malformed_records);
   RUN(real_page);
   vuln_inventory_free(&inv);
