@@ -203,8 +203,8 @@ static int run_check(const Opts *o) {
   if (!rc) {
     print_matches(o, &inv, &l);
     fprintf(stderr, "varde vuln check: %zu CVE-er, %zu KEV, %zu EPSS, %zu CSAF-dokumenter; %zu ødelagte poster "
-            "hoppet over i datakildene; %zu produkter i inventaret (%zu rader avvist); %zu treff\n",
-            db->ncve, db->nkev, db->nepss, db->ncsaf, rf.nerr, inv.n, ri.nerr, l.n);
+            "hoppet over i datakildene (%zu merknader); %zu produkter i inventaret (%zu rader avvist); %zu treff\n",
+            db->ncve, db->nkev, db->nepss, db->ncsaf, rf.nerr, rf.nwarn, inv.n, ri.nerr, l.n);
     rc = l.n ? 1 : 0;
   }
   vuln_matcher_free(m);

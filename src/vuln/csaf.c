@@ -208,7 +208,7 @@ int vuln_csaf_load(VulnDb *db, const char *name, const char *data, size_t len, V
       json_decref(doc);
       return 0;
     }
-    if (r) r->nwarn++;  /* loaded: the range is evaluated as one */
+    vuln_warn(r, name, "loaded despite %s (the name is evaluated as a range)", msg);
   }
   if ((rc = add_doc(db, name, doc))) err_set(e, rc, "%s: out of memory", name);
   json_decref(doc);

@@ -20,6 +20,17 @@ void vuln_report(VulnReport *r, const char *file, const char *path, const char *
   if (r->out && (!r->keep || r->nerr <= r->keep)) fprintf((FILE *)r->out, "%s\n", r->last);
 }
 
+void vuln_warn(VulnReport *r, const char *file, const char *fmt, ...) {
+  char msg[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  if (!r) return;
+  r->nwarn++;
+  if (r->out && (!r->keep || r->nwarn <= r->keep)) fprintf((FILE *)r->out, "%s: %s\n", file ? file : "-", msg);
+}
+
 VulnDb *vuln_db_new(void) {
   VulnDb *db = calloc(1, sizeof *db);
   if (!db) return NULL;

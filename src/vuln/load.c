@@ -56,7 +56,8 @@ int vuln_load_buffer(VulnDb *db, const char *name, const char *data, size_t len,
     case VULN_FEED_EPSS: return vuln_epss_load(db, name, data, len, r, e);
     case VULN_FEED_CSAF: return vuln_csaf_load(db, name, data, len, r, e);
     default:
-      return err_set(e, VERR_INVALID, "%s: not an NVD, KEV, EPSS or CSAF document", name);
+      err_set(e, VERR_INVALID, "%s: not an NVD, KEV, EPSS or CSAF document", name);
+      return VULN_NOT_A_FEED;
   }
 }
 
@@ -81,7 +82,9 @@ static int load_dir(VulnDb *db, const char *path, VulnReport *r, Err *e, int dep
       bad |= load_dir(db, sub, r, e, depth + 1) != 0;
     } else if (wanted(de->d_name)) {
       Err fe = {0};
-      if (vuln_load_path(db, sub, r, &fe)) vuln_report(r, sub, "$", "%s", fe.msg);
+      int rc = vuln_load_path(db, sub, r, &fe);
+      if (rc == VULN_NOT_A_FEED) vuln_warn(r, sub, "ignored: not an NVD, KEV, EPSS or CSAF document");
+      else if (rc) vuln_report(r, sub, "$", "%s", fe.msg);
     }
   }
   closedir(d);

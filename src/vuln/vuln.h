@@ -23,6 +23,9 @@ typedef struct VulnReport {
 
 void vuln_report(VulnReport *r, const char *file, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* A notice that loses no data (a file skipped as not a feed, a tolerated
+ * defect): counted in nwarn, printed like a report. */
+void vuln_warn(VulnReport *r, const char *file, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* ---- NVD ---- */
 
@@ -126,8 +129,11 @@ const VulnEpss *vuln_db_epss(const VulnDb *db, const char *cve);
 typedef enum { VULN_FEED_UNKNOWN, VULN_FEED_NVD, VULN_FEED_KEV, VULN_FEED_EPSS, VULN_FEED_CSAF } VulnFeedKind;
 
 /* Load one file (gzip-compressed or not) of any supported kind; a directory
- * loads every *.json / *.json.gz / *.csv below it. Malformed records go to r
- * and are skipped. Returns 0, or <0 if the file as a whole is unusable. */
+ * loads every *.json / *.json.gz / *.csv below it (other JSON there, such as
+ * ROLIE feeds, is skipped with a warning). Malformed records go to r and are
+ * skipped. Returns 0, or <0 if the file as a whole is unusable
+ * (VULN_NOT_A_FEED when its kind is not recognised). */
+#define VULN_NOT_A_FEED (-100)
 int vuln_load_path(VulnDb *db, const char *path, VulnReport *r, Err *e);
 int vuln_load_buffer(VulnDb *db, const char *name, const char *data, size_t len, VulnReport *r, Err *e);
 VulnFeedKind vuln_detect(const char *data, size_t len);

@@ -269,11 +269,11 @@ TEST(csaf_cisa_all) {
       vulns += db->csaf[i].nvuln;
       for (uint32_t k = 0; k < db->csaf[i].nprod; k++) ranges += db->csaf[i].prod[k].range != NULL;
     }
-    printf("# CISA: %zu advisories, %zu products (%zu ranges), %zu vulnerabilities; %zu loaded with 6.1.31 tolerated; %zu files not advisories\n",
+    printf("# CISA: %zu advisories, %zu products (%zu ranges), %zu vulnerabilities; %zu notices, %zu rejected\n",
            db->ncsaf, prods, ranges, vulns, r.nwarn, r.nerr);
     CHECK_INT(db->ncsaf, 2383);   /* every advisory file */
-    CHECK_INT(r.nerr, 2);         /* the two ROLIE feed files in the tree */
-    CHECK(strstr(r.last, "feed-tlp-white.json") != NULL);
+    CHECK_INT(r.nerr, 0);
+    CHECK_INT(r.nwarn, 2);        /* the two ROLIE feed files in the tree, skipped */
   }
   vuln_db_free(db);
 }
