@@ -12,7 +12,7 @@
 #include "vuln/match.h"
 
 typedef struct Opt {
-  size_t items, cves, vendors, baseline;
+  size_t items, cves, vendors, baseline, fresh;
   unsigned long long seed;
 } Opt;
 
@@ -198,13 +198,14 @@ static int same_ids(const char **a, size_t na, const VulnMatchList *l, size_t fr
 }
 
 static int parse_opts(int argc, char **argv, Opt *o) {
-  *o = (Opt){10000, 200000, 5000, 100, 42};
+  *o = (Opt){10000, 200000, 5000, 100, 1000, 42};
   for (int i = 1; i + 1 < argc; i += 2) {
     unsigned long long v = strtoull(argv[i + 1], NULL, 10);
     if (!strcmp(argv[i], "--items")) o->items = v;
     else if (!strcmp(argv[i], "--cves")) o->cves = v;
     else if (!strcmp(argv[i], "--vendors")) o->vendors = v;
     else if (!strcmp(argv[i], "--baseline-items")) o->baseline = v;
+    else if (!strcmp(argv[i], "--new-cves")) o->fresh = v;
     else if (!strcmp(argv[i], "--seed")) o->seed = v;
     else return -1;
   }
@@ -263,7 +264,7 @@ static void new_advisories(const VulnDb *db, const VulnInventory *inv, VulnMatch
 int main(int argc, char **argv) {
   Opt o;
   if (parse_opts(argc, argv, &o)) {
-    fprintf(stderr, "usage: bench_vuln [--items N] [--cves N] [--vendors N] [--baseline-items N] [--seed N]\n");
+    fprintf(stderr, "usage: bench_vuln [--items N] [--cves N] [--vendors N] [--baseline-items N] [--new-cves N] [--seed N]\n");
     return 2;
   }
   rng_state = o.seed * 2654435761ull + 1;
@@ -307,7 +308,7 @@ int main(int argc, char **argv) {
   printf("indexed matcher: %zu items in %.3f s = %.0f items/s, %zu matches (per item: %.0f criteria looked at, %.1f configurations evaluated)\n",
          inv.n, t_index, (double)inv.n / t_index, l.n, (double)scanned / (double)inv.n, (double)evaluated / (double)inv.n);
   baseline(db, &inv, &l, first, &o, t_index);
-  new_advisories(db, &inv, m, 1000);
+  if (o.fresh) new_advisories(db, &inv, m, o.fresh);
   free(first);
   vuln_match_list_free(&l);
   vuln_matcher_free(m);
