@@ -49,8 +49,8 @@ static int parse_platforms(Arena *a, VulnItem *it, const char *list, Err *e) {
   char tok[VULN_CPE_MAX + 1];
   const char *p = list;
   while (p && *p) {
-    p += strspn(p, " \t|,");
-    size_t n = strcspn(p, " \t|,");
+    p += strspn(p, " \t|");  /* not ',': a CPE may hold an escaped comma */
+    size_t n = strcspn(p, " \t|");
     if (!n) break;
     if (n > VULN_CPE_MAX) return err_set(e, VERR_INVALID, "platform CPE too long");
     if (it->nplatform >= VULN_MAX_PLATFORMS) return err_set(e, VERR_INVALID, "more than %d platforms", VULN_MAX_PLATFORMS);

@@ -179,9 +179,25 @@ static int cons_holds(const Cons *c, const char *v) {
 /* Copy a version token: stops at blanks, '|' and characters that are never
  * part of a version in free text. */
 static const char *copy_version(const char *p, char *out, size_t cap) {
+  static const char *const tails[] = {"update ", "sp", "hf", "build ", "patch ", "service pack ", NULL};
   size_t n = 0;
   while (*p == ' ') p++;
-  while (*p && (isalnum((unsigned char)*p) || strchr(".-+~:", *p)) && n + 1 < cap) out[n++] = *p++;
+  for (;;) {
+    while (*p && (isalnum((unsigned char)*p) || strchr(".-+~:", *p)) && n + 1 < cap) out[n++] = *p++;
+    /* "V15.1 Update 5", "V2010 SP3", "3.4.4 Build 16102416" are one version */
+    const char *q = p;
+    while (*q == ' ') q++;
+    size_t more = 0;
+    for (int k = 0; tails[k] && !more; k++) {
+      size_t l = strlen(tails[k]);
+      if (!strncasecmp(q, tails[k], l) && isdigit((unsigned char)q[l + (q[l] == ' ')])) more = l + (q[l] == ' ');
+    }
+    if (!more || n + more + 2 >= cap) break;
+    out[n++] = ' ';
+    memcpy(out + n, q, more);  /* the keyword and its blank; digits follow */
+    n += more;
+    p = q + more;
+  }
   out[n] = '\0';
   return p;
 }
@@ -227,6 +243,29 @@ static int parse_vers(const char *r, const char *v) {
   return n ? vers_eval(c, n, v) : -1;
 }
 
+/* Words for operators: "prior to 4.2", "4.1 and earlier", "4.2 and later". */
+static int parse_words(const char *r, const char *v) {
+  static const struct { const char *w; int op, after; } words[] = {
+      {"prior to ", OP_LT, 1}, {"before ", OP_LT, 1}, {"up to ", OP_LE, 1},
+      {" and earlier", OP_LE, 0}, {" or earlier", OP_LE, 0}, {" and prior", OP_LE, 0}, {" and below", OP_LE, 0},
+      {" and later", OP_GE, 0}, {" or later", OP_GE, 0}, {" and above", OP_GE, 0}, {" and newer", OP_GE, 0}};
+  for (size_t k = 0; k < sizeof words / sizeof words[0]; k++) {
+    const char *hit = strcasestr(r, words[k].w);
+    if (!hit) continue;
+    Cons c = {words[k].op, ""};
+    if (words[k].after) {
+      copy_version(hit + strlen(words[k].w), c.v, sizeof c.v);
+    } else {  /* the version is the word before the phrase */
+      const char *st = hit;
+      while (st > r && st[-1] != ' ') st--;
+      copy_version(st, c.v, sizeof c.v);
+    }
+    if (!c.v[0] || !isdigit((unsigned char)*skip_v(c.v))) return -1;
+    return cons_holds(&c, v);
+  }
+  return -2;  /* no such words */
+}
+
 /* Free text: every "<op> version" found must hold ("> 2.0 < 3.0" is an AND). */
 static int parse_free(const char *r, const char *v) {
   int found = 0;
@@ -242,7 +281,15 @@ static int parse_free(const char *r, const char *v) {
     p = q - 1;
   }
   if (found) return 1;
-  return strcasestr(r, "all versions") ? 1 : -1;
+  int w = parse_words(r, v);
+  if (w != -2) return w;
+  /* "All versions" (of whatever the branch names) and nothing else */
+  char low[64];
+  size_t n = 0;
+  for (const char *p = r; *p && n + 1 < sizeof low; p++) low[n++] = (char)tolower((unsigned char)*p);
+  while (n && low[n - 1] == ' ') n--;
+  low[n] = '\0';
+  return !strcmp(low, "all versions") || !strcmp(low, "all") ? 1 : -1;
 }
 
 int vuln_range_eval(const char *range, const char *v) {

@@ -81,7 +81,19 @@ TEST(vers_and_free_text) {
   CHECK_INT(vuln_range_eval(">= V2.0 < V3.0", "2.5"), 1);
   CHECK_INT(vuln_range_eval(">= V2.0 < V3.0", "3.1"), 0);
   CHECK_INT(vuln_range_eval("All versions", "1.0"), 1);
-  CHECK_INT(vuln_range_eval("V2.0 and later", "2.1"), -1);   /* cannot be evaluated */
+  CHECK_INT(vuln_range_eval("V2.0 and later", "2.1"), 1);
+  CHECK_INT(vuln_range_eval("V2.0 and later", "1.9"), 0);
+  CHECK_INT(vuln_range_eval("All versions prior to V4.33", "4.33"), 0);  /* not "all versions" */
+  CHECK_INT(vuln_range_eval("All versions prior to V4.33", "4.3"), 1);
+  CHECK_INT(vuln_range_eval("4.1 and earlier", "4.1"), 1);
+  CHECK_INT(vuln_range_eval("4.1 and earlier", "4.2"), 0);
+  CHECK_INT(vuln_range_eval("< V15.1 Update 5", "V15.1 Update 4"), 1);   /* the update is part of the version */
+  CHECK_INT(vuln_range_eval("< V15.1 Update 5", "V15.1 Update 5"), 0);
+  CHECK_INT(vuln_range_eval("All versions < V2010 SP3", "V2010 SP2"), 1);
+  CHECK_INT(vuln_range_eval("All versions < V2010 SP3", "V2010 SP3"), 0);
+  CHECK_INT(vuln_range_eval("<=the_first_5_digits_of_serial_number_24031", "1"), -1);  /* cannot be evaluated */
+  CHECK_INT(vuln_range_eval("< FW14", "FW13"), -1);
+  CHECK_INT(vuln_range_eval("All versions of the gateway", "1"), -1);
   CHECK_INT(vuln_range_eval("vers:generic/", "2.1"), -1);
 }
 
