@@ -133,7 +133,7 @@ static const char csaf[] =
     "\"branches\":[{\"category\":\"product_version_range\",\"name\":\"vers:generic/<5.2.5\",\"product\":{\"product_id\":\"P1\",\"name\":\"X-200 < 5.2.5\"}},"
     "{\"category\":\"product_version_range\",\"name\":\"All versions < V6.0\",\"product\":{\"product_id\":\"P2\",\"name\":\"X-200 < 6\"}},"
     "{\"category\":\"product_version\",\"name\":\"7.0\",\"product\":{\"product_id\":\"P3\",\"name\":\"X-200 7.0\"}}]},"
-    "{\"category\":\"product_name\",\"name\":\"LOGO\",\"branches\":[{\"category\":\"product_version_range\",\"name\":\"V8.0 and later\","
+    "{\"category\":\"product_name\",\"name\":\"LOGO\",\"branches\":[{\"category\":\"product_version_range\",\"name\":\"<=the_first_5_digits_of_serial_number_24031\","
     "\"product\":{\"product_id\":\"P4\",\"name\":\"LOGO 8+\"}}]}]}],"
     "\"full_product_names\":[{\"product_id\":\"LD\",\"name\":\"lodash\",\"product_identification_helper\":{\"purl\":\"pkg:npm/lodash@4.17.20\"}},"
     "{\"product_id\":\"FW\",\"name\":\"FortiOS\",\"product_identification_helper\":{\"cpe\":\"cpe:2.3:o:fortinet:fortios:7.2.*:*:*:*:*:*:*:*\"}}]},"
