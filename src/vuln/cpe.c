@@ -362,8 +362,13 @@ VulnCpeRel vuln_cpe_compare(const VulnCpe *s, const VulnCpe *t) {
 }
 
 int vuln_cpe_matches(const VulnCpe *criteria, const VulnCpe *target, unsigned relax_mask, unsigned *relaxed) {
+  /* vendor, product and version first: they decide most comparisons */
+  static const int order[CPE_NATTR] = {CPE_VENDOR, CPE_PRODUCT, CPE_VERSION, CPE_PART, CPE_UPDATE, CPE_EDITION,
+                                       CPE_LANGUAGE, CPE_SW_EDITION, CPE_TARGET_SW, CPE_TARGET_HW, CPE_OTHER};
   unsigned rel = 0;
-  for (int a = 0; a < CPE_NATTR; a++) {
+  for (int k = 0; k < CPE_NATTR; k++) {
+    int a = order[k];
+    if (!criteria->v[a] && !criteria->na[a] && !(target->wild & (1u << a))) continue;  /* ANY ⊇ anything plain */
     VulnCpeRel r = vuln_cpe_compare_attr(criteria, target, a);
     if (r == CPE_REL_EQUAL || r == CPE_REL_SUPERSET) continue;
     if (r == CPE_REL_SUBSET && (relax_mask & (1u << a))) {
