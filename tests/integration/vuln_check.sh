@@ -62,6 +62,10 @@ check "CycloneDX: mysql cpe matched against NVD" "grep -F '\"item\":\"mysql\"' \
 check "malformed record reported with its position, rest kept" \
   "[ $? -eq 1 ] && grep -qF 'broken-nvd.json: \$.vulnerabilities[0]' \"$OUT/err\" && grep -qF CVE-2099-0001 \"$OUT/m.jsonl\""
 
+gzip -c "$NVD" >"$OUT/page.json.gz"
+"$VARDE" vuln check --feed "$OUT/page.json.gz" --inventory "$DATA/inventory.csv" >"$OUT/m.jsonl" 2>/dev/null
+check "gzip-compressed NVD file gives the same 26 matches" "[ $? -eq 1 ] && [ \$(wc -l <\"$OUT/m.jsonl\") -eq 26 ]"
+
 printf 'name,cpe\nnothing,cpe:2.3:a:nobody:nothing:1.0:*:*:*:*:*:*:*\n' >"$OUT/none.csv"
 "$VARDE" vuln check --feed "$NVD" --inventory "$OUT/none.csv" --format csv >"$OUT/out.csv" 2>/dev/null
 check "exit 0 without matches, csv header still printed" "[ $? -eq 0 ] && head -1 \"$OUT/out.csv\" | grep -q '^priority,priority_class,id'"
