@@ -25,7 +25,7 @@ static VulnCsafProduct *add_product(Flat *f, json_t *fpn, const Path *path) {
   VulnCsafProduct *p = &f->p[f->n++];
   memset(p, 0, sizeof *p);
   p->id = arena_strdup(f->a, id);
-  p->name = vj_str(f->a, fpn, "name");
+  p->name = vuln_json_str(f->a, fpn, "name");
   if (path) {
     p->vendor = path->vendor;
     p->product = path->product;
@@ -33,8 +33,8 @@ static VulnCsafProduct *add_product(Flat *f, json_t *fpn, const Path *path) {
     p->range = path->range;
   }
   json_t *h = json_object_get(fpn, "product_identification_helper");
-  p->cpe = vj_str(f->a, h, "cpe");
-  p->purl = vj_str(f->a, h, "purl");
+  p->cpe = vuln_json_str(f->a, h, "cpe");
+  p->purl = vuln_json_str(f->a, h, "purl");
   return p;
 }
 
@@ -45,7 +45,7 @@ static void walk_branches(Flat *f, json_t *branches, Path path, int depth) {
   json_array_foreach(branches, i, b) {
     Path sub = path;
     const char *cat = json_string_value(json_object_get(b, "category"));
-    const char *name = vj_str(f->a, b, "name");
+    const char *name = vuln_json_str(f->a, b, "name");
     if (cat && name) {
       if (!strcmp(cat, "vendor")) sub.vendor = name;
       else if (!strcmp(cat, "product_name") || (!strcmp(cat, "product_family") && !sub.product)) sub.product = name;
@@ -83,9 +83,9 @@ static void add_relationships(Flat *f, json_t *rels) {
   json_array_foreach(rels, i, r) {
     VulnCsafProduct *p = add_product(f, json_object_get(r, "full_product_name"), NULL);
     if (!p) continue;
-    p->rel_category = vj_str(f->a, r, "category");
-    p->rel_component = vj_str(f->a, r, "product_reference");
-    p->rel_platform = vj_str(f->a, r, "relates_to_product_reference");
+    p->rel_category = vuln_json_str(f->a, r, "category");
+    p->rel_component = vuln_json_str(f->a, r, "product_reference");
+    p->rel_platform = vuln_json_str(f->a, r, "relates_to_product_reference");
     const VulnCsafProduct *c = find_product(f, p->rel_component);
     if (c) {
       p->vendor = c->vendor;
@@ -136,7 +136,7 @@ static double best_score(json_t *scores, const char **vector, Arena *a) {
       json_t *c = json_object_get(s, kinds[k]), *b = json_object_get(c, "baseScore");
       if (json_is_number(b) && json_number_value(b) > best) {
         best = json_number_value(b);
-        *vector = vj_str(a, c, "vectorString");
+        *vector = vuln_json_str(a, c, "vectorString");
       }
     }
   }
@@ -147,8 +147,8 @@ static int parse_vuln(Arena *a, json_t *v, VulnCsafVuln *out) {
   json_t *ps = json_object_get(v, "product_status");
   size_t n = 0, i;
   for (size_t k = 0; k < NSTATUS; k++) n += json_array_size(json_object_get(ps, status_keys[k].key));
-  out->cve = vj_str(a, v, "cve");
-  out->title = vj_str(a, v, "title");
+  out->cve = vuln_json_str(a, v, "cve");
+  out->title = vuln_json_str(a, v, "title");
   out->cvss = best_score(json_object_get(v, "scores"), &out->cvss_vector, a);
   out->status = arena_alloc(a, sizeof *out->status * (n + 1));
   if (!out->status) return VERR_NOMEM;
@@ -177,11 +177,11 @@ static int add_doc(VulnDb *db, const char *name, json_t *doc) {
   VulnCsaf *c = &db->csaf[db->ncsaf];
   memset(c, 0, sizeof *c);
   json_t *d = json_object_get(doc, "document"), *vulns = json_object_get(doc, "vulnerabilities");
-  c->id = vj_str(a, json_object_get(d, "tracking"), "id");
-  c->title = vj_str(a, d, "title");
-  c->category = vj_str(a, d, "category");
-  c->publisher = vj_str(a, json_object_get(d, "publisher"), "name");
-  c->tlp = vj_str(a, json_object_get(json_object_get(d, "distribution"), "tlp"), "label");
+  c->id = vuln_json_str(a, json_object_get(d, "tracking"), "id");
+  c->title = vuln_json_str(a, d, "title");
+  c->category = vuln_json_str(a, d, "category");
+  c->publisher = vuln_json_str(a, json_object_get(d, "publisher"), "name");
+  c->tlp = vuln_json_str(a, json_object_get(json_object_get(d, "distribution"), "tlp"), "label");
   c->file = arena_strdup(a, name);
   if (flatten(a, json_object_get(doc, "product_tree"), c)) return VERR_NOMEM;
   c->vuln = arena_alloc(a, sizeof *c->vuln * (json_array_size(vulns) + 1));

@@ -96,10 +96,10 @@ VulnItem *vuln_inventory_push(VulnInventory *inv) {
 /* ---- CycloneDX ---- */
 
 static const char *supplier_of(Arena *a, json_t *c) {
-  const char *s = vj_str(a, json_object_get(c, "supplier"), "name");
-  if (!s) s = vj_str(a, json_object_get(c, "manufacturer"), "name");
-  if (!s) s = vj_str(a, c, "publisher");
-  if (!s) s = vj_str(a, c, "group");
+  const char *s = vuln_json_str(a, json_object_get(c, "supplier"), "name");
+  if (!s) s = vuln_json_str(a, json_object_get(c, "manufacturer"), "name");
+  if (!s) s = vuln_json_str(a, c, "publisher");
+  if (!s) s = vuln_json_str(a, c, "group");
   return s;
 }
 
@@ -114,12 +114,12 @@ static int cdx_components(VulnInventory *inv, const char *name, json_t *arr, con
     if (!it) return VERR_NOMEM;
     Arena *a = inv->arena;
     Err e = {0};
-    it->name = vj_str(a, c, "name");
+    it->name = vuln_json_str(a, c, "name");
     it->product = it->name;
     it->vendor = supplier_of(a, c);
-    it->version = vj_str(a, c, "version");
-    it->cpe_str = vj_str(a, c, "cpe");
-    it->purl_str = vj_str(a, c, "purl");
+    it->version = vuln_json_str(a, c, "version");
+    it->cpe_str = vuln_json_str(a, c, "cpe");
+    it->purl_str = vuln_json_str(a, c, "purl");
     it->line = i;
     if (!json_is_object(c) || !it->name) vuln_report(r, name, where, "component without a name; skipped");
     else if (vuln_item_prepare(a, it, NULL, &e)) vuln_report(r, name, where, "%s; skipped", e.msg);

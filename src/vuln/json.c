@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-const char *vj_str(Arena *a, json_t *obj, const char *key) {
+const char *vuln_json_str(Arena *a, json_t *obj, const char *key) {
   json_t *v = json_object_get(obj, key);
   if (!json_is_string(v)) return NULL;
   return arena_strndup(a, json_string_value(v), json_string_length(v));
@@ -74,7 +74,7 @@ static int expect(Lex *l, char c, Err *e) {
   return err_set(e, VERR_INVALID, "JSON: expected '%c' at byte %zu", c, l->i);
 }
 
-static int records(Lex *l, VjEach fn, void *ctx, Err *e) {
+static int records(Lex *l, VulnJsonEach fn, void *ctx, Err *e) {
   if (expect(l, '[', e)) return e->code;
   ws(l);
   if (l->i < l->n && l->p[l->i] == ']') {
@@ -96,7 +96,7 @@ static int records(Lex *l, VjEach fn, void *ctx, Err *e) {
   }
 }
 
-int vj_stream(const char *data, size_t len, const char *array_key, VjEach fn, void *ctx,
+int vuln_json_stream(const char *data, size_t len, const char *array_key, VulnJsonEach fn, void *ctx,
               json_t **top, Err *e) {
   Lex l = {data, len, 0};
   *top = json_object();

@@ -9,16 +9,16 @@
 #include "core/err.h"
 
 /* The string member `key` of obj copied into the arena, or NULL. */
-const char *vj_str(Arena *a, json_t *obj, const char *key);
+const char *vuln_json_str(Arena *a, json_t *obj, const char *key);
 
 /* Called once per element of the record array; returns 0 to go on. */
-typedef int (*VjEach)(void *ctx, json_t *elem, size_t index);
+typedef int (*VulnJsonEach)(void *ctx, json_t *elem, size_t index);
 
 /* Walk a top-level JSON object without building it whole: members other
  * than array_key are decoded and set on *top (caller decrefs); each element
  * of array_key is decoded on its own and passed to fn. A syntax error stops
  * the walk with its byte offset in e; elements already passed stay passed. */
-int vj_stream(const char *data, size_t len, const char *array_key, VjEach fn, void *ctx,
+int vuln_json_stream(const char *data, size_t len, const char *array_key, VulnJsonEach fn, void *ctx,
               json_t **top, Err *e);
 
 #endif

@@ -49,13 +49,13 @@ static int kev_one(void *ctx, json_t *v, size_t index) {
   }
   Arena *a = db->arena;
   VulnKev *k = &db->kev[db->nkev++];
-  k->cve = vj_str(a, v, "cveID");
-  k->vendor = vj_str(a, v, "vendorProject");
-  k->product = vj_str(a, v, "product");
-  k->name = vj_str(a, v, "vulnerabilityName");
-  k->added = vj_str(a, v, "dateAdded");
-  k->due = vj_str(a, v, "dueDate");
-  k->action = vj_str(a, v, "requiredAction");
+  k->cve = vuln_json_str(a, v, "cveID");
+  k->vendor = vuln_json_str(a, v, "vendorProject");
+  k->product = vuln_json_str(a, v, "product");
+  k->name = vuln_json_str(a, v, "vulnerabilityName");
+  k->added = vuln_json_str(a, v, "dateAdded");
+  k->due = vuln_json_str(a, v, "dueDate");
+  k->action = vuln_json_str(a, v, "requiredAction");
   const char *rw = json_string_value(json_object_get(v, "knownRansomwareCampaignUse"));
   k->ransomware = rw && !strcasecmp(rw, "Known");
   return k->cve && k->due ? 0 : VERR_NOMEM;
@@ -65,7 +65,7 @@ int vuln_kev_load(VulnDb *db, const char *name, const char *data, size_t len, Vu
   Ctx c = {db, name, r};
   json_t *top = NULL;
   Err je = {0};
-  int rc = vj_stream(data, len, "vulnerabilities", kev_one, &c, &top, &je);
+  int rc = vuln_json_stream(data, len, "vulnerabilities", kev_one, &c, &top, &je);
   json_decref(top);
   if (rc) return err_set(e, rc, "%s: %s", name, rc == VERR_NOMEM ? "out of memory" : je.msg);
   return 0;

@@ -51,11 +51,11 @@ static int parse_match(Ctx *c, json_t *m, VulnCpeMatch *out, const char *where) 
   }
   out->vulnerable = json_is_true(vul);
   out->criteria = arena_strdup(a, crit);
-  out->id = vj_str(a, m, "matchCriteriaId");
-  out->vsi = vj_str(a, m, "versionStartIncluding");
-  out->vse = vj_str(a, m, "versionStartExcluding");
-  out->vei = vj_str(a, m, "versionEndIncluding");
-  out->vee = vj_str(a, m, "versionEndExcluding");
+  out->id = vuln_json_str(a, m, "matchCriteriaId");
+  out->vsi = vuln_json_str(a, m, "versionStartIncluding");
+  out->vse = vuln_json_str(a, m, "versionStartExcluding");
+  out->vei = vuln_json_str(a, m, "versionEndIncluding");
+  out->vee = vuln_json_str(a, m, "versionEndExcluding");
   return 0;
 }
 
@@ -149,10 +149,10 @@ static void parse_metrics(Ctx *c, json_t *cve, VulnCve *out) {
     json_t *score = json_object_get(d, "baseScore");
     if (!json_is_number(score)) continue;
     out->cvss = json_number_value(score);
-    out->cvss_version = vj_str(c->db->arena, d, "version");
-    out->cvss_vector = vj_str(c->db->arena, d, "vectorString");
-    out->cvss_severity = vj_str(c->db->arena, d, "baseSeverity");
-    if (!out->cvss_severity) out->cvss_severity = vj_str(c->db->arena, m, "baseSeverity");
+    out->cvss_version = vuln_json_str(c->db->arena, d, "version");
+    out->cvss_vector = vuln_json_str(c->db->arena, d, "vectorString");
+    out->cvss_severity = vuln_json_str(c->db->arena, d, "baseSeverity");
+    if (!out->cvss_severity) out->cvss_severity = vuln_json_str(c->db->arena, m, "baseSeverity");
     return;
   }
 }
@@ -162,7 +162,7 @@ static const char *english(Arena *a, json_t *arr) {
   size_t i;
   json_array_foreach(arr, i, d) {
     const char *lang = json_string_value(json_object_get(d, "lang"));
-    if (lang && !strcmp(lang, "en")) return vj_str(a, d, "value");
+    if (lang && !strcmp(lang, "en")) return vuln_json_str(a, d, "value");
   }
   return NULL;
 }
@@ -179,14 +179,14 @@ static void parse_lists(Ctx *c, json_t *cve, VulnCve *out) {
     json_t *d;
     size_t j;
     json_array_foreach(json_object_get(x, "description"), j, d) {
-      const char *v = vj_str(a, d, "value");
+      const char *v = vuln_json_str(a, d, "value");
       int dup = 0;
       for (uint32_t k = 0; v && k < out->ncwe; k++) dup |= !strcmp(out->cwe[k], v);
       if (v && !dup) out->cwe[out->ncwe++] = v;
     }
   }
   json_array_foreach(refs, i, x) {
-    const char *u = vj_str(a, x, "url");
+    const char *u = vuln_json_str(a, x, "url");
     if (u) out->refs[out->nref++] = u;
   }
 }
@@ -208,9 +208,9 @@ static int parse_cve(void *ctx, json_t *rec, size_t index) {
   memset(out, 0, sizeof *out);
   out->id = arena_strdup(db->arena, id);
   out->desc = english(db->arena, json_object_get(cve, "descriptions"));
-  out->published = vj_str(db->arena, cve, "published");
-  out->modified = vj_str(db->arena, cve, "lastModified");
-  out->cisa_due = vj_str(db->arena, cve, "cisaActionDue");
+  out->published = vuln_json_str(db->arena, cve, "published");
+  out->modified = vuln_json_str(db->arena, cve, "lastModified");
+  out->cisa_due = vuln_json_str(db->arena, cve, "cisaActionDue");
   parse_metrics(c, cve, out);
   parse_lists(c, cve, out);
   parse_configs(c, cve, out);
@@ -223,7 +223,7 @@ int vuln_nvd_load(VulnDb *db, const char *name, const char *data, size_t len, Vu
   Ctx c = {db, name, r, "", 0};
   json_t *top = NULL;
   Err je = {0};
-  int rc = vj_stream(data, len, "vulnerabilities", parse_cve, &c, &top, &je);
+  int rc = vuln_json_stream(data, len, "vulnerabilities", parse_cve, &c, &top, &je);
   const char *fmt = json_string_value(json_object_get(top, "format"));
   if (rc == VERR_NOMEM) err_set(e, rc, "%s: out of memory", name);
   else if (rc) err_set(e, rc, "%s: %s (records before it were kept)", name, je.msg);
