@@ -2,6 +2,7 @@
  * §6.1 (product and group ids, product status, scores, revision history,
  * profiles, categories, remediations, flags). The first failure wins. */
 #include <ctype.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,12 +11,13 @@
 #include <time.h>
 
 #include "vuln/csaf.h"
+#include "vuln/cvss.h"
 #include "vuln/map.h"
 #include "vuln/purl.h"
 #include "vuln/version.h"
 
 const char *const vuln_csaf_tests[] = {
-    "6.1.1", "6.1.2", "6.1.3", "6.1.4", "6.1.5", "6.1.6", "6.1.7", "6.1.8", "6.1.13", "6.1.14",
+    "6.1.1", "6.1.2", "6.1.3", "6.1.4", "6.1.5", "6.1.6", "6.1.7", "6.1.8", "6.1.9", "6.1.10", "6.1.13", "6.1.14",
     "6.1.15", "6.1.16", "6.1.17", "6.1.18", "6.1.19", "6.1.20", "6.1.21", "6.1.22", "6.1.23",
     "6.1.24", "6.1.25", "6.1.26", "6.1.27.1", "6.1.27.2", "6.1.27.3", "6.1.27.4", "6.1.27.5",
     "6.1.27.6", "6.1.27.7", "6.1.27.8", "6.1.27.9", "6.1.27.10", "6.1.27.11", "6.1.28", "6.1.29",
@@ -232,8 +234,34 @@ static int contradicting(Ck *c, json_t *v, size_t vi) {
   return rc;
 }
 
+/* 6.1.8 (a vector that parses), 6.1.9 (base score and severity as
+ * computed from it) and 6.1.10 (properties that agree with it) for one
+ * cvss_v3 or cvss_v2 object. */
+static int cvss_consistent(Ck *c, json_t *cv, int v3, size_t vi, size_t si) {
+  VulnCvss x;
+  char why[128];
+  const char *vec = sget(cv, "vectorString"), *ver = sget(cv, "version");
+  if (vuln_cvss_parse(vec, &x, why, sizeof why) || (v3 && x.version == 20) || (!v3 && x.version != 20))
+    return fail(c, "6.1.8 Invalid CVSS: vectorString %s (%s) at $.vulnerabilities[%zu].scores[%zu]", vec, why, vi, si);
+  int rc = 0;
+  double given = json_number_value(json_object_get(cv, "baseScore"));
+  const char *sev = sget(cv, "baseSeverity");
+  if (fabs(given - x.base) > 0.05 || (v3 && sev && strcmp(sev, vuln_cvss3_severity(x.base))))
+    rc = fail(c, "6.1.9 Invalid CVSS computation: %s gives %.1f %s, document says %.1f %s at $.vulnerabilities[%zu].scores[%zu]",
+              vec, x.base, v3 ? vuln_cvss3_severity(x.base) : "", given, sev ? sev : "", vi, si);
+  if (v3 && ver && strcmp(ver, x.version == 31 ? "3.1" : "3.0"))
+    rc = fail(c, "6.1.10 Inconsistent CVSS: version %s but %s at $.vulnerabilities[%zu].scores[%zu]", ver, vec, vi, si);
+  for (int k = 0; k < (v3 ? 8 : 6); k++) {
+    const char *prop = v3 ? vuln_cvss3_props[k] : vuln_cvss2_props[k], *val = sget(cv, prop);
+    if (val && strcmp(val, x.value[k]))
+      rc = fail(c, "6.1.10 Inconsistent CVSS: %s is %s but the vector says %s at $.vulnerabilities[%zu].scores[%zu]",
+                prop, val, x.value[k], vi, si);
+  }
+  return rc;
+}
+
 /* 6.1.7 (one score per CVSS version and product) and 6.1.8 (the CVSS
- * object's required members). */
+ * object's required members), then the vector checks above. */
 static int scores(Ck *c, json_t *v, size_t vi) {
   json_t *s, *p;
   size_t i, j;
@@ -245,6 +273,8 @@ static int scores(Ck *c, json_t *v, size_t vi) {
       rc = fail(c, "6.1.8 Invalid CVSS: cvss_v3 needs version, vectorString, baseScore, baseSeverity at $.vulnerabilities[%zu].scores[%zu]", vi, i);
     if (!rc && v2 && (!sget(v2, "version") || !sget(v2, "vectorString") || !json_is_number(json_object_get(v2, "baseScore"))))
       rc = fail(c, "6.1.8 Invalid CVSS: cvss_v2 needs version, vectorString, baseScore at $.vulnerabilities[%zu].scores[%zu]", vi, i);
+    if (!rc && v3) rc = cvss_consistent(c, v3, 1, vi, i);
+    if (!rc && v2) rc = cvss_consistent(c, v2, 0, vi, i);
     json_array_foreach(json_object_get(s, "products"), j, p) {
       char key[300];
       for (int k = 0; k < 2 && !rc && seen && json_is_string(p); k++) {

@@ -197,7 +197,7 @@ static const char advisory[] =
     "\"full_product_name\":{\"product_id\":\"LIB-ON-OS\",\"name\":\"libacme on Acme OS\"}}]},"
     "\"vulnerabilities\":[{\"cve\":\"CVE-2024-1111\",\"notes\":[{\"category\":\"description\",\"text\":\"x\"}],"
     "\"product_status\":{\"known_affected\":[\"GW21\",\"GWOLD\",\"LIB-ON-OS\"],\"fixed\":[\"GW22\"],\"known_not_affected\":[\"OS\"]},"
-    "\"scores\":[{\"products\":[\"GW21\"],\"cvss_v3\":{\"version\":\"3.1\",\"vectorString\":\"CVSS:3.1/AV:N\",\"baseScore\":8.1,\"baseSeverity\":\"HIGH\"}}]}]}";
+    "\"scores\":[{\"products\":[\"GW21\"],\"cvss_v3\":{\"version\":\"3.1\",\"vectorString\":\"CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:H/A:H\",\"baseScore\":8.1,\"baseSeverity\":\"HIGH\"}}]}]}";
 
 TEST(csaf_flatten_and_status) {
   VulnDb *db = vuln_db_new();
