@@ -1,11 +1,12 @@
 /* fuzz_cpe.c — libFuzzer target for the CPE 2.3 parsers (formatted string and
- * URI) and the purl parser. Checks the binding round trip: whatever parses,
+ * URI), the purl parser and the CVSS vector parser. Checks the binding round trip: whatever parses,
  * binds back to a string that parses to the same name. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "vuln/cpe.h"
+#include "vuln/cvss.h"
 #include "vuln/purl.h"
 
 static char s1[2 * VULN_CPE_MAX + 16], s2[2 * VULN_CPE_MAX + 16];
@@ -39,6 +40,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       vuln_cpe_matches(&c, &t, ~0u, &rel);
     }
   }
+  VulnCvss cv;
+  char why[128];
+  if (!vuln_cvss_parse(s, &cv, why, sizeof why) && !(cv.base >= 0 && cv.base <= 10)) abort();  /* scores stay in 0..10 */
   VulnPurl *p = malloc(sizeof *p);
   if (p && !vuln_purl_parse(s, p, NULL)) {
     char out[4096];

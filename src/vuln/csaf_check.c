@@ -17,7 +17,7 @@
 #include "vuln/version.h"
 
 const char *const vuln_csaf_tests[] = {
-    "6.1.1", "6.1.2", "6.1.3", "6.1.4", "6.1.5", "6.1.6", "6.1.7", "6.1.8", "6.1.9", "6.1.10", "6.1.13", "6.1.14",
+    "6.1.1", "6.1.2", "6.1.3", "6.1.4", "6.1.5", "6.1.6", "6.1.7", "6.1.8", "6.1.9", "6.1.10", "6.1.12", "6.1.13", "6.1.14",
     "6.1.15", "6.1.16", "6.1.17", "6.1.18", "6.1.19", "6.1.20", "6.1.21", "6.1.22", "6.1.23",
     "6.1.24", "6.1.25", "6.1.26", "6.1.27.1", "6.1.27.2", "6.1.27.3", "6.1.27.4", "6.1.27.5",
     "6.1.27.6", "6.1.27.7", "6.1.27.8", "6.1.27.9", "6.1.27.10", "6.1.27.11", "6.1.28", "6.1.29",
@@ -518,11 +518,35 @@ static int category_name(Ck *c, const char *cat) {
   return 0;
 }
 
+/* 6.1.12: a BCP 47 tag whose two-letter primary subtag is an ISO 639-1
+ * code. Three-letter primaries (ISO 639-2/3) are accepted on syntax alone;
+ * the full IANA registry is not embedded. */
+static int lang_ok(const char *t) {
+  static const char iso639_1[] =
+      " aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv dz "
+      "ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie ig ii ik "
+      "io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml "
+      "mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd "
+      "se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi "
+      "vo wa wo xh yi yo za zh zu ";
+  size_t n = 0;
+  while (isalpha((unsigned char)t[n])) n++;
+  if (n == 1 && strchr("xXiI", t[0]) && t[1] == '-') return 1;  /* private use, grandfathered */
+  if (n != 2 && n != 3) return 0;
+  char code[5] = {' ', (char)tolower((unsigned char)t[0]), (char)tolower((unsigned char)t[1]), ' ', '\0'};
+  if (n == 2 && !strstr(iso639_1, code)) return 0;
+  for (const char *p = t + n; *p; p++)  /* subtags: 1-8 alphanumerics after '-' */
+    if (!isalnum((unsigned char)*p) && *p != '-') return 0;
+  return 1;
+}
+
 static int document_level(Ck *c) {
   const char *lang = sget(c->d, "lang"), *src = sget(c->d, "source_lang");
   const char *pubcat = sget(json_object_get(c->d, "publisher"), "category");
   if (!strcmp(pubcat, "translator") && !src)
     return fail(c, "6.1.15 Translator: publisher is a translator but /document/source_lang is missing");
+  if (lang && !lang_ok(lang)) return fail(c, "6.1.12 Language: /document/lang \"%s\" is not a valid language tag", lang);
+  if (src && !lang_ok(src)) return fail(c, "6.1.12 Language: /document/source_lang \"%s\" is not a valid language tag", src);
   if (lang && src && !strcasecmp(lang, src))
     return fail(c, "6.1.28 Translation: /document/lang equals /document/source_lang (%s)", lang);
   return category_name(c, sget(c->d, "category"));
