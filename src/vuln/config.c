@@ -41,6 +41,16 @@ static int eval_match(const Eval *e, const VulnCpeMatch *m, Hit *hit) {
       hit->relaxed = rel;
     }
   }
+  if (any || !e->it->nplatform) return any;
+  /* NVD writes "runs on Windows" as windows:- (version NA). For a platform
+   * criterion that is a convention for "any version", so NA reads as ANY
+   * there; a vulnerable criterion keeps the strict meaning. */
+  VulnCpeMatch loose;
+  if (!m->vulnerable && m->cpe.na[CPE_VERSION] && !m->vsi && !m->vse && !m->vei && !m->vee) {
+    loose = *m;
+    loose.cpe.na[CPE_VERSION] = 0;
+    m = &loose;
+  }
   for (int i = 0; i < e->it->nplatform && !any; i++)
     any = vuln_cpematch_test(m, &e->it->platform[i], e->relax, NULL);
   return any;

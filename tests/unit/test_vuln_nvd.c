@@ -98,6 +98,10 @@ TEST(and_with_platform) {
   IDS("cpe:2.3:a:acme:web:3.0:*:*:*:*:*:*:*", "cpe:2.3:o:microsoft:windows:-:*:*:*:*:*:*:*", "0003 ");  /* end excluded */
   IDS("cpe:2.3:a:acme:web:1.2:*:*:*:*:*:*:*", "cpe:2.3:o:microsoft:windows:-:*:*:*:*:*:*:*", "0002 0003 ");
   IDS("cpe:2.3:a:acme:web:1.9:*:*:*:*:*:*:*", "cpe:2.3:o:microsoft:windows:-:*:*:*:*:*:*:*", "0003 ");
+  /* windows:- in a platform criterion means any Windows (NVD's convention) */
+  IDS("cpe:2.3:a:acme:web:2.5:*:*:*:*:*:*:*", "cpe:2.3:o:microsoft:windows:10:*:*:*:*:*:*:*", "0001 0003 ");
+  IDS("cpe:2.3:a:acme:web:2.5:*:*:*:*:*:*:*", "cpe:2.3:o:microsoft:windows:*:*:*:*:*:*:*:*", "0001 0003 ");
+  IDS("cpe:2.3:a:acme:web:2.5:*:*:*:*:*:*:*", "cpe:2.3:o:microsoft:windows_server:2019:*:*:*:*:*:*:*", "0003 ");
   /* the platform itself is never reported for the app's CVE */
   IDS("cpe:2.3:o:microsoft:windows:-:*:*:*:*:*:*:*", "cpe:2.3:a:acme:web:2.5:*:*:*:*:*:*:*", "");
 }
