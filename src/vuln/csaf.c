@@ -32,9 +32,12 @@ static VulnCsafProduct *add_product(Flat *f, json_t *fpn, const Path *path) {
     p->version = path->version;
     p->range = path->range;
   }
-  json_t *h = json_object_get(fpn, "product_identification_helper");
+  json_t *h = json_object_get(fpn, "product_identification_helper"), *mn = json_object_get(h, "model_numbers"), *x;
+  size_t i;
   p->cpe = vuln_json_str(f->a, h, "cpe");
   p->purl = vuln_json_str(f->a, h, "purl");
+  p->models = arena_alloc(f->a, sizeof *p->models * (json_array_size(mn) + 1));
+  json_array_foreach(mn, i, x) if (p->models && json_is_string(x)) p->models[p->nmodel++] = arena_strdup(f->a, json_string_value(x));
   return p;
 }
 
@@ -94,6 +97,8 @@ static void add_relationships(Flat *f, json_t *rels) {
       p->range = c->range;
       p->cpe = c->cpe;
       p->purl = c->purl;
+      p->models = c->models;
+      p->nmodel = c->nmodel;
     }
   }
 }

@@ -10,7 +10,7 @@
 #include "vuln/inventory.h"
 
 enum { COL_VENDOR, COL_PRODUCT, COL_VERSION, COL_CPE, COL_PURL, COL_NAME, COL_PLATFORM,
-       COL_INTERNET, COL_CRIT, NCOL };
+       COL_INTERNET, COL_CRIT, COL_MODEL, NCOL };
 
 static const char *const col_names[NCOL][6] = {
     {"vendor", "leverandør", "leverandor", "produsent", "supplier", NULL},
@@ -22,6 +22,7 @@ static const char *const col_names[NCOL][6] = {
     {"platform", "plattform", "os", NULL},
     {"internet_facing", "internet", "internett", "eksponert", "internettvendt", NULL},
     {"criticality", "kritikalitet", "kritisk", NULL},
+    {"model", "modell", "modellnummer", "model_number", "bestillingsnummer", NULL},
 };
 
 static int valid_utf8(const unsigned char *s, size_t n) {
@@ -174,6 +175,7 @@ static void row(VulnInventory *inv, const char *name, const Buf *cells, const si
   it->name = cell(a, cells, off, nf, map[COL_NAME]);
   it->internet = yes(cell(a, cells, off, nf, map[COL_INTERNET]));
   it->criticality = criticality(cell(a, cells, off, nf, map[COL_CRIT]));
+  it->model = cell(a, cells, off, nf, map[COL_MODEL]);
   it->line = line;
   if (!it->name) it->name = it->product ? it->product : it->cpe_str ? it->cpe_str : it->purl_str;
   if (it->criticality < 0) vuln_report(r, name, where, "criticality must be 1-5 or low/medium/high/critical; skipped");

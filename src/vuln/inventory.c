@@ -75,8 +75,8 @@ int vuln_item_prepare(Arena *a, VulnItem *it, const char *platforms, Err *e) {
     it->has_purl = true;
   }
   if (!it->has_cpe && it->vendor && *it->vendor && it->product && *it->product && derive_cpe(a, it, e)) return e->code;
-  if (!it->has_cpe && !it->has_purl)
-    return err_set(e, VERR_INVALID, "needs a cpe, a purl, or vendor and product");
+  if (!it->has_cpe && !it->has_purl && !(it->model && *it->model))
+    return err_set(e, VERR_INVALID, "needs a cpe, a purl, vendor and product, or a model number");
   return parse_platforms(a, it, platforms, e);
 }
 

@@ -157,6 +157,13 @@ static size_t name_key(const char *vendor, const char *product, char *key, size_
   return n > 0 && (size_t)n < cap ? (size_t)n : 0;
 }
 
+static size_t model_key(const char *model, char *key, size_t cap) {
+  char n[256];
+  if (!norm(model, n, sizeof n)) return 0;
+  int k = snprintf(key, cap, "m:%s", n);
+  return k > 0 && (size_t)k < cap ? (size_t)k : 0;
+}
+
 static size_t purl_key(const VulnPurl *p, char *key, size_t cap) {
   int n = snprintf(key, cap, "p:%s/%s/%s", p->type, p->ns ? p->ns : "", p->name);
   return n > 0 && (size_t)n < cap ? (size_t)n : 0;
@@ -184,6 +191,8 @@ static int index_csaf_product(VulnMatcher *m, const VulnCsafProduct *p, uint32_t
   }
   if ((kl = name_key(p->vendor, p->product ? p->product : p->name, key, sizeof key)) && csaf_add(m, key, kl, d, k))
     return VERR_NOMEM;
+  for (uint32_t i = 0; i < p->nmodel; i++)
+    if ((kl = model_key(p->models[i], key, sizeof key)) && csaf_add(m, key, kl, d, k)) return VERR_NOMEM;
   return 0;
 }
 
@@ -362,6 +371,29 @@ static int match_nvd(VulnMatcher *m, const VulnItem *it, size_t idx, VulnMatchLi
 
 /* ---- CSAF ---- */
 
+static int model_of(const VulnCsafProduct *p, const VulnItem *it) {
+  char a[300], b[300];
+  size_t ka = it->model ? model_key(it->model, a, sizeof a) : 0;
+  for (uint32_t i = 0; ka && i < p->nmodel; i++)
+    if (model_key(p->models[i], b, sizeof b) == ka && !memcmp(a, b, ka)) return 1;
+  return 0;
+}
+
+/* The item's vendor/product (or its CPE's) names the product's. */
+static int same_name(const VulnCsafProduct *p, const VulnItem *it) {
+  char a[600], b[600], v[256], pr[256];
+  const char *vendor = it->vendor, *product = it->product;
+  if ((!vendor || !product) && it->has_cpe) {
+    vuln_cpe_unquote(it->cpe.v[CPE_VENDOR], v, sizeof v);
+    vuln_cpe_unquote(it->cpe.v[CPE_PRODUCT], pr, sizeof pr);
+    vendor = vendor ? vendor : v;
+    product = product ? product : pr;
+  }
+  size_t ka = name_key(vendor, product, a, sizeof a);
+  size_t kb = name_key(p->vendor, p->product ? p->product : p->name, b, sizeof b);
+  return ka && ka == kb && !memcmp(a, b, ka);
+}
+
 /* Does CSAF product p name item it? Sets the confidence and a note. */
 static int csaf_product_ok(const VulnMatcher *m, const VulnCsafProduct *p, const VulnItem *it,
                            const char **conf, int *how) {
@@ -384,6 +416,11 @@ static int csaf_product_ok(const VulnMatcher *m, const VulnCsafProduct *p, const
     *how = VULN_HOW_CPE;
     return 1;
   }
+  /* Otherwise the item must be this product by name or model number, and
+   * its version must fit (reaching p through a purl or CPE key whose match
+   * failed above proves nothing). */
+  int by_model = model_of(p, it);
+  if (!by_model && !same_name(p, it)) return 0;
   if (!it->version || !*it->version) return 0;
   if (p->version && strncasecmp(p->version, "vers:", 5)) {
     *conf = "name";
@@ -392,8 +429,8 @@ static int csaf_product_ok(const VulnMatcher *m, const VulnCsafProduct *p, const
   }
   const char *range = p->range ? p->range : p->version;
   int r = range ? vuln_range_eval(range, it->version) : 1;
-  *conf = r < 0 ? "text-range" : "name";
-  *how = range ? VULN_HOW_RANGE : VULN_HOW_NAME;
+  *conf = r < 0 ? "text-range" : by_model ? "model" : "name";
+  *how = by_model ? VULN_HOW_MODEL : range ? VULN_HOW_RANGE : VULN_HOW_NAME;
   return r != 0;
 }
 
@@ -471,6 +508,7 @@ static int match_csaf(VulnMatcher *m, const VulnItem *it, size_t idx, VulnMatchL
     product = product ? product : p;
   }
   if ((kl = name_key(vendor, product, key, sizeof key)) && csaf_bucket(m, it, idx, key, kl, out)) return VERR_NOMEM;
+  if (it->model && (kl = model_key(it->model, key, sizeof key)) && csaf_bucket(m, it, idx, key, kl, out)) return VERR_NOMEM;
   dedupe(out, from);
   return 0;
 }
@@ -488,10 +526,11 @@ static void csaf_reason(const VulnMatch *r, char *out, size_t cap) {
   const VulnCsafProduct *p = r->prod;
   const char *what = r->how == VULN_HOW_PURL ? "purl " : r->how == VULN_HOW_CPE ? "cpe " :
                      r->how == VULN_HOW_VERSION ? "vendor/product name, version " :
-                     r->how == VULN_HOW_RANGE ? "vendor/product name, range " : "vendor/product name";
+                     r->how == VULN_HOW_RANGE ? "vendor/product name, range " :
+                     r->how == VULN_HOW_MODEL ? "model number, range " : "vendor/product name";
   const char *val = r->how == VULN_HOW_PURL ? p->purl : r->how == VULN_HOW_CPE ? p->cpe :
                     r->how == VULN_HOW_VERSION ? p->version :
-                    r->how == VULN_HOW_RANGE ? (p->range ? p->range : p->version) : "";
+                    r->how == VULN_HOW_RANGE || r->how == VULN_HOW_MODEL ? (p->range ? p->range : p->version) : "";
   snprintf(out, cap, "%s product %s \"%s\" (%s): %s%s%s%s", r->advisory ? r->advisory : "CSAF", p->id,
            p->name ? p->name : "", r->status ? r->status : "", what, val ? val : "",
            p->rel_platform ? "; relationship with " : "", p->rel_platform ? p->rel_platform : "");

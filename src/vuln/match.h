@@ -14,6 +14,7 @@
 /* One inventory product. The matcher only reads it. */
 typedef struct VulnItem {
   const char *name, *vendor, *product, *version, *cpe_str, *purl_str;
+  const char *model;          /* a model/order number, for CSAF model_numbers */
   bool has_cpe, derived;      /* derived: cpe built from vendor/product/version */
   VulnCpe cpe;
   int nplatform;              /* CPEs of what it runs on (OS, hardware) */
@@ -50,7 +51,7 @@ typedef struct VulnMatch {
   int how;                    /* CSAF: VULN_HOW_* */
 } VulnMatch;
 
-enum { VULN_HOW_PURL, VULN_HOW_CPE, VULN_HOW_VERSION, VULN_HOW_RANGE, VULN_HOW_NAME };
+enum { VULN_HOW_PURL, VULN_HOW_CPE, VULN_HOW_VERSION, VULN_HOW_RANGE, VULN_HOW_NAME, VULN_HOW_MODEL };
 
 /* "configuration 0 (AND of 2 nodes, platform required and present):
  * cpe:2.3:... >=8.0 <=8.0.34" or "ADV-1 product P1 \"name\": purl ...".

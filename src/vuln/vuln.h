@@ -82,6 +82,8 @@ enum { CSAF_ST_AFFECTED, CSAF_ST_FIXED, CSAF_ST_NOT_AFFECTED, CSAF_ST_UNDER_INVE
 typedef struct VulnCsafProduct {
   const char *id, *name, *vendor, *product, *version, *range;
   const char *cpe, *purl;    /* helpers, may be NULL */
+  const char **models;       /* model_numbers helper */
+  uint32_t nmodel;
   const char *rel_component, *rel_platform, *rel_category; /* relationships */
 } VulnCsafProduct;
 

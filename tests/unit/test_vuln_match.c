@@ -133,12 +133,14 @@ static const char csaf[] =
     "\"branches\":[{\"category\":\"product_version_range\",\"name\":\"vers:generic/<5.2.5\",\"product\":{\"product_id\":\"P1\",\"name\":\"X-200 < 5.2.5\"}},"
     "{\"category\":\"product_version_range\",\"name\":\"All versions < V6.0\",\"product\":{\"product_id\":\"P2\",\"name\":\"X-200 < 6\"}},"
     "{\"category\":\"product_version\",\"name\":\"7.0\",\"product\":{\"product_id\":\"P3\",\"name\":\"X-200 7.0\"}}]},"
+    "{\"category\":\"product_name\",\"name\":\"SIMATIC CP 1626\",\"branches\":[{\"category\":\"product_version_range\",\"name\":\"vers:all/<V2.0\","
+    "\"product\":{\"product_id\":\"P5\",\"name\":\"CP 1626 < 2.0\",\"product_identification_helper\":{\"model_numbers\":[\"6GK1162-6AA01\"]}}}]},"
     "{\"category\":\"product_name\",\"name\":\"LOGO\",\"branches\":[{\"category\":\"product_version_range\",\"name\":\"<=the_first_5_digits_of_serial_number_24031\","
     "\"product\":{\"product_id\":\"P4\",\"name\":\"LOGO 8+\"}}]}]}],"
     "\"full_product_names\":[{\"product_id\":\"LD\",\"name\":\"lodash\",\"product_identification_helper\":{\"purl\":\"pkg:npm/lodash@4.17.20\"}},"
     "{\"product_id\":\"FW\",\"name\":\"FortiOS\",\"product_identification_helper\":{\"cpe\":\"cpe:2.3:o:fortinet:fortios:7.2.*:*:*:*:*:*:*:*\"}}]},"
     "\"vulnerabilities\":[{\"cve\":\"CVE-2025-0002\",\"product_status\":{\"known_affected\":[\"P1\",\"LD\",\"FW\"],\"fixed\":[\"P3\"]}},"
-    "{\"cve\":\"CVE-2025-0003\",\"product_status\":{\"known_affected\":[\"P2\",\"P4\"],\"known_not_affected\":[\"LD\"]}}]}";
+    "{\"cve\":\"CVE-2025-0003\",\"product_status\":{\"known_affected\":[\"P2\",\"P4\",\"P5\"],\"known_not_affected\":[\"LD\"]}}]}";
 
 static VulnDb *feeds(void) {
   VulnDb *db = vuln_db_new();
@@ -192,7 +194,7 @@ TEST(annotation) {
 TEST(csaf_products) {
   VulnDb *db = feeds();
   VulnMatchList l = run(db,
-      "name,vendor,product,version,cpe,purl\n"
+      "name,vendor,product,version,cpe,purl,model\n"
       "sw1,Siemens,SCALANCE X-200,5.2.4,,\n"     /* P1 (vers) and P2 (free text) */
       "sw2,siemens ag,scalance x200,5.9,,\n"     /* P2 only; names normalised */
       "sw3,Siemens,SCALANCE X-200,7.0,,\n"       /* P3 is fixed: nothing */
@@ -200,7 +202,10 @@ TEST(csaf_products) {
       "lib2,,,,,pkg:npm/lodash@4.17.21\n"
       "fw,,,,cpe:2.3:o:fortinet:fortios:7.2.4:*:*:*:*:*:*:*,\n"
       "fw2,,,,cpe:2.3:o:fortinet:fortios:7.4.1:*:*:*:*:*:*:*,\n"
-      "logo,Siemens,LOGO,8.3,,\n");                /* range text not understood: low confidence */
+      "logo,Siemens,LOGO,8.3,,\n"                  /* range text not understood: low confidence */
+      "cp,Acme Integrator,Line card,1.5,,,6gk1162 6aa01\n"   /* model number, normalised */
+      "cp-new,,,2.1,,,6GK1162-6AA01\n"             /* model fits, version does not */
+      "lib3,,,4.17.21,,pkg:npm/lodash@4.17.21\n");  /* purl version differs: no name fallback */
   char got[512] = "";
   for (size_t i = 0; i < l.n; i++) {
     char one[64];
@@ -209,7 +214,7 @@ TEST(csaf_products) {
   }
   char why[600];
   CHECK(l.n > 3 && strstr(vuln_match_reason(&l.m[3], why, sizeof why), "ACME-1 product LD \"lodash\" (known_affected): purl pkg:npm/lodash@4.17.20"));
-  CHECK_STR(got, "0:0002:name 0:0003:name 1:0003:name 3:0002:exact 5:0002:exact 7:0003:text-range ");
+  CHECK_STR(got, "0:0002:name 0:0003:name 1:0003:name 3:0002:exact 5:0002:exact 7:0003:text-range 8:0003:model ");
   vuln_match_list_free(&l);
   vuln_db_free(db);
 }
