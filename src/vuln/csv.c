@@ -204,8 +204,8 @@ int vuln_inventory_csv(VulnInventory *inv, const char *name, const char *data, s
   }
   Rd rd = {data, len, 0, 1, detect_sep(data, len)};
   nf = record(&rd, &cells, off, 64);
-  if (nf <= 0 || header(&cells, off, nf, map) == 0 || (map[COL_CPE] < 0 && map[COL_PURL] < 0 && map[COL_PRODUCT] < 0))
-    rc = err_set(e, VERR_INVALID, "%s: line 1 must be a header naming cpe, purl or vendor/product columns", name);
+  if (nf <= 0 || header(&cells, off, nf, map) == 0 || (map[COL_CPE] < 0 && map[COL_PURL] < 0 && map[COL_PRODUCT] < 0 && map[COL_MODEL] < 0))
+    rc = err_set(e, VERR_INVALID, "%s: line 1 must be a header naming cpe, purl, vendor/product or model columns", name);
   while (!rc) {
     size_t line = rd.line;
     nf = record(&rd, &cells, off, 64);

@@ -67,6 +67,17 @@ gzip -c "$NVD" >"$OUT/page.json.gz"
 "$VARDE" vuln check --feed "$OUT/page.json.gz" --inventory "$DATA/inventory.csv" >"$OUT/m.jsonl" 2>/dev/null
 check "gzip-compressed NVD file gives the same 37 matches" "[ $? -eq 1 ] && [ \$(wc -l <\"$OUT/m.jsonl\") -eq 37 ]"
 
+CISA=$SHARED/data/csaf/cisa/csaf_files
+if [ -d "$CISA" ]; then
+  printf 'navn;modell;versjon\nhall A;6ES7414-3EM07-0AB0;V7.0.2\nhall B;6ES7414-3EM07-0AB0;V7.0.3\n' >"$OUT/ot.csv"
+  "$VARDE" vuln check --feed "$CISA" --inventory "$OUT/ot.csv" >"$OUT/m.jsonl" 2>"$OUT/err"
+  check "CISA OT advisories by model number: V7.0.2 < V7.0.3 affected" \
+    "[ $? -eq 1 ] && has 'hall A' CVE-2019-10923 && grep -F '\"item\":\"hall A\"' \"$OUT/m.jsonl\" | grep -qF '\"confidence\":\"model\"'"
+  check "CISA OT advisories by model number: V7.0.3 is past <V7.0.3 but inside vers:all/*" \
+    "! has 'hall B' CVE-2019-10923 && has 'hall B' CVE-2022-47374 && [ \$(count_item 'hall B') -eq 2 ]"
+  check "all 2,383 CISA advisories loaded" "grep -q '2383 CSAF-dokumenter; 0 ødelagte' \"$OUT/err\""
+fi
+
 printf 'name,cpe\nnothing,cpe:2.3:a:nobody:nothing:1.0:*:*:*:*:*:*:*\n' >"$OUT/none.csv"
 "$VARDE" vuln check --feed "$NVD" --inventory "$OUT/none.csv" --format csv >"$OUT/out.csv" 2>/dev/null
 check "exit 0 without matches, csv header still printed" "[ $? -eq 0 ] && head -1 \"$OUT/out.csv\" | grep -q '^priority,priority_class,id'"
