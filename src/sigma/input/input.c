@@ -202,6 +202,7 @@ static void close_file(SigmaInput *in) {
 
 static SinFile *make_reader(SigmaFormat f, const SigmaUnit *u, Err *err) {
   switch (f) {
+  case SFMT_EVTX: return sin_evtx_open(u->chunk_first, u->chunk_count, err);
   case SFMT_JSON: return sin_json_open(err);
   default: err_set(err, VERR_INVALID, "unknown log format"); return NULL;
   }
