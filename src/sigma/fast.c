@@ -1,0 +1,638 @@
+/* fast.c — the fast evaluator. At build time every string test of every rule
+ * goes into one Hyperscan database per field (keywords into their own); each
+ * rule gets a witness set (atoms of which one must match for the rule to be
+ * true). Per event: resolve field names through a cache, route by logsource
+ * (cached per Channel+EventID), scan each relevant field once, and evaluate
+ * only rules whose witness fired (plus the few without a witness). */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <hs/hs.h>
+#include <pcre2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sigma/internal.h"
+
+#define MAX_WITNESS 64
+#define ROUTE_CACHE_MAX 8192
+#define NAME_CACHE_MAX (1u << 20)
+
+typedef struct Fast {
+  hs_database_t **db;       /* per field id, NULL if none */
+  hs_database_t *kwdb;      /* keyword atoms */
+  hs_scratch_t *proto;
+  uint32_t nfields;
+  uint32_t **atom_rules;    /* rules that have this atom as witness */
+  uint32_t *natom_rules;
+  uint8_t *rule_kw;         /* rule uses keyword atoms */
+  uint32_t **rule_fields;   /* distinct field ids each rule tests */
+  uint32_t *nrule_fields;
+  uint32_t *alias_src, *alias_dst;   /* 4688 aliases as field ids */
+  int nalias;
+} Fast;
+
+/* ---- regex text for a glob ---- */
+
+static int emit(char *out, size_t cap, size_t *n, const char *s) {
+  size_t l = strlen(s);
+  if (*n + l + 1 > cap) return -1;
+  memcpy(out + *n, s, l + 1);
+  *n += l;
+  return 0;
+}
+
+static char *glob_regex(const SAtom *a) {
+  size_t cap = (size_t)a->plen * 24 + 16, n = 0;
+  char *out = malloc(cap), tmp[8];
+  if (!out) return NULL;
+  out[0] = 0;
+  uint32_t i = 0, end = a->plen;
+  while (i < end && a->tok[i] == GT_STAR) i++;
+  int anch_start = i == 0;
+  while (end > i && a->tok[end - 1] == GT_STAR) end--;
+  int anch_end = end == a->plen;
+  if (anch_start) emit(out, cap, &n, "\\A");
+  for (; i < end; i++) {
+    uint8_t c = a->pat[i];
+    switch (a->tok[i]) {
+    case GT_STAR: emit(out, cap, &n, ".*"); break;
+    case GT_QMARK: emit(out, cap, &n, "."); break;
+    case GT_DASH: emit(out, cap, &n, "(?:-|/|\\xe2\\x80[\\x93-\\x95])"); break;
+    default:
+      if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+        tmp[0] = (char)c; tmp[1] = 0;
+      } else {
+        snprintf(tmp, sizeof tmp, "\\x%02x", c);
+      }
+      emit(out, cap, &n, tmp);
+    }
+  }
+  if (anch_end) emit(out, cap, &n, "\\z");
+  return out;
+}
+
+static int has_literal(const SAtom *a) {
+  for (uint32_t i = 0; i < a->plen; i++)
+    if (a->tok[i] == GT_LIT || a->tok[i] == GT_DASH) return 1;
+  return 0;
+}
+
+/* Expression and flags for an atom, or NULL if Hyperscan should not take it. */
+static char *atom_expr(const SAtom *a, unsigned *flags) {
+  if (a->kind == A_GLOB) {
+    if (!has_literal(a)) return NULL;
+    *flags = HS_FLAG_DOTALL | HS_FLAG_SINGLEMATCH | (a->cased ? 0 : HS_FLAG_CASELESS);
+    return glob_regex(a);
+  }
+  if (a->kind != A_RE) return NULL;
+  *flags = HS_FLAG_SINGLEMATCH;
+  if (a->reflags & PCRE2_CASELESS) *flags |= HS_FLAG_CASELESS;
+  if (a->reflags & PCRE2_MULTILINE) *flags |= HS_FLAG_MULTILINE;
+  if (a->reflags & PCRE2_DOTALL) *flags |= HS_FLAG_DOTALL;
+  hs_expr_info_t *info = NULL;
+  hs_compile_error_t *ce = NULL;
+  if (hs_expression_info(a->re, *flags, &info, &ce) != HS_SUCCESS) {
+    hs_free_compile_error(ce);
+    return NULL;
+  }
+  int ok = info->min_width > 0;
+  free(info);
+  return ok ? strdup(a->re) : NULL;
+}
+
+/* ---- database building ---- */
+
+typedef struct Group {
+  char **expr;
+  unsigned *flags, *ids;
+  unsigned n, cap;
+} Group;
+
+static int group_add(Group *g, char *x, unsigned fl, unsigned id) {
+  if (g->n == g->cap) {
+    unsigned cap = g->cap ? g->cap * 2 : 16;
+    char **ne = realloc(g->expr, cap * sizeof *ne);
+    if (ne) g->expr = ne;
+    unsigned *nf = realloc(g->flags, cap * sizeof *nf);
+    if (nf) g->flags = nf;
+    unsigned *ni = realloc(g->ids, cap * sizeof *ni);
+    if (ni) g->ids = ni;
+    if (!ne || !nf || !ni) return -1;
+    g->cap = cap;
+  }
+  g->expr[g->n] = x;
+  g->flags[g->n] = fl;
+  g->ids[g->n++] = id;
+  return 0;
+}
+
+/* Compiles a group; expressions Hyperscan rejects are dropped (their atoms
+ * are then matched directly) and the rest retried. */
+static hs_database_t *group_compile(SigmaEngine *e, Group *g) {
+  while (g->n) {
+    hs_database_t *db = NULL;
+    hs_compile_error_t *ce = NULL;
+    if (hs_compile_multi((const char *const *)g->expr, g->flags, g->ids, g->n, HS_MODE_BLOCK,
+                         NULL, &db, &ce) == HS_SUCCESS)
+      return db;
+    int bad = ce ? ce->expression : -1;
+    hs_free_compile_error(ce);
+    if (bad < 0 || (unsigned)bad >= g->n) {
+      for (unsigned i = 0; i < g->n; i++) e->atoms[g->ids[i]].hs = 0;
+      return NULL;
+    }
+    e->atoms[g->ids[bad]].hs = 0;
+    free(g->expr[bad]);
+    g->n--;
+    g->expr[bad] = g->expr[g->n];
+    g->flags[bad] = g->flags[g->n];
+    g->ids[bad] = g->ids[g->n];
+  }
+  return NULL;
+}
+
+static void group_free(Group *g) {
+  for (unsigned i = 0; i < g->n; i++) free(g->expr[i]);
+  free(g->expr);
+  free(g->flags);
+  free(g->ids);
+}
+
+static int build_dbs(SigmaEngine *e, Fast *f) {
+  Group *groups = calloc(f->nfields + 1, sizeof *groups);
+  int rc = 0;
+  if (!groups) return -1;
+  for (size_t i = 0; i < e->natoms; i++) {
+    SAtom *a = &e->atoms[i];
+    unsigned fl = 0;
+    char *x = atom_expr(a, &fl);
+    if (!x) continue;
+    a->hs = 1;
+    uint32_t g = a->field == SF_KEYWORD ? f->nfields : a->field;
+    if (group_add(&groups[g], x, fl, (unsigned)i)) { free(x); rc = -1; break; }
+  }
+  for (uint32_t g = 0; g <= f->nfields && rc == 0; g++) {
+    if (!groups[g].n) continue;
+    hs_database_t *db = group_compile(e, &groups[g]);
+    if (g == f->nfields) f->kwdb = db; else f->db[g] = db;
+    if (db && hs_alloc_scratch(db, &f->proto) != HS_SUCCESS) rc = -1;
+  }
+  for (uint32_t g = 0; g <= f->nfields; g++) group_free(&groups[g]);
+  free(groups);
+  return rc;
+}
+
+/* ---- witnesses ---- */
+
+/* Fills w with atoms one of which must be true when n is true; returns the
+ * count, or -1 when no such bounded set exists. */
+static int witness(const SigmaEngine *e, const SNode *n, uint32_t *w, int cap) {
+  switch (n->op) {
+  case OP_FALSE: return 0;
+  case OP_ATOM: return e->atoms[n->n].hs && cap > 0 ? (w[0] = n->n, 1) : -1;
+  case OP_AND: {
+    int best = -1;
+    uint32_t tmp[MAX_WITNESS];
+    for (uint32_t i = 0; i < n->n; i++) {
+      int k = witness(e, n->kids[i], tmp, cap);
+      if (k >= 0 && (best < 0 || k < best)) { best = k; memcpy(w, tmp, (size_t)k * sizeof *w); }
+    }
+    return best;
+  }
+  case OP_OR: {
+    int tot = 0;
+    for (uint32_t i = 0; i < n->n; i++) {
+      int k = witness(e, n->kids[i], w + tot, cap - tot);
+      if (k < 0) return -1;
+      tot += k;
+    }
+    return tot;
+  }
+  default: return -1;
+  }
+}
+
+static int push_u32(uint32_t **arr, uint32_t *n, uint32_t v) {
+  if ((*n & (*n - 1)) == 0 || *n == 0) {
+    uint32_t cap = *n ? *n * 2 : 4;
+    uint32_t *na = realloc(*arr, cap * sizeof *na);
+    if (!na) return -1;
+    *arr = na;
+  }
+  (*arr)[(*n)++] = v;
+  return 0;
+}
+
+static void tree_fields(const SigmaEngine *e, const SNode *n, Fast *f, uint32_t r) {
+  if (n->op == OP_ATOM) {
+    const SAtom *a = &e->atoms[n->n];
+    if (a->field == SF_KEYWORD) { f->rule_kw[r] = 1; return; }
+    for (uint32_t i = 0; i < f->nrule_fields[r]; i++)
+      if (f->rule_fields[r][i] == a->field) return;
+    push_u32(&f->rule_fields[r], &f->nrule_fields[r], a->field);
+    return;
+  }
+  for (uint32_t i = 0; (n->op == OP_AND || n->op == OP_OR || n->op == OP_NOT) && i < n->n; i++)
+    tree_fields(e, n->kids[i], f, r);
+}
+
+static int build_witnesses(SigmaEngine *e, Fast *f) {
+  f->atom_rules = calloc(e->natoms + 1, sizeof *f->atom_rules);
+  f->natom_rules = calloc(e->natoms + 1, sizeof *f->natom_rules);
+  f->rule_kw = calloc(e->nrules + 1, 1);
+  f->rule_fields = calloc(e->nrules + 1, sizeof *f->rule_fields);
+  f->nrule_fields = calloc(e->nrules + 1, sizeof *f->nrule_fields);
+  if (!f->atom_rules || !f->natom_rules || !f->rule_kw || !f->rule_fields || !f->nrule_fields) return -1;
+  for (size_t r = 0; r < e->nrules; r++) {
+    SRule *rule = &e->rules[r];
+    if (rule->is_filter || rule->corr || !rule->cond) continue;
+    tree_fields(e, rule->cond, f, (uint32_t)r);
+    uint32_t w[MAX_WITNESS];
+    int k = witness(e, rule->cond, w, MAX_WITNESS);
+    rule->has_witness = k >= 0;
+    for (int i = 0; i < k; i++)
+      if (push_u32(&f->atom_rules[w[i]], &f->natom_rules[w[i]], (uint32_t)r)) return -1;
+  }
+  return 0;
+}
+
+static int build_aliases(SigmaEngine *e, Fast *f) {
+  static const char *src[] = {"NewProcessName", "ParentProcessName", "SubjectUserName",
+                              "SubjectLogonId", "MandatoryLabel"};
+  f->alias_src = calloc(8, sizeof *f->alias_src);
+  f->alias_dst = calloc(8, sizeof *f->alias_dst);
+  if (!f->alias_src || !f->alias_dst) return -1;
+  for (size_t i = 0; i < sizeof src / sizeof src[0]; i++) {
+    const char *dst = sl_alias_4688(src[i]);
+    uint32_t d = sf_find(&e->fields, dst, strlen(dst));
+    if (d == UINT32_MAX) continue;
+    uint32_t s = sf_intern(&e->fields, src[i], strlen(src[i]));
+    if (s == UINT32_MAX) return -1;
+    f->alias_src[f->nalias] = s;
+    f->alias_dst[f->nalias++] = d;
+  }
+  return 0;
+}
+
+int sfast_build(SigmaEngine *e, Err *err) {
+  Fast *f = calloc(1, sizeof *f);
+  if (!f) return err_set(err, VERR_NOMEM, "out of memory");
+  e->fast = f;
+  if (build_aliases(e, f)) return err_set(err, VERR_NOMEM, "out of memory");
+  f->nfields = e->fields.n;
+  f->db = calloc(f->nfields + 1, sizeof *f->db);
+  if (!f->db) return err_set(err, VERR_NOMEM, "out of memory");
+  for (size_t i = 0; i < e->natoms; i++) {
+    SAtom *a = &e->atoms[i];
+    if (a->kind == A_RE && a->code) {
+      int ec;
+      PCRE2_SIZE off;
+      a->jcode = pcre2_compile((PCRE2_SPTR)a->re, PCRE2_ZERO_TERMINATED, a->reflags, &ec, &off, NULL);
+      if (a->jcode) pcre2_jit_compile(a->jcode, PCRE2_JIT_COMPLETE);
+    }
+  }
+  if (build_dbs(e, f)) return err_set(err, VERR_NOMEM, "Hyperscan: could not build databases");
+  if (build_witnesses(e, f)) return err_set(err, VERR_NOMEM, "out of memory");
+  return 0;
+}
+
+void sfast_free(SigmaEngine *e) {
+  Fast *f = e->fast;
+  if (!f) return;
+  for (uint32_t i = 0; i < f->nfields; i++) hs_free_database(f->db[i]);
+  hs_free_database(f->kwdb);
+  hs_free_scratch(f->proto);
+  for (size_t i = 0; i <= e->natoms; i++) free(f->atom_rules[i]);
+  for (size_t i = 0; i <= e->nrules; i++) free(f->rule_fields[i]);
+  free(f->atom_rules);
+  free(f->natom_rules);
+  free(f->rule_kw);
+  free(f->rule_fields);
+  free(f->nrule_fields);
+  free(f->alias_src);
+  free(f->alias_dst);
+  free(f->db);
+  free(f);
+  e->fast = NULL;
+}
+
+/* ---- per-thread matcher ---- */
+
+typedef struct Route {
+  char *key;
+  size_t klen;
+  uint64_t *rules;          /* bitset over rule indexes */
+  uint32_t *always;         /* applicable rules without a witness */
+  uint32_t nalways;
+  uint32_t *fields;         /* field ids worth scanning */
+  uint32_t nfields;
+  int keywords, is4688;
+} Route;
+
+typedef struct NameEnt {
+  char *name;
+  uint32_t len, nid;
+  uint32_t id[2];
+} NameEnt;
+
+typedef struct Entry { uint32_t field, next; } Entry;
+
+struct SigmaMatcherFast {
+  SigmaEngine *e;
+  Fast *f;
+  hs_scratch_t *scratch;
+  pcre2_match_data *md;
+  uint32_t gen;
+  uint32_t *slot_gen, *slot_first;     /* per field id */
+  uint32_t *atom_gen, *res_gen;        /* hs hit / direct result memo */
+  uint8_t *res_val;
+  uint32_t *rule_gen;
+  uint32_t *matched, nmatched;         /* atoms hit this event */
+  uint32_t *cand, ncand;
+  Entry *ent;
+  uint32_t nent, capent;
+  NameEnt *names;
+  uint32_t nnames, capnames;
+  Route **routes;
+  uint32_t nroutes, caproutes;
+  Route scratch_route;
+  const SigmaEvent *ev;
+  SEvView view;
+};
+typedef struct SigmaMatcherFast MF;
+
+static uint32_t hash_bytes(const char *s, size_t n) {
+  uint32_t h = 2166136261u;
+  for (size_t i = 0; i < n; i++) h = (h ^ (uint8_t)s[i]) * 16777619u;
+  return h;
+}
+
+SigmaMatcher *sfast_matcher_new(SigmaEngine *e) {
+  MF *m = calloc(1, sizeof *m);
+  Fast *f = e->fast;
+  if (!m) return NULL;
+  m->e = e;
+  m->f = f;
+  size_t na = e->natoms + 1, nf = e->fields.n + 1, nr = e->nrules + 1;
+  m->slot_gen = calloc(nf, 4); m->slot_first = calloc(nf, 4);
+  m->atom_gen = calloc(na, 4); m->res_gen = calloc(na, 4); m->res_val = calloc(na, 1);
+  m->rule_gen = calloc(nr, 4); m->matched = calloc(na, 4); m->cand = calloc(nr, 4);
+  m->md = pcre2_match_data_create(1, NULL);
+  if (!m->slot_gen || !m->slot_first || !m->atom_gen || !m->res_gen || !m->res_val || !m->rule_gen ||
+      !m->matched || !m->cand || !m->md || (f->proto && hs_clone_scratch(f->proto, &m->scratch))) {
+    sfast_matcher_free((SigmaMatcher *)m);
+    return NULL;
+  }
+  return (SigmaMatcher *)m;
+}
+
+static void route_free(Route *r) {
+  if (!r) return;
+  free(r->key); free(r->rules); free(r->always); free(r->fields);
+}
+
+void sfast_matcher_free(SigmaMatcher *sm) {
+  MF *m = (MF *)sm;
+  if (!m) return;
+  hs_free_scratch(m->scratch);
+  pcre2_match_data_free(m->md);
+  free(m->slot_gen); free(m->slot_first); free(m->atom_gen); free(m->res_gen); free(m->res_val);
+  free(m->rule_gen); free(m->matched); free(m->cand); free(m->ent);
+  for (uint32_t i = 0; i < m->capnames; i++) free(m->names[i].name);
+  free(m->names);
+  for (uint32_t i = 0; i < m->caproutes; i++) { route_free(m->routes[i]); free(m->routes[i]); }
+  free(m->routes);
+  route_free(&m->scratch_route);
+  free(m);
+}
+
+/* Field ids of an event field name, through the per-matcher cache. */
+static const NameEnt *name_ids(MF *m, const char *s, uint32_t n) {
+  static const NameEnt none = {0};
+  if ((m->nnames + 1) * 2 > m->capnames && m->capnames < NAME_CACHE_MAX) {
+    uint32_t cap = m->capnames ? m->capnames * 2 : 1024;
+    NameEnt *nn = calloc(cap, sizeof *nn);
+    if (nn) {
+      for (uint32_t i = 0; i < m->capnames; i++) {
+        if (!m->names[i].name) continue;
+        uint32_t k = hash_bytes(m->names[i].name, m->names[i].len) & (cap - 1);
+        while (nn[k].name) k = (k + 1) & (cap - 1);
+        nn[k] = m->names[i];
+      }
+      free(m->names);
+      m->names = nn;
+      m->capnames = cap;
+    }
+  }
+  if (!m->capnames) return &none;
+  uint32_t mask = m->capnames - 1, k = hash_bytes(s, n) & mask;
+  for (; m->names[k].name; k = (k + 1) & mask)
+    if (m->names[k].len == n && !memcmp(m->names[k].name, s, n)) return &m->names[k];
+  NameEnt ne = {.len = n};
+  ne.nid = (uint32_t)sf_resolve(&m->e->fields, s, n, ne.id);
+  if ((m->nnames + 1) * 2 > m->capnames || !(ne.name = malloc(n + 1))) {
+    static __thread NameEnt tmp;
+    tmp = ne;
+    return &tmp;
+  }
+  memcpy(ne.name, s, n);
+  ne.name[n] = 0;
+  m->names[k] = ne;
+  m->nnames++;
+  return &m->names[k];
+}
+
+static int link_field(MF *m, uint32_t fid, uint32_t fi) {
+  if (m->nent == m->capent) {
+    uint32_t cap = m->capent ? m->capent * 2 : 256;
+    Entry *ne = realloc(m->ent, cap * sizeof *ne);
+    if (!ne) return -1;
+    m->ent = ne;
+    m->capent = cap;
+  }
+  /* append keeping event order: walk to the tail (few values per field) */
+  Entry *en = &m->ent[m->nent];
+  en->field = fi;
+  en->next = UINT32_MAX;
+  if (m->slot_gen[fid] != m->gen) {
+    m->slot_gen[fid] = m->gen;
+    m->slot_first[fid] = m->nent;
+  } else {
+    uint32_t k = m->slot_first[fid];
+    while (m->ent[k].next != UINT32_MAX) k = m->ent[k].next;
+    m->ent[k].next = m->nent;
+  }
+  m->nent++;
+  return 0;
+}
+
+static size_t values(const SEvView *v, uint32_t fid, const SigmaField **out, size_t cap) {
+  const MF *m = v->priv;
+  if (fid >= m->e->fields.n || m->slot_gen[fid] != m->gen) return 0;
+  size_t n = 0;
+  for (uint32_t k = m->slot_first[fid]; k != UINT32_MAX && n < cap; k = m->ent[k].next)
+    out[n++] = &m->ev->f[m->ent[k].field];
+  return n;
+}
+
+static int route_fill(MF *m, Route *r, const SLogsrc *ls) {
+  SigmaEngine *e = m->e;
+  Fast *f = m->f;
+  size_t words = (e->nrules + 64) / 64;
+  r->rules = calloc(words, 8);
+  r->always = malloc((e->nrules + 1) * sizeof *r->always);
+  uint8_t *seen = calloc(e->fields.n + 1, 1);
+  r->fields = malloc((e->fields.n + 1) * sizeof *r->fields);
+  if (!r->rules || !r->always || !seen || !r->fields) { free(seen); return -1; }
+  r->is4688 = ls->windows && ls->has_eventid && ls->eventid == 4688 && !strcmp(ls->channel, "Security");
+  for (size_t i = 0; i < e->nrules; i++) {
+    const SRule *rule = &e->rules[i];
+    if (rule->is_filter || rule->corr || !rule->cond || !sl_rule_applies(rule, ls)) continue;
+    r->rules[i / 64] |= 1ull << (i % 64);
+    if (!rule->has_witness) r->always[r->nalways++] = (uint32_t)i;
+    r->keywords |= f->rule_kw[i];
+    for (uint32_t k = 0; k < f->nrule_fields[i]; k++) {
+      uint32_t fid = f->rule_fields[i][k];
+      if (!seen[fid] && fid < f->nfields && f->db[fid]) { seen[fid] = 1; r->fields[r->nfields++] = fid; }
+    }
+  }
+  free(seen);
+  return 0;
+}
+
+static Route *route_get(MF *m, const SigmaEvent *ev) {
+  SigmaEngine *e = m->e;
+  const SigmaField *ch = NULL, *id = NULL;
+  values(&m->view, e->f_channel, &ch, 1);
+  values(&m->view, e->f_eventid, &id, 1);
+  char key[300];
+  int kl = snprintf(key, sizeof key, "%d|%.*s|%.*s", (int)ev->format, ch ? (int)ch->val_len : 0,
+                    ch ? sev_val(ev, ch) : "", id ? (int)id->val_len : 0, id ? sev_val(ev, id) : "");
+  if (kl < 0 || kl >= (int)sizeof key) kl = (int)sizeof key - 1;
+  uint32_t mask = m->caproutes - 1, k = 0;
+  if (m->caproutes) {
+    for (k = hash_bytes(key, (size_t)kl) & mask; m->routes[k]; k = (k + 1) & mask)
+      if (m->routes[k]->klen == (size_t)kl && !memcmp(m->routes[k]->key, key, (size_t)kl)) return m->routes[k];
+  }
+  SLogsrc ls;
+  sl_classify(ev, ch ? sev_val(ev, ch) : NULL, ch ? ch->val_len : 0, id ? sev_val(ev, id) : NULL,
+              id ? id->val_len : 0, &ls);
+  if (m->nroutes + 1 > ROUTE_CACHE_MAX || (m->nroutes + 1) * 2 > m->caproutes) {
+    if (m->nroutes + 1 <= ROUTE_CACHE_MAX) {      /* grow the table */
+      uint32_t cap = m->caproutes ? m->caproutes * 2 : 64;
+      Route **nr = calloc(cap, sizeof *nr);
+      if (nr) {
+        for (uint32_t i = 0; i < m->caproutes; i++) {
+          if (!m->routes[i]) continue;
+          uint32_t j = hash_bytes(m->routes[i]->key, m->routes[i]->klen) & (cap - 1);
+          while (nr[j]) j = (j + 1) & (cap - 1);
+          nr[j] = m->routes[i];
+        }
+        free(m->routes);
+        m->routes = nr;
+        m->caproutes = cap;
+        return route_get(m, ev);
+      }
+    }
+    route_free(&m->scratch_route);
+    memset(&m->scratch_route, 0, sizeof m->scratch_route);
+    return route_fill(m, &m->scratch_route, &ls) ? NULL : &m->scratch_route;
+  }
+  Route *r = calloc(1, sizeof *r);
+  if (!r || !(r->key = malloc((size_t)kl + 1)) || route_fill(m, r, &ls)) {
+    if (r) { route_free(r); free(r); }
+    return NULL;
+  }
+  memcpy(r->key, key, (size_t)kl);
+  r->klen = (size_t)kl;
+  m->routes[k] = r;
+  m->nroutes++;
+  return r;
+}
+
+static int on_hit(unsigned id, unsigned long long from, unsigned long long to, unsigned fl, void *ctx) {
+  MF *m = ctx;
+  if (m->atom_gen[id] != m->gen) {
+    m->atom_gen[id] = m->gen;
+    m->matched[m->nmatched++] = id;
+  }
+  return 0;
+}
+
+static void scan_value(MF *m, hs_database_t *db, const SigmaField *f) {
+  if (f->kind == SEV_NULL || f->val_len == 0) return;
+  hs_scan(db, sev_val(m->ev, f), f->val_len, 0, m->scratch, on_hit, m);
+}
+
+static int eval_atom(void *ctx, uint32_t a) {
+  MF *m = ctx;
+  const SAtom *at = &m->e->atoms[a];
+  if (at->hs) return m->atom_gen[a] == m->gen;
+  if (m->res_gen[a] != m->gen) {
+    m->res_gen[a] = m->gen;
+    m->res_val[a] = (uint8_t)sm_atom(at, &m->view, m->md);
+  }
+  return m->res_val[a];
+}
+
+static void new_event(MF *m, const SigmaEvent *ev) {
+  if (++m->gen == 0) {   /* wrapped: clear the stamps */
+    size_t na = m->e->natoms + 1;
+    memset(m->slot_gen, 0, (m->e->fields.n + 1) * 4);
+    memset(m->atom_gen, 0, na * 4);
+    memset(m->res_gen, 0, na * 4);
+    memset(m->rule_gen, 0, (m->e->nrules + 1) * 4);
+    m->gen = 1;
+  }
+  m->ev = ev;
+  m->nent = m->nmatched = m->ncand = 0;
+  m->view = (SEvView){.ev = ev, .ft = &m->e->fields, .values = values, .priv = m};
+  for (uint32_t i = 0; i < ev->n; i++) {
+    const NameEnt *ne = name_ids(m, sev_name(ev, &ev->f[i]), ev->f[i].name_len);
+    for (uint32_t k = 0; k < ne->nid; k++) link_field(m, ne->id[k], i);
+  }
+}
+
+static void add_aliases(MF *m) {
+  Fast *f = m->f;
+  for (int i = 0; i < f->nalias; i++) {
+    uint32_t s = f->alias_src[i];
+    if (m->slot_gen[s] != m->gen) continue;
+    uint32_t first = m->slot_first[s], cnt = 0, idx[16];
+    for (uint32_t k = first; k != UINT32_MAX && cnt < 16; k = m->ent[k].next) idx[cnt++] = m->ent[k].field;
+    for (uint32_t k = 0; k < cnt; k++) link_field(m, f->alias_dst[i], idx[k]);
+  }
+}
+
+size_t sfast_match(SigmaMatcher *sm, const SigmaEvent *ev, uint32_t *out, size_t cap) {
+  MF *m = (MF *)sm;
+  Fast *f = m->f;
+  new_event(m, ev);
+  Route *r = route_get(m, ev);
+  if (!r) return 0;
+  if (r->is4688) add_aliases(m);
+  for (uint32_t i = 0; i < r->nfields; i++) {
+    uint32_t fid = r->fields[i];
+    if (m->slot_gen[fid] != m->gen) continue;
+    for (uint32_t k = m->slot_first[fid]; k != UINT32_MAX; k = m->ent[k].next)
+      scan_value(m, f->db[fid], &ev->f[m->ent[k].field]);
+  }
+  if (r->keywords && f->kwdb)
+    for (uint32_t i = 0; i < ev->n; i++) scan_value(m, f->kwdb, &ev->f[i]);
+  for (uint32_t i = 0; i < m->nmatched; i++) {
+    uint32_t a = m->matched[i];
+    for (uint32_t k = 0; k < f->natom_rules[a]; k++) {
+      uint32_t rule = f->atom_rules[a][k];
+      if (m->rule_gen[rule] == m->gen || !(r->rules[rule / 64] >> (rule % 64) & 1)) continue;
+      m->rule_gen[rule] = m->gen;
+      m->cand[m->ncand++] = rule;
+    }
+  }
+  for (uint32_t i = 0; i < r->nalways; i++) m->cand[m->ncand++] = r->always[i];
+  size_t n = 0;
+  for (uint32_t i = 0; i < m->ncand && n < cap; i++)
+    if (sn_eval(m->e->rules[m->cand[i]].cond, eval_atom, m)) out[n++] = m->cand[i];
+  for (size_t i = 1; i < n; i++)   /* ascending rule order */
+    for (size_t j = i; j > 0 && out[j - 1] > out[j]; j--) { uint32_t t = out[j]; out[j] = out[j - 1]; out[j - 1] = t; }
+  return n;
+}
