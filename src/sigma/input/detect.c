@@ -41,7 +41,8 @@ SigmaFormat sin_detect(const unsigned char *p, size_t n) {
   if (memmem(p, first, "AuditData", 9) && memchr(p, ',', first)) return SFMT_M365;
   if (p[0] == '<' && n > 2 && is_digit(p[1])) return SFMT_SYSLOG;
   if (is_month(p, n) || is_iso_date(p, n)) return SFMT_SYSLOG;
-  return is_text(p, n) ? SFMT_SYSLOG : SFMT_UNKNOWN;
+  if (n > 5 && memcmp(p, "type=", 5) == 0 && is_text(p, first)) return SFMT_SYSLOG;   /* audit.log */
+  return SFMT_UNKNOWN;   /* other text (READMEs next to logs) is not guessed at */
 }
 
 int64_t sin_days_from_civil(int64_t y, unsigned m, unsigned d) {

@@ -204,6 +204,8 @@ static SinFile *make_reader(SigmaFormat f, const SigmaUnit *u, Err *err) {
   switch (f) {
   case SFMT_EVTX: return sin_evtx_open(u->chunk_first, u->chunk_count, err);
   case SFMT_JSON: return sin_json_open(err);
+  case SFMT_M365: return sin_m365csv_open(err);
+  case SFMT_SYSLOG: return sin_syslog_open(err);
   default: err_set(err, VERR_INVALID, "unknown log format"); return NULL;
   }
 }

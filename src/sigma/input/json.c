@@ -3,6 +3,9 @@
  * into SigmaEvent fields, with the naming rules described in README.md. */
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "sigma/input/sin.h"
 
@@ -112,12 +115,13 @@ static size_t evtx_name(const SinJson *j, char *out) {
 }
 
 static void note_time(SinJson *j, const char *name, size_t nn, const char *v, size_t vn) {
-  static const char *const names[] = {
-    "@timestamp", "timestamp", "time", "CreationTime", "CreationDate", "TimeCreated_SystemTime",
-    "UtcTime", "EventTime", "TimeGenerated", "eventTime", "ts", NULL};
+  static const struct { const char *s; size_t n; } names[] = {
+    {"@timestamp", 10}, {"timestamp", 9}, {"time", 4}, {"CreationTime", 12}, {"CreationDate", 12},
+    {"TimeCreated_SystemTime", 22}, {"UtcTime", 7}, {"EventTime", 9}, {"TimeGenerated", 13},
+    {"eventTime", 9}, {"ts", 2}, {NULL, 0}};
   if (j->ev->time_ms != INT64_MIN || vn < 10 || vn > 40) return;
-  for (int i = 0; names[i]; i++)
-    if (strlen(names[i]) == nn && memcmp(names[i], name, nn) == 0) {
+  for (int i = 0; names[i].s; i++)
+    if (names[i].n == nn && memcmp(names[i].s, name, nn) == 0) {
       j->ev->time_ms = sin_parse_time(v, vn);
       return;
     }
@@ -180,10 +184,17 @@ static void put_utf8(Buf *b, unsigned cp) {
 static int unescape(SinJson *j, const char **pp, const char *e, Buf *b) {
   const char *p = *pp;
   if (p >= e) return fail(j, p, "unterminated string");
-  char c = *p++;
-  static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
-  const char *k = c ? strchr(from, c) : NULL;
-  if (k) { buf_putc(b, to[k - from]); *pp = p; return 0; }
+  char c = *p++, o;
+  switch (c) {
+  case '"': case '\\': case '/': o = c; break;
+  case 'b': o = '\b'; break;
+  case 'f': o = '\f'; break;
+  case 'n': o = '\n'; break;
+  case 'r': o = '\r'; break;
+  case 't': o = '\t'; break;
+  default: o = 0; break;
+  }
+  if (o) { buf_append(b, &o, 1); *pp = p; return 0; }
   if (c != 'u' || e - p < 4) return fail(j, p, "bad escape");
   unsigned cp, lo;
   if (hex4(p, &cp)) return fail(j, p, "bad \\u escape");
@@ -203,12 +214,42 @@ static int unescape(SinJson *j, const char **pp, const char *e, Buf *b) {
   return 0;
 }
 
+/* First byte in [p, e) that is '"', '\\' or a control character; e if none.
+ * 16 bytes at a time with SSE2, else 8 with SWAR bit tricks. */
+static const char *scan_plain(const char *p, const char *e) {
+#ifdef __SSE2__
+  const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
+  const __m128i ctl = _mm_set1_epi8(0x1F);
+  while (e - p >= 16) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash));
+    /* unsigned v <= 0x1F  <=>  max(v, 0x1F) == 0x1F */
+    hit = _mm_or_si128(hit, _mm_cmpeq_epi8(_mm_max_epu8(v, ctl), ctl));
+    int m = _mm_movemask_epi8(hit);
+    if (m) return p + __builtin_ctz((unsigned)m);
+    p += 16;
+  }
+#else
+  const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+  while (e - p >= 8) {
+    uint64_t w;
+    memcpy(&w, p, 8);
+    uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+    uint64_t t = ((q - ones) & ~q) | ((b - ones) & ~b) | (w - ones * 0x20);
+    if (t & ~w & highs) break;
+    p += 8;
+  }
+#endif
+  while (p < e && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20) p++;
+  return p;
+}
+
 /* Parses a string at p ('"'); sets *s and *n to its text: a slice of the input
  * when it has no escapes, else decoded into b (reset first). */
 static int parse_string(SinJson *j, const char **pp, const char *e, Buf *b,
                         const char **s, size_t *n) {
   const char *p = *pp + 1, *start = p;
-  while (p < e && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20) p++;
+  p = scan_plain(p, e);
   if (p < e && *p == '"') { *s = start; *n = (size_t)(p - start); *pp = p + 1; return 0; }
   buf_reset(b);
   buf_append(b, start, (size_t)(p - start));
@@ -219,8 +260,7 @@ static int parse_string(SinJson *j, const char **pp, const char *e, Buf *b,
       if (unescape(j, &p, e, b)) return -1;
       continue;
     }
-    const char *q = p;
-    while (q < e && *q != '"' && *q != '\\' && (unsigned char)*q >= 0x20) q++;
+    const char *q = scan_plain(p, e);
     buf_append(b, p, (size_t)(q - p));
     p = q;
   }
