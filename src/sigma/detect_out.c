@@ -11,15 +11,19 @@
 
 static void json_str(Buf *b, const char *s, size_t n) {
   buf_putc(b, '"');
+  size_t run = 0;
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
+    if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f) continue;
+    buf_append(b, s + run, i - run);
+    run = i + 1;
     if (c == '"' || c == '\\') { buf_putc(b, '\\'); buf_putc(b, c); }
     else if (c == '\n') buf_lit(b, "\\n");
     else if (c == '\r') buf_lit(b, "\\r");
     else if (c == '\t') buf_lit(b, "\\t");
-    else if (c < 0x20 || c == 0x7f) buf_printf(b, "\\u%04x", c);
-    else buf_putc(b, c);
+    else buf_printf(b, "\\u%04x", c);
   }
+  buf_append(b, s + run, n - run);
   buf_putc(b, '"');
 }
 

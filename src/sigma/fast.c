@@ -10,16 +10,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "sigma/internal.h"
 
 #define MAX_WITNESS 64
+#define AF_HS 0x80000000u
+#define AF_WIT 0x40000000u
+#define AF_GROUP 0x3fffffffu
 #define ROUTE_CACHE_MAX 8192
 #define NAME_CACHE_MAX (1u << 20)
 
 typedef struct Fast {
-  hs_database_t **db;       /* per field id, NULL if none */
-  hs_database_t *kwdb;      /* keyword atoms */
+  hs_database_t **db;       /* per group (field id; nfields = keywords): all string atoms */
+  hs_database_t **wdb;      /* per group: only witness atoms (the prefilter scan) */
+  uint8_t *wfull;           /* witness DB failed to build: scan the full DB instead */
   hs_scratch_t *proto;
   uint32_t nfields;
   uint32_t **atom_rules;    /* rules that have this atom as witness */
@@ -28,6 +36,7 @@ typedef struct Fast {
   uint32_t **rule_fields;   /* distinct field ids each rule tests */
   uint32_t *nrule_fields;
   uint32_t *alias_src, *alias_dst;   /* 4688 aliases as field ids */
+  uint32_t *agroup;         /* per atom: scan group | AF_HS | AF_WIT (compact, cache-friendly) */
   int nalias;
 } Fast;
 
@@ -41,7 +50,11 @@ static int emit(char *out, size_t cap, size_t *n, const char *s) {
   return 0;
 }
 
+/* Keyword atoms are matched over all values joined by NUL bytes, so their
+ * wildcards must not cross a NUL. */
 static char *glob_regex(const SAtom *a) {
+  int kw = a->field == SF_KEYWORD;
+  const char *any = kw ? "[^\\x00]" : ".";
   size_t cap = (size_t)a->plen * 24 + 16, n = 0;
   char *out = malloc(cap), tmp[8];
   if (!out) return NULL;
@@ -55,8 +68,8 @@ static char *glob_regex(const SAtom *a) {
   for (; i < end; i++) {
     uint8_t c = a->pat[i];
     switch (a->tok[i]) {
-    case GT_STAR: emit(out, cap, &n, ".*"); break;
-    case GT_QMARK: emit(out, cap, &n, "."); break;
+    case GT_STAR: emit(out, cap, &n, any); emit(out, cap, &n, "*"); break;
+    case GT_QMARK: emit(out, cap, &n, any); break;
     case GT_DASH: emit(out, cap, &n, "(?:-|/|\\xe2\\x80[\\x93-\\x95])"); break;
     default:
       if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
@@ -81,10 +94,15 @@ static int has_literal(const SAtom *a) {
 static char *atom_expr(const SAtom *a, unsigned *flags) {
   if (a->kind == A_GLOB) {
     if (!has_literal(a)) return NULL;
+    if (a->field == SF_KEYWORD) {   /* joined scan: needs *...* and no NUL literal */
+      if (a->plen < 2 || a->tok[0] != GT_STAR || a->tok[a->plen - 1] != GT_STAR) return NULL;
+      for (uint32_t i = 0; i < a->plen; i++)
+        if (a->tok[i] == GT_LIT && a->pat[i] == 0) return NULL;
+    }
     *flags = HS_FLAG_DOTALL | HS_FLAG_SINGLEMATCH | (a->cased ? 0 : HS_FLAG_CASELESS);
     return glob_regex(a);
   }
-  if (a->kind != A_RE) return NULL;
+  if (a->kind != A_RE || a->field == SF_KEYWORD) return NULL;
   *flags = HS_FLAG_SINGLEMATCH;
   if (a->reflags & PCRE2_CASELESS) *flags |= HS_FLAG_CASELESS;
   if (a->reflags & PCRE2_MULTILINE) *flags |= HS_FLAG_MULTILINE;
@@ -128,7 +146,7 @@ static int group_add(Group *g, char *x, unsigned fl, unsigned id) {
 
 /* Compiles a group; expressions Hyperscan rejects are dropped (their atoms
  * are then matched directly) and the rest retried. */
-static hs_database_t *group_compile(SigmaEngine *e, Group *g) {
+static hs_database_t *group_compile(SigmaEngine *e, Group *g, int full) {
   while (g->n) {
     hs_database_t *db = NULL;
     hs_compile_error_t *ce = NULL;
@@ -138,10 +156,11 @@ static hs_database_t *group_compile(SigmaEngine *e, Group *g) {
     int bad = ce ? ce->expression : -1;
     hs_free_compile_error(ce);
     if (bad < 0 || (unsigned)bad >= g->n) {
-      for (unsigned i = 0; i < g->n; i++) e->atoms[g->ids[i]].hs = 0;
+      for (unsigned i = 0; full && i < g->n; i++) e->atoms[g->ids[i]].hs = 0;
+      g->n = 0;
       return NULL;
     }
-    e->atoms[g->ids[bad]].hs = 0;
+    if (full) e->atoms[g->ids[bad]].hs = 0;
     free(g->expr[bad]);
     g->n--;
     g->expr[bad] = g->expr[g->n];
@@ -158,54 +177,212 @@ static void group_free(Group *g) {
   free(g->ids);
 }
 
-static int build_dbs(SigmaEngine *e, Fast *f) {
-  Group *groups = calloc(f->nfields + 1, sizeof *groups);
+/* ---- compiled-database cache: serialized Hyperscan databases keyed by a
+ * hash of their expressions, so a second start with the same rules skips
+ * the compile. Directory: $VARDE_CACHE_DIR, else $XDG_CACHE_HOME/varde or
+ * ~/.cache/varde; VARDE_CACHE_DIR=off disables it. ---- */
+
+static uint64_t group_hash(const Group *g) {
+  uint64_t h = 1469598103934665603ull;
+  const char *v = hs_version();
+#define MIXB(p, n) for (size_t _i = 0; _i < (n); _i++) h = (h ^ ((const uint8_t *)(p))[_i]) * 1099511628211ull
+  MIXB(v, strlen(v));
+  for (unsigned i = 0; i < g->n; i++) {
+    MIXB(&g->ids[i], sizeof g->ids[i]);
+    MIXB(&g->flags[i], sizeof g->flags[i]);
+    MIXB(g->expr[i], strlen(g->expr[i]) + 1);
+  }
+#undef MIXB
+  return h;
+}
+
+static int cache_path(uint64_t h, char *out, size_t n) {
+  const char *d = getenv("VARDE_CACHE_DIR"), *x = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+  char dir[3072];
+  if (d && !strcmp(d, "off")) return -1;
+  if (d && *d) snprintf(dir, sizeof dir, "%s", d);
+  else if (x && *x) snprintf(dir, sizeof dir, "%s/varde", x);
+  else if (home && *home) snprintf(dir, sizeof dir, "%s/.cache/varde", home);
+  else return -1;
+  if (!d || !*d) {   /* create ~/.cache and ~/.cache/varde if missing */
+    char parent[3072];
+    snprintf(parent, sizeof parent, "%s", dir);
+    char *slash = strrchr(parent, '/');
+    if (slash) { *slash = 0; mkdir(parent, 0700); }
+  }
+  mkdir(dir, 0700);
+  return snprintf(out, n, "%s/sigma-%016llx.hsdb", dir, (unsigned long long)h) < (int)n ? 0 : -1;
+}
+
+/* File: "VHS1", count, kept atom ids, then the serialized database. */
+static hs_database_t *cache_load(SigmaEngine *e, Group *g, uint64_t h, int full) {
+  char path[4096];
+  if (cache_path(h, path, sizeof path)) return NULL;
+  FILE *fp = fopen(path, "rb");
+  if (!fp) return NULL;
+  hs_database_t *db = NULL;
+  uint32_t cnt = 0;
+  char magic[4];
+  uint32_t *ids = NULL;
+  char *blob = NULL;
+  long size = 0;
+  if (fread(magic, 1, 4, fp) != 4 || memcmp(magic, "VHS1", 4) || fread(&cnt, 4, 1, fp) != 1 || cnt > g->n)
+    goto out;
+  ids = malloc((cnt + 1) * sizeof *ids);
+  if (!ids || fread(ids, 4, cnt, fp) != cnt) goto out;
+  long at = ftell(fp);
+  fseek(fp, 0, SEEK_END);
+  size = ftell(fp) - at;
+  fseek(fp, at, SEEK_SET);
+  if (size <= 0 || size > (256l << 20) || !(blob = malloc((size_t)size)) ||
+      fread(blob, 1, (size_t)size, fp) != (size_t)size)
+    goto out;
+  if (hs_deserialize_database(blob, (size_t)size, &db) != HS_SUCCESS) { db = NULL; goto out; }
+  if (full) {
+    for (unsigned i = 0; i < g->n; i++) e->atoms[g->ids[i]].hs = 0;
+    for (uint32_t i = 0; i < cnt; i++)
+      if (ids[i] < e->natoms) e->atoms[ids[i]].hs = 1;
+  } else if (cnt != g->n) {   /* a witness DB must hold every witness */
+    hs_free_database(db);
+    db = NULL;
+  }
+out:
+  fclose(fp);
+  free(ids);
+  free(blob);
+  return db;
+}
+
+static void cache_store(const Group *g, uint64_t h, const hs_database_t *db) {
+  char path[4096], tmp[4200], *blob = NULL;
+  size_t len = 0;
+  if (cache_path(h, path, sizeof path) || hs_serialize_database(db, &blob, &len) != HS_SUCCESS) return;
+  snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
+  FILE *fp = fopen(tmp, "wb");
+  if (fp) {
+    uint32_t cnt = g->n;
+    int ok = fwrite("VHS1", 1, 4, fp) == 4 && fwrite(&cnt, 4, 1, fp) == 1 &&
+             fwrite(g->ids, 4, cnt, fp) == cnt && fwrite(blob, 1, len, fp) == len;
+    if (fclose(fp) == 0 && ok) rename(tmp, path); else remove(tmp);
+  }
+  free(blob);
+}
+
+typedef struct CompileJob {
+  SigmaEngine *e;
+  Group *groups;
+  hs_database_t **out;
+  uint8_t *wfull;
+  uint32_t ngroups;
+  int full;
+  atomic_uint next;
+} CompileJob;
+
+static void *compile_worker(void *arg) {
+  CompileJob *j = arg;
+  for (;;) {
+    unsigned g = atomic_fetch_add(&j->next, 1);
+    if (g >= j->ngroups) break;
+    Group *gr = &j->groups[g];
+    if (!gr->n) continue;
+    unsigned want = gr->n;
+    uint64_t h = group_hash(gr) ^ (uint64_t)j->full;
+    hs_database_t *db = cache_load(j->e, gr, h, j->full);
+    if (!db && (db = group_compile(j->e, gr, j->full))) {
+      if (!j->full && gr->n != want) { hs_free_database(db); db = NULL; }
+      else cache_store(gr, h, db);
+    }
+    if (!j->full && !db) j->wfull[g] = 1;   /* use the full DB for the prefilter */
+    j->out[g] = db;
+  }
+  return NULL;
+}
+
+/* Compiles one DB per group: all atoms Hyperscan can take (full) or only the
+ * witness atoms; two threads, results cached on disk. */
+static int build_dbs(SigmaEngine *e, Fast *f, int full) {
+  uint32_t ng = f->nfields + 1;
+  Group *groups = calloc(ng, sizeof *groups);
   int rc = 0;
   if (!groups) return -1;
-  for (size_t i = 0; i < e->natoms; i++) {
+  for (size_t i = 0; i < e->natoms && rc == 0; i++) {
     SAtom *a = &e->atoms[i];
     unsigned fl = 0;
+    if (!full && !a->wit) continue;
     char *x = atom_expr(a, &fl);
     if (!x) continue;
-    a->hs = 1;
+    if (full) a->hs = 1;
     uint32_t g = a->field == SF_KEYWORD ? f->nfields : a->field;
-    if (group_add(&groups[g], x, fl, (unsigned)i)) { free(x); rc = -1; break; }
+    if (group_add(&groups[g], x, fl, (unsigned)i)) { free(x); rc = -1; }
   }
-  for (uint32_t g = 0; g <= f->nfields && rc == 0; g++) {
-    if (!groups[g].n) continue;
-    hs_database_t *db = group_compile(e, &groups[g]);
-    if (g == f->nfields) f->kwdb = db; else f->db[g] = db;
+  CompileJob job = {.e = e, .groups = groups, .out = full ? f->db : f->wdb, .wfull = f->wfull,
+                    .ngroups = ng, .full = full};
+  pthread_t th[2];
+  int nth = 0;
+  for (int i = 0; rc == 0 && i < 2; i++)
+    if (pthread_create(&th[nth], NULL, compile_worker, &job) == 0) nth++;
+  if (rc == 0 && nth == 0) compile_worker(&job);
+  for (int i = 0; i < nth; i++) pthread_join(th[i], NULL);
+  for (uint32_t g = 0; g < ng && rc == 0; g++) {
+    hs_database_t *db = full ? f->db[g] : f->wdb[g];
     if (db && hs_alloc_scratch(db, &f->proto) != HS_SUCCESS) rc = -1;
   }
-  for (uint32_t g = 0; g <= f->nfields; g++) group_free(&groups[g]);
+  for (uint32_t g = 0; g < ng; g++) group_free(&groups[g]);
   free(groups);
   return rc;
 }
 
 /* ---- witnesses ---- */
 
+/* How selective an atom is as a prefilter: its literal bytes, but tests of
+ * fields shared by whole log sources (EventID, Channel, ...) count as weak. */
+static int atom_score(const SigmaEngine *e, uint32_t id) {
+  static const char *weak[] = {"eventid", "channel", "provider_name", "eventtype", "logontype",
+                               "level", "task", "opcode", "keywords", "version", "status"};
+  const SAtom *a = &e->atoms[id];
+  if (a->field != SF_KEYWORD)
+    for (size_t i = 0; i < sizeof weak / sizeof weak[0]; i++)
+      if (!strcmp(e->fields.names[a->field], weak[i])) return 1;
+  int lit = 0;
+  for (uint32_t i = 0; i < a->plen; i++) lit += a->tok[i] == GT_LIT;
+  if (a->kind == A_RE) lit = 3;
+  return lit > 32 ? 32 : lit + 1;
+}
+
 /* Fills w with atoms one of which must be true when n is true; returns the
- * count, or -1 when no such bounded set exists. */
-static int witness(const SigmaEngine *e, const SNode *n, uint32_t *w, int cap) {
+ * count, or -1 when no such bounded set exists. *score is the weakest
+ * member's selectivity; AND keeps its most selective child's set. */
+static int witness(const SigmaEngine *e, const SNode *n, uint32_t *w, int cap, int *score) {
   switch (n->op) {
-  case OP_FALSE: return 0;
-  case OP_ATOM: return e->atoms[n->n].hs && cap > 0 ? (w[0] = n->n, 1) : -1;
+  case OP_FALSE: *score = 64; return 0;
+  case OP_ATOM:
+    if (!e->atoms[n->n].hs || cap <= 0) return -1;
+    w[0] = n->n;
+    *score = atom_score(e, n->n);
+    return 1;
   case OP_AND: {
-    int best = -1;
+    int best = -1, bs = 0;
     uint32_t tmp[MAX_WITNESS];
     for (uint32_t i = 0; i < n->n; i++) {
-      int k = witness(e, n->kids[i], tmp, cap);
-      if (k >= 0 && (best < 0 || k < best)) { best = k; memcpy(w, tmp, (size_t)k * sizeof *w); }
+      int sc = 0, k = witness(e, n->kids[i], tmp, cap, &sc);
+      if (k >= 0 && (best < 0 || sc > bs || (sc == bs && k < best))) {
+        best = k;
+        bs = sc;
+        memcpy(w, tmp, (size_t)k * sizeof *w);
+      }
     }
+    *score = bs;
     return best;
   }
   case OP_OR: {
-    int tot = 0;
+    int tot = 0, worst = 64;
     for (uint32_t i = 0; i < n->n; i++) {
-      int k = witness(e, n->kids[i], w + tot, cap - tot);
+      int sc = 0, k = witness(e, n->kids[i], w + tot, cap - tot, &sc);
       if (k < 0) return -1;
       tot += k;
+      if (sc < worst) worst = sc;
     }
+    *score = worst;
     return tot;
   }
   default: return -1;
@@ -248,10 +425,16 @@ static int build_witnesses(SigmaEngine *e, Fast *f) {
     if (rule->is_filter || rule->corr || !rule->cond) continue;
     tree_fields(e, rule->cond, f, (uint32_t)r);
     uint32_t w[MAX_WITNESS];
-    int k = witness(e, rule->cond, w, MAX_WITNESS);
+    int score = 0, k = witness(e, rule->cond, w, MAX_WITNESS, &score);
     rule->has_witness = k >= 0;
-    for (int i = 0; i < k; i++)
+    if (k < 0 && getenv("VARDE_SIGMA_DEBUG")) fprintf(stderr, "no witness: %s (%s)\n", rule->info.title, rule->info.file);
+    if (k > 0 && !(rule->witness = arena_alloc(e->arena, (size_t)k * sizeof *rule->witness))) return -1;
+    if (k > 0) memcpy(rule->witness, w, (size_t)k * sizeof *w);
+    rule->nwitness = k > 0 ? (size_t)k : 0;
+    for (int i = 0; i < k; i++) {
+      e->atoms[w[i]].wit = 1;
       if (push_u32(&f->atom_rules[w[i]], &f->natom_rules[w[i]], (uint32_t)r)) return -1;
+    }
   }
   return 0;
 }
@@ -281,7 +464,9 @@ int sfast_build(SigmaEngine *e, Err *err) {
   if (build_aliases(e, f)) return err_set(err, VERR_NOMEM, "out of memory");
   f->nfields = e->fields.n;
   f->db = calloc(f->nfields + 1, sizeof *f->db);
-  if (!f->db) return err_set(err, VERR_NOMEM, "out of memory");
+  f->wdb = calloc(f->nfields + 1, sizeof *f->wdb);
+  f->wfull = calloc(f->nfields + 1, 1);
+  if (!f->db || !f->wdb || !f->wfull) return err_set(err, VERR_NOMEM, "out of memory");
   for (size_t i = 0; i < e->natoms; i++) {
     SAtom *a = &e->atoms[i];
     if (a->kind == A_RE && a->code) {
@@ -291,16 +476,27 @@ int sfast_build(SigmaEngine *e, Err *err) {
       if (a->jcode) pcre2_jit_compile(a->jcode, PCRE2_JIT_COMPLETE);
     }
   }
-  if (build_dbs(e, f)) return err_set(err, VERR_NOMEM, "Hyperscan: could not build databases");
+  if (build_dbs(e, f, 1)) return err_set(err, VERR_NOMEM, "Hyperscan: could not build databases");
   if (build_witnesses(e, f)) return err_set(err, VERR_NOMEM, "out of memory");
+  if (build_dbs(e, f, 0)) return err_set(err, VERR_NOMEM, "Hyperscan: could not build databases");
+  if (!(f->agroup = calloc(e->natoms + 1, sizeof *f->agroup))) return err_set(err, VERR_NOMEM, "out of memory");
+  for (size_t i = 0; i < e->natoms; i++) {
+    const SAtom *a = &e->atoms[i];
+    f->agroup[i] = (a->field == SF_KEYWORD ? f->nfields : a->field) | (a->hs ? AF_HS : 0) | (a->wit ? AF_WIT : 0);
+  }
   return 0;
 }
 
 void sfast_free(SigmaEngine *e) {
   Fast *f = e->fast;
   if (!f) return;
-  for (uint32_t i = 0; i < f->nfields; i++) hs_free_database(f->db[i]);
-  hs_free_database(f->kwdb);
+  for (uint32_t i = 0; i <= f->nfields; i++) {
+    hs_free_database(f->db[i]);
+    hs_free_database(f->wdb[i]);
+  }
+  free(f->wdb);
+  free(f->wfull);
+  free(f->agroup);
   hs_free_scratch(f->proto);
   for (size_t i = 0; i <= e->natoms; i++) free(f->atom_rules[i]);
   for (size_t i = 0; i <= e->nrules; i++) free(f->rule_fields[i]);
@@ -344,6 +540,7 @@ struct SigmaMatcherFast {
   pcre2_match_data *md;
   uint32_t gen;
   uint32_t *slot_gen, *slot_first;     /* per field id */
+  uint32_t *wscan_gen, *fscan_gen;     /* per group: witness / full scan done */
   uint32_t *atom_gen, *res_gen;        /* hs hit / direct result memo */
   uint8_t *res_val;
   uint32_t *rule_gen;
@@ -358,6 +555,10 @@ struct SigmaMatcherFast {
   Route scratch_route;
   const SigmaEvent *ev;
   SEvView view;
+  char *join;                          /* all values joined by NUL (keywords) */
+  size_t joincap;
+  uint64_t st_events, st_cand, st_hits, st_scans, st_match, st_full;   /* VARDE_SIGMA_DEBUG */
+  uint32_t *st_rule;
 };
 typedef struct SigmaMatcherFast MF;
 
@@ -375,10 +576,12 @@ SigmaMatcher *sfast_matcher_new(SigmaEngine *e) {
   m->f = f;
   size_t na = e->natoms + 1, nf = e->fields.n + 1, nr = e->nrules + 1;
   m->slot_gen = calloc(nf, 4); m->slot_first = calloc(nf, 4);
+  m->wscan_gen = calloc(nf, 4); m->fscan_gen = calloc(nf, 4);
   m->atom_gen = calloc(na, 4); m->res_gen = calloc(na, 4); m->res_val = calloc(na, 1);
   m->rule_gen = calloc(nr, 4); m->matched = calloc(na, 4); m->cand = calloc(nr, 4);
   m->md = pcre2_match_data_create(1, NULL);
-  if (!m->slot_gen || !m->slot_first || !m->atom_gen || !m->res_gen || !m->res_val || !m->rule_gen ||
+  if (getenv("VARDE_SIGMA_DEBUG")) m->st_rule = calloc(nr, 4);
+  if (!m->slot_gen || !m->slot_first || !m->wscan_gen || !m->fscan_gen || !m->atom_gen || !m->res_gen || !m->res_val || !m->rule_gen ||
       !m->matched || !m->cand || !m->md || (f->proto && hs_clone_scratch(f->proto, &m->scratch))) {
     sfast_matcher_free((SigmaMatcher *)m);
     return NULL;
@@ -394,9 +597,18 @@ static void route_free(Route *r) {
 void sfast_matcher_free(SigmaMatcher *sm) {
   MF *m = (MF *)sm;
   if (!m) return;
+  if (getenv("VARDE_SIGMA_DEBUG") && m->st_events) {
+    fprintf(stderr, "matcher: events=%llu candidates/event=%.2f atom hits/event=%.2f scans/event=%.2f matches/event=%.3f full-field scans/event=%.2f\n",
+            (unsigned long long)m->st_events, (double)m->st_cand / m->st_events, (double)m->st_hits / m->st_events,
+            (double)m->st_scans / m->st_events, (double)m->st_match / m->st_events, (double)m->st_full / m->st_events);
+    for (size_t r = 0; m->st_rule && r < m->e->nrules; r++)
+      if (m->st_rule[r] > m->st_events / 50) fprintf(stderr, "  candidate %u times: %s\n", m->st_rule[r], m->e->rules[r].info.title);
+  }
+  free(m->st_rule);
+  free(m->join);
   hs_free_scratch(m->scratch);
   pcre2_match_data_free(m->md);
-  free(m->slot_gen); free(m->slot_first); free(m->atom_gen); free(m->res_gen); free(m->res_val);
+  free(m->slot_gen); free(m->slot_first); free(m->wscan_gen); free(m->fscan_gen); free(m->atom_gen); free(m->res_gen); free(m->res_val);
   free(m->rule_gen); free(m->matched); free(m->cand); free(m->ent);
   for (uint32_t i = 0; i < m->capnames; i++) free(m->names[i].name);
   free(m->names);
@@ -477,7 +689,6 @@ static size_t values(const SEvView *v, uint32_t fid, const SigmaField **out, siz
 
 static int route_fill(MF *m, Route *r, const SLogsrc *ls) {
   SigmaEngine *e = m->e;
-  Fast *f = m->f;
   size_t words = (e->nrules + 64) / 64;
   r->rules = calloc(words, 8);
   r->always = malloc((e->nrules + 1) * sizeof *r->always);
@@ -490,10 +701,10 @@ static int route_fill(MF *m, Route *r, const SLogsrc *ls) {
     if (rule->is_filter || rule->corr || !rule->cond || !sl_rule_applies(rule, ls)) continue;
     r->rules[i / 64] |= 1ull << (i % 64);
     if (!rule->has_witness) r->always[r->nalways++] = (uint32_t)i;
-    r->keywords |= f->rule_kw[i];
-    for (uint32_t k = 0; k < f->nrule_fields[i]; k++) {
-      uint32_t fid = f->rule_fields[i][k];
-      if (!seen[fid] && fid < f->nfields && f->db[fid]) { seen[fid] = 1; r->fields[r->nfields++] = fid; }
+    for (size_t k = 0; k < rule->nwitness; k++) {   /* fields of this rule's witnesses */
+      uint32_t fid = e->atoms[rule->witness[k]].field;
+      if (fid == SF_KEYWORD) { r->keywords = 1; continue; }
+      if (!seen[fid]) { seen[fid] = 1; r->fields[r->nfields++] = fid; }
     }
   }
   free(seen);
@@ -561,16 +772,71 @@ static int on_hit(unsigned id, unsigned long long from, unsigned long long to, u
 
 static void scan_value(MF *m, hs_database_t *db, const SigmaField *f) {
   if (f->kind == SEV_NULL || f->val_len == 0) return;
+  m->st_scans++;
   hs_scan(db, sev_val(m->ev, f), f->val_len, 0, m->scratch, on_hit, m);
+}
+
+/* One scan over every value joined by NUL; 0 if a value holds a NUL itself
+ * (then the caller scans value by value). */
+static int scan_joined(MF *m, hs_database_t *db) {
+  const SigmaEvent *ev = m->ev;
+  size_t need = ev->n + 1;
+  for (uint32_t i = 0; i < ev->n; i++) need += ev->f[i].val_len;
+  if (need > m->joincap) {
+    size_t cap = m->joincap ? m->joincap : 4096;
+    while (cap < need) cap *= 2;
+    char *nj = realloc(m->join, cap);
+    if (!nj) return 0;
+    m->join = nj;
+    m->joincap = cap;
+  }
+  size_t n = 0;
+  for (uint32_t i = 0; i < ev->n; i++) {
+    const SigmaField *f = &ev->f[i];
+    if (f->kind == SEV_NULL || !f->val_len) continue;
+    if (memchr(sev_val(ev, f), 0, f->val_len)) return 0;
+    memcpy(m->join + n, sev_val(ev, f), f->val_len);
+    n += f->val_len;
+    m->join[n++] = 0;
+  }
+  m->st_scans++;
+  if (n) hs_scan(db, m->join, (unsigned)n, 0, m->scratch, on_hit, m);
+  return 1;
+}
+
+static hs_database_t *wdb_of(const Fast *f, uint32_t g) {
+  return f->wdb[g] ? f->wdb[g] : f->wfull[g] ? f->db[g] : NULL;
+}
+
+/* Scans group g (a field, or all values for keywords) with db. */
+static void scan_group(MF *m, hs_database_t *db, uint32_t g) {
+  if (!db) return;
+  if (g == m->f->nfields) {
+    if (scan_joined(m, db)) return;
+    for (uint32_t i = 0; i < m->ev->n; i++) scan_value(m, db, &m->ev->f[i]);
+    return;
+  }
+  if (m->slot_gen[g] != m->gen) return;
+  for (uint32_t k = m->slot_first[g]; k != UINT32_MAX; k = m->ent[k].next)
+    scan_value(m, db, &m->ev->f[m->ent[k].field]);
 }
 
 static int eval_atom(void *ctx, uint32_t a) {
   MF *m = ctx;
-  const SAtom *at = &m->e->atoms[a];
-  if (at->hs) return m->atom_gen[a] == m->gen;
+  uint32_t info = m->f->agroup[a];
+  if (info & AF_HS) {
+    uint32_t g = info & AF_GROUP;
+    if ((info & AF_WIT) && m->wscan_gen[g] == m->gen) return m->atom_gen[a] == m->gen;
+    if (m->fscan_gen[g] != m->gen) {   /* first need of this field: scan it fully, once */
+      m->fscan_gen[g] = m->gen;
+      m->st_full++;
+      scan_group(m, m->f->db[g], g);
+    }
+    return m->atom_gen[a] == m->gen;
+  }
   if (m->res_gen[a] != m->gen) {
     m->res_gen[a] = m->gen;
-    m->res_val[a] = (uint8_t)sm_atom(at, &m->view, m->md);
+    m->res_val[a] = (uint8_t)sm_atom(&m->e->atoms[a], &m->view, m->md);
   }
   return m->res_val[a];
 }
@@ -579,6 +845,8 @@ static void new_event(MF *m, const SigmaEvent *ev) {
   if (++m->gen == 0) {   /* wrapped: clear the stamps */
     size_t na = m->e->natoms + 1;
     memset(m->slot_gen, 0, (m->e->fields.n + 1) * 4);
+    memset(m->wscan_gen, 0, (m->e->fields.n + 1) * 4);
+    memset(m->fscan_gen, 0, (m->e->fields.n + 1) * 4);
     memset(m->atom_gen, 0, na * 4);
     memset(m->res_gen, 0, na * 4);
     memset(m->rule_gen, 0, (m->e->nrules + 1) * 4);
@@ -613,12 +881,13 @@ size_t sfast_match(SigmaMatcher *sm, const SigmaEvent *ev, uint32_t *out, size_t
   if (r->is4688) add_aliases(m);
   for (uint32_t i = 0; i < r->nfields; i++) {
     uint32_t fid = r->fields[i];
-    if (m->slot_gen[fid] != m->gen) continue;
-    for (uint32_t k = m->slot_first[fid]; k != UINT32_MAX; k = m->ent[k].next)
-      scan_value(m, f->db[fid], &ev->f[m->ent[k].field]);
+    m->wscan_gen[fid] = m->gen;
+    scan_group(m, wdb_of(f, fid), fid);
   }
-  if (r->keywords && f->kwdb)
-    for (uint32_t i = 0; i < ev->n; i++) scan_value(m, f->kwdb, &ev->f[i]);
+  if (r->keywords) {
+    m->wscan_gen[f->nfields] = m->gen;
+    scan_group(m, wdb_of(f, f->nfields), f->nfields);
+  }
   for (uint32_t i = 0; i < m->nmatched; i++) {
     uint32_t a = m->matched[i];
     for (uint32_t k = 0; k < f->natom_rules[a]; k++) {
@@ -630,8 +899,13 @@ size_t sfast_match(SigmaMatcher *sm, const SigmaEvent *ev, uint32_t *out, size_t
   }
   for (uint32_t i = 0; i < r->nalways; i++) m->cand[m->ncand++] = r->always[i];
   size_t n = 0;
+  m->st_events++;
+  m->st_cand += m->ncand;
+  m->st_hits += m->nmatched;
+  if (m->st_rule) for (uint32_t i = 0; i < m->ncand; i++) m->st_rule[m->cand[i]]++;
   for (uint32_t i = 0; i < m->ncand && n < cap; i++)
     if (sn_eval(m->e->rules[m->cand[i]].cond, eval_atom, m)) out[n++] = m->cand[i];
+  m->st_match += n;
   for (size_t i = 1; i < n; i++)   /* ascending rule order */
     for (size_t j = i; j > 0 && out[j - 1] > out[j]; j--) { uint32_t t = out[j]; out[j] = out[j - 1]; out[j - 1] = t; }
   return n;

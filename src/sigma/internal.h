@@ -50,7 +50,8 @@ enum { FR_EQ, FR_CONTAINS, FR_STARTS, FR_ENDS };
 
 typedef struct SAtom {
   uint32_t field;
-  uint8_t kind, cased, cmp, tpart, want, frmode, hs;   /* hs: matched by hyperscan */
+  uint8_t kind, cased, cmp, tpart, want, frmode;
+  uint8_t hs, wit;             /* in its field's Hyperscan DB / in the witness DB */
   uint32_t fref;
   double num;
   uint8_t *pat, *tok;          /* glob bytes and token kinds, plen long */
@@ -186,6 +187,10 @@ typedef struct SLogsrc {
   char channel[128];
   long eventid;
   int has_eventid;
+  const char *cats[8];        /* taxonomy categories of this Channel+EventID */
+  int ncats;
+  const char *svcs[4];        /* services naming this Channel */
+  int nsvcs;
 } SLogsrc;
 void sl_classify(const SigmaEvent *ev, const char *channel, size_t clen,
                  const char *eid, size_t elen, SLogsrc *out);

@@ -91,7 +91,10 @@ void sl_classify(const SigmaEvent *ev, const char *channel, size_t clen,
   memset(out, 0, sizeof *out);
   if (ev->format == SFMT_M365) { out->product = "m365"; return; }
   if (ev->format == SFMT_SYSLOG) { out->product = "linux"; return; }
-  if (!channel) return;                    /* unclassified: every rule applies */
+  /* EVTX without a Channel is still Windows; other JSON without one is
+   * unclassified and every rule applies */
+  if (!channel && ev->format != SFMT_EVTX) return;
+  if (!channel) { channel = ""; clen = 0; }
   out->windows = 1;
   out->product = "windows";
   if (clen >= sizeof out->channel) clen = sizeof out->channel - 1;
@@ -104,30 +107,28 @@ void sl_classify(const SigmaEvent *ev, const char *channel, size_t clen,
     out->eventid = strtol(b, &end, 10);
     out->has_eventid = *end == 0;
   }
+  for (size_t i = 0; i < sizeof cats / sizeof cats[0] && out->ncats < 8; i++) {
+    if (strcasecmp(cats[i].channel, out->channel) || !out->has_eventid) continue;
+    for (int k = 0; k < 4 && cats[i].ids[k]; k++)
+      if (cats[i].ids[k] == out->eventid) out->cats[out->ncats++] = cats[i].category;
+  }
+  for (size_t i = 0; i < sizeof svcs / sizeof svcs[0] && out->nsvcs < 4; i++)
+    if (!strcasecmp(svcs[i].channel, out->channel)) out->svcs[out->nsvcs++] = svcs[i].service;
 }
 
 static int cat_applies(const char *cat, const SLogsrc *ls) {
-  int known = 0;
-  for (size_t i = 0; i < sizeof cats / sizeof cats[0]; i++) {
-    if (strcasecmp(cats[i].category, cat)) continue;
-    known = 1;
-    if (strcasecmp(cats[i].channel, ls->channel) || !ls->has_eventid) continue;
-    for (int k = 0; k < 4 && cats[i].ids[k]; k++)
-      if (cats[i].ids[k] == ls->eventid) return 1;
-  }
-  (void)known;
+  for (int i = 0; i < ls->ncats; i++)
+    if (!strcasecmp(ls->cats[i], cat)) return 1;
   return 0;
 }
 
 static int svc_applies(const char *svc, const SLogsrc *ls) {
-  int known = 0;
-  for (size_t i = 0; i < sizeof svcs / sizeof svcs[0]; i++) {
-    if (strcasecmp(svcs[i].service, svc)) continue;
-    known = 1;
-    if (!strcasecmp(svcs[i].channel, ls->channel)) return 1;
-  }
-  /* an unknown service: accept a channel that names it */
-  return !known && strcasestr(ls->channel, svc) != NULL;
+  for (int i = 0; i < ls->nsvcs; i++)
+    if (!strcasecmp(ls->svcs[i], svc)) return 1;
+  for (size_t i = 0; i < sizeof svcs / sizeof svcs[0]; i++)
+    if (!strcasecmp(svcs[i].service, svc)) return 0;
+  /* a service the taxonomy table does not know: accept a channel naming it */
+  return ls->channel[0] && strcasestr(ls->channel, svc) != NULL;
 }
 
 int sl_rule_applies(const SRule *r, const SLogsrc *ls) {

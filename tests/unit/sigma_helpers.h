@@ -56,7 +56,7 @@ static void h_event(SigmaEvent *ev, const char *const *kv) {
 
 /* Matches of one event under both evaluators; returns the fast count and
  * fails the test if the two disagree. */
-static int h_count(SigmaEngine *fast, SigmaEngine *ref, const SigmaEvent *ev) {
+static inline int h_count(SigmaEngine *fast, SigmaEngine *ref, const SigmaEvent *ev) {
   uint32_t a[64], b[64];
   SigmaMatcher *mf = sigma_matcher_new(fast), *mr = sigma_matcher_new(ref);
   size_t na = sigma_match(mf, ev, a, 64), nb = sigma_match(mr, ev, b, 64);
@@ -68,7 +68,7 @@ static int h_count(SigmaEngine *fast, SigmaEngine *ref, const SigmaEvent *ev) {
 }
 
 /* Does the single rule in yaml fire on the event given as pairs? -1 = rule rejected. */
-static int h_fires_ph(const char *yaml, const char *ph, const char *const *kv) {
+static inline int h_fires_ph(const char *yaml, const char *ph, const char *const *kv) {
   SigmaEngine *f = h_engine(yaml, SIGMA_FAST, ph), *r = h_engine(yaml, SIGMA_REFERENCE, ph);
   int res = -1;
   if (f && r) {
@@ -83,7 +83,7 @@ static int h_fires_ph(const char *yaml, const char *ph, const char *const *kv) {
   return res;
 }
 
-static int h_fires(const char *yaml, const char *const *kv) { return h_fires_ph(yaml, NULL, kv); }
+static inline int h_fires(const char *yaml, const char *const *kv) { return h_fires_ph(yaml, NULL, kv); }
 
 #define EV(...) ((const char *const[]){__VA_ARGS__, NULL})
 #define RULE(det) "title: t\nid: 11111111-1111-1111-1111-111111111111\nlogsource: {product: windows}\n" \
