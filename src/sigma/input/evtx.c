@@ -21,6 +21,7 @@ typedef struct EvtxFile {
   uint32_t rec, rec_end, got;
   uint64_t chunk_off;       /* file offset of the loaded chunk */
   EvtxBx *bx;
+  SinCache *cache;          /* when set, chunk and bx belong to it */
 } EvtxFile;
 
 static inline uint32_t rd32(const uint8_t *p) {
@@ -47,9 +48,7 @@ static int start(EvtxFile *x, Err *err) {
 }
 
 static int all_zero(const uint8_t *p, size_t n) {
-  for (size_t i = 0; i < n; i++)
-    if (p[i]) return 0;
-  return 1;
+  return n == 0 || (p[0] == 0 && memcmp(p, p + 1, n - 1) == 0);
 }
 
 /* Checks the loaded chunk's header; returns 1 if its records can be read. */
@@ -156,19 +155,35 @@ static int evtx_next(SinFile *f, SigmaEvent *ev, Err *err) {
 
 static void evtx_free(SinFile *f) {
   EvtxFile *x = (EvtxFile *)f;
-  evtx_bx_free(x->bx);
-  free(x->chunk);
+  if (!x->cache) {
+    evtx_bx_free(x->bx);
+    free(x->chunk);
+  }
   free(x);
 }
 
-SinFile *sin_evtx_open(uint32_t chunk_first, uint32_t chunk_count, Err *err) {
+void sin_cache_free(SinCache *c) {
+  evtx_bx_free(c->bx);
+  free(c->chunk);
+  c->bx = NULL;
+  c->chunk = NULL;
+}
+
+SinFile *sin_evtx_open(uint32_t chunk_first, uint32_t chunk_count, SinCache *cache, Err *err) {
   EvtxFile *x = calloc(1, sizeof *x);
-  if (x) {
+  if (x && cache) {
+    if (!cache->chunk) cache->chunk = malloc(EVTX_CHUNK_SIZE);
+    if (!cache->bx) cache->bx = evtx_bx_new();
+    x->cache = cache;
+    x->chunk = cache->chunk;
+    x->bx = cache->bx;
+  } else if (x) {
     x->chunk = malloc(EVTX_CHUNK_SIZE);
     x->bx = evtx_bx_new();
   }
   if (!x || !x->chunk || !x->bx) {
-    if (x) { free(x->chunk); evtx_bx_free(x->bx); free(x); }
+    if (x && !cache) { free(x->chunk); evtx_bx_free(x->bx); }
+    free(x);
     err_set(err, VERR_NOMEM, "out of memory");
     return NULL;
   }

@@ -25,6 +25,7 @@ struct SigmaInput {
   const void *mem;
   size_t mem_n;
   char *mem_name;
+  SinCache cache;            /* EVTX buffers reused from file to file */
 };
 
 const char *sigma_format_name(SigmaFormat f) {
@@ -200,9 +201,9 @@ static void close_file(SigmaInput *in) {
   in->src_open = 0;
 }
 
-static SinFile *make_reader(SigmaFormat f, const SigmaUnit *u, Err *err) {
+static SinFile *make_reader(SigmaInput *in, SigmaFormat f, const SigmaUnit *u, Err *err) {
   switch (f) {
-  case SFMT_EVTX: return sin_evtx_open(u->chunk_first, u->chunk_count, err);
+  case SFMT_EVTX: return sin_evtx_open(u->chunk_first, u->chunk_count, &in->cache, err);
   case SFMT_JSON: return sin_json_open(err);
   case SFMT_M365: return sin_m365csv_open(err);
   case SFMT_SYSLOG: return sin_syslog_open(err);
@@ -219,7 +220,7 @@ static int open_unit(SigmaInput *in, Err *err) {
   SigmaFormat f = in->opts.format;
   if (f == SFMT_UNKNOWN) f = sin_detect(in->src.head, in->src.head_n);
   if (f == SFMT_UNKNOWN && in->src.head_n == 0) return 0;      /* empty file */
-  if (!(in->file = make_reader(f, u, err))) return -1;
+  if (!(in->file = make_reader(in, f, u, err))) return -1;
   in->file->src = &in->src;
   in->file->name = u->path;
   in->file->opts = &in->opts;
@@ -265,6 +266,7 @@ const SigmaInputStats *sigma_input_stats(const SigmaInput *in) { return &in->sta
 void sigma_input_close(SigmaInput *in) {
   if (!in) return;
   close_file(in);
+  sin_cache_free(&in->cache);
   sigma_units_free(&in->units);
   free(in->mem_name);
   free(in);

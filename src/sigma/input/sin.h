@@ -68,7 +68,15 @@ struct SinFile {
 };
 void sin_warn(SinFile *f, uint64_t off, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-SinFile *sin_evtx_open(uint32_t chunk_first, uint32_t chunk_count, Err *err);
+/* Buffers a reader may keep across the files of one SigmaInput. */
+typedef struct SinCache {
+  struct EvtxBx *bx;           /* EVTX decoder state (name cache, scratch) */
+  uint8_t *chunk;              /* 64 KiB chunk buffer */
+} SinCache;
+void sin_cache_free(SinCache *c);
+
+/* cache may be NULL; when given, the reader borrows (and fills) it. */
+SinFile *sin_evtx_open(uint32_t chunk_first, uint32_t chunk_count, SinCache *cache, Err *err);
 SinFile *sin_json_open(Err *err);
 SinFile *sin_syslog_open(Err *err);
 SinFile *sin_m365csv_open(Err *err);

@@ -14,6 +14,7 @@ typedef struct SyslogFile {
   SinWin w;
   uint64_t line;
   int year;                 /* assumed year for RFC 3164 timestamps */
+  int64_t now_ms;
   Buf tmp;
 } SyslogFile;
 
@@ -201,6 +202,7 @@ static int rfc3164(SyslogFile *sf, Cur *c, SigmaEvent *ev) {
   if (c->p < c->e && (*c->p == '*' || *c->p == '.')) c->p++;
   int64_t ms;
   size_t n = bsd_time(c->p, c->e, sf->year, &ms);
+  if (n && ms > sf->now_ms + 86400000) bsd_time(c->p, c->e, sf->year - 1, &ms);   /* last year's log */
   const char *t;
   size_t tn;
   if (n) {
@@ -282,5 +284,6 @@ SinFile *sin_syslog_open(Err *err) {
   struct tm tm;
   gmtime_r(&now, &tm);
   sf->year = tm.tm_year + 1900;
+  sf->now_ms = (int64_t)now * 1000;
   return &sf->base;
 }
