@@ -177,6 +177,25 @@ TEST(pretty_documents_and_array) {
   sev_free(&first);
 }
 
+TEST(bom_and_auditdata_string) {
+  SigmaEvent ev, first;
+  sev_init(&ev);
+  sev_init(&first);
+  nwarn = 0;
+  CHECK_INT(read_all("\xEF\xBB\xBF{\"a\": 1}\n{\"TimeGenerated\": \"2024-05-02T10:00:00Z\", \"AuditData\":"
+                     " \"{\\\"Operation\\\": \\\"New-InboxRule\\\", \\\"Workload\\\": \\\"Exchange\\\","
+                     " \\\"RecordType\\\": 1, \\\"Parameters\\\": [{\\\"Name\\\": \\\"MoveToFolder\\\","
+                     " \\\"Value\\\": \\\"x\\\"}]}\"}\n", &ev, &first), 2);
+  CHECK_STR(get(&first, "a"), "1");
+  CHECK_STR(get(&ev, "Operation"), "New-InboxRule");
+  CHECK_STR(get(&ev, "Parameters.MoveToFolder"), "x");
+  CHECK_INT(ev.format, SFMT_M365);
+  CHECK_INT(ev.time_ms, 1714644000000LL);
+  CHECK_INT(nwarn, 0);
+  sev_free(&ev);
+  sev_free(&first);
+}
+
 TEST(gzip_file) {
   char dir[] = "/tmp/varde-sjson-XXXXXX";
   CHECK(mkdtemp(dir) != NULL);
@@ -212,6 +231,7 @@ int main(void) {
   RUN(bad_lines_skipped);
   RUN(depth_limit);
   RUN(pretty_documents_and_array);
+  RUN(bom_and_auditdata_string);
   RUN(gzip_file);
   return TEST_DONE();
 }

@@ -24,13 +24,16 @@ typedef struct Elem {
   uint8_t sec, has_text, has_child, multi, has_fname;
 } Elem;
 
-typedef struct NameEnt { uint32_t gen, off, len; } NameEnt;
+/* Name cache: open addressing on the chunk offset, entries of older chunks
+ * are stale by generation (no clearing per chunk). */
+#define NAME_SLOTS 4096
+typedef struct NameEnt { uint32_t gen, at, off, len; } NameEnt;
 
 struct EvtxBx {
   const uint8_t *c;
   uint32_t cn;
   uint32_t gen;
-  NameEnt *names;           /* by chunk offset */
+  NameEnt *names;           /* NAME_SLOTS entries */
   Buf nb, text, fnames, fld;
   Sub *subs;
   uint32_t subs_n, subs_cap;
@@ -52,7 +55,7 @@ static inline uint32_t rd32(const uint8_t *p) {
 EvtxBx *evtx_bx_new(void) {
   EvtxBx *b = calloc(1, sizeof *b);
   if (!b) return NULL;
-  b->names = calloc(EVTX_CHUNK_SIZE, sizeof *b->names);
+  b->names = calloc(NAME_SLOTS, sizeof *b->names);
   if (!b->names) { free(b); return NULL; }
   buf_init(&b->nb, 4 << 20);
   buf_init(&b->text, 16 << 20);
@@ -76,7 +79,7 @@ void evtx_bx_chunk(EvtxBx *b, const uint8_t *chunk, size_t n) {
   b->c = chunk;
   b->cn = n > EVTX_CHUNK_SIZE ? EVTX_CHUNK_SIZE : (uint32_t)n;
   if (++b->gen == 0) {                  /* wrapped: really clear */
-    memset(b->names, 0, EVTX_CHUNK_SIZE * sizeof *b->names);
+    memset(b->names, 0, NAME_SLOTS * sizeof *b->names);
     b->gen = 1;
   }
   buf_reset(&b->nb);
@@ -102,17 +105,20 @@ static int read_name(EvtxBx *b, uint32_t off, uint32_t *pos, uint32_t end, uint3
     if (*pos + size > end) return fail(b, "truncated name");
     *pos += (uint32_t)size;
   }
-  NameEnt *e = &b->names[off];
-  if (e->gen != b->gen) {
-    e->off = (uint32_t)b->nb.n;
-    evtx_utf16(&b->nb, b->c + off + 8, nchars);
-    buf_putc(&b->nb, '\0');
-    if (b->nb.err) return fail(b, "too many names");
-    e->len = (uint32_t)(b->nb.n - e->off - 1);
-    e->gen = b->gen;
+  NameEnt *e = NULL;
+  uint32_t h = (off * 2654435761u) >> 20;            /* 12 bits */
+  for (int probe = 0; probe < 16; probe++) {
+    NameEnt *t = &b->names[(h + (uint32_t)probe) & (NAME_SLOTS - 1)];
+    if (t->gen == b->gen && t->at == off) { *nm = t->off; *nl = t->len; return 0; }
+    if (t->gen != b->gen) { e = t; break; }
   }
-  *nm = e->off;
-  *nl = e->len;
+  uint32_t start = (uint32_t)b->nb.n;                /* decode (and cache if a slot is free) */
+  evtx_utf16(&b->nb, b->c + off + 8, nchars);
+  buf_putc(&b->nb, '\0');
+  if (b->nb.err) return fail(b, "too many names");
+  *nm = start;
+  *nl = (uint32_t)(b->nb.n - start - 1);
+  if (e) *e = (NameEnt){b->gen, off, *nm, *nl};
   return 0;
 }
 

@@ -14,10 +14,30 @@ typedef struct JsonFile {
   SinJson *j;
   int mode;
   uint64_t line;     /* line number of w.p[w.pos] (1-based) */
+  Buf tmp;
 } JsonFile;
 
 static void count_lines(JsonFile *jf, const char *p, size_t n) {
   for (const char *q = p; (q = memchr(q, '\n', (size_t)(p + n - q))); q++) jf->line++;
+}
+
+/* Records that carry an M365 audit record as a JSON string in "AuditData"
+ * (Sentinel / Log Analytics exports) get its fields at the top level too,
+ * unless the record already has them. */
+static void lift_auditdata(JsonFile *jf, SigmaEvent *ev, uint64_t line) {
+  const SigmaField *f = sev_get(ev, "AuditData", 9);
+  if (!f || f->kind != SEV_STR || f->val_len < 2 || sev_val(ev, f)[0] != '{') return;
+  buf_reset(&jf->tmp);
+  buf_append(&jf->tmp, sev_val(ev, f), f->val_len);   /* ev->store may move */
+  uint32_t before = ev->n;
+  const char *why;
+  size_t at;
+  SigmaFormat fmt = ev->format;
+  if (jf->tmp.err || sin_json_flatten(jf->j, jf->tmp.p, jf->tmp.n, ev, &why, &at)) {
+    ev->n = before;
+    ev->format = fmt;
+    if (!jf->tmp.err) sin_warn(&jf->base, line, "AuditData JSON error at byte %zu: %s", at, why);
+  }
 }
 
 static int parse_into(JsonFile *jf, const char *p, size_t n, uint64_t line, SigmaEvent *ev) {
@@ -25,6 +45,7 @@ static int parse_into(JsonFile *jf, const char *p, size_t n, uint64_t line, Sigm
   size_t at;
   sev_reset(ev);
   if (sin_json_flatten(jf->j, p, n, ev, &why, &at) == 0) {
+    lift_auditdata(jf, ev, line);
     ev->source = jf->base.name;
     ev->record = line;
     return 1;
@@ -45,6 +66,7 @@ static int next_line(JsonFile *jf, SigmaEvent *ev, Err *err) {
       sin_warn(&jf->base, jf->line, "line longer than %zu bytes skipped", jf->w.max);
     }
     jf->line++;
+    if (jf->line == 1 && n >= 3 && memcmp(l, "\xEF\xBB\xBF", 3) == 0) { l += 3; n -= 3; }
     while (n && (l[n - 1] == ' ' || l[n - 1] == '\t')) n--;
     while (n && (*l == ' ' || *l == '\t')) { l++; n--; }
     if (n && l[n - 1] == ',') n--;             /* one array element per line */
@@ -107,10 +129,12 @@ static int next_doc(JsonFile *jf, SigmaEvent *ev, Err *err) {
 
 /* Decides between JSON lines and whole documents from the first value. */
 static int decide(JsonFile *jf, Err *err) {
-  sin_win_init(&jf->w, jf->base.opts->max_record);
+  SinWin *w = &jf->w;
+  sin_win_init(w, jf->base.opts->max_record);
+  if (sin_win_fill(w, jf->base.src, err) < 0) return -1;
+  if (w->end >= 3 && memcmp(w->p, "\xEF\xBB\xBF", 3) == 0) w->pos = 3;   /* UTF-8 BOM */
   int r = skip_sep(jf, err);
   if (r <= 0) return r;
-  SinWin *w = &jf->w;
   ssize_t span;
   while ((span = sin_json_span(w->p + w->pos, w->end - w->pos)) == 0) {
     ssize_t f = sin_win_fill(w, jf->base.src, err);
@@ -141,6 +165,7 @@ static void json_free(SinFile *f) {
   JsonFile *jf = (JsonFile *)f;
   sin_win_free(&jf->w);
   sin_json_free(jf->j);
+  buf_free(&jf->tmp);
   free(jf);
 }
 
@@ -156,5 +181,6 @@ SinFile *sin_json_open(Err *err) {
   jf->base.free = json_free;
   jf->base.format = SFMT_JSON;
   jf->line = 1;
+  buf_init(&jf->tmp, SIN_MAX_RECORD);
   return &jf->base;
 }
