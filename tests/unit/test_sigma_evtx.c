@@ -381,6 +381,60 @@ TEST(system_and_eventdata_fields) {
   sev_free(&ev);
 }
 
+/* Every record of a file decoded twice: with compiled templates and with
+ * the plain token walk; both must give the same fields in the same order. */
+static long prog_records, prog_diffs;
+static void programs_one(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return;
+  static uint8_t chunk[65536];
+  EvtxBx *fast = evtx_bx_new(), *slow = evtx_bx_new();
+  evtx_bx_programs(slow, 0);
+  SigmaEvent a, b;
+  sev_init(&a);
+  sev_init(&b);
+  fseek(f, 4096, SEEK_SET);
+  while (fread(chunk, 1, sizeof chunk, f) == sizeof chunk) {
+    if (memcmp(chunk, "ElfChnk", 8) != 0) continue;
+    evtx_bx_chunk(fast, chunk, sizeof chunk);
+    evtx_bx_chunk(slow, chunk, sizeof chunk);
+    uint32_t end = (uint32_t)chunk[48] | (uint32_t)chunk[49] << 8 | (uint32_t)chunk[50] << 16;
+    for (uint32_t r = 512; r + 28 <= end && end <= sizeof chunk;) {
+      uint32_t size = (uint32_t)chunk[r + 4] | (uint32_t)chunk[r + 5] << 8 | (uint32_t)chunk[r + 6] << 16;
+      if (memcmp(chunk + r, "**\0\0", 4) != 0 || size < 28 || r + size > end) break;
+      const char *w1 = NULL, *w2 = NULL;
+      sev_reset(&a);
+      sev_reset(&b);
+      int r1 = evtx_bx_record(fast, r + 24, size - 28, &a, &w1);
+      int r2 = evtx_bx_record(slow, r + 24, size - 28, &b, &w2);
+      prog_records++;
+      int same = r1 == r2 && a.n == b.n && a.time_ms == b.time_ms;
+      for (uint32_t i = 0; same && i < a.n; i++)
+        same = strcmp(sev_name(&a, &a.f[i]), sev_name(&b, &b.f[i])) == 0 &&
+               strcmp(sev_val(&a, &a.f[i]), sev_val(&b, &b.f[i])) == 0;
+      if (!same && prog_diffs++ < 5) fprintf(stderr, "# %s: chunk record at %u differs\n", path, r);
+      r += size;
+    }
+  }
+  sev_free(&a);
+  sev_free(&b);
+  evtx_bx_free(fast);
+  evtx_bx_free(slow);
+  fclose(f);
+}
+
+TEST(programs_equal_walker) {
+  if (!have_shared) { printf("# skipped: ../shared/data/evtx not found\n"); return; }
+  char dir[1200];
+  snprintf(dir, sizeof dir, "%s/data/evtx", shared);
+  each_file(dir, ".evtx", programs_one);
+  snprintf(dir, sizeof dir, "%s/data/sigma/regression_data", shared);
+  each_file(dir, ".evtx", programs_one);
+  printf("# compiled templates vs token walk: %ld records, %ld differences\n", prog_records, prog_diffs);
+  CHECK(prog_records > 24000);
+  CHECK_INT(prog_diffs, 0);
+}
+
 int main(void) {
   const char *s = getenv("VARDE_SHARED");
   snprintf(shared, sizeof shared, "%s", s ? s : "../shared");
@@ -393,5 +447,6 @@ int main(void) {
   RUN(corrupted_chunk_and_record);
   RUN(chunk_units_same_order);
   RUN(system_and_eventdata_fields);
+  RUN(programs_equal_walker);
   return TEST_DONE();
 }

@@ -24,6 +24,23 @@ typedef struct Elem {
   uint8_t sec, has_text, has_child, multi, has_fname;
 } Elem;
 
+/* A compiled template: the fields its body emits, in order, each with a
+ * constant value or one substitution, so records using it skip the token
+ * walk. Built by walking the body once in recording mode. */
+enum { OP_CONST, OP_SUB, OP_NEST };   /* NEST: a BinXml value walked in place */
+enum { CTX_LEAF, CTX_SYS, CTX_ATTR };   /* where the field came from */
+typedef struct Op {
+  uint32_t name, name_len;  /* in pn */
+  uint32_t val, val_len;    /* OP_CONST: in pn */
+  uint16_t sub;
+  uint8_t kind, ctx, optional;
+  uint8_t depth, sec;       /* OP_NEST: open elements and section there */
+} Op;
+/* keyed by definition offset and the context it runs in (depth, section) */
+typedef struct Prog { uint32_t def, first, n; uint8_t depth, sec, ok, pushes; } Prog;
+#define MAX_PROGS 64
+#define PH 0x01             /* placeholder byte in recorded text: PH, 3 x 6-bit index, flag */
+
 /* Name cache: open addressing on the chunk offset, entries of older chunks
  * are stale by generation (no clearing per chunk). */
 #define NAME_SLOTS 4096
@@ -45,6 +62,15 @@ struct EvtxBx {
   const char *why;
   long budget;
   int nest;
+  /* compiled templates (see "programs" below), reset per chunk */
+  int rec, rec_bad;         /* recording a template's fields instead of emitting */
+  uint32_t rec_first;
+  Op *ops;
+  uint32_t ops_n, ops_cap;
+  Prog progs[MAX_PROGS];
+  int nprogs;
+  Buf pn;                   /* op names and constant values */
+  int no_progs;
 };
 
 static inline uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
@@ -61,6 +87,7 @@ EvtxBx *evtx_bx_new(void) {
   buf_init(&b->text, 16 << 20);
   buf_init(&b->fnames, 1 << 20);
   buf_init(&b->fld, 1 << 16);
+  buf_init(&b->pn, 1 << 20);
   return b;
 }
 
@@ -72,8 +99,12 @@ void evtx_bx_free(EvtxBx *b) {
   buf_free(&b->text);
   buf_free(&b->fnames);
   buf_free(&b->fld);
+  buf_free(&b->pn);
+  free(b->ops);
   free(b);
 }
+
+void evtx_bx_programs(EvtxBx *b, int on) { b->no_progs = !on; }
 
 void evtx_bx_chunk(EvtxBx *b, const uint8_t *chunk, size_t n) {
   b->c = chunk;
@@ -83,6 +114,9 @@ void evtx_bx_chunk(EvtxBx *b, const uint8_t *chunk, size_t n) {
     b->gen = 1;
   }
   buf_reset(&b->nb);
+  buf_reset(&b->pn);
+  b->ops_n = 0;
+  b->nprogs = 0;
 }
 
 static int fail(EvtxBx *b, const char *why) {
@@ -128,9 +162,13 @@ static int name_is(const EvtxBx *b, uint32_t nm, uint32_t nl, const char *s, siz
 
 /* --- output ------------------------------------------------------------- */
 
-/* Emits field "a" or "a<sep>c" with value v (split into items when multi). */
+static int record_op(EvtxBx *b, const char *name, size_t nn, const char *v, size_t vn, int ctx);
+static int add_op(EvtxBx *b, const Op *op);
+
+/* Emits field "a" or "a<sep>c" with value v (split into items when multi);
+ * in recording mode, notes an op instead. */
 static int emit(EvtxBx *b, const char *a, size_t an, const char *c, size_t cn,
-                const char *v, size_t vn, int multi) {
+                const char *v, size_t vn, int multi, int ctx) {
   const char *name = a;
   size_t nn = an;
   if (c) {
@@ -142,6 +180,7 @@ static int emit(EvtxBx *b, const char *a, size_t an, const char *c, size_t cn,
     name = b->fld.p;
     nn = b->fld.n;
   }
+  if (b->rec) return record_op(b, name, nn, v, vn, ctx);
   if (nn == 22 && memcmp(name, "TimeCreated_SystemTime", 22) == 0)
     b->ev->time_ms = sin_parse_time(v, vn);
   for (;;) {
@@ -169,6 +208,7 @@ static int finish_attr(EvtxBx *b) {
   const char *en = b->nb.p + e->name;
   if (e->sec != SEC_SYS && name_is(b, e->name, e->name_len, "Data", 4) && al == 4 &&
       memcmp(an, "Name", 4) == 0) {
+    if (b->rec && memchr(v, PH, vn)) b->rec_bad = 1;   /* field name from a value */
     e->fname = (uint32_t)b->fnames.n;
     e->fname_len = (uint32_t)vn;
     e->has_fname = 1;
@@ -176,7 +216,7 @@ static int finish_attr(EvtxBx *b) {
     if (b->fnames.err) rc = fail(b, "too many names");
     goto out;
   }
-  rc = emit(b, en, e->name_len, an, al, v, vn, b->attr_multi);
+  rc = emit(b, en, e->name_len, an, al, v, vn, b->attr_multi, CTX_ATTR);
 out:
   b->text.n = b->attr_start;
   if (b->text.p) b->text.p[b->text.n] = '\0';
@@ -216,14 +256,14 @@ static int pop_elem(EvtxBx *b) {
   while (vn && (v[vn - 1] == ' ' || v[vn - 1] == '\t' || v[vn - 1] == '\r' || v[vn - 1] == '\n')) vn--;
   if (b->depth >= 2) {
     if (e->sec == SEC_SYS) {
-      if (e->has_text) rc = emit(b, en, e->name_len, NULL, 0, v, vn, e->multi);
+      if (e->has_text) rc = emit(b, en, e->name_len, NULL, 0, v, vn, e->multi, CTX_SYS);
     } else if (!e->has_child) {
       if (e->has_fname && e->fname_len)
-        rc = emit(b, b->fnames.p + e->fname, e->fname_len, NULL, 0, v, vn, e->multi);
+        rc = emit(b, b->fnames.p + e->fname, e->fname_len, NULL, 0, v, vn, e->multi, CTX_LEAF);
       else if (e->sec == SEC_RENDER)
-        rc = emit(b, "RenderingInfo", 13, en, e->name_len, v, vn, e->multi);
+        rc = emit(b, "RenderingInfo", 13, en, e->name_len, v, vn, e->multi, CTX_LEAF);
       else
-        rc = emit(b, en, e->name_len, NULL, 0, v, vn, e->multi);
+        rc = emit(b, en, e->name_len, NULL, 0, v, vn, e->multi, CTX_LEAF);
     }
   }
   b->text.n = e->text_start;
@@ -274,6 +314,21 @@ static int open_elem(EvtxBx *b, uint32_t *ppos, uint32_t end) {
 }
 
 static int substitute(EvtxBx *b, uint16_t id, int optional, uint32_t sbase, uint32_t nsubs) {
+  if (b->rec) {                                   /* placeholder for the op */
+    if (!b->in_attr && (b->depth == 1 || b->depth == 2)) {
+      Op op = {0};
+      op.kind = OP_NEST;
+      op.sub = id;
+      op.depth = (uint8_t)b->depth;
+      op.sec = b->depth == 2 ? b->st[1].sec : SEC_NONE;
+      if (add_op(b, &op)) b->rec_bad = 1;
+    }
+    char ph[5] = {PH, (char)(0x40 | (id >> 12)), (char)(0x40 | ((id >> 6) & 63)),
+                  (char)(0x40 | (id & 63)), optional ? 'O' : 'N'};
+    buf_append(&b->text, ph, 5);
+    got_text(b, 0);
+    return 0;
+  }
   if (id >= nsubs) return 0;                      /* Windows renders nothing */
   Sub s = b->subs[sbase + id];
   if (s.type == EVT_NULL || s.size == 0) {
@@ -290,6 +345,155 @@ static int substitute(EvtxBx *b, uint16_t id, int optional, uint32_t sbase, uint
   int multi = evtx_render(&b->text, s.type, b->c + s.off, s.size, EVTX_ARRAY_SEP);
   if (b->text.err) return fail(b, "value too large");
   got_text(b, multi);
+  return 0;
+}
+
+/* --- programs ------------------------------------------------------------ */
+
+static int add_op(EvtxBx *b, const Op *op) {
+  if (b->ops_n == b->ops_cap) {
+    uint32_t cap = b->ops_cap ? b->ops_cap * 2 : 256;
+    Op *o = realloc(b->ops, cap * sizeof *o);
+    if (!o) return -1;
+    b->ops = o;
+    b->ops_cap = cap;
+  }
+  b->ops[b->ops_n++] = *op;
+  return 0;
+}
+
+/* Recording mode: the value of a field is constant text, or exactly one
+ * placeholder; anything else (text around a substitution, two of them)
+ * makes the template fall back to the walker. */
+static int record_op(EvtxBx *b, const char *name, size_t nn, const char *v, size_t vn, int ctx) {
+  Op op = {0};
+  op.ctx = (uint8_t)ctx;
+  if (vn == 5 && v[0] == PH) {
+    op.kind = OP_SUB;
+    op.sub = (uint16_t)((v[1] & 63) << 12 | (v[2] & 63) << 6 | (v[3] & 63));
+    op.optional = v[4] == 'O';
+  } else if (memchr(v, PH, vn)) {
+    b->rec_bad = 1;
+    return 0;
+  } else {
+    op.kind = OP_CONST;
+    op.val = (uint32_t)b->pn.n;
+    op.val_len = (uint32_t)vn;
+    buf_append(&b->pn, v, vn);
+  }
+  op.name = (uint32_t)b->pn.n;
+  op.name_len = (uint32_t)nn;
+  buf_append(&b->pn, name, nn);
+  if (b->pn.err || add_op(b, &op)) b->rec_bad = 1;
+  return 0;
+}
+
+static uint8_t cur_sec(const EvtxBx *b) { return b->depth >= 2 ? b->st[1].sec : SEC_NONE; }
+
+/* Walks a template body in recording mode from the current element stack;
+ * the program is cached (also when it cannot be compiled, so that is tried
+ * once per chunk and context). */
+static Prog *compile(EvtxBx *b, uint32_t def, uint32_t body, uint32_t bsize) {
+  if (b->nprogs >= MAX_PROGS) return NULL;
+  Prog *pg = &b->progs[b->nprogs++];
+  *pg = (Prog){def, b->ops_n, 0, (uint8_t)b->depth, cur_sec(b), 0, 0};
+  long budget = b->budget;
+  uint32_t subs_n = b->subs_n;
+  size_t text_n = b->text.n, fnames_n = b->fnames.n;
+  int depth = b->depth;
+  uint8_t had_child = depth ? b->st[depth - 1].has_child : 0;
+  if (depth) b->st[depth - 1].has_child = 0;
+  b->rec = 1;
+  b->rec_bad = 0;
+  b->nest++;
+  uint32_t out;
+  int r = walk(b, body, body + bsize, 0, 0, &out);
+  b->nest--;
+  b->rec = 0;
+  pg->ok = r == 0 && !b->rec_bad && b->depth == depth;
+  pg->n = b->ops_n - pg->first;
+  pg->pushes = depth ? b->st[depth - 1].has_child : 0;
+  if (depth) b->st[depth - 1].has_child = had_child;
+  if (!pg->ok) b->ops_n = pg->first;
+  /* leave no trace of the recording walk */
+  b->why = NULL;
+  b->depth = depth;
+  b->in_attr = 0;
+  b->budget = budget;
+  b->subs_n = subs_n;
+  b->text.n = text_n;
+  b->fnames.n = fnames_n;
+  return pg;
+}
+
+/* OP_NEST: a BinXml value in the content of <Event> or a section element;
+ * the elements above it are stood in for (only their section matters). */
+static int run_nest(EvtxBx *b, const Op *op, const Sub *s) {
+  int depth = b->depth;
+  for (int i = depth; i < op->depth; i++) {
+    memset(&b->st[i], 0, sizeof b->st[i]);
+    b->st[i].sec = i == 1 ? op->sec : SEC_NONE;
+    b->st[i].text_start = (uint32_t)b->text.n;
+    b->st[i].fname = (uint32_t)b->fnames.n;
+  }
+  if (op->depth > depth) b->depth = op->depth;
+  if (++b->nest > BX_NEST) return fail(b, "binary XML nested too deep");
+  uint32_t out;
+  int r = walk(b, s->off, s->off + s->size, 0, 0, &out);
+  b->nest--;
+  if (r == 0 && b->depth != (op->depth > depth ? op->depth : depth)) r = fail(b, "unbalanced binary XML value");
+  b->depth = depth;
+  return r;
+}
+
+/* Emits one op's field for this instance. */
+static int run_op(EvtxBx *b, const Op *op, uint32_t base, uint32_t count) {
+  const char *name = b->pn.p + op->name;
+  if (op->kind == OP_CONST) return emit(b, name, op->name_len, NULL, 0, b->pn.p + op->val, op->val_len, 0, op->ctx);
+  int null = op->sub >= count;
+  Sub s = {0, 0, 0};
+  if (!null) {
+    s = b->subs[base + op->sub];
+    null = s.type == EVT_NULL || s.size == 0;
+  }
+  if (op->kind == OP_NEST) return !null && s.type == EVT_BINXML ? run_nest(b, op, &s) : 0;
+  if (null) {
+    if (op->ctx == CTX_SYS || (op->ctx == CTX_ATTR && op->optional && op->sub < count)) return 0;
+    return emit(b, name, op->name_len, NULL, 0, "", 0, 0, op->ctx);
+  }
+  size_t start = b->text.n;
+  int multi = evtx_render(&b->text, s.type, b->c + s.off, s.size, EVTX_ARRAY_SEP);
+  if (b->text.err) return fail(b, "value too large");
+  const char *v = b->text.p + start;
+  size_t vn = b->text.n - start;
+  while (vn && (v[vn - 1] == ' ' || v[vn - 1] == '\t' || v[vn - 1] == '\r' || v[vn - 1] == '\n')) vn--;
+  int r = emit(b, name, op->name_len, NULL, 0, v, vn, multi, op->ctx);
+  b->text.n = start;
+  return r;
+}
+
+/* Runs the template's program for this instance. Returns 0 (done), -1
+ * (error), or 1 when the walker must do it (no program, or a BinXml value
+ * where the program expects a plain one). */
+static int run_prog(EvtxBx *b, uint32_t def, uint32_t body, uint32_t bsize, uint32_t base, uint32_t count) {
+  Prog *pg = NULL;
+  uint8_t sec = cur_sec(b);
+  for (int i = 0; i < b->nprogs; i++) {
+    Prog *p = &b->progs[i];
+    if (p->def == def && p->depth == b->depth && p->sec == sec) { pg = p; break; }
+  }
+  if (!pg && !(pg = compile(b, def, body, bsize))) return 1;
+  if (!pg->ok) return 1;
+  const Op *ops = b->ops + pg->first;
+  for (uint32_t i = 0; i < pg->n; i++)
+    if (ops[i].kind == OP_SUB && ops[i].sub < count && b->subs[base + ops[i].sub].type == EVT_BINXML) return 1;
+  if (pg->pushes) b->st[b->depth - 1].has_child = 1;
+  if (++b->nest > BX_NEST) return fail(b, "templates nested too deep");
+  for (uint32_t i = 0; i < pg->n; i++) {
+    Op op = b->ops[pg->first + i];   /* a nested compile may move b->ops */
+    if (run_op(b, &op, base, count)) return -1;
+  }
+  b->nest--;
   return 0;
 }
 
@@ -326,6 +530,19 @@ static int template_instance(EvtxBx *b, uint32_t *ppos, uint32_t end) {
     vals += size;
   }
   b->subs_n = base + count;
+  if (b->rec) {
+    b->rec_bad = 1;
+    b->subs_n = base;
+    return fail(b, "template inside a template");
+  }
+  if (!b->in_attr && !b->no_progs) {
+    int r = run_prog(b, def, body, bsize, base, count);
+    if (r != 1) {
+      b->subs_n = base;
+      *ppos = vals;
+      return r;
+    }
+  }
   if (++b->nest > BX_NEST) return fail(b, "templates nested too deep");
   uint32_t out;
   int r = walk(b, body, body + bsize, base, count, &out);

@@ -33,6 +33,9 @@ EvtxBx *evtx_bx_new(void);
 void evtx_bx_free(EvtxBx *bx);
 /* Starts a new chunk (invalidates cached names). */
 void evtx_bx_chunk(EvtxBx *bx, const uint8_t *chunk, size_t n);
+/* Compiled templates on (default) or off: off walks every token, which the
+ * tests use as the reference for the compiled path. */
+void evtx_bx_programs(EvtxBx *bx, int on);
 /* Decodes the BinXml at chunk offset off (len bytes) into fields of ev.
  * Returns 0, or -1 with *why set. */
 int evtx_bx_record(EvtxBx *bx, uint32_t off, uint32_t len, SigmaEvent *ev, const char **why);
