@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "sigma/input/evtx.h"
 #include "sigma/input/input.h"
@@ -331,6 +332,26 @@ TEST(corrupted_chunk_and_record) {
   rmdir(dir);
 }
 
+TEST(gzip_evtx) {
+  const char *src = big_file();
+  if (!src) { printf("# skipped: corpus file not found\n"); return; }
+  char dir[] = "/tmp/varde-evtxgz-XXXXXX", path[256];
+  CHECK(mkdtemp(dir) != NULL);
+  snprintf(path, sizeof path, "%s/security.evtx.gz", dir);
+  FILE *in = fopen(src, "rb");
+  gzFile gz = gzopen(path, "wb1");
+  char buf[65536];
+  size_t n;
+  while (in && (n = fread(buf, 1, sizeof buf, in)) > 0) gzwrite(gz, buf, (unsigned)n);
+  if (in) fclose(in);
+  gzclose(gz);
+  nwarn = 0;
+  CHECK_INT(read_count(path, NULL), read_count(src, NULL));
+  CHECK_INT(nwarn, 0);
+  unlink(path);
+  rmdir(dir);
+}
+
 TEST(chunk_units_same_order) {
   const char *src = big_file();
   if (!src) { printf("# skipped: corpus file not found\n"); return; }
@@ -445,6 +466,7 @@ int main(void) {
   RUN(whole_corpus);
   RUN(regression_twins);
   RUN(corrupted_chunk_and_record);
+  RUN(gzip_evtx);
   RUN(chunk_units_same_order);
   RUN(system_and_eventdata_fields);
   RUN(programs_equal_walker);

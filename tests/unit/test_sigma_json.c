@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -222,6 +223,50 @@ TEST(gzip_file) {
   rmdir(dir);
 }
 
+static void write_file(const char *path, const char *text) {
+  FILE *f = fopen(path, "w");
+  if (f) { fputs(text, f); fclose(f); }
+}
+
+TEST(folder_order) {
+  char dir[] = "/tmp/varde-sfold-XXXXXX", p[256];
+  CHECK(mkdtemp(dir) != NULL);
+  snprintf(p, sizeof p, "%s/a", dir);
+  mkdir(p, 0700);
+  snprintf(p, sizeof p, "%s/b.json", dir); write_file(p, "{\"n\": 3}\n");
+  snprintf(p, sizeof p, "%s/a.json", dir); write_file(p, "{\"n\": 2}\n");
+  snprintf(p, sizeof p, "%s/a/c.json", dir); write_file(p, "{\"n\": 1}\n{\"n\": 1.5}\n");
+  snprintf(p, sizeof p, "%s/.hidden.json", dir); write_file(p, "{\"n\": 9}\n");
+  Err err = {0};
+  SigmaInput *in = sigma_input_open(dir, &opts, &err);
+  SigmaEvent ev;
+  sev_init(&ev);
+  char seq[64] = "";
+  while (sigma_input_next(in, &ev, &err) == 1) {
+    strcat(seq, get(&ev, "n"));
+    strcat(seq, ",");
+  }
+  CHECK_STR(seq, "1,1.5,2,3,");
+  CHECK_INT(sigma_input_stats(in)->files, 3);
+  sigma_input_close(in);
+  /* the same folder as work units gives the same order */
+  SigmaUnitList l;
+  const char *paths[] = {dir};
+  CHECK(sigma_input_plan(paths, 1, 0, &l, &err) == 0);
+  CHECK_INT(l.n, 3);
+  CHECK(l.n == 3 && strstr(l.u[0].path, "/a/c.json") && strstr(l.u[2].path, "/b.json"));
+  sigma_units_free(&l);
+  sev_free(&ev);
+  snprintf(p, sizeof p, "%s/a/c.json", dir); unlink(p);
+  snprintf(p, sizeof p, "%s/a", dir); rmdir(p);
+  const char *names[] = {"a.json", "b.json", ".hidden.json"};
+  for (int i = 0; i < 3; i++) { snprintf(p, sizeof p, "%s/%s", dir, names[i]); unlink(p); }
+  rmdir(dir);
+  Err e2 = {0};
+  CHECK(sigma_input_open("/nonexistent/varde", &opts, &e2) == NULL);
+  CHECK(e2.code == VERR_IO);
+}
+
 int main(void) {
   RUN(flat_and_nested);
   RUN(escapes_and_surrogates);
@@ -233,5 +278,6 @@ int main(void) {
   RUN(pretty_documents_and_array);
   RUN(bom_and_auditdata_string);
   RUN(gzip_file);
+  RUN(folder_order);
   return TEST_DONE();
 }
