@@ -448,7 +448,7 @@ static int run_nest(EvtxBx *b, const Op *op, const Sub *s) {
 
 /* Emits one op's field for this instance. */
 static int run_op(EvtxBx *b, const Op *op, uint32_t base, uint32_t count) {
-  const char *name = b->pn.p + op->name;
+  const char *name = op->kind == OP_NEST ? "" : b->pn.p + op->name;   /* pn holds it */
   if (op->kind == OP_CONST) return emit(b, name, op->name_len, NULL, 0, b->pn.p + op->val, op->val_len, 0, op->ctx);
   int null = op->sub >= count;
   Sub s = {0, 0, 0};
@@ -464,7 +464,7 @@ static int run_op(EvtxBx *b, const Op *op, uint32_t base, uint32_t count) {
   size_t start = b->text.n;
   int multi = evtx_render(&b->text, s.type, b->c + s.off, s.size, EVTX_ARRAY_SEP);
   if (b->text.err) return fail(b, "value too large");
-  const char *v = b->text.p + start;
+  const char *v = b->text.p ? b->text.p + start : "";
   size_t vn = b->text.n - start;
   while (vn && (v[vn - 1] == ' ' || v[vn - 1] == '\t' || v[vn - 1] == '\r' || v[vn - 1] == '\n')) vn--;
   int r = emit(b, name, op->name_len, NULL, 0, v, vn, multi, op->ctx);
@@ -484,7 +484,7 @@ static int run_prog(EvtxBx *b, uint32_t def, uint32_t body, uint32_t bsize, uint
   }
   if (!pg && !(pg = compile(b, def, body, bsize))) return 1;
   if (!pg->ok) return 1;
-  const Op *ops = b->ops + pg->first;
+  const Op *ops = pg->n ? b->ops + pg->first : NULL;
   for (uint32_t i = 0; i < pg->n; i++)
     if (ops[i].kind == OP_SUB && ops[i].sub < count && b->subs[base + ops[i].sub].type == EVT_BINXML) return 1;
   if (pg->pushes) b->st[b->depth - 1].has_child = 1;
