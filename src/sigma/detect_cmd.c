@@ -39,15 +39,11 @@ static const char usage[] =
   "source, record og hele hendelsen; korrelasjonsvarsler lister hendelsene sine.\n\n"
   "Avslutningskoder: 0 ingen varsler, 1 varsler funnet, 2 feil.\n";
 
-typedef struct Hit {
-  SigmaEvent ev;
-  uint32_t *rules;
-  uint32_t n;
-} Hit;
-
+/* Matches travel from a worker to the merging thread as serialized records
+ * in a per-unit byte buffer that the merger swaps out under the lock, so the
+ * head unit streams while it is read and nothing is allocated per match. */
 typedef struct UnitRes {
-  Hit *hits;
-  size_t n, cap;
+  Buf data;               /* serialized hits not yet taken by the merger */
   int done, failed;
   uint64_t events, bytes;
 } UnitRes;
@@ -75,34 +71,67 @@ static void on_diag(void *ctx, const char *file, int line, const char *title, co
                               title ? title : "-", reason);
 }
 
-static int ev_copy(SigmaEvent *dst, const SigmaEvent *src) {
-  sev_init(dst);
-  for (uint32_t i = 0; i < src->n; i++) {
-    const SigmaField *f = &src->f[i];
-    if (sev_add(dst, sev_name(src, f), f->name_len, sev_val(src, f), f->val_len, f->kind)) return -1;
+#define FLUSH_BYTES (256u << 10)
+
+typedef struct RecHead {
+  uint32_t nrules, nfields, srclen;
+  uint8_t format;
+  uint64_t record;
+  int64_t time_ms;
+} RecHead;
+
+static void put_hit(Buf *b, const SigmaEvent *ev, const uint32_t *rules, size_t n) {
+  const char *src = ev->source ? ev->source : "";
+  RecHead h = {.nrules = (uint32_t)n, .nfields = ev->n, .srclen = (uint32_t)strlen(src),
+               .format = (uint8_t)ev->format, .record = ev->record, .time_ms = ev->time_ms};
+  buf_append(b, &h, sizeof h);   /* sizeof h is a multiple of 4: rules stay aligned */
+  buf_append(b, rules, n * sizeof *rules);
+  buf_append(b, src, h.srclen);
+  for (uint32_t i = 0; i < ev->n; i++) {
+    const SigmaField *f = &ev->f[i];
+    uint32_t lens[3] = {f->kind, f->name_len, f->val_len};
+    buf_append(b, lens, sizeof lens);
+    buf_append(b, sev_name(ev, f), f->name_len);
+    buf_append(b, sev_val(ev, f), f->val_len);
   }
-  dst->format = src->format;
-  dst->record = src->record;
-  dst->time_ms = src->time_ms;
-  dst->source = strdup(src->source ? src->source : "");
-  return dst->source ? 0 : -1;
 }
 
-static int keep_hit(UnitRes *r, const SigmaEvent *ev, const uint32_t *rules, size_t n) {
-  if (r->n == r->cap) {
-    size_t cap = r->cap ? r->cap * 2 : 16;
-    Hit *nh = realloc(r->hits, cap * sizeof *nh);
-    if (!nh) return -1;
-    r->hits = nh;
-    r->cap = cap;
+/* Reads one record at *p into ev (reused) and rules; returns the next position. */
+static const char *get_hit(const char *p, SigmaEvent *ev, char *src, size_t srccap,
+                           const uint32_t **rules, uint32_t *n) {
+  RecHead h;
+  memcpy(&h, p, sizeof h);
+  p += sizeof h;
+  *rules = (const uint32_t *)p;   /* Buf memory is malloc-aligned; records keep 4-byte alignment */
+  *n = h.nrules;
+  p += h.nrules * sizeof(uint32_t);
+  size_t sl = h.srclen < srccap ? h.srclen : srccap - 1;
+  memcpy(src, p, sl);
+  src[sl] = 0;
+  p += h.srclen;
+  sev_reset(ev);
+  for (uint32_t i = 0; i < h.nfields; i++) {
+    uint32_t lens[3];
+    memcpy(lens, p, sizeof lens);
+    p += sizeof lens;
+    sev_add(ev, p, lens[1], p + lens[1], lens[2], (int)lens[0]);
+    p += lens[1] + lens[2];
   }
-  Hit *h = &r->hits[r->n];
-  h->rules = malloc(n * sizeof *h->rules);
-  if (!h->rules || ev_copy(&h->ev, ev)) { free(h->rules); return -1; }
-  memcpy(h->rules, rules, n * sizeof *rules);
-  h->n = (uint32_t)n;
-  r->n++;
-  return 0;
+  ev->format = (SigmaFormat)h.format;
+  ev->record = h.record;
+  ev->time_ms = h.time_ms;
+  ev->source = src;
+  return p;
+}
+
+static void flush(Run *run, UnitRes *r, Buf *local, int done) {
+  pthread_mutex_lock(&run->mu);
+  if (local->n) buf_append(&r->data, local->p, local->n);
+  if (r->data.err) r->failed = 1;
+  if (done) r->done = 1;
+  pthread_cond_broadcast(&run->cv);
+  pthread_mutex_unlock(&run->mu);
+  buf_reset(local);
 }
 
 static void in_warn(void *ctx, const char *file, uint64_t off, const char *reason) {
@@ -110,7 +139,7 @@ static void in_warn(void *ctx, const char *file, uint64_t off, const char *reaso
   if (!run->quiet) fprintf(stderr, "varde detect: %s (posisjon %llu): %s\n", file, (unsigned long long)off, reason);
 }
 
-static void run_unit(Run *run, SigmaMatcher *m, size_t i, uint32_t *buf) {
+static void run_unit(Run *run, SigmaMatcher *m, size_t i, uint32_t *buf, Buf *local) {
   UnitRes *r = &run->res[i];
   SigmaInputOpts o = {.warn = in_warn, .warn_ctx = run};
   Err err = {0};
@@ -121,14 +150,18 @@ static void run_unit(Run *run, SigmaMatcher *m, size_t i, uint32_t *buf) {
     fprintf(stderr, "varde detect: %s\n", err.msg);
     r->failed = 1;
   }
-  int rc;
+  int rc = 0;
   while (in && (rc = sigma_input_next(in, &ev, &err)) == 1) {
     r->events++;
     size_t n = sigma_match(m, &ev, buf, MATCH_CAP);
-    if (n && keep_hit(r, &ev, buf, n)) { r->failed = 1; break; }
+    if (!n) continue;
+    put_hit(local, &ev, buf, n);
+    if ((local->n % 4) != 0) buf_append(local, "\0\0\0", 4 - local->n % 4);
+    if (local->n >= FLUSH_BYTES) flush(run, r, local, 0);
   }
   if (in && rc < 0) { fprintf(stderr, "varde detect: %s\n", err.msg); r->failed = 1; }
   if (in) { r->bytes = sigma_input_stats(in)->bytes; sigma_input_close(in); }
+  if (local->err) r->failed = 1;
   sev_free(&ev);
 }
 
@@ -136,39 +169,58 @@ static void *worker(void *arg) {
   Run *run = arg;
   SigmaMatcher *m = sigma_matcher_new(run->e);
   uint32_t *buf = malloc(MATCH_CAP * sizeof *buf);
+  Buf local;
+  buf_init(&local, (size_t)1 << 30);
   for (;;) {
     size_t i = atomic_fetch_add(&run->next, 1);
     if (i >= run->units.n) break;
-    if (m && buf) run_unit(run, m, i, buf); else run->res[i].failed = 1;
-    pthread_mutex_lock(&run->mu);
-    run->res[i].done = 1;
-    pthread_cond_broadcast(&run->cv);
-    pthread_mutex_unlock(&run->mu);
+    if (m && buf) run_unit(run, m, i, buf, &local); else run->res[i].failed = 1;
+    flush(run, &run->res[i], &local, 1);
   }
+  buf_free(&local);
   free(buf);
   sigma_matcher_free(m);
   return NULL;
 }
 
-/* Posts each finished unit's matches, in unit order, to the session. */
+/* Posts each unit's matches, in unit order, to the session; the head unit
+ * is drained while its worker still runs. */
 static int merge(Run *run, SigmaSession *s, uint64_t *events, uint64_t *bytes) {
   int failed = 0;
+  Buf take;
+  SigmaEvent ev;
+  char src[4096];
+  buf_init(&take, (size_t)1 << 30);
+  sev_init(&ev);
   for (size_t i = 0; i < run->units.n; i++) {
-    pthread_mutex_lock(&run->mu);
-    while (!run->res[i].done) pthread_cond_wait(&run->cv, &run->mu);
-    pthread_mutex_unlock(&run->mu);
     UnitRes *r = &run->res[i];
-    for (size_t k = 0; k < r->n; k++) {
-      sigma_session_post(s, &r->hits[k].ev, r->hits[k].rules, r->hits[k].n);
-      free((char *)r->hits[k].ev.source);
-      sev_free(&r->hits[k].ev);
-      free(r->hits[k].rules);
+    for (;;) {
+      pthread_mutex_lock(&run->mu);
+      while (!r->done && r->data.n == 0) pthread_cond_wait(&run->cv, &run->mu);
+      Buf t = take;   /* swap: the worker keeps appending to an empty buffer */
+      take = r->data;
+      r->data = t;
+      int done = r->done && take.n == 0;
+      pthread_mutex_unlock(&run->mu);
+      const char *p = take.p, *end = take.p ? take.p + take.n : NULL;
+      while (p && p < end) {
+        const uint32_t *rules;
+        uint32_t n;
+        p = get_hit(p, &ev, src, sizeof src, &rules, &n);
+        sigma_session_post(s, &ev, rules, n);
+        size_t off = (size_t)(p - take.p);
+        if (off % 4) p += 4 - off % 4;
+      }
+      buf_reset(&take);
+      if (done) break;
     }
-    free(r->hits);
     *events += r->events;
     *bytes += r->bytes;
     failed |= r->failed;
+    buf_free(&r->data);
   }
+  buf_free(&take);
+  sev_free(&ev);
   return failed;
 }
 
@@ -268,6 +320,7 @@ static int detect(const Opts *o, SigmaEngine *e, char **paths, int npaths, Detec
     return 2;
   }
   run.res = calloc(run.units.n + 1, sizeof *run.res);
+  for (size_t i = 0; run.res && i < run.units.n; i++) buf_init(&run.res[i].data, (size_t)1 << 30);
   SigmaSession *s = sigma_session_new(e, sdo_alert, out);
   pthread_t th[256];
   int nth = 0;

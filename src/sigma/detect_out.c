@@ -95,7 +95,9 @@ static void jsonl(Buf *b, const SigmaAlert *a) {
     buf_lit(b, ",\"events\":[");
     for (size_t i = 0; i < a->nrefs; i++) {
       sdo_time(t, sizeof t, a->refs[i].time_ms);
-      buf_lit(b, i ? ",{\"source\":" : "{\"source\":"); json_cstr(b, a->refs[i].source);
+      if (i) buf_putc(b, ',');
+      buf_lit(b, "{\"source\":");
+      json_cstr(b, a->refs[i].source);
       buf_printf(b, ",\"record\":%llu,\"time\":", (unsigned long long)a->refs[i].record);
       json_cstr(b, t);
       buf_putc(b, '}');

@@ -457,6 +457,59 @@ static int build_aliases(SigmaEngine *e, Fast *f) {
   return 0;
 }
 
+static int u32cmp(const void *a, const void *b) {
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+#define SET_MIN 4
+
+/* Rewrites OR nodes with many Hyperscan atoms of one field into OP_ANYSET
+ * nodes (a sorted atom set answered from the event's hit list). Trees are
+ * rebuilt, never changed in place, since filters share subtrees. */
+static SNode *fold_sets(SigmaEngine *e, Fast *f, SNode *n) {
+  if (n->op != OP_AND && n->op != OP_OR && n->op != OP_NOT) return n;
+  SNode *c = sn_new(e->arena, n->op, n->n);
+  if (!c) return NULL;
+  for (uint32_t i = 0; i < n->n; i++)
+    if (!(c->kids[i] = fold_sets(e, f, n->kids[i]))) return NULL;
+  if (n->op != OP_OR) return c;
+  uint32_t *grp = malloc((n->n + 1) * sizeof *grp), k = 0;
+  if (!grp) return NULL;
+  for (uint32_t i = 0; i < c->n; i++) {   /* each group once, in first-seen order */
+    SNode *kid = c->kids[i];
+    if (kid->op != OP_ATOM || !(f->agroup[kid->n] & AF_HS)) continue;
+    uint32_t g = f->agroup[kid->n] & AF_GROUP, j = 0;
+    while (j < k && grp[j] != g) j++;
+    if (j == k) grp[k++] = g;
+  }
+  for (uint32_t gi = 0; gi < k; gi++) {
+    uint32_t g = grp[gi], cnt = 0;
+    for (uint32_t i = 0; i < c->n; i++)
+      cnt += c->kids[i]->op == OP_ATOM && (f->agroup[c->kids[i]->n] & (AF_HS | AF_GROUP)) == (AF_HS | g);
+    if (cnt < SET_MIN) continue;
+    SNode *set = sn_new(e->arena, OP_ANYSET, cnt);
+    if (!set || !(set->set = arena_alloc(e->arena, cnt * sizeof *set->set))) { free(grp); return NULL; }
+    set->group = g;
+    set->allwit = 1;
+    uint32_t w = 0, m = 0;
+    for (uint32_t i = 0; i < c->n; i++) {
+      SNode *kid = c->kids[i];
+      if (kid->op == OP_ATOM && (f->agroup[kid->n] & (AF_HS | AF_GROUP)) == (AF_HS | g)) {
+        set->set[m++] = kid->n;
+        if (!(f->agroup[kid->n] & AF_WIT)) set->allwit = 0;
+      } else {
+        c->kids[w++] = kid;
+      }
+    }
+    qsort(set->set, cnt, sizeof *set->set, u32cmp);
+    c->kids[w++] = set;
+    c->n = w;
+  }
+  free(grp);
+  return c->n == 1 ? c->kids[0] : c;
+}
+
 int sfast_build(SigmaEngine *e, Err *err) {
   Fast *f = calloc(1, sizeof *f);
   if (!f) return err_set(err, VERR_NOMEM, "out of memory");
@@ -484,6 +537,10 @@ int sfast_build(SigmaEngine *e, Err *err) {
     const SAtom *a = &e->atoms[i];
     f->agroup[i] = (a->field == SF_KEYWORD ? f->nfields : a->field) | (a->hs ? AF_HS : 0) | (a->wit ? AF_WIT : 0);
   }
+  for (size_t r = 0; r < e->nrules; r++)
+    if (e->rules[r].cond && !e->rules[r].is_filter && !e->rules[r].corr &&
+        !(e->rules[r].cond = fold_sets(e, f, e->rules[r].cond)))
+      return err_set(err, VERR_NOMEM, "out of memory");
   return 0;
 }
 
@@ -821,24 +878,67 @@ static void scan_group(MF *m, hs_database_t *db, uint32_t g) {
     scan_value(m, db, &m->ev->f[m->ent[k].field]);
 }
 
-static int eval_atom(void *ctx, uint32_t a) {
-  MF *m = ctx;
-  uint32_t info = m->f->agroup[a];
-  if (info & AF_HS) {
-    uint32_t g = info & AF_GROUP;
-    if ((info & AF_WIT) && m->wscan_gen[g] == m->gen) return m->atom_gen[a] == m->gen;
-    if (m->fscan_gen[g] != m->gen) {   /* first need of this field: scan it fully, once */
-      m->fscan_gen[g] = m->gen;
-      m->st_full++;
-      scan_group(m, m->f->db[g], g);
-    }
-    return m->atom_gen[a] == m->gen;
+static void ensure_scan(MF *m, uint32_t g, int wit_ok) {
+  if (wit_ok && m->wscan_gen[g] == m->gen) return;
+  if (m->fscan_gen[g] != m->gen) {   /* first need of this field: scan it fully, once */
+    m->fscan_gen[g] = m->gen;
+    m->st_full++;
+    scan_group(m, m->f->db[g], g);
   }
+}
+
+/* A lone atom whose field has not been scanned fully is cheaper to match
+ * directly than by scanning the field with its whole database. */
+static int eval_atom(MF *m, uint32_t a) {
+  uint32_t info = m->f->agroup[a], g = info & AF_GROUP;
+  if ((info & AF_HS) && (((info & AF_WIT) && m->wscan_gen[g] == m->gen) || m->fscan_gen[g] == m->gen))
+    return m->atom_gen[a] == m->gen;
   if (m->res_gen[a] != m->gen) {
     m->res_gen[a] = m->gen;
     m->res_val[a] = (uint8_t)sm_atom(&m->e->atoms[a], &m->view, m->md);
   }
   return m->res_val[a];
+}
+
+static int in_set(const uint32_t *set, uint32_t n, uint32_t a) {
+  uint32_t lo = 0, hi = n;
+  while (lo < hi) {
+    uint32_t mid = (lo + hi) / 2;
+    if (set[mid] < a) lo = mid + 1; else hi = mid;
+  }
+  return lo < n && set[lo] == a;
+}
+
+static int eval_set(MF *m, const SNode *n) {
+  ensure_scan(m, n->group, n->allwit);
+  if (n->n <= m->nmatched) {
+    for (uint32_t i = 0; i < n->n; i++)
+      if (m->atom_gen[n->set[i]] == m->gen) return 1;
+    return 0;
+  }
+  for (uint32_t i = 0; i < m->nmatched; i++) {
+    uint32_t a = m->matched[i];
+    if ((m->f->agroup[a] & AF_GROUP) == n->group && in_set(n->set, n->n, a)) return 1;
+  }
+  return 0;
+}
+
+static int eval_node(MF *m, const SNode *n) {
+  switch (n->op) {
+  case OP_ATOM: return eval_atom(m, n->n);
+  case OP_ANYSET: return eval_set(m, n);
+  case OP_AND:
+    for (uint32_t i = 0; i < n->n; i++)
+      if (!eval_node(m, n->kids[i])) return 0;
+    return 1;
+  case OP_OR:
+    for (uint32_t i = 0; i < n->n; i++)
+      if (eval_node(m, n->kids[i])) return 1;
+    return 0;
+  case OP_NOT: return !eval_node(m, n->kids[0]);
+  case OP_TRUE: return 1;
+  default: return 0;
+  }
 }
 
 static void new_event(MF *m, const SigmaEvent *ev) {
@@ -904,7 +1004,7 @@ size_t sfast_match(SigmaMatcher *sm, const SigmaEvent *ev, uint32_t *out, size_t
   m->st_hits += m->nmatched;
   if (m->st_rule) for (uint32_t i = 0; i < m->ncand; i++) m->st_rule[m->cand[i]]++;
   for (uint32_t i = 0; i < m->ncand && n < cap; i++)
-    if (sn_eval(m->e->rules[m->cand[i]].cond, eval_atom, m)) out[n++] = m->cand[i];
+    if (eval_node(m, m->e->rules[m->cand[i]].cond)) out[n++] = m->cand[i];
   m->st_match += n;
   for (size_t i = 1; i < n; i++)   /* ascending rule order */
     for (size_t j = i; j > 0 && out[j - 1] > out[j]; j--) { uint32_t t = out[j]; out[j] = out[j - 1]; out[j - 1] = t; }

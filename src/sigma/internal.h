@@ -65,11 +65,14 @@ typedef struct SAtom {
 } SAtom;
 
 /* ---- boolean trees (cond.c) ---- */
-enum { OP_FALSE, OP_TRUE, OP_ATOM, OP_NOT, OP_AND, OP_OR };
+enum { OP_FALSE, OP_TRUE, OP_ATOM, OP_NOT, OP_AND, OP_OR, OP_ANYSET };
 typedef struct SNode {
   uint8_t op;
-  uint32_t n;                  /* OP_ATOM: atom index; AND/OR/NOT: kid count */
+  uint8_t allwit;              /* OP_ANYSET: every atom is a witness atom */
+  uint32_t n;                  /* OP_ATOM: atom index; AND/OR/NOT: kid count; ANYSET: set size */
   struct SNode **kids;
+  uint32_t *set;               /* OP_ANYSET (fast path only): sorted atoms of one scan group */
+  uint32_t group;
 } SNode;
 
 /* ---- rules ---- */
