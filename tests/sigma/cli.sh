@@ -63,7 +63,7 @@ grep -q 'bad.yml:5' "$tmp/none.err"; ok $? "invalid rule reported with file and 
 [ "$(grep -c '"title":"Failed logon"' "$tmp/a.jsonl")" -eq 0 ]; ok $? "referenced rule hidden (generate: false)"
 grep -q '"title":"Brute force".*"correlation":true.*"group":"TargetUserName=alice".*"record":1,.*"record":2,.*"record":3,' "$tmp/a.jsonl"
 ok $? "correlation alert lists its events"
-grep -q '"events":[{"source":"[^"]*","record":1,"time":"2024-05-01T10:01:00.000Z"}' "$tmp/a.jsonl"; ok $? "correlation events are well-formed JSON objects"
+grep -q '"events":\[{"source":"[^"]*","record":1,"time":"2024-05-01T10:01:00.000Z"}' "$tmp/a.jsonl"; ok $? "correlation events are well-formed JSON objects"
 grep -q '"title":"Whoami".*"author":"Someone Else".*"source":"[^"]*ev.jsonl","record":5,"event":{' "$tmp/a.jsonl"
 ok $? "alert carries author, source, record and the event"
 "$varde" detect -q -r "$tmp/rules" - < "$tmp/ev.jsonl" > "$tmp/stdin.jsonl"; [ $? -eq 1 ]; ok $? "standard input"
