@@ -497,19 +497,9 @@ static int run_prog(EvtxBx *b, uint32_t def, uint32_t body, uint32_t bsize, uint
   return 0;
 }
 
-/* Template instance at *ppos: definition (inline or earlier in the chunk),
- * then the substitution array, then the definition's body walked with it. */
-static int template_instance(EvtxBx *b, uint32_t *ppos, uint32_t end) {
-  uint32_t pos = *ppos;
-  NEED(pos, 10, end);
-  uint32_t def = rd32(b->c + pos + 6), p = pos + 10;
-  if ((uint64_t)def + 24 > b->cn) return fail(b, "template offset out of range");
-  uint32_t body = def + 24, bsize = rd32(b->c + def + 20);
-  if ((uint64_t)body + bsize > b->cn) return fail(b, "template out of range");
-  if (def == p) {
-    NEED(p, 24 + (uint64_t)bsize, end);
-    p = body + bsize;
-  }
+/* Reads a substitution array at p (count, descriptors, values) onto the
+ * substitution stack; *vals_end is where the values end. */
+static int read_subs(EvtxBx *b, uint32_t p, uint32_t end, uint32_t *count_out, uint32_t *vals_end) {
   NEED(p, 4, end);
   uint32_t count = rd32(b->c + p);
   p += 4;
@@ -530,26 +520,78 @@ static int template_instance(EvtxBx *b, uint32_t *ppos, uint32_t end) {
     vals += size;
   }
   b->subs_n = base + count;
+  *count_out = count;
+  *vals_end = vals;
+  return 0;
+}
+
+/* Template instance at *ppos: definition (inline or earlier in the chunk),
+ * then the substitution array; the body runs as a compiled program when it
+ * can, else it is walked with the array. */
+static int template_instance(EvtxBx *b, uint32_t *ppos, uint32_t end) {
+  uint32_t pos = *ppos;
+  NEED(pos, 10, end);
+  uint32_t def = rd32(b->c + pos + 6), p = pos + 10;
+  if ((uint64_t)def + 24 > b->cn) return fail(b, "template offset out of range");
+  uint32_t body = def + 24, bsize = rd32(b->c + def + 20);
+  if ((uint64_t)body + bsize > b->cn) return fail(b, "template out of range");
+  if (def == p) {
+    NEED(p, 24 + (uint64_t)bsize, end);
+    p = body + bsize;
+  }
+  uint32_t base = b->subs_n, count, vals;
+  if (read_subs(b, p, end, &count, &vals)) return -1;
+  int r = 1;
   if (b->rec) {
     b->rec_bad = 1;
-    b->subs_n = base;
-    return fail(b, "template inside a template");
+    r = fail(b, "template inside a template");
+  } else if (!b->in_attr && !b->no_progs) {
+    r = run_prog(b, def, body, bsize, base, count);
   }
-  if (!b->in_attr && !b->no_progs) {
-    int r = run_prog(b, def, body, bsize, base, count);
-    if (r != 1) {
-      b->subs_n = base;
-      *ppos = vals;
-      return r;
-    }
+  if (r == 1) {
+    if (++b->nest > BX_NEST) return fail(b, "templates nested too deep");
+    uint32_t out;
+    r = walk(b, body, body + bsize, base, count, &out);
+    b->nest--;
   }
-  if (++b->nest > BX_NEST) return fail(b, "templates nested too deep");
-  uint32_t out;
-  int r = walk(b, body, body + bsize, base, count, &out);
-  b->nest--;
   b->subs_n = base;
   *ppos = vals;
   return r;
+}
+
+/* Character data tokens: value text, CDATA, character and entity refs. */
+static int text_token(EvtxBx *b, uint32_t *ppos, uint32_t end) {
+  uint32_t pos = *ppos, nm, nl, n;
+  const uint8_t *c = b->c;
+  switch (c[pos]) {
+  case 0x05: case 0x45:                       /* value: type byte, then a string */
+  case 0x07: case 0x47: {                     /* CDATA */
+    uint32_t hdr = (c[pos] & 0x0f) == 0x05 ? 4 : 3;
+    NEED(pos, hdr, end);
+    n = rd16(c + pos + hdr - 2);
+    NEED(pos, hdr + 2 * (uint64_t)n, end);
+    evtx_utf16(&b->text, c + pos + hdr, n);
+    got_text(b, 0);
+    *ppos = pos + hdr + 2 * n;
+    return 0;
+  }
+  case 0x08: case 0x48:
+    NEED(pos, 3, end);
+    put_cp(&b->text, rd16(c + pos + 1));
+    got_text(b, 0);
+    *ppos = pos + 3;
+    return 0;
+  default: {                                  /* 0x09/0x49 entity reference */
+    NEED(pos, 5, end);
+    *ppos = pos + 5;
+    if (read_name(b, rd32(c + pos + 1), ppos, end, &nm, &nl)) return -1;
+    static const char *const ent[] = {"amp", "&", "lt", "<", "gt", ">", "quot", "\"", "apos", "'", NULL};
+    for (int i = 0; ent[i]; i += 2)
+      if (name_is(b, nm, nl, ent[i], strlen(ent[i]))) buf_puts(&b->text, ent[i + 1]);
+    got_text(b, 0);
+    return 0;
+  }
+  }
 }
 
 /* One token at *ppos (not EOF). */
@@ -562,14 +604,8 @@ static int token(EvtxBx *b, uint32_t *ppos, uint32_t end, uint32_t sbase, uint32
   case 0x01: case 0x41: return open_elem(b, ppos, end);
   case 0x02: *ppos = pos + 1; return finish_attr(b);
   case 0x03: case 0x04: *ppos = pos + 1; return pop_elem(b);
-  case 0x05: case 0x45:
-    NEED(pos, 4, end);
-    n = rd16(c + pos + 2);
-    NEED(pos, 4 + 2 * (uint64_t)n, end);
-    evtx_utf16(&b->text, c + pos + 4, n);
-    got_text(b, 0);
-    *ppos = pos + 4 + 2 * n;
-    return 0;
+  case 0x05: case 0x45: case 0x07: case 0x47: case 0x08: case 0x48: case 0x09: case 0x49:
+    return text_token(b, ppos, end);
   case 0x06: case 0x46:
     if (finish_attr(b)) return -1;
     NEED(pos, 5, end);
@@ -581,35 +617,11 @@ static int token(EvtxBx *b, uint32_t *ppos, uint32_t end, uint32_t sbase, uint32
     b->attr_name_len = nl;
     b->attr_start = (uint32_t)b->text.n;
     return 0;
-  case 0x07: case 0x47:
-    NEED(pos, 3, end);
-    n = rd16(c + pos + 1);
-    NEED(pos, 3 + 2 * (uint64_t)n, end);
-    evtx_utf16(&b->text, c + pos + 3, n);
-    got_text(b, 0);
-    *ppos = pos + 3 + 2 * n;
-    return 0;
-  case 0x08: case 0x48:
-    NEED(pos, 3, end);
-    put_cp(&b->text, rd16(c + pos + 1));
-    got_text(b, 0);
-    *ppos = pos + 3;
-    return 0;
-  case 0x09: case 0x49: {
-    NEED(pos, 5, end);
-    *ppos = pos + 5;
-    if (read_name(b, rd32(c + pos + 1), ppos, end, &nm, &nl)) return -1;
-    static const char *const ent[] = {"amp", "&", "lt", "<", "gt", ">", "quot", "\"", "apos", "'", NULL};
-    for (int i = 0; ent[i]; i += 2)
-      if (name_is(b, nm, nl, ent[i], strlen(ent[i]))) buf_puts(&b->text, ent[i + 1]);
-    got_text(b, 0);
-    return 0;
-  }
-  case 0x0a:
+  case 0x0a:                                  /* processing instruction target */
     NEED(pos, 5, end);
     *ppos = pos + 5;
     return read_name(b, rd32(c + pos + 1), ppos, end, &nm, &nl);
-  case 0x0b:
+  case 0x0b:                                  /* processing instruction data */
     NEED(pos, 3, end);
     n = rd16(c + pos + 1);
     NEED(pos, 3 + 2 * (uint64_t)n, end);
