@@ -34,6 +34,9 @@ int sin_src_open_path(SinSrc *s, const char *path, Err *err);
 void sin_src_open_mem(SinSrc *s, const void *p, size_t n);
 /* Reads up to n bytes; returns the count (short only at end), or -1 with err. */
 ssize_t sin_src_read(SinSrc *s, void *buf, size_t n, Err *err);
+/* The same, but returns what is available (>0) without waiting for n:
+ * text readers use it so that a live pipe is read as it comes. */
+ssize_t sin_src_read_some(SinSrc *s, void *buf, size_t n, Err *err);
 /* Skips n bytes (lseek when possible). Returns 0, or -1 with err. */
 int sin_src_skip(SinSrc *s, uint64_t n, Err *err);
 void sin_src_close(SinSrc *s);

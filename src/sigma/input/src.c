@@ -13,7 +13,9 @@
 
 #define ZIN 65536
 
-static ssize_t raw_read(SinSrc *s, void *buf, size_t n, Err *err) {
+/* Reads up to n bytes; with some, returns after the first read that got
+ * anything (pipes and terminals deliver what is there, not full blocks). */
+static ssize_t raw_read(SinSrc *s, void *buf, size_t n, Err *err, int some) {
   if (s->fd < 0) {
     size_t left = s->mem_n - s->mem_pos;
     if (n > left) n = left;
@@ -28,17 +30,19 @@ static ssize_t raw_read(SinSrc *s, void *buf, size_t n, Err *err) {
     if (r < 0) return err_set(err, VERR_IO, "read: %s", strerror(errno)), -1;
     if (r == 0) break;
     got += (size_t)r;
+    if (some) break;
   }
   return (ssize_t)got;
 }
 
-static ssize_t gz_read(SinSrc *s, void *buf, size_t n, Err *err) {
+static ssize_t gz_read(SinSrc *s, void *buf, size_t n, Err *err, int some) {
   z_stream *z = s->z;
   z->next_out = buf;
   z->avail_out = (uInt)n;
   while (z->avail_out > 0 && !s->zeof) {
     if (z->avail_in == 0) {
-      ssize_t r = raw_read(s, s->zin, ZIN, err);
+      if (some && z->avail_out < n) break;      /* deliver what we have */
+      ssize_t r = raw_read(s, s->zin, ZIN, err, 1);
       if (r < 0) return -1;
       if (r == 0) { s->zeof = 1; break; }   /* truncated or finished */
       z->next_in = s->zin;
@@ -57,14 +61,14 @@ static ssize_t gz_read(SinSrc *s, void *buf, size_t n, Err *err) {
   return (ssize_t)(n - z->avail_out);
 }
 
-static ssize_t any_read(SinSrc *s, void *buf, size_t n, Err *err) {
-  return s->z ? gz_read(s, buf, n, err) : raw_read(s, buf, n, err);
+static ssize_t any_read(SinSrc *s, void *buf, size_t n, Err *err, int some) {
+  return s->z ? gz_read(s, buf, n, err, some) : raw_read(s, buf, n, err, some);
 }
 
 /* Reads the head block and switches to gzip when it starts with 1f 8b. */
 static int src_start(SinSrc *s, Err *err) {
   unsigned char m[2];
-  ssize_t r = raw_read(s, m, 2, err);
+  ssize_t r = raw_read(s, m, 2, err, 0);
   if (r < 0) return -1;
   if (r == 2 && m[0] == 0x1f && m[1] == 0x8b) {
     z_stream *z = calloc(1, sizeof *z);
@@ -80,9 +84,16 @@ static int src_start(SinSrc *s, Err *err) {
   } else {
     memcpy(s->head, m, (size_t)r);
   }
-  ssize_t more = any_read(s, s->head + r, SIN_HEAD - (size_t)r, err);
-  if (more < 0) return -1;
-  s->head_n = (size_t)(r + more);
+  /* the head: enough for detection, i.e. up to the first newline (a pipe
+   * may deliver a line at a time), a full block, or the end */
+  s->head_n = (size_t)r;
+  for (;;) {
+    ssize_t more = any_read(s, s->head + s->head_n, SIN_HEAD - s->head_n, err, 1);
+    if (more < 0) return -1;
+    s->head_n += (size_t)more;
+    if (more == 0 || s->head_n == SIN_HEAD || (s->head_n >= 8 && memchr(s->head, '\n', s->head_n)))
+      break;
+  }
   return 0;
 }
 
@@ -110,7 +121,7 @@ void sin_src_open_mem(SinSrc *s, const void *p, size_t n) {
   if (src_start(s, &e)) s->head_n = 0;   /* memory reads cannot fail */
 }
 
-ssize_t sin_src_read(SinSrc *s, void *buf, size_t n, Err *err) {
+static ssize_t src_read(SinSrc *s, void *buf, size_t n, Err *err, int some) {
   size_t got = 0;
   if (s->head_pos < s->head_n) {
     got = s->head_n - s->head_pos;
@@ -118,14 +129,17 @@ ssize_t sin_src_read(SinSrc *s, void *buf, size_t n, Err *err) {
     memcpy(buf, s->head + s->head_pos, got);
     s->head_pos += got;
   }
-  if (got < n) {
-    ssize_t r = any_read(s, (char *)buf + got, n - got, err);
+  if (got < n && !(some && got)) {
+    ssize_t r = any_read(s, (char *)buf + got, n - got, err, some);
     if (r < 0) return -1;
     got += (size_t)r;
   }
   s->pos += got;
   return (ssize_t)got;
 }
+
+ssize_t sin_src_read(SinSrc *s, void *buf, size_t n, Err *err) { return src_read(s, buf, n, err, 0); }
+ssize_t sin_src_read_some(SinSrc *s, void *buf, size_t n, Err *err) { return src_read(s, buf, n, err, 1); }
 
 int sin_src_skip(SinSrc *s, uint64_t n, Err *err) {
   uint64_t inhead = s->head_n - s->head_pos;
@@ -185,7 +199,7 @@ ssize_t sin_win_fill(SinWin *w, SinSrc *s, Err *err) {
     w->p = p;
     w->cap = cap;
   }
-  ssize_t r = sin_src_read(s, w->p + w->end, w->cap - w->end, err);
+  ssize_t r = sin_src_read_some(s, w->p + w->end, w->cap - w->end, err);
   if (r < 0) return -1;
   if (r == 0) w->eof = 1;
   w->end += (size_t)r;
