@@ -252,7 +252,7 @@ int sigma_input_next(SigmaInput *in, SigmaEvent *ev, Err *err) {
       if (err && err->code == VERR_NOMEM) return r;
       sin_warn(in->file, in->src.pos, "%s", err ? err->msg : "read error");
     }
-    in->stats.bytes += in->src.pos;
+    in->stats.bytes += in->src.pos - in->src.skipped;
     close_file(in);
   }
 }

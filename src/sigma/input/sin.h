@@ -28,6 +28,7 @@ typedef struct SinSrc {
   size_t head_n, head_pos;
   int seekable;                /* plain file: skip by lseek */
   uint64_t pos;                /* decompressed bytes delivered so far */
+  uint64_t skipped;            /* of which skipped (chunk ranges), not read */
 } SinSrc;
 
 int sin_src_open_path(SinSrc *s, const char *path, Err *err);

@@ -142,6 +142,7 @@ ssize_t sin_src_read(SinSrc *s, void *buf, size_t n, Err *err) { return src_read
 ssize_t sin_src_read_some(SinSrc *s, void *buf, size_t n, Err *err) { return src_read(s, buf, n, err, 1); }
 
 int sin_src_skip(SinSrc *s, uint64_t n, Err *err) {
+  s->skipped += n;
   uint64_t inhead = s->head_n - s->head_pos;
   if (inhead > n) inhead = n;
   s->head_pos += inhead;
