@@ -615,7 +615,7 @@ struct SigmaMatcherFast {
   char *join;                          /* all values joined by NUL (keywords) */
   size_t joincap;
   uint64_t st_events, st_cand, st_hits, st_scans, st_match, st_full;   /* VARDE_SIGMA_DEBUG */
-  uint32_t *st_rule;
+  uint32_t *st_rule, *st_field;
 };
 typedef struct SigmaMatcherFast MF;
 
@@ -637,7 +637,7 @@ SigmaMatcher *sfast_matcher_new(SigmaEngine *e) {
   m->atom_gen = calloc(na, 4); m->res_gen = calloc(na, 4); m->res_val = calloc(na, 1);
   m->rule_gen = calloc(nr, 4); m->matched = calloc(na, 4); m->cand = calloc(nr, 4);
   m->md = pcre2_match_data_create(1, NULL);
-  if (getenv("VARDE_SIGMA_DEBUG")) m->st_rule = calloc(nr, 4);
+  if (getenv("VARDE_SIGMA_DEBUG")) { m->st_rule = calloc(nr, 4); m->st_field = calloc(nf, 4); }
   if (!m->slot_gen || !m->slot_first || !m->wscan_gen || !m->fscan_gen || !m->atom_gen || !m->res_gen || !m->res_val || !m->rule_gen ||
       !m->matched || !m->cand || !m->md || (f->proto && hs_clone_scratch(f->proto, &m->scratch))) {
     sfast_matcher_free((SigmaMatcher *)m);
@@ -661,7 +661,10 @@ void sfast_matcher_free(SigmaMatcher *sm) {
     for (size_t r = 0; m->st_rule && r < m->e->nrules; r++)
       if (m->st_rule[r] > m->st_events / 50) fprintf(stderr, "  candidate %u times: %s\n", m->st_rule[r], m->e->rules[r].info.title);
   }
+  for (uint32_t i = 0; m->st_field && i < m->e->fields.n; i++)
+    if (m->st_field[i] > m->st_events / 20) fprintf(stderr, "  witness scans of %s: %u\n", m->e->fields.names[i], m->st_field[i]);
   free(m->st_rule);
+  free(m->st_field);
   free(m->join);
   hs_free_scratch(m->scratch);
   pcre2_match_data_free(m->md);
@@ -744,7 +747,21 @@ static size_t values(const SEvView *v, uint32_t fid, const SigmaField **out, siz
   return n;
 }
 
-static int route_fill(MF *m, Route *r, const SLogsrc *ls) {
+/* Channel and EventID are the route's key, so a witness on them is decided
+ * once per route: 1 true, 0 false, -1 not such a witness. */
+static int route_witness(MF *m, const SRule *rule, const SigmaField *ch, const SigmaField *id) {
+  SigmaEngine *e = m->e;
+  int any = 0;
+  for (size_t k = 0; k < rule->nwitness; k++) {
+    const SAtom *a = &e->atoms[rule->witness[k]];
+    const SigmaField *f = a->field == e->f_channel ? ch : a->field == e->f_eventid ? id : NULL;
+    if (a->field != e->f_channel && a->field != e->f_eventid) return -1;
+    if (f && sm_atom_value(a, m->ev, f, NULL)) any = 1;
+  }
+  return any;
+}
+
+static int route_fill(MF *m, Route *r, const SLogsrc *ls, const SigmaField *ch, const SigmaField *id) {
   SigmaEngine *e = m->e;
   size_t words = (e->nrules + 64) / 64;
   r->rules = calloc(words, 8);
@@ -756,8 +773,10 @@ static int route_fill(MF *m, Route *r, const SLogsrc *ls) {
   for (size_t i = 0; i < e->nrules; i++) {
     const SRule *rule = &e->rules[i];
     if (rule->is_filter || rule->corr || !rule->cond || !sl_rule_applies(rule, ls)) continue;
+    int rw = rule->has_witness ? route_witness(m, rule, ch, id) : 1;
+    if (rw == 0) continue;                 /* can never match on this route */
     r->rules[i / 64] |= 1ull << (i % 64);
-    if (!rule->has_witness) r->always[r->nalways++] = (uint32_t)i;
+    if (rw == 1) { r->always[r->nalways++] = (uint32_t)i; continue; }
     for (size_t k = 0; k < rule->nwitness; k++) {   /* fields of this rule's witnesses */
       uint32_t fid = e->atoms[rule->witness[k]].field;
       if (fid == SF_KEYWORD) { r->keywords = 1; continue; }
@@ -804,10 +823,10 @@ static Route *route_get(MF *m, const SigmaEvent *ev) {
     }
     route_free(&m->scratch_route);
     memset(&m->scratch_route, 0, sizeof m->scratch_route);
-    return route_fill(m, &m->scratch_route, &ls) ? NULL : &m->scratch_route;
+    return route_fill(m, &m->scratch_route, &ls, ch, id) ? NULL : &m->scratch_route;
   }
   Route *r = calloc(1, sizeof *r);
-  if (!r || !(r->key = malloc((size_t)kl + 1)) || route_fill(m, r, &ls)) {
+  if (!r || !(r->key = malloc((size_t)kl + 1)) || route_fill(m, r, &ls, ch, id)) {
     if (r) { route_free(r); free(r); }
     return NULL;
   }
@@ -981,6 +1000,7 @@ size_t sfast_match(SigmaMatcher *sm, const SigmaEvent *ev, uint32_t *out, size_t
   if (r->is4688) add_aliases(m);
   for (uint32_t i = 0; i < r->nfields; i++) {
     uint32_t fid = r->fields[i];
+    if (m->st_field && m->slot_gen[fid] == m->gen) m->st_field[fid]++;
     m->wscan_gen[fid] = m->gen;
     scan_group(m, wdb_of(f, fid), fid);
   }
@@ -997,7 +1017,12 @@ size_t sfast_match(SigmaMatcher *sm, const SigmaEvent *ev, uint32_t *out, size_t
       m->cand[m->ncand++] = rule;
     }
   }
-  for (uint32_t i = 0; i < r->nalways; i++) m->cand[m->ncand++] = r->always[i];
+  for (uint32_t i = 0; i < r->nalways; i++) {   /* may also have been marked by a hit */
+    uint32_t rule = r->always[i];
+    if (m->rule_gen[rule] == m->gen) continue;
+    m->rule_gen[rule] = m->gen;
+    m->cand[m->ncand++] = rule;
+  }
   size_t n = 0;
   m->st_events++;
   m->st_cand += m->ncand;
