@@ -73,6 +73,18 @@ TEST(flat_and_nested) {
   sev_free(&ev);
 }
 
+TEST(epoch_times) {
+  SigmaEvent ev;
+  sev_init(&ev);
+  read_all("{\"ts\": 1700000000.123456, \"uid\": \"C1\"}", &ev, NULL);
+  CHECK_INT(ev.time_ms, 1700000000123LL);
+  read_all("{\"timestamp\": 1700000000123}", &ev, NULL);
+  CHECK_INT(ev.time_ms, 1700000000123LL);
+  read_all("{\"time\": -1.5e3}", &ev, NULL);
+  CHECK(ev.time_ms == INT64_MIN);
+  sev_free(&ev);
+}
+
 TEST(escapes_and_surrogates) {
   SigmaEvent ev;
   sev_init(&ev);
@@ -269,6 +281,7 @@ TEST(folder_order) {
 
 int main(void) {
   RUN(flat_and_nested);
+  RUN(epoch_times);
   RUN(escapes_and_surrogates);
   RUN(arrays_repeat);
   RUN(name_value_lifting);

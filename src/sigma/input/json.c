@@ -114,15 +114,31 @@ static size_t evtx_name(const SinJson *j, char *out) {
   return n;
 }
 
-static void note_time(SinJson *j, const char *name, size_t nn, const char *v, size_t vn) {
+/* Epoch seconds (Zeek "ts": 1700000000.123) or milliseconds (> 1e11) as
+ * JSON number text; INT64_MIN if it is not one. */
+static int64_t epoch_ms(const char *v, size_t vn) {
+  int64_t whole = 0, frac = 0, scale = 100;
+  size_t i = 0;
+  for (; i < vn && v[i] >= '0' && v[i] <= '9'; i++) {
+    if (i >= 15) return INT64_MIN;
+    whole = whole * 10 + (v[i] - '0');
+  }
+  if (i == 0) return INT64_MIN;
+  if (i < vn && v[i] == '.')
+    for (i++; i < vn && v[i] >= '0' && v[i] <= '9'; i++, scale /= 10) frac += (v[i] - '0') * scale;
+  if (i != vn) return INT64_MIN;                   /* exponents, signs: not a time */
+  return whole > 100000000000LL ? whole : whole * 1000 + frac;
+}
+
+static void note_time(SinJson *j, const char *name, size_t nn, const char *v, size_t vn, int kind) {
   static const struct { const char *s; size_t n; } names[] = {
     {"@timestamp", 10}, {"timestamp", 9}, {"time", 4}, {"CreationTime", 12}, {"CreationDate", 12},
     {"TimeCreated_SystemTime", 22}, {"UtcTime", 7}, {"EventTime", 9}, {"TimeGenerated", 13},
     {"eventTime", 9}, {"ts", 2}, {NULL, 0}};
-  if (j->ev->time_ms != INT64_MIN || vn < 10 || vn > 40) return;
+  if (j->ev->time_ms != INT64_MIN || vn < 9 || vn > 40) return;
   for (int i = 0; names[i].s; i++)
     if (names[i].n == nn && memcmp(names[i].s, name, nn) == 0) {
-      j->ev->time_ms = sin_parse_time(v, vn);
+      j->ev->time_ms = kind == SEV_NUM ? epoch_ms(v, vn) : sin_parse_time(v, vn);
       return;
     }
 }
@@ -136,7 +152,7 @@ static int emit(SinJson *j, const char *v, size_t vn, int kind) {
     if (!nn) return 0;
     name = tmp;
   }
-  if (j->ncomp == 1 || j->evtxjson) note_time(j, name, nn, v, vn);
+  if (j->ncomp == 1 || j->evtxjson) note_time(j, name, nn, v, vn, kind);
   if (j->ncomp == 1) {
     if (nn == 8 && memcmp(name, "Workload", 8) == 0) j->seen |= SEEN_WORKLOAD;
     if (nn == 10 && memcmp(name, "RecordType", 10) == 0) j->seen |= SEEN_RECORDTYPE;
