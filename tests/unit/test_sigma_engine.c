@@ -310,6 +310,42 @@ TEST(logsource_routing) {
   CHECK_INT(h_fires(lin, EV("EventID=4624")), 1);   /* unclassified JSON: all rules */
 }
 
+/* Fires under both evaluators for an event of a given input format? */
+static int fires_fmt(const char *yaml, SigmaFormat fmt, const char *const *kv) {
+  SigmaEngine *f = h_engine(yaml, SIGMA_FAST, NULL), *r = h_engine(yaml, SIGMA_REFERENCE, NULL);
+  int res = -1;
+  if (f && r) {
+    SigmaEvent ev;
+    sev_init(&ev);
+    h_event(&ev, kv);
+    ev.format = fmt;
+    res = h_count(f, r, &ev);
+    sev_free(&ev);
+  }
+  sigma_engine_free(f);
+  sigma_engine_free(r);
+  return res;
+}
+
+TEST(m365_and_syslog_routing) {
+  const char *m365 = "title: m\nlogsource: {product: m365, service: threat_management}\n"
+                     "detection:\n  s: {Operation: New-InboxRule, RequestType: Set}\n  condition: s\n";
+  const char *const ual[] = {"Operation=New-InboxRule", "Workload=Exchange", "RequestType=Set", NULL};
+  CHECK_INT(fires_fmt(m365, SFMT_M365, ual), 1);
+  CHECK_INT(fires_fmt(m365, SFMT_SYSLOG, ual), 0);       /* not a linux rule */
+  const char *win = "title: w\nlogsource: {product: windows, service: security}\n"
+                    "detection:\n  s: {Operation: New-InboxRule}\n  condition: s\n";
+  CHECK_INT(fires_fmt(win, SFMT_M365, ual), 0);          /* Windows rules do not see M365 */
+  const char *lin = "title: l\nlogsource: {product: linux, service: sshd}\n"
+                    "detection:\n  k: ['Failed password']\n  condition: k\n";
+  const char *const sys[] = {"program=sshd", "message=Failed password for root from 10.0.0.1", NULL};
+  CHECK_INT(fires_fmt(lin, SFMT_SYSLOG, sys), 1);
+  CHECK_INT(fires_fmt(lin, SFMT_M365, sys), 0);
+  const char *pc = "title: p\nlogsource: {product: linux, category: process_creation}\n"
+                   "detection:\n  k: ['Failed password']\n  condition: k\n";
+  CHECK_INT(fires_fmt(pc, SFMT_SYSLOG, sys), 0);         /* auditd categories are not syslog */
+}
+
 TEST(field_names) {
   /* evtx_dump paths, "#attributes", and names with spaces */
   const char *r = "title: f\nlogsource: {product: windows}\ndetection:\n"
@@ -344,6 +380,7 @@ int main(void) {
   RUN(invalid_rules_reported_with_line);
   RUN(filters);
   RUN(logsource_routing);
+  RUN(m365_and_syslog_routing);
   RUN(field_names);
   return TEST_DONE();
 }
