@@ -185,8 +185,10 @@ static int emit(EvtxBx *b, const char *a, size_t an, const char *c, size_t cn,
     b->ev->time_ms = sin_parse_time(v, vn);
   for (;;) {
     const char *sep = multi ? memchr(v, EVTX_ARRAY_SEP, vn) : NULL;
-    size_t len = sep ? (size_t)(sep - v) : vn;
-    if (sev_add(b->ev, name, nn, v, len, SEV_STR)) return fail(b, "out of memory");
+    size_t len = sep ? (size_t)(sep - v) : vn, keep = len;
+    while (keep && (v[keep - 1] == ' ' || v[keep - 1] == '\t' || v[keep - 1] == '\r' || v[keep - 1] == '\n'))
+      keep--;                               /* each array item, like a whole value */
+    if (sev_add(b->ev, name, nn, v, keep, SEV_STR)) return fail(b, "out of memory");
     if (!sep) return 0;
     vn -= len + 1;
     v = sep + 1;
