@@ -105,11 +105,12 @@ static int plan_dir(SigmaUnitList *l, const char *path, uint32_t split, int dept
       if (!nn) { rc = err_set(err, VERR_NOMEM, "out of memory"); break; }
       names = nn;
     }
-    if (!(names[n] = malloc(strlen(path) + strlen(de->d_name) + 2))) {
+    size_t len = strlen(path) + strlen(de->d_name) + 2;
+    if (!(names[n] = malloc(len))) {
       rc = err_set(err, VERR_NOMEM, "out of memory");
       break;
     }
-    sprintf(names[n++], "%s/%s", path, de->d_name);
+    snprintf(names[n++], len, "%s/%s", path, de->d_name);
   }
   closedir(d);
   if (n) qsort(names, n, sizeof *names, cmp_str);
