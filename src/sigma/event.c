@@ -28,7 +28,7 @@ void sev_reset(SigmaEvent *e) {
 
 /* Makes room for n more bytes in the store. */
 static int store_room(SigmaEvent *e, size_t n) {
-  if (n > UINT32_MAX / 2 || e->store_n + n > UINT32_MAX) return -1;
+  if (n > SEV_MAX_STORE || e->store_n + n > SEV_MAX_STORE) return -1;
   if (e->store_n + n <= e->store_cap) return 0;
   size_t cap = e->store_cap ? e->store_cap : 4096;
   while (cap < e->store_n + n) cap *= 2;
@@ -50,6 +50,7 @@ static uint32_t store_put(SigmaEvent *e, const char *s, size_t n) {
 int sev_add(SigmaEvent *e, const char *name, size_t name_len,
             const char *val, size_t val_len, int kind) {
   if (!val) val_len = 0;
+  if (e->n >= SEV_MAX_FIELDS) return -1;
   if (e->n == e->cap) {
     uint32_t cap = e->cap ? e->cap * 2 : 64;
     SigmaField *f = realloc(e->f, cap * sizeof *f);

@@ -175,6 +175,24 @@ TEST(depth_limit) {
   sev_free(&ev);
 }
 
+TEST(event_size_bound) {
+  size_t n = 200000;
+  static const char head[] = "{\"a\": [", tail[] = "]}\n{\"b\": 2}\n";
+  char *big = malloc(sizeof head + 2 * n + sizeof tail);
+  size_t k = sizeof head - 1;
+  memcpy(big, head, k);
+  for (size_t i = 0; i < n; i++) { big[k++] = '1'; big[k++] = ','; }
+  memcpy(big + k - 1, tail, sizeof tail);   /* over the last comma, with the NUL */
+  SigmaEvent ev;
+  sev_init(&ev);
+  nwarn = 0;
+  CHECK_INT(read_all(big, &ev, NULL), 1);     /* the huge one is reported and skipped */
+  CHECK_INT(nwarn, 1);
+  CHECK_STR(get(&ev, "b"), "2");
+  sev_free(&ev);
+  free(big);
+}
+
 TEST(pretty_documents_and_array) {
   SigmaEvent ev, first;
   sev_init(&ev);
@@ -288,6 +306,7 @@ int main(void) {
   RUN(evtx_dump_shape);
   RUN(bad_lines_skipped);
   RUN(depth_limit);
+  RUN(event_size_bound);
   RUN(pretty_documents_and_array);
   RUN(bom_and_auditdata_string);
   RUN(gzip_file);

@@ -188,7 +188,7 @@ static int emit(EvtxBx *b, const char *a, size_t an, const char *c, size_t cn,
     size_t len = sep ? (size_t)(sep - v) : vn, keep = len;
     while (keep && (v[keep - 1] == ' ' || v[keep - 1] == '\t' || v[keep - 1] == '\r' || v[keep - 1] == '\n'))
       keep--;                               /* each array item, like a whole value */
-    if (sev_add(b->ev, name, nn, v, keep, SEV_STR)) return fail(b, "out of memory");
+    if (sev_add(b->ev, name, nn, v, keep, SEV_STR)) return fail(b, "event too large (or out of memory)");
     if (!sep) return 0;
     vn -= len + 1;
     v = sep + 1;
@@ -491,6 +491,8 @@ static int run_prog(EvtxBx *b, uint32_t def, uint32_t body, uint32_t bsize, uint
     if (ops[i].kind == OP_SUB && ops[i].sub < count && b->subs[base + ops[i].sub].type == EVT_BINXML) return 1;
   if (pg->pushes) b->st[b->depth - 1].has_child = 1;
   if (++b->nest > BX_NEST) return fail(b, "templates nested too deep");
+  b->budget -= (long)pg->n;
+  if (b->budget < 0) return fail(b, "binary XML too complex");
   for (uint32_t i = 0; i < pg->n; i++) {
     Op op = b->ops[pg->first + i];   /* a nested compile may move b->ops */
     if (run_op(b, &op, base, count)) return -1;

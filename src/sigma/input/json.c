@@ -161,7 +161,7 @@ static int emit(SinJson *j, const char *v, size_t vn, int kind) {
   j->last_v = v;
   j->last_n = vn;
   j->last_kind = kind;
-  if (sev_add(j->ev, name, nn, v, vn, kind)) return fail(j, v, "out of memory");
+  if (sev_add(j->ev, name, nn, v, vn, kind)) return fail(j, v, "event too large (or out of memory)");
   return 0;
 }
 
