@@ -77,7 +77,8 @@ TEST(rfc3164_variants) {
                       "Feb  5 06:25:01 host CRON[1234]: (root) CMD (command -v debian-sa1)\n"
                       "2024-03-01T10:11:12.123456+00:00 web01 named[99]: client denied AXFR from 1.2.3.4\n"
                       "<189>123: *Mar  1 00:00:00.000: %SYS-5-CONFIG_I: Configured from console\n"
-                      "Jan 10 01:02:03 sshd[7]: no host here\n"), 5);
+                      "Jan 10 01:02:03 sshd[7]: no host here\n"
+                      "Nov 27 2025 14:00:00 asa01 : %ASA-6-302013: Built outbound TCP connection\n"), 6);
   CHECK_STR(get(&evs[0], "hostname"), "mymachine");
   CHECK_STR(get(&evs[0], "program"), "su");
   CHECK_STR(get(&evs[0], "message"), "'su root' failed for lonvick on /dev/pts/8");
@@ -93,6 +94,10 @@ TEST(rfc3164_variants) {
   CHECK_STR(get(&evs[3], "message"), "%SYS-5-CONFIG_I: Configured from console");
   CHECK(get(&evs[4], "hostname") == NULL);
   CHECK_STR(get(&evs[4], "program"), "sshd");
+  CHECK_INT(evs[5].time_ms, 1764252000000LL);
+  CHECK_STR(get(&evs[5], "hostname"), "asa01");
+  CHECK_STR(get(&evs[5], "timestamp"), "Nov 27 2025 14:00:00");
+  CHECK_STR(get(&evs[5], "message"), "%ASA-6-302013: Built outbound TCP connection");
   CHECK_INT(nwarn, 0);
 }
 

@@ -58,8 +58,15 @@ static int pri(Cur *c, SigmaEvent *ev) {
 
 static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
 
-/* "Mmm dd hh:mm:ss[.fff]" (day may be space-padded); returns its length. */
-static size_t bsd_time(const char *p, const char *e, int year, int64_t *ms) {
+/* Two digits at p, or -1. */
+static int dd(const char *p) {
+  return is_digit(p[0]) && is_digit(p[1]) ? (p[0] - '0') * 10 + (p[1] - '0') : -1;
+}
+
+/* "Mmm dd [yyyy ]hh:mm:ss[.fff]" (day may be space-padded; the year is
+ * there on Cisco ASA and some appliances). Returns its length; *has_year
+ * tells whether year was taken from the text. */
+static size_t bsd_time(const char *p, const char *e, int year, int64_t *ms, int *has_year) {
   if (e - p < 15 || p[3] != ' ') return 0;
   int mon = -1;
   for (int i = 0; i < 12; i++)
@@ -69,14 +76,20 @@ static size_t bsd_time(const char *p, const char *e, int year, int64_t *ms) {
   if (*q == ' ') q++;
   unsigned d = 0;
   while (q < e && is_digit(*q) && d < 100) d = d * 10 + (unsigned)(*q++ - '0');
-  if (e - q < 9 || *q != ' ' || !is_digit(q[1]) || q[3] != ':' || q[6] != ':') return 0;
-  unsigned h = (unsigned)((q[1] - '0') * 10 + q[2] - '0'), mi = (unsigned)((q[4] - '0') * 10 + q[5] - '0');
-  unsigned s = (unsigned)((q[7] - '0') * 10 + q[8] - '0');
+  *has_year = 0;
+  if (e - q >= 6 && q[0] == ' ' && is_digit(q[1]) && is_digit(q[2]) && is_digit(q[3]) && is_digit(q[4]) &&
+      q[5] == ' ') {
+    year = (q[1] - '0') * 1000 + (q[2] - '0') * 100 + (q[3] - '0') * 10 + (q[4] - '0');
+    *has_year = 1;
+    q += 5;
+  }
+  if (e - q < 9 || *q != ' ' || q[3] != ':' || q[6] != ':') return 0;
+  int h = dd(q + 1), mi = dd(q + 4), s = dd(q + 7);
   q += 9;
   unsigned frac = 0, scale = 100;
   if (q < e && *q == '.')
     for (q++; q < e && is_digit(*q); q++, scale /= 10) frac += (unsigned)(*q - '0') * scale;
-  if (d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return 0;
+  if (d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 60) return 0;
   *ms = (sin_days_from_civil(year, (unsigned)mon + 1, d) * 86400 + h * 3600 + mi * 60 + s) * 1000 + frac;
   return (size_t)(q - p);
 }
@@ -201,8 +214,10 @@ static int rfc3164(SyslogFile *sf, Cur *c, SigmaEvent *ev) {
   if (q > c->p && q + 1 < c->e && q[0] == ':' && q[1] == ' ') c->p = q + 2;
   if (c->p < c->e && (*c->p == '*' || *c->p == '.')) c->p++;
   int64_t ms;
-  size_t n = bsd_time(c->p, c->e, sf->year, &ms);
-  if (n && ms > sf->now_ms + 86400000) bsd_time(c->p, c->e, sf->year - 1, &ms);   /* last year's log */
+  int has_year;
+  size_t n = bsd_time(c->p, c->e, sf->year, &ms, &has_year);
+  if (n && !has_year && ms > sf->now_ms + 86400000)
+    bsd_time(c->p, c->e, sf->year - 1, &ms, &has_year);       /* last year's log */
   const char *t;
   size_t tn;
   if (n) {
@@ -225,6 +240,7 @@ static int rfc3164(SyslogFile *sf, Cur *c, SigmaEvent *ev) {
   else
     *c = save;
   tag(c, ev);
+  if (c->e - c->p >= 2 && c->p[0] == ':' && c->p[1] == ' ') c->p += 2;   /* "host : %ASA-..." */
   if (c->e - c->p > 5 && memcmp(c->p, "type=", 5) == 0) audit_pairs(ev, c->p, c->e);
   message(ev, c->p, c->e);
   return 0;
