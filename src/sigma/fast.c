@@ -590,6 +590,11 @@ typedef struct NameEnt {
 
 typedef struct Entry { uint32_t field, next; } Entry;
 
+typedef struct PosEnt {      /* what field i of the previous event was named */
+  const char *name;          /* the name cache's copy (stable), NULL if none */
+  uint32_t len, nid, id[2];
+} PosEnt;
+
 struct SigmaMatcherFast {
   SigmaEngine *e;
   Fast *f;
@@ -612,6 +617,8 @@ struct SigmaMatcherFast {
   Route scratch_route;
   const SigmaEvent *ev;
   SEvView view;
+  PosEnt *pos;                          /* events from one source repeat their layout */
+  uint32_t cappos;
   char *join;                          /* all values joined by NUL (keywords) */
   size_t joincap;
   uint64_t st_events, st_cand, st_hits, st_scans, st_match, st_full;   /* VARDE_SIGMA_DEBUG */
@@ -666,6 +673,7 @@ void sfast_matcher_free(SigmaMatcher *sm) {
   free(m->st_rule);
   free(m->st_field);
   free(m->join);
+  free(m->pos);
   hs_free_scratch(m->scratch);
   pcre2_match_data_free(m->md);
   free(m->slot_gen); free(m->slot_first); free(m->wscan_gen); free(m->fscan_gen); free(m->atom_gen); free(m->res_gen); free(m->res_val);
@@ -974,9 +982,25 @@ static void new_event(MF *m, const SigmaEvent *ev) {
   m->ev = ev;
   m->nent = m->nmatched = m->ncand = 0;
   m->view = (SEvView){.ev = ev, .ft = &m->e->fields, .values = values, .priv = m};
+  if (ev->n > m->cappos) {
+    PosEnt *np = realloc(m->pos, ev->n * sizeof *np);
+    if (np) {
+      memset(np + m->cappos, 0, (ev->n - m->cappos) * sizeof *np);
+      m->pos = np;
+      m->cappos = ev->n;
+    }
+  }
   for (uint32_t i = 0; i < ev->n; i++) {
-    const NameEnt *ne = name_ids(m, sev_name(ev, &ev->f[i]), ev->f[i].name_len);
-    for (uint32_t k = 0; k < ne->nid; k++) link_field(m, ne->id[k], i);
+    const char *nm = sev_name(ev, &ev->f[i]);
+    uint32_t len = ev->f[i].name_len;
+    PosEnt *p = i < m->cappos ? &m->pos[i] : NULL;
+    if (!p || !p->name || p->len != len || memcmp(p->name, nm, len)) {
+      const NameEnt *ne = name_ids(m, nm, len);
+      if (p) *p = (PosEnt){.name = ne->name, .len = len, .nid = ne->nid, .id = {ne->id[0], ne->id[1]}};
+      for (uint32_t k = 0; k < ne->nid; k++) link_field(m, ne->id[k], i);
+      continue;
+    }
+    for (uint32_t k = 0; k < p->nid; k++) link_field(m, p->id[k], i);
   }
 }
 
