@@ -615,6 +615,7 @@ struct SigmaMatcherFast {
   Route **routes;
   uint32_t nroutes, caproutes;
   Route scratch_route;
+  Route *last;                         /* route of the previous event */
   const SigmaEvent *ev;
   SEvView view;
   PosEnt *pos;                          /* events from one source repeat their layout */
@@ -801,13 +802,23 @@ static Route *route_get(MF *m, const SigmaEvent *ev) {
   values(&m->view, e->f_channel, &ch, 1);
   values(&m->view, e->f_eventid, &id, 1);
   char key[300];
-  int kl = snprintf(key, sizeof key, "%d|%.*s|%.*s", (int)ev->format, ch ? (int)ch->val_len : 0,
-                    ch ? sev_val(ev, ch) : "", id ? (int)id->val_len : 0, id ? sev_val(ev, id) : "");
-  if (kl < 0 || kl >= (int)sizeof key) kl = (int)sizeof key - 1;
+  size_t cl = ch ? ch->val_len : 0, il = id ? id->val_len : 0;
+  if (cl > 200) cl = 200;
+  if (il > 64) il = 64;
+  int kl = 0;   /* format | channel | eventid, built by hand: this runs per event */
+  key[kl++] = (char)('0' + (int)ev->format);
+  key[kl++] = '|';
+  if (cl) memcpy(key + kl, sev_val(ev, ch), cl);
+  kl += (int)cl;
+  key[kl++] = '|';
+  if (il) memcpy(key + kl, sev_val(ev, id), il);
+  kl += (int)il;
+  if (m->last && m->last->klen == (size_t)kl && !memcmp(m->last->key, key, (size_t)kl)) return m->last;
   uint32_t mask = m->caproutes - 1, k = 0;
   if (m->caproutes) {
     for (k = hash_bytes(key, (size_t)kl) & mask; m->routes[k]; k = (k + 1) & mask)
-      if (m->routes[k]->klen == (size_t)kl && !memcmp(m->routes[k]->key, key, (size_t)kl)) return m->routes[k];
+      if (m->routes[k]->klen == (size_t)kl && !memcmp(m->routes[k]->key, key, (size_t)kl))
+        return m->last = m->routes[k];
   }
   SLogsrc ls;
   sl_classify(ev, ch ? sev_val(ev, ch) : NULL, ch ? ch->val_len : 0, id ? sev_val(ev, id) : NULL,
