@@ -32,6 +32,8 @@ typedef struct Group {
 typedef struct CorrState {
   Group *groups;
   size_t n, cap;
+  uint32_t *index;          /* open addressing over groups: position + 1, 0 empty */
+  size_t icap;
 } CorrState;
 
 struct SigmaSession {
@@ -64,6 +66,7 @@ void sigma_session_free(SigmaSession *s) {
       free(c->groups[g].key);
     }
     free(c->groups);
+    free(c->index);
   }
   free(s->cs);
   sigma_matcher_free(s->m);
@@ -107,9 +110,48 @@ static void group_key(const SigmaEngine *e, const SCorr *c, uint32_t r, const Si
   }
 }
 
-static Group *group_get(CorrState *cs, const char *key) {
-  for (size_t i = 0; i < cs->n; i++)
-    if (!strcmp(cs->groups[i].key, key)) return &cs->groups[i];
+static void evict(struct Group *g, int64_t now, int64_t span);
+
+static uint64_t key_hash(const char *k) {
+  uint64_t h = 1469598103934665603ull;
+  for (; *k; k++) h = (h ^ (uint8_t)*k) * 1099511628211ull;
+  return h;
+}
+
+static int reindex(CorrState *cs, size_t icap) {
+  uint32_t *ix = calloc(icap, sizeof *ix);
+  if (!ix) return -1;
+  for (size_t i = 0; i < cs->n; i++) {
+    size_t k = key_hash(cs->groups[i].key) & (icap - 1);
+    while (ix[k]) k = (k + 1) & (icap - 1);
+    ix[k] = (uint32_t)i + 1;
+  }
+  free(cs->index);
+  cs->index = ix;
+  cs->icap = icap;
+  return 0;
+}
+
+/* Drops groups with nothing left inside the window (state is bounded by
+ * GROUPS_MAX live groups, not by how many keys were ever seen). */
+static void sweep(CorrState *cs, int64_t now, int64_t span) {
+  size_t k = 0;
+  for (size_t i = 0; i < cs->n; i++) {
+    Group *g = &cs->groups[i];
+    evict(g, now, span);
+    if (g->n == 0) { free(g->items); free(g->key); continue; }
+    cs->groups[k++] = *g;
+  }
+  cs->n = k;
+  reindex(cs, cs->icap);
+}
+
+static Group *group_get(CorrState *cs, const char *key, int64_t now, int64_t span) {
+  if (cs->icap) {
+    for (size_t k = key_hash(key) & (cs->icap - 1); cs->index[k]; k = (k + 1) & (cs->icap - 1))
+      if (!strcmp(cs->groups[cs->index[k] - 1].key, key)) return &cs->groups[cs->index[k] - 1];
+  }
+  if (cs->n >= GROUPS_MAX) sweep(cs, now, span);
   if (cs->n >= GROUPS_MAX) return NULL;
   if (cs->n == cs->cap) {
     size_t cap = cs->cap ? cs->cap * 2 : 16;
@@ -122,6 +164,14 @@ static Group *group_get(CorrState *cs, const char *key) {
   memset(g, 0, sizeof *g);
   if (!(g->key = strdup(key))) return NULL;
   cs->n++;
+  if ((cs->n * 2 > cs->icap && reindex(cs, cs->icap ? cs->icap * 2 : 64)) || !cs->icap) {
+    cs->n--;
+    free(g->key);
+    return NULL;
+  }
+  size_t k = key_hash(key) & (cs->icap - 1);
+  while (cs->index[k] && cs->index[k] != cs->n) k = (k + 1) & (cs->icap - 1);
+  cs->index[k] = (uint32_t)cs->n;
   return g;
 }
 
@@ -236,7 +286,7 @@ static void feed(SigmaSession *s, uint32_t ci, uint32_t from, const SigmaEvent *
   if (!c) return;
   char key[KEY_MAX];
   group_key(s->e, c, from, ev, key);
-  Group *g = group_get(&s->cs[ci], key);
+  Group *g = group_get(&s->cs[ci], key, t, c->span_ms);
   if (!g) return;
   evict(g, t, c->span_ms);
   if (g->n >= GROUP_ITEMS_MAX) { item_free(&g->items[0]); memmove(g->items, g->items + 1, --g->n * sizeof *g->items); }

@@ -177,6 +177,36 @@ TEST(generate_and_chains) {
   CHECK_STR(g.title[0], "repeated brute");
 }
 
+static int count_alerts;
+static void count_cb(void *ctx, const SigmaAlert *a) { (void)ctx; (void)a; count_alerts++; }
+
+TEST(many_groups) {
+  char y[2048];
+  snprintf(y, sizeof y, "%stitle: pairs\ncorrelation:\n  type: event_count\n  rules: [fail]\n"
+           "  group-by: [TargetUserName]\n  timespan: 1h\n  condition: {gte: 2}\n", fail_rule);
+  SigmaEngine *e = h_engine(y, SIGMA_FAST, NULL);
+  CHECK(e != NULL);
+  if (!e) return;
+  count_alerts = 0;
+  SigmaSession *s = sigma_session_new(e, count_cb, NULL);
+  SigmaEvent ev;
+  sev_init(&ev);
+  for (int round = 0; round < 2; round++)      /* 3000 users, each fails twice */
+    for (int u = 0; u < 3000; u++) {
+      char name[32];
+      snprintf(name, sizeof name, "user%d", u);
+      sev_reset(&ev);
+      sev_add(&ev, "EventID", 7, "4625", 4, SEV_STR);
+      sev_add(&ev, "TargetUserName", 14, name, strlen(name), SEV_STR);
+      ev.time_ms = (int64_t)(round * 3000 + u) * 100;
+      sigma_feed(s, &ev);
+    }
+  CHECK_INT(count_alerts, 3000);
+  sev_free(&ev);
+  sigma_session_free(s);
+  sigma_engine_free(e);
+}
+
 TEST(bad_correlations) {
   char y[2048];
   snprintf(y, sizeof y, "%stitle: c\ncorrelation:\n  type: event_count\n  rules: [nosuch]\n  timespan: 5m\n"
@@ -200,6 +230,7 @@ int main(void) {
   RUN(aliases);
   RUN(value_aggregates);
   RUN(generate_and_chains);
+  RUN(many_groups);
   RUN(bad_correlations);
   return TEST_DONE();
 }
