@@ -796,6 +796,24 @@ static int route_fill(MF *m, Route *r, const SLogsrc *ls, const SigmaField *ch, 
   return 0;
 }
 
+static int routes_grow(MF *m) {
+  uint32_t cap = m->caproutes ? m->caproutes * 2 : 64;
+  Route **nr = calloc(cap, sizeof *nr);
+  if (!nr) return -1;
+  for (uint32_t i = 0; i < m->caproutes; i++) {
+    if (!m->routes[i]) continue;
+    uint32_t j = hash_bytes(m->routes[i]->key, m->routes[i]->klen) & (cap - 1);
+    while (nr[j]) j = (j + 1) & (cap - 1);
+    nr[j] = m->routes[i];
+  }
+  free(m->routes);
+  m->routes = nr;
+  m->caproutes = cap;
+  return 0;
+}
+
+/* The cached route of an event (by format, Channel and EventID); when the
+ * cache is full, a scratch route is rebuilt for each such event. */
 static Route *route_get(MF *m, const SigmaEvent *ev) {
   SigmaEngine *e = m->e;
   const SigmaField *ch = NULL, *id = NULL;
@@ -824,22 +842,7 @@ static Route *route_get(MF *m, const SigmaEvent *ev) {
   sl_classify(ev, ch ? sev_val(ev, ch) : NULL, ch ? ch->val_len : 0, id ? sev_val(ev, id) : NULL,
               id ? id->val_len : 0, &ls);
   if (m->nroutes + 1 > ROUTE_CACHE_MAX || (m->nroutes + 1) * 2 > m->caproutes) {
-    if (m->nroutes + 1 <= ROUTE_CACHE_MAX) {      /* grow the table */
-      uint32_t cap = m->caproutes ? m->caproutes * 2 : 64;
-      Route **nr = calloc(cap, sizeof *nr);
-      if (nr) {
-        for (uint32_t i = 0; i < m->caproutes; i++) {
-          if (!m->routes[i]) continue;
-          uint32_t j = hash_bytes(m->routes[i]->key, m->routes[i]->klen) & (cap - 1);
-          while (nr[j]) j = (j + 1) & (cap - 1);
-          nr[j] = m->routes[i];
-        }
-        free(m->routes);
-        m->routes = nr;
-        m->caproutes = cap;
-        return route_get(m, ev);
-      }
-    }
+    if (m->nroutes + 1 <= ROUTE_CACHE_MAX && routes_grow(m) == 0) return route_get(m, ev);
     route_free(&m->scratch_route);
     memset(&m->scratch_route, 0, sizeof m->scratch_route);
     return route_fill(m, &m->scratch_route, &ls, ch, id) ? NULL : &m->scratch_route;
