@@ -365,6 +365,7 @@ int cmd_detect(int argc, char **argv) {
   SigmaEngine *e = load_rules(&o, &d);
   if (!e) return 2;
   if (o.list) {
+    fflush(stdout);   /* the listing first, then the summary on stderr */
     fprintf(stderr, "%zu regler lastet, %zu kan ikke brukes\n", sigma_rule_count(e), d.count);
     sigma_engine_free(e);
     return d.count ? 1 : 0;

@@ -11,15 +11,19 @@ for r in rules rules-emerging-threats rules-threat-hunting rules-compliance rule
   [ -d "$S/$r" ] && rules+=(-r "$S/$r")
 done
 echo "1..3"
-out=$("$varde" detect --list-unsupported --placeholders "$ph" "${rules[@]}" 2>&1); rc=$?
-n=$(printf '%s\n' "$out" | grep -c ': .*: ' || true)
-echo "# with placeholders: $(printf "%s\n" "$out" | grep "regler lastet")" 
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+"$varde" detect --list-unsupported --placeholders "$ph" "${rules[@]}" > "$tmp/out" 2> "$tmp/err"; rc=$?
+out=$(cat "$tmp/out")
+n=$(grep -c ': .*: ' "$tmp/out" || true)
+echo "# with placeholders: $(grep "regler lastet" "$tmp/err")"
 if [ $rc -eq 0 ]; then echo "ok 1 - every SigmaHQ rule loads"; else echo "not ok 1 - $n rules unsupported"; printf '%s\n' "$out" | head -40 | sed 's/^/# /'; fi
-out=$("$varde" detect --list-unsupported "${rules[@]}" 2>&1); rc=$?
-bad=$(printf '%s\n' "$out" | grep ': .*: ' | grep -vc 'unresolved placeholder' || true)
-echo "# without placeholders: $(printf "%s\n" "$out" | grep "regler lastet")"
+"$varde" detect --list-unsupported "${rules[@]}" > "$tmp/out" 2> "$tmp/err"; rc=$?
+out=$(cat "$tmp/out")
+bad=$(grep ': .*: ' "$tmp/out" | grep -vc 'unresolved placeholder' || true)
+echo "# without placeholders: $(grep "regler lastet" "$tmp/err")"
 if [ $rc -eq 1 ] && [ "$bad" -eq 0 ]; then echo "ok 2 - only placeholder rules refused without a placeholder file"
 else echo "not ok 2 - rc=$rc, $bad refused for other reasons"; fi
-if printf '%s\n' "$out" | grep -q '^\.\./\|^/' ; then echo "ok 3 - refusals name file and line"
-elif printf '%s\n' "$out" | grep -q ':[0-9]*: '; then echo "ok 3 - refusals name file and line"
-else echo "not ok 3 - no file:line in listing"; fi
+lines=$(grep -c . "$tmp/out" || true)
+badfmt=$(grep -vcE '^[^:]+\.ya?ml:[1-9][0-9]*: .+: .+' "$tmp/out" || true)
+if [ "$lines" -gt 0 ] && [ "$badfmt" -eq 0 ]; then echo "ok 3 - every refusal reads FILE:LINE: TITLE: REASON"
+else echo "not ok 3 - $badfmt of $lines refusals lack FILE:LINE: TITLE: REASON"; fi
