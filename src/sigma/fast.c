@@ -579,6 +579,8 @@ typedef struct Route {
   uint32_t nalways;
   uint32_t *fields;         /* field ids worth scanning */
   uint32_t nfields;
+  uint32_t *direct;         /* witness atoms matched one by one (their field has few) */
+  uint32_t ndirect;
   int keywords, is4688;
 } Route;
 
@@ -656,7 +658,7 @@ SigmaMatcher *sfast_matcher_new(SigmaEngine *e) {
 
 static void route_free(Route *r) {
   if (!r) return;
-  free(r->key); free(r->rules); free(r->always); free(r->fields);
+  free(r->key); free(r->rules); free(r->always); free(r->fields); free(r->direct);
 }
 
 void sfast_matcher_free(SigmaMatcher *sm) {
@@ -770,14 +772,42 @@ static int route_witness(MF *m, const SRule *rule, const SigmaField *ch, const S
   return any;
 }
 
+#define DIRECT_MAX 3
+
+/* Splits the route's witness fields: a field with at most DIRECT_MAX
+ * witness atoms (among this route's rules) has them matched one by one,
+ * which is cheaper than a Hyperscan call; the others are scanned. */
+static int route_split(MF *m, Route *r, uint32_t *cnt, uint32_t **atoms) {
+  SigmaEngine *e = m->e;
+  uint32_t k = 0;
+  r->direct = malloc((size_t)r->nfields * DIRECT_MAX * sizeof *r->direct + sizeof *r->direct);
+  if (!r->direct) return -1;
+  for (uint32_t i = 0; i < r->nfields; i++) {
+    uint32_t fid = r->fields[i];
+    if (cnt[fid] <= DIRECT_MAX && e->atoms[atoms[fid][0]].kind == A_GLOB) {
+      int globs = 1;
+      for (uint32_t j = 0; j < cnt[fid]; j++) globs &= e->atoms[atoms[fid][j]].kind == A_GLOB;
+      if (globs) {
+        for (uint32_t j = 0; j < cnt[fid]; j++) r->direct[r->ndirect++] = atoms[fid][j];
+        continue;
+      }
+    }
+    r->fields[k++] = fid;
+  }
+  r->nfields = k;
+  return 0;
+}
+
 static int route_fill(MF *m, Route *r, const SLogsrc *ls, const SigmaField *ch, const SigmaField *id) {
   SigmaEngine *e = m->e;
   size_t words = (e->nrules + 64) / 64;
   r->rules = calloc(words, 8);
   r->always = malloc((e->nrules + 1) * sizeof *r->always);
-  uint8_t *seen = calloc(e->fields.n + 1, 1);
+  uint32_t *cnt = calloc(e->fields.n + 1, sizeof *cnt);          /* witness atoms per field */
+  uint32_t **atoms = calloc(e->fields.n + 1, sizeof *atoms);     /* first DIRECT_MAX of them */
   r->fields = malloc((e->fields.n + 1) * sizeof *r->fields);
-  if (!r->rules || !r->always || !seen || !r->fields) { free(seen); return -1; }
+  int rc = -1;
+  if (!r->rules || !r->always || !cnt || !atoms || !r->fields) goto out;
   r->is4688 = ls->windows && ls->has_eventid && ls->eventid == 4688 && !strcmp(ls->channel, "Security");
   for (size_t i = 0; i < e->nrules; i++) {
     const SRule *rule = &e->rules[i];
@@ -787,13 +817,24 @@ static int route_fill(MF *m, Route *r, const SLogsrc *ls, const SigmaField *ch, 
     r->rules[i / 64] |= 1ull << (i % 64);
     if (rw == 1) { r->always[r->nalways++] = (uint32_t)i; continue; }
     for (size_t k = 0; k < rule->nwitness; k++) {   /* fields of this rule's witnesses */
-      uint32_t fid = e->atoms[rule->witness[k]].field;
+      uint32_t a = rule->witness[k], fid = e->atoms[a].field, j = 0;
       if (fid == SF_KEYWORD) { r->keywords = 1; continue; }
-      if (!seen[fid]) { seen[fid] = 1; r->fields[r->nfields++] = fid; }
+      if (!cnt[fid]) {
+        r->fields[r->nfields++] = fid;
+        if (!(atoms[fid] = malloc(DIRECT_MAX * sizeof **atoms))) goto out;
+      }
+      while (j < cnt[fid] && j < DIRECT_MAX && atoms[fid][j] != a) j++;
+      if (j < cnt[fid] && j < DIRECT_MAX) continue;   /* already counted */
+      if (cnt[fid] < DIRECT_MAX) atoms[fid][cnt[fid]] = a;
+      cnt[fid]++;
     }
   }
-  free(seen);
-  return 0;
+  rc = route_split(m, r, cnt, atoms);
+out:
+  for (uint32_t i = 0; atoms && i <= e->fields.n; i++) free(atoms[i]);
+  free(atoms);
+  free(cnt);
+  return rc;
 }
 
 static int routes_grow(MF *m) {
@@ -1041,6 +1082,13 @@ size_t sfast_match(SigmaMatcher *sm, const SigmaEvent *ev, uint32_t *out, size_t
     if (m->st_field && m->slot_gen[fid] == m->gen) m->st_field[fid]++;
     m->wscan_gen[fid] = m->gen;
     scan_group(m, wdb_of(f, fid), fid);
+  }
+  for (uint32_t i = 0; i < r->ndirect; i++) {   /* exact, so they count as hits */
+    uint32_t a = r->direct[i];
+    if (m->atom_gen[a] == m->gen || m->slot_gen[m->e->atoms[a].field] != m->gen) continue;
+    m->res_gen[a] = m->gen;
+    m->res_val[a] = (uint8_t)sm_atom(&m->e->atoms[a], &m->view, m->md);
+    if (m->res_val[a]) { m->atom_gen[a] = m->gen; m->matched[m->nmatched++] = a; }
   }
   if (r->keywords) {
     m->wscan_gen[f->nfields] = m->gen;
