@@ -34,7 +34,12 @@ typedef struct SigmaEvent {
 void sev_init(SigmaEvent *e);
 void sev_free(SigmaEvent *e);
 void sev_reset(SigmaEvent *e);   /* keeps memory */
-/* Append a field; name and value are copied. Returns 0, or -1 when out of memory. */
+/* Bounds on one event, so hostile input cannot make it grow without end. */
+#define SEV_MAX_FIELDS 100000u
+#define SEV_MAX_STORE ((size_t)64 << 20)
+
+/* Append a field; name and value are copied. Returns 0, or -1 when out of
+ * memory or when the event would pass SEV_MAX_FIELDS / SEV_MAX_STORE. */
 int sev_add(SigmaEvent *e, const char *name, size_t name_len,
             const char *val, size_t val_len, int kind);
 

@@ -1,0 +1,530 @@
+/* json.c — the zero-allocation JSON flattener behind JSON lines and M365
+ * input: RFC 8259 parsing (escapes, surrogate pairs, depth limit) straight
+ * into SigmaEvent fields, with the naming rules described in README.md. */
+#include <stdlib.h>
+#include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+#include "sigma/input/sin.h"
+
+#define J_DEPTH 64
+#define J_NAME 1024
+
+struct SinJson {
+  char name[J_NAME];
+  size_t name_n;
+  size_t comp[J_DEPTH + 2];   /* start of each path component in name */
+  int ncomp;
+  Buf str;                    /* decoded string scratch */
+  Buf nv;                     /* Name of the current Name/Value object */
+  SigmaEvent *ev;
+  const char *base;
+  const char *why;
+  const char *at;
+  int evtxjson;               /* evtx_dump-shaped {"Event": {...}} record */
+  unsigned seen;              /* top-level M365 markers */
+  const char *last_v;         /* the last scalar emitted (for Name/Value lifting) */
+  size_t last_n;
+  int last_kind;
+};
+
+enum { SEEN_WORKLOAD = 1, SEEN_RECORDTYPE = 2, SEEN_OPERATION = 4 };
+
+SinJson *sin_json_new(void) {
+  SinJson *j = calloc(1, sizeof *j);
+  if (!j) return NULL;
+  buf_init(&j->str, SIN_MAX_RECORD);
+  buf_init(&j->nv, 4096);
+  return j;
+}
+
+void sin_json_free(SinJson *j) {
+  if (!j) return;
+  buf_free(&j->str);
+  buf_free(&j->nv);
+  free(j);
+}
+
+static int fail(SinJson *j, const char *p, const char *why) {
+  if (!j->why) { j->why = why; j->at = p; }
+  return -1;
+}
+
+static const char *skip_ws(const char *p, const char *e) {
+  while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) p++;
+  return p;
+}
+
+/* --- path names --------------------------------------------------------- */
+
+static int push_comp(SinJson *j, const char *s, size_t n) {
+  if (j->ncomp >= J_DEPTH + 1) return -1;
+  size_t sep = j->ncomp ? 1 : 0;
+  if (j->name_n + sep + n + 1 > J_NAME) return -1;
+  if (sep) j->name[j->name_n++] = '.';
+  j->comp[j->ncomp++] = j->name_n;
+  memcpy(j->name + j->name_n, s, n);
+  j->name_n += n;
+  return 0;
+}
+
+static void pop_comp(SinJson *j) {
+  j->ncomp--;
+  j->name_n = j->comp[j->ncomp];
+  if (j->ncomp) j->name_n--;   /* drop the '.' */
+}
+
+static int comp_is(const SinJson *j, int i, const char *s) {
+  size_t a = j->comp[i];
+  size_t b = i + 1 < j->ncomp ? j->comp[i + 1] - 1 : j->name_n;
+  size_t n = strlen(s);
+  return b - a == n && memcmp(j->name + a, s, n) == 0;
+}
+
+/* evtx_dump JSON ({"Event":{"System":...,"EventData":...}}) gets the same
+ * names as our EVTX reader: System by path with "_" before attributes,
+ * EventData/UserData by leaf. Writes the name to out; returns its length,
+ * or 0 when the field is to be skipped. */
+static size_t evtx_name(const SinJson *j, char *out) {
+  if (j->ncomp < 3 || !comp_is(j, 0, "Event") || j->name[j->comp[1]] == '#') return 0;
+  int system = comp_is(j, 1, "System");
+  int from = 2;
+  if (!system) {            /* leaf name, or Leaf_attr after #attributes */
+    from = j->ncomp - 1;
+    while (from > 2 && (comp_is(j, from, "#text") || comp_is(j, from - 1, "#attributes")))
+      from--;
+  }
+  size_t n = 0;
+  for (int i = from; i < j->ncomp; i++) {
+    size_t a = j->comp[i];
+    size_t b = i + 1 < j->ncomp ? j->comp[i + 1] - 1 : j->name_n;
+    if (comp_is(j, i, "#text")) continue;
+    if (comp_is(j, i, "#attributes")) {
+      if (i == 2 && !system) return 0;        /* EventData Name="..." */
+      if (i + 1 < j->ncomp && comp_is(j, i + 1, "xmlns")) return 0;
+      if (n) out[n++] = '_';
+      continue;
+    }
+    if (n && out[n - 1] != '_') out[n++] = '.';
+    memcpy(out + n, j->name + a, b - a);
+    n += b - a;
+  }
+  return n;
+}
+
+/* Epoch seconds (Zeek "ts": 1700000000.123) or milliseconds (> 1e11) as
+ * JSON number text; INT64_MIN if it is not one. */
+static int64_t epoch_ms(const char *v, size_t vn) {
+  int64_t whole = 0, frac = 0, scale = 100;
+  size_t i = 0;
+  for (; i < vn && v[i] >= '0' && v[i] <= '9'; i++) {
+    if (i >= 15) return INT64_MIN;
+    whole = whole * 10 + (v[i] - '0');
+  }
+  if (i == 0) return INT64_MIN;
+  if (i < vn && v[i] == '.')
+    for (i++; i < vn && v[i] >= '0' && v[i] <= '9'; i++, scale /= 10) frac += (v[i] - '0') * scale;
+  if (i != vn) return INT64_MIN;                   /* exponents, signs: not a time */
+  return whole > 100000000000LL ? whole : whole * 1000 + frac;
+}
+
+static void note_time(SinJson *j, const char *name, size_t nn, const char *v, size_t vn, int kind) {
+  static const struct { const char *s; size_t n; } names[] = {
+    {"@timestamp", 10}, {"timestamp", 9}, {"time", 4}, {"CreationTime", 12}, {"CreationDate", 12},
+    {"TimeCreated_SystemTime", 22}, {"UtcTime", 7}, {"EventTime", 9}, {"TimeGenerated", 13},
+    {"eventTime", 9}, {"ts", 2}, {NULL, 0}};
+  if (j->ev->time_ms != INT64_MIN || vn < 9 || vn > 40) return;
+  for (int i = 0; names[i].s; i++)
+    if (names[i].n == nn && memcmp(names[i].s, name, nn) == 0) {
+      j->ev->time_ms = kind == SEV_NUM ? epoch_ms(v, vn) : sin_parse_time(v, vn);
+      return;
+    }
+}
+
+static int emit(SinJson *j, const char *v, size_t vn, int kind) {
+  const char *name = j->name;
+  size_t nn = j->name_n;
+  char tmp[J_NAME];
+  if (j->evtxjson) {
+    nn = evtx_name(j, tmp);
+    if (!nn) return 0;
+    name = tmp;
+  }
+  if (j->ncomp == 1 || j->evtxjson) note_time(j, name, nn, v, vn, kind);
+  if (j->ncomp == 1) {
+    if (nn == 8 && memcmp(name, "Workload", 8) == 0) j->seen |= SEEN_WORKLOAD;
+    if (nn == 10 && memcmp(name, "RecordType", 10) == 0) j->seen |= SEEN_RECORDTYPE;
+    if (nn == 9 && memcmp(name, "Operation", 9) == 0) j->seen |= SEEN_OPERATION;
+  }
+  j->last_v = v;
+  j->last_n = vn;
+  j->last_kind = kind;
+  if (sev_add(j->ev, name, nn, v, vn, kind)) return fail(j, v, "event too large (or out of memory)");
+  return 0;
+}
+
+/* --- scalars ------------------------------------------------------------ */
+
+static int hex4(const char *p, unsigned *out) {
+  unsigned v = 0;
+  for (int i = 0; i < 4; i++) {
+    char c = p[i];
+    v <<= 4;
+    if (c >= '0' && c <= '9') v |= (unsigned)(c - '0');
+    else if (c >= 'a' && c <= 'f') v |= (unsigned)(c - 'a' + 10);
+    else if (c >= 'A' && c <= 'F') v |= (unsigned)(c - 'A' + 10);
+    else return -1;
+  }
+  *out = v;
+  return 0;
+}
+
+static void put_utf8(Buf *b, unsigned cp) {
+  char u[4];
+  size_t n;
+  if (cp < 0x80) { u[0] = (char)cp; n = 1; }
+  else if (cp < 0x800) { u[0] = (char)(0xC0 | (cp >> 6)); u[1] = (char)(0x80 | (cp & 0x3F)); n = 2; }
+  else if (cp < 0x10000) {
+    u[0] = (char)(0xE0 | (cp >> 12)); u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    u[2] = (char)(0x80 | (cp & 0x3F)); n = 3;
+  } else {
+    u[0] = (char)(0xF0 | (cp >> 18)); u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    u[2] = (char)(0x80 | ((cp >> 6) & 0x3F)); u[3] = (char)(0x80 | (cp & 0x3F)); n = 4;
+  }
+  buf_append(b, u, n);
+}
+
+/* One escape at p (after the backslash); appends to b, advances *pp. */
+static int unescape(SinJson *j, const char **pp, const char *e, Buf *b) {
+  const char *p = *pp;
+  if (p >= e) return fail(j, p, "unterminated string");
+  char c = *p++, o;
+  switch (c) {
+  case '"': case '\\': case '/': o = c; break;
+  case 'b': o = '\b'; break;
+  case 'f': o = '\f'; break;
+  case 'n': o = '\n'; break;
+  case 'r': o = '\r'; break;
+  case 't': o = '\t'; break;
+  default: o = 0; break;
+  }
+  if (o) { buf_append(b, &o, 1); *pp = p; return 0; }
+  if (c != 'u' || e - p < 4) return fail(j, p, "bad escape");
+  unsigned cp, lo;
+  if (hex4(p, &cp)) return fail(j, p, "bad \\u escape");
+  p += 4;
+  if (cp >= 0xD800 && cp <= 0xDBFF) {
+    if (e - p >= 6 && p[0] == '\\' && p[1] == 'u' && !hex4(p + 2, &lo) && lo >= 0xDC00 && lo <= 0xDFFF) {
+      cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+      p += 6;
+    } else {
+      cp = 0xFFFD;             /* lone high surrogate */
+    }
+  } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+    cp = 0xFFFD;               /* lone low surrogate */
+  }
+  put_utf8(b, cp);
+  *pp = p;
+  return 0;
+}
+
+/* First byte in [p, e) that is '"', '\\' or a control character; e if none.
+ * 16 bytes at a time with SSE2, else 8 with SWAR bit tricks. */
+static const char *scan_plain(const char *p, const char *e) {
+#ifdef __SSE2__
+  const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
+  const __m128i ctl = _mm_set1_epi8(0x1F);
+  while (e - p >= 16) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash));
+    /* unsigned v <= 0x1F  <=>  max(v, 0x1F) == 0x1F */
+    hit = _mm_or_si128(hit, _mm_cmpeq_epi8(_mm_max_epu8(v, ctl), ctl));
+    int m = _mm_movemask_epi8(hit);
+    if (m) return p + __builtin_ctz((unsigned)m);
+    p += 16;
+  }
+#else
+  const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+  while (e - p >= 8) {
+    uint64_t w;
+    memcpy(&w, p, 8);
+    uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+    uint64_t t = ((q - ones) & ~q) | ((b - ones) & ~b) | (w - ones * 0x20);
+    if (t & ~w & highs) break;
+    p += 8;
+  }
+#endif
+  while (p < e && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20) p++;
+  return p;
+}
+
+/* Parses a string at p ('"'); sets *s and *n to its text: a slice of the input
+ * when it has no escapes, else decoded into b (reset first). */
+static int parse_string(SinJson *j, const char **pp, const char *e, Buf *b,
+                        const char **s, size_t *n) {
+  const char *p = *pp + 1, *start = p;
+  p = scan_plain(p, e);
+  if (p < e && *p == '"') { *s = start; *n = (size_t)(p - start); *pp = p + 1; return 0; }
+  buf_reset(b);
+  buf_append(b, start, (size_t)(p - start));
+  while (p < e && *p != '"') {
+    if ((unsigned char)*p < 0x20) return fail(j, p, "control character in string");
+    if (*p == '\\') {
+      p++;
+      if (unescape(j, &p, e, b)) return -1;
+      continue;
+    }
+    const char *q = scan_plain(p, e);
+    buf_append(b, p, (size_t)(q - p));
+    p = q;
+  }
+  if (p >= e) return fail(j, p, "unterminated string");
+  if (b->err) return fail(j, p, "string too long");
+  *s = b->p ? b->p : "";
+  *n = b->n;
+  *pp = p + 1;
+  return 0;
+}
+
+static int parse_number(SinJson *j, const char **pp, const char *e) {
+  const char *p = *pp;
+  if (p < e && *p == '-') p++;
+  if (p >= e) return fail(j, p, "bad number");
+  if (*p == '0') p++;
+  else if (*p >= '1' && *p <= '9') while (p < e && *p >= '0' && *p <= '9') p++;
+  else return fail(j, p, "bad number");
+  if (p < e && *p == '.') {
+    p++;
+    if (p >= e || *p < '0' || *p > '9') return fail(j, p, "bad number");
+    while (p < e && *p >= '0' && *p <= '9') p++;
+  }
+  if (p < e && (*p == 'e' || *p == 'E')) {
+    p++;
+    if (p < e && (*p == '+' || *p == '-')) p++;
+    if (p >= e || *p < '0' || *p > '9') return fail(j, p, "bad number");
+    while (p < e && *p >= '0' && *p <= '9') p++;
+  }
+  int r = emit(j, *pp, (size_t)(p - *pp), SEV_NUM);
+  *pp = p;
+  return r;
+}
+
+static int parse_literal(SinJson *j, const char **pp, const char *e) {
+  const char *p = *pp;
+  size_t left = (size_t)(e - p);
+  if (left >= 4 && memcmp(p, "true", 4) == 0) { *pp = p + 4; return emit(j, "true", 4, SEV_BOOL); }
+  if (left >= 5 && memcmp(p, "false", 5) == 0) { *pp = p + 5; return emit(j, "false", 5, SEV_BOOL); }
+  if (left >= 4 && memcmp(p, "null", 4) == 0) { *pp = p + 4; return emit(j, "", 0, SEV_NULL); }
+  return fail(j, p, "unexpected character");
+}
+
+/* --- containers --------------------------------------------------------- */
+
+static int parse_value(SinJson *j, const char **pp, const char *e, int depth, int in_array);
+
+/* Skips one value without emitting (for the Name/Value pre-scan). */
+static int skip_value(SinJson *j, const char **pp, const char *e) {
+  const char *p = *pp;
+  if (p < e && (*p == '{' || *p == '[')) {
+    ssize_t n = sin_json_span(p, (size_t)(e - p));
+    if (n <= 0) return fail(j, p, "bad nested value");
+    *pp = p + n;
+    return 0;
+  }
+  if (p < e && *p == '"') {
+    const char *s; size_t n;
+    return parse_string(j, pp, e, &j->str, &s, &n);
+  }
+  while (p < e && *p != ',' && *p != '}' && *p != ']' && *p != ' ' && *p != '\n' &&
+         *p != '\r' && *p != '\t') p++;
+  if (p == *pp) return fail(j, p, "missing value");
+  *pp = p;
+  return 0;
+}
+
+/* For an object inside an array: finds a string member "Name" and copies
+ * its value to j->nv. Returns 1 if found, 0 if not, -1 on a syntax error. */
+static int find_nv_name(SinJson *j, const char *p, const char *e) {
+  p = skip_ws(p + 1, e);
+  if (p < e && *p == '}') return 0;
+  for (;;) {
+    const char *k; size_t kn;
+    if (p >= e || *p != '"' || parse_string(j, &p, e, &j->str, &k, &kn)) return -1;
+    int is_name = kn == 4 && memcmp(k, "Name", 4) == 0;
+    p = skip_ws(p, e);
+    if (p >= e || *p++ != ':') return -1;
+    p = skip_ws(p, e);
+    if (is_name && p < e && *p == '"') {
+      const char *s; size_t n;
+      if (parse_string(j, &p, e, &j->str, &s, &n)) return -1;
+      buf_reset(&j->nv);
+      buf_append(&j->nv, s, n);
+      return j->nv.err || n == 0 ? 0 : 1;
+    }
+    if (skip_value(j, &p, e)) return -1;
+    p = skip_ws(p, e);
+    if (p < e && *p == ',') { p = skip_ws(p + 1, e); continue; }
+    return 0;
+  }
+}
+
+/* Extra fields for a member of a Name/Value object: "Parent.<Name>" for
+ * Value, "Parent.<Name>.<Key>" for other members, and for top-level arrays
+ * (M365 Parameters, ExtendedProperties) also the bare "<Name>" for Value,
+ * unless the event already has such a field. The current name is "Parent". */
+static int emit_nv(SinJson *j, const char *key, size_t kn, const char *v, size_t vn, int kind) {
+  if (kn == 4 && memcmp(key, "Name", 4) == 0) return 0;
+  int is_value = kn == 5 && memcmp(key, "Value", 5) == 0;
+  int top = j->ncomp == 1, pushed = 0, r = 0;
+  if (push_comp(j, j->nv.p, j->nv.n)) return 0;
+  pushed++;
+  if (!is_value) {
+    if (push_comp(j, key, kn)) goto out;
+    pushed++;
+  }
+  r = emit(j, v, vn, kind);
+  if (!r && is_value && top && !j->evtxjson && !sev_get(j->ev, j->nv.p, j->nv.n))
+    if (sev_add(j->ev, j->nv.p, j->nv.n, v, vn, kind)) r = fail(j, v, "out of memory");
+out:
+  while (pushed--) pop_comp(j);
+  return r;
+}
+
+/* A member of a Name/Value object: parsed as usual, then lifted. */
+static int parse_nv_member(SinJson *j, const char **pp, const char *e, int depth,
+                           const char *obj) {
+  char key[J_NAME];
+  size_t a = j->comp[j->ncomp - 1], kn = j->name_n - a;
+  memcpy(key, j->name + a, kn);
+  const char *start = *pp;
+  uint32_t before = j->ev->n;
+  if (parse_value(j, pp, e, depth, 0)) return -1;
+  pop_comp(j);
+  if (*start == '{' || *start == '[') {
+    if (find_nv_name(j, obj, e) != 1) return 0;   /* nested objects reused j->nv */
+    return emit_nv(j, key, kn, start, (size_t)(*pp - start), SEV_STR);
+  }
+  if (j->ev->n != before + 1) return 0;
+  return emit_nv(j, key, kn, j->last_v, j->last_n, j->last_kind);
+}
+
+static int parse_object(SinJson *j, const char **pp, const char *e, int depth, int in_array) {
+  const char *obj = *pp;
+  const char *p = skip_ws(*pp + 1, e);
+  int nv = 0;
+  if (in_array && j->ncomp > 0) {
+    nv = find_nv_name(j, *pp, e);
+    if (nv < 0) nv = 0;
+  }
+  if (p < e && *p == '}') { *pp = p + 1; return 0; }
+  for (;;) {
+    const char *k; size_t kn;
+    if (p >= e || *p != '"') return fail(j, p, "expected member name");
+    if (parse_string(j, &p, e, &j->str, &k, &kn)) return -1;
+    if (j->ncomp == 0 && depth == 0 && kn == 5 && memcmp(k, "Event", 5) == 0) j->evtxjson = 1;
+    if (push_comp(j, k, kn)) return fail(j, p, "field name too long or too deep");
+    p = skip_ws(p, e);
+    if (p >= e || *p != ':') return fail(j, p, "expected ':'");
+    p = skip_ws(p + 1, e);
+    if (!nv) {
+      if (parse_value(j, &p, e, depth + 1, 0)) return -1;
+      pop_comp(j);
+    } else if (parse_nv_member(j, &p, e, depth + 1, obj)) {
+      return -1;
+    }
+    p = skip_ws(p, e);
+    if (p < e && *p == ',') { p = skip_ws(p + 1, e); continue; }
+    if (p < e && *p == '}') { *pp = p + 1; return 0; }
+    return fail(j, p, "expected ',' or '}'");
+  }
+}
+
+static int parse_array(SinJson *j, const char **pp, const char *e, int depth) {
+  const char *p = skip_ws(*pp + 1, e);
+  if (p < e && *p == ']') { *pp = p + 1; return 0; }
+  for (;;) {
+    if (parse_value(j, &p, e, depth + 1, 1)) return -1;
+    p = skip_ws(p, e);
+    if (p < e && *p == ',') { p = skip_ws(p + 1, e); continue; }
+    if (p < e && *p == ']') { *pp = p + 1; return 0; }
+    return fail(j, p, "expected ',' or ']'");
+  }
+}
+
+static int parse_value(SinJson *j, const char **pp, const char *e, int depth, int in_array) {
+  const char *p = *pp;
+  if (depth > J_DEPTH) return fail(j, p, "nesting too deep");
+  if (p >= e) return fail(j, p, "missing value");
+  switch (*p) {
+  case '{': case '[': {
+    int r = *p == '{' ? parse_object(j, pp, e, depth, in_array) : parse_array(j, pp, e, depth);
+    if (r) return r;
+    /* the raw text of a nested container, for rules that search it whole
+     * (e.g. Parameters|contains); not for array elements or evtx_dump JSON */
+    if (depth > 0 && !in_array && !j->evtxjson)
+      return emit(j, p, (size_t)(*pp - p), SEV_STR);
+    return 0;
+  }
+  case '"': {
+    const char *s; size_t n;
+    if (parse_string(j, pp, e, &j->str, &s, &n)) return -1;
+    return emit(j, s, n, SEV_STR);
+  }
+  case '-': case '0': case '1': case '2': case '3': case '4':
+  case '5': case '6': case '7': case '8': case '9':
+    return parse_number(j, pp, e);
+  default:
+    return parse_literal(j, pp, e);
+  }
+}
+
+int sin_json_flatten(SinJson *j, const char *p, size_t n, SigmaEvent *ev,
+                     const char **why, size_t *at) {
+  const char *e = p + n;
+  j->ev = ev;
+  j->base = p;
+  j->why = NULL;
+  j->at = NULL;
+  j->name_n = 0;
+  j->ncomp = 0;
+  j->evtxjson = 0;
+  j->seen = 0;
+  const char *q = skip_ws(p, e);
+  if (q >= e || *q != '{') {
+    fail(j, q, "expected a JSON object");
+  } else if (parse_value(j, &q, e, 0, 0) == 0) {
+    q = skip_ws(q, e);
+    if (q != e) fail(j, q, "text after the JSON value");
+  }
+  if (j->why) {
+    *why = j->why;
+    *at = (size_t)(j->at - p);
+    return -1;
+  }
+  if (j->evtxjson) ev->format = SFMT_EVTX;
+  else if (j->seen == (SEEN_WORKLOAD | SEEN_RECORDTYPE | SEEN_OPERATION)) ev->format = SFMT_M365;
+  else ev->format = SFMT_JSON;
+  return 0;
+}
+
+ssize_t sin_json_span(const char *p, size_t n) {
+  int depth = 0;
+  for (size_t i = 0; i < n; i++) {
+    char c = p[i];
+    if (c == '"') {
+      for (i++; i < n && p[i] != '"'; i++)
+        if (p[i] == '\\') i++;
+      if (i >= n) return 0;
+    } else if (c == '{' || c == '[') {
+      if (++depth > J_DEPTH) return -1;
+    } else if (c == '}' || c == ']') {
+      if (--depth == 0) return (ssize_t)(i + 1);
+      if (depth < 0) return -1;
+    } else if (depth == 0 && c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+      return -1;
+    }
+  }
+  return 0;
+}

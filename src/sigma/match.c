@@ -1,0 +1,186 @@
+/* match.c — evaluates one atom against an event's values, directly (no
+ * multi-pattern matcher): wildcard globs with ASCII case folding, regex via
+ * PCRE2, networks, numbers, time parts, existence, null and field references.
+ * The reference evaluator uses only this; the fast path uses it for atoms
+ * Hyperscan does not cover. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <arpa/inet.h>
+#include <pcre2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "sigma/internal.h"
+
+static inline uint8_t fold(uint8_t c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
+
+/* Length of the token at pattern position i matched at s[j], or -1. */
+static int tok_len(const SAtom *a, uint32_t i, const uint8_t *s, size_t j, size_t n) {
+  if (j >= n) return -1;
+  switch (a->tok[i]) {
+  case GT_QMARK: return 1;
+  case GT_DASH:
+    if (s[j] == '-' || s[j] == '/') return 1;
+    if (s[j] == 0xe2 && j + 2 < n && s[j + 1] == 0x80 && s[j + 2] >= 0x93 && s[j + 2] <= 0x95) return 3;
+    return -1;
+  default:
+    if (a->cased) return s[j] == a->pat[i] ? 1 : -1;
+    return fold(s[j]) == fold(a->pat[i]) ? 1 : -1;
+  }
+}
+
+int sm_glob(const SAtom *a, const char *str, size_t n) {
+  const uint8_t *s = (const uint8_t *)str;
+  uint32_t i = 0, star = UINT32_MAX;
+  size_t j = 0, back = 0;
+  while (j < n) {
+    int l;
+    if (i < a->plen && a->tok[i] == GT_STAR) { star = i++; back = j; continue; }
+    if (i < a->plen && (l = tok_len(a, i, s, j, n)) > 0) { i++; j += (size_t)l; continue; }
+    if (star == UINT32_MAX) return 0;
+    i = star + 1;
+    j = ++back;
+  }
+  while (i < a->plen && a->tok[i] == GT_STAR) i++;
+  return i == a->plen;
+}
+
+/* With a caller's match data (fast path) the JIT code is used and nothing is
+ * allocated; without, the interpreter runs with temporary match data. */
+static int re_match(const SAtom *a, const char *s, size_t n, void *umd) {
+  const pcre2_code *c = umd && a->jcode ? a->jcode : a->code;
+  if (!c) return 0;
+  pcre2_match_data *md = umd ? umd : pcre2_match_data_create(1, NULL);
+  if (!md) return 0;
+  int rc = pcre2_match(c, (PCRE2_SPTR)s, n, 0, 0, md, NULL);
+  if (!umd) pcre2_match_data_free(md);
+  return rc >= 0;
+}
+
+static int cidr_match(const SAtom *a, const char *s, size_t n) {
+  char buf[64];
+  uint8_t ip[16];
+  if (n == 0 || n >= sizeof buf) return 0;
+  memcpy(buf, s, n);
+  buf[n] = 0;
+  if (inet_pton(a->v6 ? AF_INET6 : AF_INET, buf, ip) != 1) return 0;
+  int full = a->netbits / 8, rest = a->netbits % 8;
+  if (memcmp(ip, a->net, (size_t)full)) return 0;
+  if (!rest) return 1;
+  uint8_t mask = (uint8_t)(0xff << (8 - rest));
+  return (ip[full] & mask) == (a->net[full] & mask);
+}
+
+static int compare(double x, int cmp, double y) {
+  switch (cmp) {
+  case CMP_LT: return x < y;
+  case CMP_LTE: return x <= y;
+  case CMP_GT: return x > y;
+  case CMP_GTE: return x >= y;
+  default: return x == y;
+  }
+}
+
+static int num_of(const char *s, size_t n, double *out) {
+  char buf[64], *end;
+  if (n == 0 || n >= sizeof buf) return -1;
+  memcpy(buf, s, n);
+  buf[n] = 0;
+  *out = strtod(buf, &end);
+  return end == buf || *end ? -1 : 0;
+}
+
+/* Date part of "YYYY-MM-DD[T ]hh:mm..." (no timezone handling, per spec). */
+static int timepart(const char *s, size_t n, int part, double *out) {
+  int y, mo, d, h = 0, mi = 0;
+  char buf[64];
+  if (n < 10 || n >= sizeof buf) return -1;
+  memcpy(buf, s, n);
+  buf[n] = 0;
+  if (sscanf(buf, "%4d-%2d-%2d", &y, &mo, &d) != 3) return -1;
+  if (n >= 16) sscanf(buf + 11, "%2d:%2d", &h, &mi);
+  switch (part) {
+  case TP_MINUTE: *out = mi; return 0;
+  case TP_HOUR: *out = h; return 0;
+  case TP_DAY: *out = d; return 0;
+  case TP_MONTH: *out = mo; return 0;
+  case TP_YEAR: *out = y; return 0;
+  default: {
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = 12};
+    time_t t = timegm(&tm);
+    struct tm g;
+    gmtime_r(&t, &g);
+    char w[8];
+    strftime(w, sizeof w, "%V", &g);
+    *out = atoi(w);
+    return 0;
+  }
+  }
+}
+
+int sm_atom_value(const SAtom *a, const SigmaEvent *ev, const SigmaField *f, void *md) {
+  if (f->kind == SEV_NULL) return 0;
+  const char *s = sev_val(ev, f);
+  size_t n = f->val_len;
+  double x;
+  switch (a->kind) {
+  case A_GLOB: return sm_glob(a, s, n);
+  case A_RE: return re_match(a, s, n, md);
+  case A_CIDR: return cidr_match(a, s, n);
+  case A_NUM: return num_of(s, n, &x) == 0 && compare(x, a->cmp, a->num);
+  case A_TIMEPART: return timepart(s, n, a->tpart, &x) == 0 && compare(x, a->cmp, a->num);
+  }
+  return 0;
+}
+
+static int ref_pair(const SAtom *a, const char *x, size_t xn, const char *y, size_t yn) {
+  if (yn > xn) return 0;
+  size_t off = a->frmode == FR_ENDS ? xn - yn : 0;
+  size_t last = a->frmode == FR_CONTAINS ? xn - yn : off;
+  if (a->frmode == FR_EQ && xn != yn) return 0;
+  for (size_t o = off; o <= last; o++) {
+    size_t k = 0;
+    for (; k < yn; k++) {
+      uint8_t c = (uint8_t)x[o + k], d = (uint8_t)y[k];
+      if (a->cased ? c != d : fold(c) != fold(d)) break;
+    }
+    if (k == yn) return 1;
+  }
+  return 0;
+}
+
+#define MAXVALS 64
+
+int sm_atom(const SAtom *a, const SEvView *v, void *md) {
+  const SigmaField *fs[MAXVALS];
+  if (a->field == SF_KEYWORD) {
+    for (uint32_t i = 0; i < v->ev->n; i++)
+      if (v->ev->f[i].kind != SEV_NULL && sm_atom_value(a, v->ev, &v->ev->f[i], md)) return 1;
+    return 0;
+  }
+  size_t n = v->values(v, a->field, fs, MAXVALS);
+  if (a->kind == A_EXISTS) {
+    size_t live = 0;
+    for (size_t i = 0; i < n; i++) live += fs[i]->kind != SEV_NULL;
+    return (live > 0) == (a->want != 0);
+  }
+  if (a->kind == A_NULL) {
+    for (size_t i = 0; i < n; i++)
+      if (fs[i]->kind != SEV_NULL) return 0;
+    return 1;
+  }
+  if (a->kind == A_FIELDREF) {
+    const SigmaField *gs[MAXVALS];
+    size_t m = v->values(v, a->fref, gs, MAXVALS);
+    for (size_t i = 0; i < n; i++)
+      for (size_t k = 0; k < m; k++)
+        if (fs[i]->kind != SEV_NULL && gs[k]->kind != SEV_NULL &&
+            ref_pair(a, sev_val(v->ev, fs[i]), fs[i]->val_len, sev_val(v->ev, gs[k]), gs[k]->val_len))
+          return 1;
+    return 0;
+  }
+  for (size_t i = 0; i < n; i++)
+    if (sm_atom_value(a, v->ev, fs[i], md)) return 1;
+  return 0;
+}

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# cli.sh — `varde detect` as a user runs it: help, exit codes, the three
+# output formats, standard input, jobs giving identical output, invalid rules
+# reported with file and line, and correlation alerts that list their events.
+# Usage: cli.sh VARDE. Output is TAP.
+set -uo pipefail
+varde=$1
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+n=0 fail=0
+ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=1; fi; }
+
+mkdir -p "$tmp/rules/sub"
+cat > "$tmp/rules/fail.yml" <<'Y'
+title: Failed logon
+id: 0b5a2e2c-0000-4000-8000-000000000001
+name: failed_logon
+status: test
+author: Varde test
+level: low
+tags: [attack.credential-access]
+logsource: {product: windows, service: security}
+detection:
+  sel: {EventID: 4625}
+  condition: sel
+---
+title: Brute force
+id: 0b5a2e2c-0000-4000-8000-000000000002
+author: Varde test
+level: high
+correlation:
+  type: event_count
+  rules: [failed_logon]
+  group-by: [TargetUserName]
+  timespan: 10m
+  condition: {gte: 3}
+Y
+cat > "$tmp/rules/sub/cmd.yml" <<'Y'
+title: Whoami
+id: 0b5a2e2c-0000-4000-8000-000000000003
+author: Someone Else
+level: medium
+logsource: {product: windows, category: process_creation}
+detection:
+  sel: {Image|endswith: '\whoami.exe'}
+  condition: sel
+Y
+printf 'title: broken\nlogsource: {product: windows}\ndetection:\n  sel:\n    A|bogus: 1\n  condition: sel\n' > "$tmp/rules/sub/bad.yml"
+{
+  for m in 01 02 03 04; do
+    echo "{\"Channel\":\"Security\",\"EventID\":4625,\"TargetUserName\":\"alice\",\"TimeCreated_SystemTime\":\"2024-05-01T10:$m:00Z\"}"
+  done
+  echo '{"Channel":"Microsoft-Windows-Sysmon/Operational","EventID":1,"Image":"C:\\Windows\\System32\\whoami.exe","TimeCreated_SystemTime":"2024-05-01T10:05:00Z"}'
+  echo '{"Channel":"Security","EventID":4624,"TargetUserName":"bob","TimeCreated_SystemTime":"2024-05-01T10:06:00Z"}'
+} > "$tmp/ev.jsonl"
+echo '{"Channel":"Security","EventID":4624}' > "$tmp/quiet.jsonl"
+
+"$varde" detect --help > "$tmp/help"; ok $? "--help exits 0"
+grep -q 'Avslutningskoder' "$tmp/help"; ok $? "--help documents exit codes"
+"$varde" detect > /dev/null 2>&1; [ $? -eq 2 ]; ok $? "no rules: exit 2"
+"$varde" detect -r "$tmp/rules" "$tmp/quiet.jsonl" > "$tmp/none" 2> "$tmp/none.err"; [ $? -eq 0 ]; ok $? "no alerts: exit 0"
+grep -q 'bad.yml:5' "$tmp/none.err"; ok $? "invalid rule reported with file and line"
+"$varde" detect -q -r "$tmp/rules" "$tmp/ev.jsonl" > "$tmp/a.jsonl"; [ $? -eq 1 ]; ok $? "alerts: exit 1"
+[ "$(grep -c '"title":"Failed logon"' "$tmp/a.jsonl")" -eq 0 ]; ok $? "referenced rule hidden (generate: false)"
+grep -q '"title":"Brute force".*"correlation":true.*"group":"TargetUserName=alice".*"record":1,.*"record":2,.*"record":3,' "$tmp/a.jsonl"
+ok $? "correlation alert lists its events"
+grep -q '"events":\[{"source":"[^"]*","record":1,"time":"2024-05-01T10:01:00.000Z"}' "$tmp/a.jsonl"; ok $? "correlation events are well-formed JSON objects"
+grep -q '"title":"Whoami".*"author":"Someone Else".*"source":"[^"]*ev.jsonl","record":5,"event":{' "$tmp/a.jsonl"
+ok $? "alert carries author, source, record and the event"
+"$varde" detect -q -r "$tmp/rules" - < "$tmp/ev.jsonl" > "$tmp/stdin.jsonl"; [ $? -eq 1 ]; ok $? "standard input"
+[ "$(sed 's/"source":"[^"]*"//g' "$tmp/stdin.jsonl")" = "$(sed 's/"source":"[^"]*"//g' "$tmp/a.jsonl")" ]; ok $? "stdin gives the same alerts"
+"$varde" detect -q -f csv -r "$tmp/rules" "$tmp/ev.jsonl" > "$tmp/a.csv"
+head -1 "$tmp/a.csv" | grep -q '^time,level,rule_id,title,author,source,record,details$'; ok $? "csv header"
+[ "$(wc -l < "$tmp/a.csv")" -eq 3 ]; ok $? "csv rows"
+"$varde" detect -q -f table -r "$tmp/rules" "$tmp/ev.jsonl" > "$tmp/a.txt"
+grep -q 'Totalt 2 varsler fra 2 regler' "$tmp/a.txt"; ok $? "table summary"
+for i in 1 2 3 4 5 6; do cp "$tmp/ev.jsonl" "$tmp/ev$i.jsonl"; done
+"$varde" detect -q -j1 -r "$tmp/rules" "$tmp"/ev?.jsonl > "$tmp/j1"; "$varde" detect -q -j2 -r "$tmp/rules" "$tmp"/ev?.jsonl > "$tmp/j2"
+cmp -s "$tmp/j1" "$tmp/j2" && [ -s "$tmp/j1" ]; ok $? "-j1 and -j2 give identical output"
+"$varde" detect -q --engine reference -r "$tmp/rules" "$tmp"/ev?.jsonl > "$tmp/ref"; cmp -s "$tmp/j1" "$tmp/ref"; ok $? "reference engine agrees"
+"$varde" detect --list-unsupported -r "$tmp/rules" > "$tmp/list" 2>/dev/null; [ $? -eq 1 ]; ok $? "--list-unsupported exit 1 with one bad rule"
+grep -q "bad.yml:5: broken: unknown modifier 'bogus'" "$tmp/list"; ok $? "--list-unsupported names file, line, title, reason"
+"$varde" detect -q -r "$tmp/rules" "$tmp/nonexistent.jsonl" > /dev/null 2>&1; [ $? -eq 2 ]; ok $? "missing input: exit 2"
+echo "1..$n"
+exit $fail

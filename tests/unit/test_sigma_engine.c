@@ -1,0 +1,386 @@
+/* test_sigma_engine.c — the Sigma rule language: every detection form, every
+ * modifier and condition form, wildcard escapes and the reference's corner
+ * cases; each check runs the fast and the reference evaluator and requires
+ * them to agree. */
+#include "sigma_helpers.h"
+
+TEST(maps_and_lists) {
+  const char *r = RULE("  sel:\n    Image: 'C:\\Windows\\cmd.exe'\n    User: [alice, bob]\n  condition: sel\n");
+  CHECK_INT(h_fires(r, EV("Image=c:\\windows\\CMD.EXE", "User=Bob")), 1);   /* case-insensitive */
+  CHECK_INT(h_fires(r, EV("Image=c:\\windows\\cmd.exe", "User=carol")), 0);
+  CHECK_INT(h_fires(r, EV("User=alice")), 0);                                /* AND of fields */
+  const char *lm = RULE("  sel:\n    - Image: a.exe\n    - User: bob\n  condition: sel\n");
+  CHECK_INT(h_fires(lm, EV("User=bob")), 1);                                 /* list of maps = OR */
+  CHECK_INT(h_fires(lm, EV("User=x", "Image=b.exe")), 0);
+}
+
+TEST(keywords) {
+  const char *r = RULE("  kw:\n    - mimikatz\n    - 'sekurlsa::'\n  condition: kw\n");
+  CHECK_INT(h_fires(r, EV("CommandLine=run Mimikatz.exe now")), 1);
+  CHECK_INT(h_fires(r, EV("A=x", "B=do sekurlsa::logonpasswords")), 1);
+  CHECK_INT(h_fires(r, EV("A=benign")), 0);
+  const char *all = RULE("  kw:\n    '|all':\n      - foo\n      - bar\n  condition: kw\n");
+  CHECK_INT(h_fires(all, EV("A=foo", "B=xbarx")), 1);
+  CHECK_INT(h_fires(all, EV("A=foo")), 0);
+}
+
+TEST(null_and_empty) {
+  const char *n = RULE("  sel:\n    Image: x\n  f:\n    OriginalFileName: null\n  condition: sel and f\n");
+  CHECK_INT(h_fires(n, EV("Image=x")), 1);
+  CHECK_INT(h_fires(n, EV("Image=x", "OriginalFileName=~")), 1);
+  CHECK_INT(h_fires(n, EV("Image=x", "OriginalFileName=a")), 0);
+  const char *e = RULE("  sel:\n    Image: x\n    Desc: ''\n  condition: sel\n");
+  CHECK_INT(h_fires(e, EV("Image=x", "Desc=")), 1);
+  CHECK_INT(h_fires(e, EV("Image=x", "Desc=a")), 0);
+  CHECK_INT(h_fires(e, EV("Image=x")), 0);
+}
+
+TEST(numbers_match_strings) {
+  const char *r = RULE("  sel:\n    EventID: 4688\n  condition: sel\n");
+  CHECK_INT(h_fires(r, EV("EventID:=4688")), 1);
+  CHECK_INT(h_fires(r, EV("EventID=4688")), 1);
+  CHECK_INT(h_fires(r, EV("EventID=46880")), 0);
+}
+
+TEST(wildcards_and_escapes) {
+  const char *r = RULE("  sel:\n    A: 'a*c'\n    B: 'x?z'\n  condition: sel\n");
+  CHECK_INT(h_fires(r, EV("A=abbbc", "B=xyz")), 1);
+  CHECK_INT(h_fires(r, EV("A=ac", "B=xz")), 0);
+  /* \* literal star; \\* backslash then wildcard; \\\* backslash + literal star */
+  const char *s1 = RULE("  sel:\n    A: 'a\\*b'\n  condition: sel\n");
+  CHECK_INT(h_fires(s1, EV("A=a*b")), 1);
+  CHECK_INT(h_fires(s1, EV("A=axb")), 0);
+  const char *s2 = RULE("  sel:\n    A: 'a\\\\*'\n  condition: sel\n");
+  CHECK_INT(h_fires(s2, EV("A=a\\anything")), 1);
+  CHECK_INT(h_fires(s2, EV("A=aX")), 0);
+  const char *s3 = RULE("  sel:\n    A: 'a\\\\\\*'\n  condition: sel\n");
+  CHECK_INT(h_fires(s3, EV("A=a\\*")), 1);
+  CHECK_INT(h_fires(s3, EV("A=a\\x")), 0);
+  const char *s4 = RULE("  sel:\n    A: 'C:\\Windows\\'\n  condition: sel\n");   /* plain \\ literal */
+  CHECK_INT(h_fires(s4, EV("A=c:\\windows\\")), 1);
+  const char *s5 = RULE("  sel:\n    A: '\\\\\\\\\\*\\\\IPC$'\n  condition: sel\n");  /* \\*\IPC$ */
+  CHECK_INT(h_fires(s5, EV("A=\\\\*\\IPC$")), 1);
+  CHECK_INT(h_fires(s5, EV("A=\\\\srv\\IPC$")), 0);
+}
+
+TEST(contains_startswith_endswith_all) {
+  const char *r = RULE("  sel:\n    A|contains: mid\n    B|startswith: pre\n    C|endswith: .exe\n  condition: sel\n");
+  CHECK_INT(h_fires(r, EV("A=xxMIDxx", "B=prefix", "C=a.EXE")), 1);
+  CHECK_INT(h_fires(r, EV("A=xxMIDxx", "B=xprefix", "C=a.EXE")), 0);
+  CHECK_INT(h_fires(r, EV("A=xxMIDxx", "B=prefix", "C=a.exe.bak")), 0);
+  const char *all = RULE("  sel:\n    A|contains|all: [one, two]\n  condition: sel\n");
+  CHECK_INT(h_fires(all, EV("A=two and one")), 1);
+  CHECK_INT(h_fires(all, EV("A=only one")), 0);
+  CHECK_INT(h_fires(RULE("  sel:\n    A|contains|all: one\n  condition: sel\n"), EV("A=one")), -1);
+}
+
+TEST(cased_and_neq) {
+  const char *r = RULE("  sel:\n    A|cased: Foo\n  condition: sel\n");
+  CHECK_INT(h_fires(r, EV("A=Foo")), 1);
+  CHECK_INT(h_fires(r, EV("A=foo")), 0);
+  const char *n = RULE("  sel:\n    A: x\n    B|neq: bad\n  condition: sel\n");
+  CHECK_INT(h_fires(n, EV("A=x", "B=good")), 1);
+  CHECK_INT(h_fires(n, EV("A=x", "B=BAD")), 0);
+}
+
+TEST(regex) {
+  const char *r = RULE("  sel:\n    A|re: '^ab+c$'\n  condition: sel\n");
+  CHECK_INT(h_fires(r, EV("A=abbbc")), 1);
+  CHECK_INT(h_fires(r, EV("A=ABBC")), 0);                  /* case-sensitive by default */
+  const char *i = RULE("  sel:\n    A|re|i: '^ab+c$'\n  condition: sel\n");
+  CHECK_INT(h_fires(i, EV("A=ABBC")), 1);
+  const char *m = RULE("  sel:\n    A|re|m: '^two$'\n  condition: sel\n");
+  CHECK_INT(h_fires(m, EV("A=one\ntwo\nthree")), 1);
+  const char *nm = RULE("  sel:\n    A|re: '^two$'\n  condition: sel\n");
+  CHECK_INT(h_fires(nm, EV("A=one\ntwo\nthree")), 0);
+  const char *s = RULE("  sel:\n    A|re|s: 'a.b'\n  condition: sel\n");
+  CHECK_INT(h_fires(s, EV("A=a\nb")), 1);
+  CHECK_INT(h_fires(nm, EV("A=x")), 0);
+  const char *search = RULE("  sel:\n    A|re: '\\d{3}'\n  condition: sel\n");   /* search, not full */
+  CHECK_INT(h_fires(search, EV("A=abc123def")), 1);
+  CHECK_INT(h_fires(RULE("  sel:\n    A|re: 'a(b'\n  condition: sel\n"), EV("A=x")), -1);
+  const char *la = RULE("  sel:\n    A|re: 'foo(?!bar)'\n  condition: sel\n");   /* PCRE-only feature */
+  CHECK_INT(h_fires(la, EV("A=foobaz")), 1);
+  CHECK_INT(h_fires(la, EV("A=foobar")), 0);
+}
+
+TEST(base64_family) {
+  const char *b = RULE("  sel:\n    A|base64: secret\n  condition: sel\n");
+  CHECK_INT(h_fires(b, EV("A=c2VjcmV0")), 1);
+  CHECK_INT(h_fires(b, EV("A=secret")), 0);
+  const char *o = RULE("  sel:\n    A|base64offset|contains: Invoke-\n  condition: sel\n");
+  CHECK_INT(h_fires(o, EV("A=powershell -enc SW52b2tlLUV4cHJlc3Npb24=")), 1);
+  CHECK_INT(h_fires(o, EV("A=QUludm9rZS1FeHByZXNzaW9u")), 1);
+  CHECK_INT(h_fires(o, EV("A=QUJJbnZva2UtRXhwcmVzc2lvbg==")), 1);
+  CHECK_INT(h_fires(o, EV("A=aW52aXNpYmxl")), 0);
+  CHECK_INT(h_fires(RULE("  sel:\n    A|base64: 'se*'\n  condition: sel\n"), EV("A=x")), -1);
+  const char *w = RULE("  sel:\n    A|wide|base64: ping\n  condition: sel\n");
+  CHECK_INT(h_fires(w, EV("A=cABpAG4AZwA=")), 1);
+  const char *u = RULE("  sel:\n    A|utf16le|base64offset|contains: 'ping -n'\n  condition: sel\n");
+  CHECK_INT(h_fires(u, EV("A=eHhwAGkAbgBnACAALQBuAA==")), 1);
+  const char *be = RULE("  sel:\n    A|utf16be|base64: p\n  condition: sel\n");   /* 00 70 */
+  CHECK_INT(h_fires(be, EV("A=AHA=")), 1);
+  const char *bom = RULE("  sel:\n    A|utf16|base64: p\n  condition: sel\n");    /* FF FE 70 00 */
+  CHECK_INT(h_fires(bom, EV("A=//5wAA==")), 1);
+}
+
+TEST(windash) {
+  const char *r = RULE("  sel:\n    A|windash|contains: ' -exec bypass'\n  condition: sel\n");
+  CHECK_INT(h_fires(r, EV("A=powershell -exec bypass")), 1);
+  CHECK_INT(h_fires(r, EV("A=powershell /exec bypass")), 1);
+  CHECK_INT(h_fires(r, EV("A=powershell \xe2\x80\x93" "exec bypass")), 1);   /* en dash */
+  CHECK_INT(h_fires(r, EV("A=powershell \xe2\x80\x95" "exec bypass")), 1);   /* horizontal bar */
+  CHECK_INT(h_fires(r, EV("A=powershell +exec bypass")), 0);
+  /* only word-initial dashes are rewritten (pySigma): "a-b" keeps its dash */
+  const char *mid = RULE("  sel:\n    A|windash: 'a-b'\n  condition: sel\n");
+  CHECK_INT(h_fires(mid, EV("A=a/b")), 0);
+  CHECK_INT(h_fires(mid, EV("A=a-b")), 1);
+}
+
+TEST(cidr) {
+  const char *r = RULE("  sel:\n    Ip|cidr: ['10.0.0.0/8', '192.168.1.0/24', 'fe80::/10']\n  condition: sel\n");
+  CHECK_INT(h_fires(r, EV("Ip=10.2.3.4")), 1);
+  CHECK_INT(h_fires(r, EV("Ip=192.168.1.77")), 1);
+  CHECK_INT(h_fires(r, EV("Ip=192.168.2.1")), 0);
+  CHECK_INT(h_fires(r, EV("Ip=fe80::1")), 1);
+  CHECK_INT(h_fires(r, EV("Ip=not an ip")), 0);
+  CHECK_INT(h_fires(RULE("  sel:\n    Ip|cidr: 10.0.0.0/33\n  condition: sel\n"), EV("Ip=x")), -1);
+}
+
+TEST(exists) {
+  const char *r = RULE("  sel:\n    A: x\n    B|exists: true\n  condition: sel\n");
+  CHECK_INT(h_fires(r, EV("A=x", "B=")), 1);
+  CHECK_INT(h_fires(r, EV("A=x")), 0);
+  const char *f = RULE("  sel:\n    A: x\n    B|exists: false\n  condition: sel\n");
+  CHECK_INT(h_fires(f, EV("A=x")), 1);
+  CHECK_INT(h_fires(f, EV("A=x", "B=1")), 0);
+}
+
+TEST(expand) {
+  const char *r = RULE("  sel:\n    User|expand: '%Administrators%'\n  condition: sel\n");
+  const char *ph = "Administrators: [root, 'adm*']\n";
+  CHECK_INT(h_fires_ph(r, ph, EV("User=ROOT")), 1);
+  CHECK_INT(h_fires_ph(r, ph, EV("User=admin2")), 1);
+  CHECK_INT(h_fires_ph(r, ph, EV("User=guest")), 0);
+  CHECK_INT(h_fires(r, EV("User=root")), -1);   /* no placeholder file: rejected */
+  CHECK(strstr(h_reason, "Administrators") != NULL);
+  const char *mid = RULE("  sel:\n    Path|expand: 'C:\\%Servers%\\x'\n  condition: sel\n");
+  CHECK_INT(h_fires_ph(mid, "Servers: [s1]\n", EV("Path=c:\\s1\\x")), 1);
+}
+
+TEST(fieldref) {
+  const char *r = RULE("  sel:\n    A|fieldref: B\n  condition: sel\n");
+  CHECK_INT(h_fires(r, EV("A=same", "B=SAME")), 1);
+  CHECK_INT(h_fires(r, EV("A=same", "B=other")), 0);
+  CHECK_INT(h_fires(r, EV("A=same")), 0);
+  const char *c = RULE("  sel:\n    A|fieldref|contains: B\n  condition: sel\n");
+  CHECK_INT(h_fires(c, EV("A=xxabcxx", "B=abc")), 1);
+  const char *s = RULE("  sel:\n    A|fieldref|startswith: B\n  condition: sel\n");
+  CHECK_INT(h_fires(s, EV("A=abcxx", "B=abc")), 1);
+  CHECK_INT(h_fires(s, EV("A=xabc", "B=abc")), 0);
+  const char *e = RULE("  sel:\n    A|fieldref|endswith: B\n  condition: sel\n");
+  CHECK_INT(h_fires(e, EV("A=xxabc", "B=abc")), 1);
+  const char *n = RULE("  sel:\n    A|fieldref|neq: B\n  condition: sel\n");
+  CHECK_INT(h_fires(n, EV("A=one", "B=two")), 1);
+  CHECK_INT(h_fires(n, EV("A=one", "B=one")), 0);
+}
+
+TEST(numeric_compare) {
+  const char *r = RULE("  sel:\n    N|gt: 10\n    M|lte: 5\n  condition: sel\n");
+  CHECK_INT(h_fires(r, EV("N:=11", "M:=5")), 1);
+  CHECK_INT(h_fires(r, EV("N=10", "M=5")), 0);
+  CHECK_INT(h_fires(r, EV("N=abc", "M=1")), 0);
+  CHECK_INT(h_fires(RULE("  sel:\n    N|lt: 3.5\n  condition: sel\n"), EV("N=3.25")), 1);
+  CHECK_INT(h_fires(RULE("  sel:\n    N|gte: 7\n  condition: sel\n"), EV("N=7")), 1);
+  CHECK_INT(h_fires(RULE("  sel:\n    N|lt: abc\n  condition: sel\n"), EV("N=1")), -1);
+}
+
+TEST(time_parts) {
+  const char *t = "T=2024-03-15T22:07:09Z";   /* a Friday in ISO week 11 */
+  CHECK_INT(h_fires(RULE("  sel:\n    T|hour: 22\n  condition: sel\n"), EV(t)), 1);
+  CHECK_INT(h_fires(RULE("  sel:\n    T|minute: 7\n  condition: sel\n"), EV(t)), 1);
+  CHECK_INT(h_fires(RULE("  sel:\n    T|day: 15\n  condition: sel\n"), EV(t)), 1);
+  CHECK_INT(h_fires(RULE("  sel:\n    T|week: 11\n  condition: sel\n"), EV(t)), 1);
+  CHECK_INT(h_fires(RULE("  sel:\n    T|month: 3\n  condition: sel\n"), EV(t)), 1);
+  CHECK_INT(h_fires(RULE("  sel:\n    T|year: 2024\n  condition: sel\n"), EV(t)), 1);
+  CHECK_INT(h_fires(RULE("  sel:\n    T|hour|gte: 20\n  condition: sel\n"), EV(t)), 1);
+  CHECK_INT(h_fires(RULE("  sel:\n    T|hour|lt: 6\n  condition: sel\n"), EV(t)), 0);
+}
+
+TEST(unknown_modifier_rejected) {
+  CHECK_INT(h_fires(RULE("  sel:\n    A|sparkle: x\n  condition: sel\n"), EV("A=x")), -1);
+  CHECK(strstr(h_reason, "sparkle") != NULL);
+  CHECK_INT(h_fires(RULE("  sel:\n    A|i: x\n  condition: sel\n"), EV("A=x")), -1);
+}
+
+#define SELS "  sel_a:\n    A: 1\n  sel_b:\n    B: 1\n  filter_c:\n    C: 1\n  _hidden:\n    D: 1\n"
+
+TEST(condition_operators) {
+  CHECK_INT(h_fires(RULE(SELS "  condition: sel_a and not filter_c\n"), EV("A=1")), 1);
+  CHECK_INT(h_fires(RULE(SELS "  condition: sel_a and not filter_c\n"), EV("A=1", "C=1")), 0);
+  CHECK_INT(h_fires(RULE(SELS "  condition: sel_a or sel_b and filter_c\n"), EV("A=1")), 1);   /* and binds tighter */
+  CHECK_INT(h_fires(RULE(SELS "  condition: (sel_a or sel_b) and filter_c\n"), EV("A=1")), 0);
+  CHECK_INT(h_fires(RULE(SELS "  condition: not sel_a and sel_b\n"), EV("B=1")), 1);           /* not binds tighter */
+  CHECK_INT(h_fires(RULE(SELS "  condition: not (sel_a or sel_b)\n"), EV("B=1")), 0);
+  CHECK_INT(h_fires(RULE(SELS "  condition: not not sel_a\n"), EV("A=1")), 1);
+}
+
+TEST(condition_quantifiers) {
+  CHECK_INT(h_fires(RULE(SELS "  condition: 1 of sel_*\n"), EV("B=1")), 1);
+  CHECK_INT(h_fires(RULE(SELS "  condition: any of sel_*\n"), EV("B=1")), 1);
+  CHECK_INT(h_fires(RULE(SELS "  condition: all of sel_*\n"), EV("B=1")), 0);
+  CHECK_INT(h_fires(RULE(SELS "  condition: all of sel_*\n"), EV("A=1", "B=1")), 1);
+  CHECK_INT(h_fires(RULE(SELS "  condition: 1 of sel_* and not 1 of filter_*\n"), EV("A=1", "C=1")), 0);
+  /* them excludes identifiers starting with _ */
+  CHECK_INT(h_fires(RULE(SELS "  condition: all of them\n"), EV("A=1", "B=1", "C=1")), 1);
+  CHECK_INT(h_fires(RULE(SELS "  condition: 1 of them\n"), EV("D=1")), 0);
+  CHECK_INT(h_fires(RULE(SELS "  condition: _hidden\n"), EV("D=1")), 1);
+  CHECK_INT(h_fires(RULE(SELS "  condition: 1 of *_a\n"), EV("A=1")), 1);
+}
+
+TEST(condition_list_is_or) {
+  const char *r = RULE(SELS "  condition:\n    - sel_a and filter_c\n    - sel_b\n");
+  CHECK_INT(h_fires(r, EV("B=1")), 1);
+  CHECK_INT(h_fires(r, EV("A=1")), 0);
+  CHECK_INT(h_fires(r, EV("A=1", "C=1")), 1);
+}
+
+TEST(condition_errors) {
+  CHECK_INT(h_fires(RULE(SELS "  condition: sel_a and\n"), EV("A=1")), -1);
+  CHECK_INT(h_fires(RULE(SELS "  condition: (sel_a\n"), EV("A=1")), -1);
+  CHECK_INT(h_fires(RULE(SELS "  condition: nosuch\n"), EV("A=1")), -1);
+  CHECK_INT(h_fires(RULE(SELS "  condition: 1 of zzz*\n"), EV("A=1")), -1);
+  CHECK_INT(h_fires(RULE(SELS "  condition: sel_a | count() > 5\n"), EV("A=1")), -1);
+  CHECK(strstr(h_reason, "correlation") != NULL);
+  CHECK_INT(h_fires(RULE(SELS "  condition: sel_*\n"), EV("A=1")), -1);
+  CHECK_INT(h_fires("title: t\nlogsource: {product: windows}\ndetection:\n  sel: {A: 1}\n", EV("A=1")), -1);
+  CHECK_INT(h_fires("title: t\ndetection:\n  sel: {A: 1}\n  condition: sel\n", EV("A=1")), -1);
+}
+
+TEST(invalid_rules_reported_with_line) {
+  SigmaEngine *e = sigma_engine_new();
+  const char *y = "title: good\nlogsource: {product: windows}\ndetection:\n  s: {A: 1}\n  condition: s\n"
+                  "---\ntitle: bad\nlogsource: {product: windows}\ndetection:\n  s:\n    A|nope: 1\n  condition: s\n";
+  h_bad = 0;
+  int n = sigma_load_buffer(e, "two.yml", y, strlen(y), h_diag, NULL);
+  CHECK_INT(n, 1);
+  CHECK_INT(h_bad, 1);
+  CHECK(strstr(h_reason, "nope") != NULL);
+  sigma_engine_free(e);
+  e = sigma_engine_new();
+  CHECK_INT(sigma_load_buffer(e, "broken.yml", "title: [unclosed\n", 16, h_diag, NULL), 0);
+  sigma_engine_free(e);
+}
+
+TEST(filters) {
+  const char *base = "title: r\nid: r1\nlogsource: {product: windows, category: process_creation}\n"
+                     "detection:\n  sel: {Image|endswith: '\\cmd.exe'}\n  condition: sel\n";
+  const char *flt = "---\ntitle: f\nlogsource: {product: windows, category: process_creation}\n"
+                    "filter:\n  rules: [r1]\n  sel: {User: admin}\n  condition: not sel\n";
+  char y[1024];
+  snprintf(y, sizeof y, "%s%s", base, flt);
+  const char *const sysmon[] = {"Channel=Microsoft-Windows-Sysmon/Operational", "EventID=1",
+                                "Image=c:\\x\\cmd.exe", "User=admin", NULL};
+  CHECK_INT(h_fires(base, sysmon), 1);
+  CHECK_INT(h_fires(y, sysmon), 0);          /* excluded by the filter */
+  const char *const other[] = {"Channel=Microsoft-Windows-Sysmon/Operational", "EventID=1",
+                               "Image=c:\\x\\cmd.exe", "User=bob", NULL};
+  CHECK_INT(h_fires(y, other), 1);
+  /* spec example polarity: `condition: selection` restricts instead (pySigma) */
+  snprintf(y, sizeof y, "%s%s", base, "---\ntitle: f\nlogsource: {product: windows}\n"
+           "filter:\n  rules: any\n  sel: {User: admin}\n  condition: sel\n");
+  CHECK_INT(h_fires(y, sysmon), 1);
+  CHECK_INT(h_fires(y, other), 0);
+}
+
+TEST(logsource_routing) {
+  const char *pc = "title: p\nlogsource: {product: windows, category: process_creation}\n"
+                   "detection:\n  s: {Image|endswith: '\\evil.exe'}\n  condition: s\n";
+  CHECK_INT(h_fires(pc, EV("Channel=Microsoft-Windows-Sysmon/Operational", "EventID:=1", "Image=c:\\evil.exe")), 1);
+  CHECK_INT(h_fires(pc, EV("Channel=Microsoft-Windows-Sysmon/Operational", "EventID:=11", "Image=c:\\evil.exe")), 0);
+  /* Security 4688: NewProcessName is seen as Image */
+  CHECK_INT(h_fires(pc, EV("Channel=Security", "EventID:=4688", "NewProcessName=C:\\evil.exe")), 1);
+  CHECK_INT(h_fires(pc, EV("Channel=Security", "EventID:=4624", "NewProcessName=C:\\evil.exe")), 0);
+  const char *sec = "title: s\nlogsource: {product: windows, service: security}\n"
+                    "detection:\n  s: {EventID: 4624}\n  condition: s\n";
+  CHECK_INT(h_fires(sec, EV("Channel=Security", "EventID=4624")), 1);
+  CHECK_INT(h_fires(sec, EV("Channel=System", "EventID=4624")), 0);
+  const char *lin = "title: l\nlogsource: {product: linux}\ndetection:\n  s: {EventID: 4624}\n  condition: s\n";
+  CHECK_INT(h_fires(lin, EV("Channel=Security", "EventID=4624")), 0);
+  CHECK_INT(h_fires(lin, EV("EventID=4624")), 1);   /* unclassified JSON: all rules */
+}
+
+/* Fires under both evaluators for an event of a given input format? */
+static int fires_fmt(const char *yaml, SigmaFormat fmt, const char *const *kv) {
+  SigmaEngine *f = h_engine(yaml, SIGMA_FAST, NULL), *r = h_engine(yaml, SIGMA_REFERENCE, NULL);
+  int res = -1;
+  if (f && r) {
+    SigmaEvent ev;
+    sev_init(&ev);
+    h_event(&ev, kv);
+    ev.format = fmt;
+    res = h_count(f, r, &ev);
+    sev_free(&ev);
+  }
+  sigma_engine_free(f);
+  sigma_engine_free(r);
+  return res;
+}
+
+TEST(m365_and_syslog_routing) {
+  const char *m365 = "title: m\nlogsource: {product: m365, service: threat_management}\n"
+                     "detection:\n  s: {Operation: New-InboxRule, RequestType: Set}\n  condition: s\n";
+  const char *const ual[] = {"Operation=New-InboxRule", "Workload=Exchange", "RequestType=Set", NULL};
+  CHECK_INT(fires_fmt(m365, SFMT_M365, ual), 1);
+  CHECK_INT(fires_fmt(m365, SFMT_SYSLOG, ual), 0);       /* not a linux rule */
+  const char *win = "title: w\nlogsource: {product: windows, service: security}\n"
+                    "detection:\n  s: {Operation: New-InboxRule}\n  condition: s\n";
+  CHECK_INT(fires_fmt(win, SFMT_M365, ual), 0);          /* Windows rules do not see M365 */
+  const char *lin = "title: l\nlogsource: {product: linux, service: sshd}\n"
+                    "detection:\n  k: ['Failed password']\n  condition: k\n";
+  const char *const sys[] = {"program=sshd", "message=Failed password for root from 10.0.0.1", NULL};
+  CHECK_INT(fires_fmt(lin, SFMT_SYSLOG, sys), 1);
+  CHECK_INT(fires_fmt(lin, SFMT_M365, sys), 0);
+  const char *pc = "title: p\nlogsource: {product: linux, category: process_creation}\n"
+                   "detection:\n  k: ['Failed password']\n  condition: k\n";
+  CHECK_INT(fires_fmt(pc, SFMT_SYSLOG, sys), 0);         /* auditd categories are not syslog */
+}
+
+TEST(field_names) {
+  /* evtx_dump paths, "#attributes", and names with spaces */
+  const char *r = "title: f\nlogsource: {product: windows}\ndetection:\n"
+                  "  s: {Provider_Name: X, ThreatName|endswith: EICAR, Image: a}\n  condition: s\n";
+  CHECK_INT(h_fires(r, EV("Event.System.Provider.#attributes.Name=x", "Threat Name=Virus:EICAR",
+                          "Event.EventData.Image=A")), 1);
+  CHECK_INT(h_fires(r, EV("Provider_Name=x", "ThreatName=EICAR", "image=a")), 1);
+}
+
+int main(void) {
+  RUN(maps_and_lists);
+  RUN(keywords);
+  RUN(null_and_empty);
+  RUN(numbers_match_strings);
+  RUN(wildcards_and_escapes);
+  RUN(contains_startswith_endswith_all);
+  RUN(cased_and_neq);
+  RUN(regex);
+  RUN(base64_family);
+  RUN(windash);
+  RUN(cidr);
+  RUN(exists);
+  RUN(expand);
+  RUN(fieldref);
+  RUN(numeric_compare);
+  RUN(time_parts);
+  RUN(unknown_modifier_rejected);
+  RUN(condition_operators);
+  RUN(condition_quantifiers);
+  RUN(condition_list_is_or);
+  RUN(condition_errors);
+  RUN(invalid_rules_reported_with_line);
+  RUN(filters);
+  RUN(logsource_routing);
+  RUN(m365_and_syslog_routing);
+  RUN(field_names);
+  return TEST_DONE();
+}
