@@ -215,7 +215,9 @@ static int one_side(ScanDiff *d, const char *kind, const ScanSnapPort *p, int is
   ScanChange *c = push(d, kind, p);
   if (!c) return -1;
   svc_line(p, is_new ? c->detail_new : c->detail_old, 512);
-  return 0;
+  /* findings on a port that opened or closed appeared or went with it */
+  return findings_missing(d, is_new ? "finding-new" : "finding-gone", p, p->findings,
+                          NULL, is_new);
 }
 
 int scan_diff(ScanSnap *old, ScanSnap *cur, ScanDiff *out) {
