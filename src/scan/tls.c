@@ -113,7 +113,7 @@ static void cert_facts(ScanReport *r, const ScanHost *h, ScanPort *p, ScanTls *t
   t->name_mismatch = is_name(want) ? X509_check_host(cert, want, 0, 0, NULL) != 1
                                     : X509_check_ip_asc(cert, want, 0) != 1;
   long vr = SSL_get_verify_result(ssl);
-  snprintf(ev, sizeof ev, "subject=%s; issuer=%s; notAfter=%s; SAN=%s; kjede: %s; "
+  snprintf(ev, sizeof ev, "subject=%.300s; issuer=%.300s; notAfter=%s; SAN=%.200s; kjede: %.400s; "
            "verifisering: %s", subj, iss, na, san[0] ? san : "-", chain,
            X509_verify_cert_error_string(vr));
   if (t->expired)
