@@ -8,7 +8,7 @@ VARDE=$(realpath "${1:?bruk: scope_test.sh VARDE}")
 [ -x "$VARDE" ] || { echo "Bail out! finner ikke varde: $1"; exit 1; }
 . "$(dirname "$0")/netns_lib.sh"
 command -v tshark >/dev/null || skip "mangler tshark (scripts/packages.txt)"
-command -v socat >/dev/null || skip "mangler socat"
+command -v socat >/dev/null && command -v jq >/dev/null || skip "mangler socat eller jq"
 
 IN=$TAG-in OUT=$TAG-out
 ns_add "$CLI"; ns_add "$IN"; ns_add "$OUT"
@@ -78,5 +78,20 @@ ip netns exec "$CLI" "$VARDE" scan --scope 10.213.0.0/16 -f json -p 22 10.213.2.
 stop_capture
 check "kontroll: fanget pakker til 10.213.2.2 når den er i omfanget" [ "$(packets_to allowed.pcap 10.213.2.2)" -gt 0 ]
 check "kontroll: port 22 funnet åpen" grep -q '"port":22,"proto":"tcp","state":"open"' "$WORK/ok.jsonl"
+
+# 5. SIGINT: a slow scan stopped half-way still writes a valid, marked report
+ip netns exec "$CLI" "$VARDE" scan -f json --rate 200 -p 1-60000 --no-service \
+  10.213.1.2 >"$WORK/int.jsonl" 2>"$WORK/int.err" &
+SCANPID=$!
+sleep 1.5
+kill -INT $SCANPID
+wait $SCANPID
+rc=$?
+check "avbrutt skanning gir kode 2" [ $rc -eq 2 ]
+check "avbrutt rapport er gyldig JSON og merket interrupted" \
+  [ "$(jq -r 'select(.type=="scan") | .interrupted' "$WORK/int.jsonl")" = true ]
+check "avbrutt rapport har porten som rakk å bli funnet" \
+  grep -q '"port":22,"proto":"tcp","state":"open"' "$WORK/int.jsonl"
+check "melding om ufullstendige resultater" grep -q "ufullstendige" "$WORK/int.err"
 
 finish
