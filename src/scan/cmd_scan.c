@@ -33,7 +33,10 @@ static void usage(FILE *f) {
     "  --timeout MS         tidsavbrudd per forsøk (standard 1000)\n"
     "  --retries N          nye forsøk etter tidsavbrudd (standard 1)\n"
     "  --host-timeout S     gi opp en vert etter S sekunder\n"
-    "  --max-time S         stopp hele skanningen etter S sekunder\n\n"
+    "  --max-time S         stopp hele skanningen etter S sekunder\n"
+    "  --no-discovery       skann alle verter, også de som ikke svarer på\n"
+    "                       vertsoppdagelsen (standard: oppdagelse når flere enn én vert)\n"
+    "  --discovery          vertsoppdagelse også for én vert\n\n"
     "Tjenester:\n"
     "  --no-service         bare portskanning\n"
     "  --no-admin-pages     ikke prøv kjente admin-/standardsider\n"
@@ -42,7 +45,8 @@ static void usage(FILE *f) {
     "Utdata:\n"
     "  -f, --format F       table (standard), json (JSON-linjer), csv\n"
     "  -o, --output FIL     skriv til FIL i stedet for standard ut\n"
-    "  --progress / --no-progress   fremdrift på stderr (standard: når stderr er en terminal)\n\n"
+    "  --progress / --no-progress   fremdrift på stderr (standard: når stderr er en terminal)\n"
+    "  --print-ports        skriv portlista (etter -p og skriverregelen) og avslutt\n\n"
     "Avslutningskoder: 0 ingen funn, 1 funn (alvorlighet lav eller høyere) eller\n"
     "forskjeller (--diff), 2 feil, nektet mål eller avbrutt skanning.\n"
     "Se varde-scan(1).\n", f);
@@ -50,7 +54,7 @@ static void usage(FILE *f) {
 
 enum { O_SCOPE = 256, O_EXCLUDE, O_PRINTER, O_RATE, O_CONC, O_TIMEOUT, O_RETRIES,
        O_HTO, O_MAXT, O_NOSVC, O_NOADMIN, O_PTO, O_WORKERS, O_PROGRESS, O_NOPROGRESS,
-       O_DIFF };
+       O_DIFF, O_PRINTPORTS, O_DISC, O_NODISC };
 
 static const struct option longopts[] = {
   {"help", no_argument, 0, 'h'}, {"ports", required_argument, 0, 'p'},
@@ -63,12 +67,14 @@ static const struct option longopts[] = {
   {"no-service", no_argument, 0, O_NOSVC}, {"no-admin-pages", no_argument, 0, O_NOADMIN},
   {"probe-timeout", required_argument, 0, O_PTO}, {"workers", required_argument, 0, O_WORKERS},
   {"progress", no_argument, 0, O_PROGRESS}, {"no-progress", no_argument, 0, O_NOPROGRESS},
-  {"diff", no_argument, 0, O_DIFF}, {0, 0, 0, 0}};
+  {"diff", no_argument, 0, O_DIFF}, {"print-ports", no_argument, 0, O_PRINTPORTS},
+  {"discovery", no_argument, 0, O_DISC}, {"no-discovery", no_argument, 0, O_NODISC},
+  {0, 0, 0, 0}};
 
 typedef struct Args {
   ScanOpts o;
   const char *ports, *scope, *exclude, *format, *output;
-  int printer, progress, diff;
+  int printer, progress, diff, print_ports;
 } Args;
 
 static int num(const char *s, long lo, long hi, long *out) {
@@ -104,6 +110,9 @@ static int parse_opt(Args *a, int c) {
   case O_PROGRESS: a->progress = 1; return 0;
   case O_NOPROGRESS: a->progress = 0; return 0;
   case O_DIFF: a->diff = 1; return 0;
+  case O_PRINTPORTS: a->print_ports = 1; return 0;
+  case O_DISC: a->o.discovery = 1; return 0;
+  case O_NODISC: a->o.discovery = 0; return 0;
   default: return -1;
   }
 }
@@ -206,6 +215,23 @@ static int run_scan(Args *a, const char *targets) {
   return code;
 }
 
+/* --print-ports: the resolved list, comma-separated (used by bench/scan). */
+static int print_ports(const Args *a) {
+  ScanPorts *p = calloc(1, sizeof *p);
+  Err e = {0};
+  if (!p || scan_ports_parse(p, a->ports, &e)) {
+    fprintf(stderr, "varde scan: %s\n", e.msg);
+    free(p);
+    return 2;
+  }
+  if (!a->printer) scan_ports_drop_printer(p);
+  for (size_t i = 0; i < p->n; i++) printf("%s%u", i ? "," : "", p->v[i]);
+  putchar('\n');
+  scan_ports_free(p);
+  free(p);
+  return 0;
+}
+
 int cmd_scan(int argc, char **argv) {
   Args a = {.ports = "top1000", .format = "table", .progress = isatty(2)};
   scan_opts_default(&a.o);
@@ -225,6 +251,7 @@ int cmd_scan(int argc, char **argv) {
     fprintf(stderr, "varde scan: ukjent format «%s» (table, json, csv)\n", a.format);
     return 2;
   }
+  if (a.print_ports) return print_ports(&a);
   if (a.diff) {
     if (argc - optind != 2) {
       fputs("varde scan --diff: trenger to filer (GAMMEL NY)\n", stderr);

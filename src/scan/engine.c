@@ -27,6 +27,7 @@ void scan_opts_default(ScanOpts *o) {
   o->probe_timeout_ms = 2000;
   o->probe_workers = 16;
   o->admin_pages = 1;
+  o->discovery = -1;
 }
 
 int64_t scan_now_ms(void) {
@@ -81,6 +82,7 @@ typedef struct Engine {
   size_t rhead, rlen, rcap;
   Pending *retry;
   size_t nretry, capretry;
+  int discovery;          /* this run only marks hosts alive */
   uint64_t next, total, done;
   double tokens;
   int64_t last_refill, started, last_progress;
@@ -163,6 +165,10 @@ static void record(Engine *g, uint32_t host, uint16_t port, ScanPortState st,
                    int rtt) {
   ScanHost *h = &g->r->hosts[host];
   g->done++;
+  if (g->discovery) {
+    h->alive |= st != SPORT_FILTERED;
+    return;
+  }
   if (st == SPORT_OPEN) {
     ScanPort *p = scan_host_add_port(g->r, h, port);
     if (p) p->rtt_ms = rtt;
@@ -174,10 +180,12 @@ static void record(Engine *g, uint32_t host, uint16_t port, ScanPortState st,
   }
 }
 
-static void release(Engine *g, uint32_t slot) {
+static void release(Engine *g, uint32_t slot, int connected) {
   Conn *c = &g->conns[slot];
-  struct linger lg = {1, 0};   /* RST on close: no TIME_WAIT pile-up */
-  setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+  if (connected) {   /* RST on close: no TIME_WAIT pile-up on open ports */
+    struct linger lg = {1, 0};
+    setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+  }
   close(c->fd);
   c->fd = -1;
   c->gen++;
@@ -192,25 +200,33 @@ static void finish(Engine *g, uint32_t slot, int err) {
   uint32_t host = c->host;
   uint16_t port = c->port;
   uint8_t attempt = c->attempt;
-  release(g, slot);
-  if (err == 0) record(g, host, port, SPORT_OPEN, rtt);
+  ScanHost *h = &g->r->hosts[host];
+  release(g, slot, err == 0);
+  if (err == EHOSTUNREACH || err == ENETUNREACH) {
+    /* no ARP/ND answer or an ICMP host-unreachable: the host is not there,
+     * so its remaining ports are skipped instead of each timing out */
+    if (!h->nports && !h->nclosed) h->unreachable = 1;
+    record(g, host, port, SPORT_FILTERED, rtt);
+  } else if (err == 0) record(g, host, port, SPORT_OPEN, rtt);
   else if (err == ECONNREFUSED || err == ECONNRESET) record(g, host, port, SPORT_CLOSED, rtt);
   else if (err == ETIMEDOUT && attempt < (uint8_t)g->o->retries &&
            !g->r->hosts[host].timed_out && push_retry(g, host, port, attempt + 1) == 0) {
   } else record(g, host, port, SPORT_FILTERED, rtt);
 }
 
-/* Starts one attempt. Returns 0 when started or settled, -1 when it must be
- * tried again later (descriptor or ephemeral port shortage). */
+/* Starts one attempt. Returns 0 when started or settled, 1 when settled
+ * without sending anything, -1 when it must be tried again later
+ * (descriptor or ephemeral port shortage). */
 static int launch(Engine *g, uint32_t host, uint16_t port, uint8_t attempt) {
   ScanHost *h = &g->r->hosts[host];
   int64_t now = scan_now_ms();
   if (!h->first_ms) h->first_ms = now;
-  if (g->o->host_timeout_ms > 0 && now - h->first_ms > g->o->host_timeout_ms) {
-    h->timed_out = 1;
+  if (h->down || h->unreachable ||
+      (g->o->host_timeout_ms > 0 && now - h->first_ms > g->o->host_timeout_ms)) {
+    h->timed_out |= !h->unreachable && !h->down;
     h->nskipped++;
     g->done++;
-    return 0;
+    return 1;   /* settled without a packet: costs no token */
   }
   struct sockaddr_storage sa;
   memcpy(&sa, &h->addr, h->addrlen);
@@ -244,11 +260,11 @@ static int launch(Engine *g, uint32_t host, uint16_t port, uint8_t attempt) {
   }
   int err = errno;
   if (err == EADDRNOTAVAIL || err == EAGAIN) {  /* out of local ports: wait */
-    release(g, slot);
+    release(g, slot, 0);
     return -1;
   }
   if (err == EACCES) {           /* refused by the scope gate */
-    release(g, slot);
+    release(g, slot, 0);
     g->r->refused++;
     h->nskipped++;
     g->done++;
@@ -283,10 +299,11 @@ static void launch_some(Engine *g) {
       uint64_t i = g->next;
       p = (Pending){(uint32_t)(i % g->r->nhosts), g->ports->v[i / g->r->nhosts], 0};
     }
-    if (launch(g, p.host, p.port, p.attempt) < 0) break;
+    int rc = launch(g, p.host, p.port, p.attempt);
+    if (rc < 0) break;
     if (from_retry) g->nretry--;
     else g->next++;
-    g->tokens -= 1;
+    if (rc == 0) g->tokens -= 1;
   }
 }
 
@@ -340,11 +357,10 @@ static void handle_events(Engine *g, struct epoll_event *ev, int n) {
   }
 }
 
-int scan_engine_run(ScanReport *r, const ScanScope *scope, const ScanPorts *ports,
-                    const ScanOpts *o, Err *e) {
-  Engine g = {.r = r, .scope = scope, .ports = ports, .o = o, .ep = -1};
-  r->nports_planned = ports->n;
-  if (r->nhosts == 0 || ports->n == 0) return 0;
+static int run_pass(ScanReport *r, const ScanScope *scope, const ScanPorts *ports,
+                    const ScanOpts *o, int discovery, Err *e) {
+  Engine g = {.r = r, .scope = scope, .ports = ports, .o = o, .ep = -1,
+              .discovery = discovery};
   int rc = engine_init(&g, e);
   struct epoll_event ev[256];
   while (rc == 0 && (have_work(&g) || g.active > 0)) {
@@ -370,4 +386,40 @@ int scan_engine_run(ScanReport *r, const ScanScope *scope, const ScanPorts *port
   r->connects = scan_connect_count();
   engine_fini(&g);
   return rc;
+}
+
+/* Host discovery, like a TCP-connect ping: a few of the most common ports
+ * per host, no retries. A SYN-ACK or an RST proves the host is there; hosts
+ * that answer none are marked down and not port-scanned. Without this a
+ * sparse /24 costs every port of every absent address a full time-out. */
+static int discover(ScanReport *r, const ScanScope *scope, const ScanOpts *o, Err *e) {
+  static const uint16_t probe[] = {80, 443, 22, 445, 3389, 135, 139, 21, 25, 8080};
+  ScanPorts *p = calloc(1, sizeof *p);
+  if (!p) return err_set(e, VERR_NOMEM, "tomt for minne");
+  for (size_t i = 0; i < sizeof probe / sizeof probe[0]; i++) scan_ports_add(p, probe[i]);
+  ScanOpts d = *o;
+  d.retries = 0;
+  d.progress = 0;
+  int rc = run_pass(r, scope, p, &d, 1, e);
+  scan_ports_free(p);
+  free(p);
+  for (size_t i = 0; i < r->nhosts; i++) {
+    ScanHost *h = &r->hosts[i];
+    h->down = !h->alive;
+    h->first_ms = 0;
+    h->unreachable = 0;
+  }
+  return rc;
+}
+
+int scan_engine_run(ScanReport *r, const ScanScope *scope, const ScanPorts *ports,
+                    const ScanOpts *o, Err *e) {
+  r->nports_planned = ports->n;
+  if (r->nhosts == 0 || ports->n == 0) return 0;
+  int disc = o->discovery < 0 ? r->nhosts > 1 : o->discovery;
+  if (disc) {
+    int rc = discover(r, scope, o, e);
+    if (rc || scan_stop_flag) return rc;
+  }
+  return run_pass(r, scope, ports, o, 0, e);
 }

@@ -20,6 +20,7 @@ typedef struct ScanOpts {
   int probe_timeout_ms;     /* one read/connect in the service phase */
   int probe_workers;        /* parallel service probes */
   int admin_pages;          /* probe the short list of admin/default pages */
+  int discovery;            /* host discovery: -1 auto (>1 host), 0 off, 1 on */
 } ScanOpts;
 
 void scan_opts_default(ScanOpts *o);

@@ -114,8 +114,9 @@ void scan_write_json(FILE *f, const ScanReport *r) {
     json_str(f, h->addrstr);
     json_kv(f, "name", h->name);
     fprintf(f, ",\"open\":%zu,\"closed\":%u,\"filtered\":%u,\"skipped\":%u,"
-            "\"timed_out\":%s}\n", h->nports, h->nclosed, h->nfiltered, h->nskipped,
-            h->timed_out ? "true" : "false");
+            "\"timed_out\":%s,\"unreachable\":%s,\"up\":%s}\n", h->nports,
+            h->nclosed, h->nfiltered, h->nskipped, h->timed_out ? "true" : "false",
+            h->unreachable ? "true" : "false", h->down ? "false" : "true");
     for (size_t j = 0; j < h->nports; j++) json_port(f, h, &h->ports[j]);
   }
 }
@@ -189,7 +190,7 @@ static void table_port(FILE *f, const ScanPort *p) {
 void scan_write_table(FILE *f, const ScanReport *r) {
   for (size_t i = 0; i < r->nhosts; i++) {
     const ScanHost *h = &r->hosts[i];
-    if (h->nports == 0 && r->nhosts > 1) continue;
+    if (h->nports == 0 && r->nhosts > 1) continue;   /* quiet hosts: summary only */
     fprintf(f, "%s%s%s%s: %zu åpne, %u lukkede, %u filtrerte%s%s\n", h->addrstr,
             h->name ? " (" : "", h->name ? h->name : "", h->name ? ")" : "",
             h->nports, h->nclosed, h->nfiltered, h->nskipped ? ", noen hoppet over" : "",

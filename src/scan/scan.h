@@ -72,6 +72,9 @@ typedef struct ScanHost {
   size_t nports, capports;
   unsigned nclosed, nfiltered, nskipped;
   int timed_out;          /* per-host time-out hit */
+  int unreachable;        /* EHOSTUNREACH/ENETUNREACH: no ARP/ND answer */
+  int down;               /* host discovery got no answer: not port-scanned */
+  int alive;              /* host discovery got an answer (SYN-ACK or RST) */
   int64_t first_ms;       /* first connect of this host (engine clock) */
 } ScanHost;
 

@@ -79,7 +79,16 @@ stop_capture
 check "kontroll: fanget pakker til 10.213.2.2 når den er i omfanget" [ "$(packets_to allowed.pcap 10.213.2.2)" -gt 0 ]
 check "kontroll: port 22 funnet åpen" grep -q '"port":22,"proto":"tcp","state":"open"' "$WORK/ok.jsonl"
 
-# 5. SIGINT: a slow scan stopped half-way still writes a valid, marked report
+# 5. host discovery: in 10.213.1.2-30 only .2 exists; the rest are marked
+#    down and not port-scanned, .2 is scanned as usual
+ip netns exec "$CLI" "$VARDE" scan -f json -p 22,8000-8100 --no-service 10.213.1.2-30 >"$WORK/disc.jsonl"
+check "oppdagelse: 28 verter nede" [ "$(jq -r 'select(.type=="host" and .up==false) | .addr' "$WORK/disc.jsonl" | wc -l)" -eq 28 ]
+check "oppdagelse: 10.213.1.2 oppe med 22 åpen og 101 lukkede" \
+  [ "$(jq -r 'select(.type=="host" and .addr=="10.213.1.2") | "\(.up) \(.open) \(.closed)"' "$WORK/disc.jsonl")" = "true 1 101" ]
+check "oppdagelse: nede verter er ikke portskannet" \
+  [ "$(jq -r 'select(.type=="host" and .up==false) | .skipped' "$WORK/disc.jsonl" | sort -u)" = 102 ]
+
+# 6. SIGINT: a slow scan stopped half-way still writes a valid, marked report
 ip netns exec "$CLI" "$VARDE" scan -f json --rate 200 -p 1-60000 --no-service \
   10.213.1.2 >"$WORK/int.jsonl" 2>"$WORK/int.err" &
 SCANPID=$!
