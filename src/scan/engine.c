@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,11 +64,11 @@ typedef struct Conn {
   uint16_t port;
   uint8_t attempt;
   uint32_t gen;
-  int64_t start, deadline;
+  int64_t start_us, deadline;
 } Conn;
 
 typedef struct Pending { uint32_t host; uint16_t port; uint8_t attempt; } Pending;
-typedef struct TimeEnt { uint32_t slot, gen; } TimeEnt;
+typedef struct TimeEnt { int64_t deadline; uint32_t slot, gen; } TimeEnt;
 
 typedef struct Engine {
   ScanReport *r;
@@ -78,8 +79,8 @@ typedef struct Engine {
   Conn *conns;
   uint32_t *freelist;
   size_t nfree, nslots, active, limit;
-  TimeEnt *ring;          /* slots in start order: deadlines are monotonic */
-  size_t rhead, rlen, rcap;
+  TimeEnt *heap;          /* min-heap of deadlines; stale entries skipped */
+  size_t hn, hcap;
   Pending *retry;
   size_t nretry, capretry;
   int discovery;          /* this run only marks hosts alive */
@@ -107,10 +108,10 @@ static int engine_init(Engine *g, Err *e) {
   g->nslots = g->limit = want;
   g->conns = calloc(want, sizeof *g->conns);
   g->freelist = calloc(want, sizeof *g->freelist);
-  g->rcap = want * 4;
-  g->ring = calloc(g->rcap, sizeof *g->ring);
+  g->hcap = want * 2;
+  g->heap = calloc(g->hcap, sizeof *g->heap);
   g->ep = epoll_create1(EPOLL_CLOEXEC);
-  if (!g->conns || !g->freelist || !g->ring || g->ep < 0)
+  if (!g->conns || !g->freelist || !g->heap || g->ep < 0)
     return err_set(e, VERR_NOMEM, "kan ikke sette opp skannemotoren");
   for (size_t i = 0; i < want; i++) {
     g->conns[i].fd = -1;
@@ -128,25 +129,69 @@ static void engine_fini(Engine *g) {
   if (g->ep >= 0) close(g->ep);
   free(g->conns);
   free(g->freelist);
-  free(g->ring);
+  free(g->heap);
   free(g->retry);
 }
 
-static void ring_push(Engine *g, uint32_t slot, uint32_t gen) {
-  if (g->rlen == g->rcap) {   /* compact: drop entries of finished attempts */
-    size_t w = 0;
-    TimeEnt *tmp = malloc(g->rcap * sizeof *tmp);
-    if (!tmp) return;          /* the deadline is then only checked on events */
-    for (size_t i = 0; i < g->rlen; i++) {
-      TimeEnt t = g->ring[(g->rhead + i) % g->rcap];
-      if (g->conns[t.slot].fd >= 0 && g->conns[t.slot].gen == t.gen) tmp[w++] = t;
-    }
-    memcpy(g->ring, tmp, w * sizeof *tmp);
-    free(tmp);
-    g->rhead = 0;
-    g->rlen = w;
+static int heap_push(Engine *g, TimeEnt t) {
+  if (g->hn == g->hcap) {
+    TimeEnt *v = realloc(g->heap, g->hcap * 2 * sizeof *v);
+    if (!v) return -1;
+    g->heap = v;
+    g->hcap *= 2;
   }
-  g->ring[(g->rhead + g->rlen++) % g->rcap] = (TimeEnt){slot, gen};
+  size_t i = g->hn++;
+  while (i > 0 && g->heap[(i - 1) / 2].deadline > t.deadline) {
+    g->heap[i] = g->heap[(i - 1) / 2];
+    i = (i - 1) / 2;
+  }
+  g->heap[i] = t;
+  return 0;
+}
+
+static void heap_pop(Engine *g) {
+  TimeEnt last = g->heap[--g->hn];
+  size_t i = 0;
+  for (;;) {
+    size_t c = 2 * i + 1;
+    if (c >= g->hn) break;
+    if (c + 1 < g->hn && g->heap[c + 1].deadline < g->heap[c].deadline) c++;
+    if (g->heap[c].deadline >= last.deadline) break;
+    g->heap[i] = g->heap[c];
+    i = c;
+  }
+  if (g->hn) g->heap[i] = last;
+}
+
+static int64_t now_us(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Jacobson/Karels smoothing of the host's answer times (RFC 6298 gains). */
+static void rtt_sample(ScanHost *h, int64_t us) {
+  int r = us > 10000000 ? 10000000 : (int)us;
+  if (!h->rtt_known) {
+    h->srtt_us = r;
+    h->rttvar_us = r / 2;
+    h->rtt_known = 1;
+    return;
+  }
+  int d = r > h->srtt_us ? r - h->srtt_us : h->srtt_us - r;
+  h->rttvar_us += (d - h->rttvar_us) / 4;
+  h->srtt_us += (r - h->srtt_us) / 8;
+}
+
+/* Time-out of one attempt. Before a host has answered: --timeout. After:
+ * srtt + 4 × rttvar + 250 ms, doubled per retry, never above --timeout (on a
+ * LAN that turns a filtered port from 1 s into about a quarter second). */
+static int attempt_timeout(const Engine *g, const ScanHost *h, int attempt) {
+  int cap = g->o->timeout_ms;
+  if (!h->rtt_known) return cap;
+  int64_t t = ((int64_t)h->srtt_us + 4 * (int64_t)h->rttvar_us) / 1000 + 250;
+  t <<= attempt > 4 ? 4 : attempt;
+  return t < cap ? (int)t : cap;
 }
 
 static int push_retry(Engine *g, uint32_t host, uint16_t port, uint8_t attempt) {
@@ -196,12 +241,14 @@ static void release(Engine *g, uint32_t slot, int connected) {
 /* The attempt in slot ended with errno-style result err (0 = connected). */
 static void finish(Engine *g, uint32_t slot, int err) {
   Conn *c = &g->conns[slot];
-  int rtt = (int)(scan_now_ms() - c->start);
+  int64_t rtt_us = now_us() - c->start_us;
+  int rtt = (int)(rtt_us / 1000);
   uint32_t host = c->host;
   uint16_t port = c->port;
   uint8_t attempt = c->attempt;
   ScanHost *h = &g->r->hosts[host];
   release(g, slot, err == 0);
+  if (err == 0 || err == ECONNREFUSED) rtt_sample(h, rtt_us);
   if (err == EHOSTUNREACH || err == ENETUNREACH) {
     /* no ARP/ND answer or an ICMP host-unreachable: the host is not there,
      * so its remaining ports are skipped instead of each timing out */
@@ -243,7 +290,8 @@ static int launch(Engine *g, uint32_t host, uint16_t port, uint8_t attempt) {
   }
   uint32_t slot = g->freelist[--g->nfree];
   Conn *c = &g->conns[slot];
-  *c = (Conn){fd, host, port, attempt, c->gen, now, now + g->o->timeout_ms};
+  *c = (Conn){fd, host, port, attempt, c->gen, now_us(),
+              now + attempt_timeout(g, h, attempt)};
   g->active++;
   int rc = scan_connect(g->scope, fd, (struct sockaddr *)&sa, h->addrlen);
   if (rc == 0) {
@@ -253,10 +301,9 @@ static int launch(Engine *g, uint32_t host, uint16_t port, uint8_t attempt) {
   if (errno == EINPROGRESS) {
     struct epoll_event ev = {.events = EPOLLOUT | EPOLLERR | EPOLLHUP,
                              .data.u32 = slot};
-    if (epoll_ctl(g->ep, EPOLL_CTL_ADD, fd, &ev) == 0) {
-      ring_push(g, slot, c->gen);
+    if (epoll_ctl(g->ep, EPOLL_CTL_ADD, fd, &ev) == 0 &&
+        heap_push(g, (TimeEnt){c->deadline, slot, c->gen}) == 0)
       return 0;
-    }
   }
   int err = errno;
   if (err == EADDRNOTAVAIL || err == EAGAIN) {  /* out of local ports: wait */
@@ -289,7 +336,8 @@ static int have_work(const Engine *g) { return g->nretry > 0 || g->next < g->tot
 
 /* Launches as many attempts as tokens and free slots allow. */
 static void launch_some(Engine *g) {
-  while (!scan_stop_flag && g->tokens >= 1 && g->nfree > 0 &&
+  int burst = 512;   /* then look at answers: keeps measured RTTs honest */
+  while (burst-- > 0 && !scan_stop_flag && g->tokens >= 1 && g->nfree > 0 &&
          g->active < g->limit && have_work(g)) {
     Pending p;
     int from_retry = g->nretry > 0;
@@ -307,26 +355,38 @@ static void launch_some(Engine *g) {
   }
 }
 
+/* Result of a connect whose deadline passed. Its answer may already sit in
+ * the epoll ready list (the process was not scheduled, or more events were
+ * ready than one epoll_wait returns), so look before calling it a time-out. */
+static int settled_error(int fd) {
+  struct pollfd p = {fd, POLLOUT, 0};
+  if (poll(&p, 1, 0) <= 0) return ETIMEDOUT;
+  int err = 0;
+  socklen_t len = sizeof err;
+  if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len)) return errno;
+  return err;
+}
+
 static void expire(Engine *g, int64_t now) {
-  while (g->rlen > 0) {
-    TimeEnt t = g->ring[g->rhead];
+  while (g->hn > 0) {
+    TimeEnt t = g->heap[0];
     Conn *c = &g->conns[t.slot];
     int live = c->fd >= 0 && c->gen == t.gen;
-    if (live && c->deadline > now) break;
-    g->rhead = (g->rhead + 1) % g->rcap;
-    g->rlen--;
-    if (live) finish(g, t.slot, ETIMEDOUT);
+    if (live && t.deadline > now) break;
+    heap_pop(g);
+    if (live) finish(g, t.slot, settled_error(c->fd));
   }
 }
 
 static int wait_ms(const Engine *g, int64_t now) {
   int ms = 100;
-  if (g->rlen > 0) {
-    const TimeEnt *t = &g->ring[g->rhead];
-    int64_t d = g->conns[t->slot].deadline - now;
+  if (g->hn > 0) {
+    int64_t d = g->heap[0].deadline - now;
     if (d < ms) ms = d < 0 ? 0 : (int)d;
   }
-  if (have_work(g) && g->nfree > 0 && g->active < g->limit && g->o->rate) {
+  int can_launch = have_work(g) && g->nfree > 0 && g->active < g->limit;
+  if (can_launch && (!g->o->rate || g->tokens >= 1)) return 0;
+  if (can_launch) {
     int need = (int)((1 - g->tokens) * 1000.0 / g->o->rate) + 1;
     if (need < ms) ms = need < 0 ? 0 : need;
   }
@@ -362,7 +422,7 @@ static int run_pass(ScanReport *r, const ScanScope *scope, const ScanPorts *port
   Engine g = {.r = r, .scope = scope, .ports = ports, .o = o, .ep = -1,
               .discovery = discovery};
   int rc = engine_init(&g, e);
-  struct epoll_event ev[256];
+  struct epoll_event ev[1024];
   while (rc == 0 && (have_work(&g) || g.active > 0)) {
     int64_t now = scan_now_ms();
     if (o->global_timeout_ms > 0 && now - g.started > o->global_timeout_ms)
@@ -370,7 +430,7 @@ static int run_pass(ScanReport *r, const ScanScope *scope, const ScanPorts *port
     if (scan_stop_flag && g.active == 0) break;
     refill(&g, now);
     launch_some(&g);
-    int n = epoll_wait(g.ep, ev, 256, wait_ms(&g, scan_now_ms()));
+    int n = epoll_wait(g.ep, ev, 1024, wait_ms(&g, scan_now_ms()));
     if (n < 0 && errno != EINTR) {
       rc = err_set(e, VERR_IO, "epoll_wait: %s", strerror(errno));
       break;

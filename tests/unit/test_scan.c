@@ -166,6 +166,9 @@ TEST(binary_replies) {
   CHECK(scan_ident_redis(B("+PONG\r\n$20\r\n# Server\r\nredis_version:7.0.15\r\n"), &id));
   CHECK_STR(id.version, "7.0.15");
   CHECK_INT(id.conf, SCONF_HIGH);
+  CHECK(scan_ident_redis(B("-DENIED Redis is running in protected mode\r\n"), &id));
+  CHECK_STR(id.name, "redis");
+  CHECK(!scan_ident_banner(B("-ERR unknown\r\n"), 7000, &id));
   static const unsigned char tds[] = {0x04, 0x01, 0x00, 0x14, 0, 0, 1, 0,
     0x00, 0x00, 0x06, 0x00, 0x06, 0xff, 15, 0, 0x10, 0x68, 0, 0};
   CHECK(scan_ident_mssql(tds, sizeof tds, &id));
