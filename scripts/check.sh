@@ -35,7 +35,7 @@ if command -v clang >/dev/null; then
   echo "== fuzz (${FUZZ_SECONDS}s per mål)"
   CC=clang setup build-fuzz -Dfuzz=true -Dbuildtype=debug || { echo "fuzz-bygget feilet"; exit 2; }
   for t in build-fuzz/fuzz/fuzz_*; do
-    [ -x "$t" ] || continue
+    [ -f "$t" ] && [ -x "$t" ] || continue   # skip Meson's fuzz_*.p object dirs
     name=$(basename "$t"); corpus="fuzz/corpus/${name#fuzz_}"
     mkdir -p "build-fuzz/corpus/$name"
     args=("build-fuzz/corpus/$name"); [ -d "$corpus" ] && args+=("$corpus")

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cmds.h"
+#include "core/buf.h"
 #include "scan/diff.h"
 #include "scan/engine.h"
 #include "scan/output.h"
@@ -125,16 +126,17 @@ static void on_sigint(int sig) {
 
 /* Joins the positional arguments into one comma list (caller frees). */
 static char *join_targets(int argc, char **argv) {
-  size_t n = 1;
-  for (int i = 0; i < argc; i++) n += strlen(argv[i]) + 1;
-  char *s = malloc(n);
-  if (!s) return NULL;
-  s[0] = '\0';
+  Buf b;
+  buf_init(&b, 1 << 20);
   for (int i = 0; i < argc; i++) {
-    if (i) strcat(s, ",");
-    strcat(s, argv[i]);
+    if (i) buf_putc(&b, ',');
+    buf_puts(&b, argv[i]);
   }
-  return s;
+  if (b.err) {
+    buf_free(&b);
+    return NULL;
+  }
+  return buf_take(&b);
 }
 
 static int write_report(const Args *a, const ScanReport *r) {

@@ -33,11 +33,11 @@ static ScanSnapPort *entry(ScanSnap *s, const char *addr, unsigned port) {
 }
 
 static int add_finding(ScanSnapPort *p, const char *id) {
-  size_t old = p->findings ? strlen(p->findings) : 0;
-  char *n = realloc(p->findings, old + strlen(id) + 2);
+  size_t old = p->findings ? strlen(p->findings) : 0, len = strlen(id);
+  char *n = realloc(p->findings, old + len + 2);
   if (!n) return -1;
   if (old) n[old++] = ',';
-  strcpy(n + old, id);
+  memcpy(n + old, id, len + 1);
   p->findings = n;
   return 0;
 }

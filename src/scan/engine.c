@@ -276,9 +276,7 @@ static int launch(Engine *g, uint32_t host, uint16_t port, uint8_t attempt) {
     return 1;   /* settled without a packet: costs no token */
   }
   struct sockaddr_storage sa;
-  memcpy(&sa, &h->addr, h->addrlen);
-  if (sa.ss_family == AF_INET) ((struct sockaddr_in *)&sa)->sin_port = htons(port);
-  else ((struct sockaddr_in6 *)&sa)->sin6_port = htons(port);
+  scan_host_sockaddr(h, port, &sa);
   int fd = socket(sa.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) {
     if (errno == EMFILE || errno == ENFILE) {

@@ -26,9 +26,7 @@ int scan_conn_open(ScanConn *c, const ScanScope *scope, const ScanHost *h,
   c->fd = -1;
   c->timeout_ms = timeout_ms;
   struct sockaddr_storage sa;
-  memcpy(&sa, &h->addr, h->addrlen);
-  if (sa.ss_family == AF_INET) ((struct sockaddr_in *)&sa)->sin_port = htons(port);
-  else ((struct sockaddr_in6 *)&sa)->sin6_port = htons(port);
+  scan_host_sockaddr(h, port, &sa);
   int fd = socket(sa.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return -1;
   if (scan_connect(scope, fd, (struct sockaddr *)&sa, h->addrlen) != 0) {

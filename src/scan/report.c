@@ -2,6 +2,7 @@
  * findings, evidence escaping and the names of the enum values. */
 #include "scan/scan.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,6 +74,13 @@ ScanPort *scan_host_add_port(ScanReport *r, ScanHost *h, uint16_t port) {
 out:
   pthread_mutex_unlock(&r->lock);
   return p;
+}
+
+void scan_host_sockaddr(const ScanHost *h, uint16_t port, struct sockaddr_storage *out) {
+  memset(out, 0, sizeof *out);
+  memcpy(out, &h->addr, h->addrlen);
+  if (out->ss_family == AF_INET) ((struct sockaddr_in *)out)->sin_port = htons(port);
+  else ((struct sockaddr_in6 *)out)->sin6_port = htons(port);
 }
 
 int scan_port_add_finding(ScanReport *r, ScanPort *p, const char *id,

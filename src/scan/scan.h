@@ -100,6 +100,8 @@ int scan_sev_parse(const char *s);
 
 /* Adds an open port to h (allocates from the report arena). NULL on OOM. */
 ScanPort *scan_host_add_port(ScanReport *r, ScanHost *h, uint16_t port);
+/* h's address with port set, ready for connect(). */
+void scan_host_sockaddr(const ScanHost *h, uint16_t port, struct sockaddr_storage *out);
 /* Appends a finding; strings are copied into the arena. */
 int scan_port_add_finding(ScanReport *r, ScanPort *p, const char *id,
                           const char *title, ScanSev sev, ScanConf conf,
