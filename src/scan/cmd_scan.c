@@ -13,6 +13,7 @@
 #include "scan/diff.h"
 #include "scan/engine.h"
 #include "scan/output.h"
+#include "scan/policy.h"
 
 static void usage(FILE *f) {
   fputs(
@@ -186,10 +187,18 @@ static int prepare(Args *a, const char *targets, ScanScope *scope,
 static int run_scan(Args *a, const char *targets) {
   ScanScope scope = {0};
   ScanRangeList excl = {0};
+  ScanPolicy pol;
   ScanPorts *ports = calloc(1, sizeof *ports);
-  ScanReport r;
+  ScanReport r = {0};
   Err e = {0};
+  /* the environment may name a policy only where the administrator has not
+   * written one: a user cannot swap the ceiling away */
+  const char *conf = getenv("VARDE_SCAN_CONF");
+  if (!conf || access(SCAN_POLICY_PATH, F_OK) == 0) conf = SCAN_POLICY_PATH;
   int rc = ports && scan_report_init(&r) == 0 ? 0 : VERR_NOMEM;
+  if (rc == 0) rc = scan_policy_load(&pol, conf, &e);
+  else memset(&pol, 0, sizeof pol);
+  if (rc == 0) scan_policy_apply(&pol, &a->o, &scope, stderr);
   if (rc == 0) rc = prepare(a, targets, &scope, &excl, ports, &r, &e);
   if (rc == 0) {
     struct sigaction sa = {0};
@@ -212,6 +221,7 @@ static int run_scan(Args *a, const char *targets) {
   if (ports) scan_ports_free(ports);
   free(ports);
   scan_scope_free(&scope);
+  scan_policy_free(&pol);
   scan_rangelist_free(&excl);
   if (r.arena) scan_report_free(&r);
   return code;

@@ -52,8 +52,14 @@ int scan_scope_load(ScanScope *s, const char *arg, Err *e) {
 void scan_scope_free(ScanScope *s) { scan_rangelist_free(&s->allow); }
 
 int scan_scope_check(const ScanScope *s, const struct sockaddr *sa, Err *e) {
-  if (s && scan_rangelist_contains(&s->allow, sa)) return 0;
   char a[64];
+  if (s && s->ceiling && !scan_rangelist_contains(s->ceiling, sa)) {
+    scan_addr_str(sa, a, sizeof a);
+    return err_set(e, VERR_DENIED,
+                   "nektet: %s er utenfor omfanget administrator har satt i scan.conf; "
+                   "ingen pakker er sendt dit", a);
+  }
+  if (s && scan_rangelist_contains(&s->allow, sa)) return 0;
   scan_addr_str(sa, a, sizeof a);
   return err_set(e, VERR_DENIED,
                  "nektet: %s er utenfor godkjent skanneomfang (%s); ingen pakker "

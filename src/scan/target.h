@@ -23,6 +23,7 @@ typedef struct ScanRangeList {
 /* Where the scanner is allowed to send packets. */
 typedef struct ScanScope {
   ScanRangeList allow;
+  const ScanRangeList *ceiling;  /* administrator's outer bound, or NULL */
   char desc[256];        /* where it came from, for messages */
 } ScanScope;
 

@@ -79,6 +79,26 @@ stop_capture
 check "kontroll: fanget pakker til 10.213.2.2 når den er i omfanget" [ "$(packets_to allowed.pcap 10.213.2.2)" -gt 0 ]
 check "kontroll: port 22 funnet åpen" grep -q '"port":22,"proto":"tcp","state":"open"' "$WORK/ok.jsonl"
 
+# 4b. the administrator's ceiling (scan.conf) cannot be widened by --scope,
+#     and caps the rate
+printf '# varde\nmax_rate = 100\nscope = 10.213.1.0/24\n' > "$WORK/scan.conf"
+capture ceiling.pcap
+VARDE_SCAN_CONF="$WORK/scan.conf" ip netns exec "$CLI" "$VARDE" scan --scope 10.213.0.0/16 \
+  -p 22 10.213.2.2 2>"$WORK/err4"
+rc4=$?
+VARDE_SCAN_CONF="$WORK/scan.conf" ip netns exec "$CLI" "$VARDE" scan --rate 0 -f json \
+  -p 22 --no-service 10.213.1.2 >"$WORK/ceil.jsonl" 2>>"$WORK/err4"
+rc5=$?
+stop_capture
+check "scan.conf: utenfor administrators omfang nektes tross --scope" [ $rc4 -eq 2 ]
+check "scan.conf: melding nevner scan.conf" grep -q "omfanget administrator har satt i scan.conf" "$WORK/err4"
+check "scan.conf: ingen pakker til 10.213.2.2" [ "$(packets_to ceiling.pcap 10.213.2.2)" -eq 0 ]
+check "scan.conf: innenfor går, --rate 0 senkes til taket" \
+  bash -c "[ $rc5 -eq 0 ] && grep -q 'rate senket til 100' '$WORK/err4' && grep -q '\"port\":22' '$WORK/ceil.jsonl'"
+printf 'max_rate = mange\n' > "$WORK/bad.conf"
+VARDE_SCAN_CONF="$WORK/bad.conf" "$VARDE" scan -p 22 10.213.1.2 2>"$WORK/err5"
+check "scan.conf med feil stopper skanningen" bash -c "[ $? -eq 2 ] && grep -q 'linje 1' '$WORK/err5'"
+
 # 5. host discovery: in 10.213.1.2-30 only .2 exists; the rest are marked
 #    down and not port-scanned, .2 is scanned as usual
 ip netns exec "$CLI" "$VARDE" scan -f json -p 22,8000-8100 --no-service 10.213.1.2-30 >"$WORK/disc.jsonl"

@@ -3,12 +3,14 @@
  * and the scan diff. No packets are sent here. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "scan/diff.h"
 #include "scan/http.h"
 #include "scan/ident.h"
+#include "scan/policy.h"
 #include "scan/ports.h"
 #include "scan/target.h"
 #include "scan/tls.h"
@@ -285,7 +287,42 @@ TEST(diff_of_two_reports) {
   scan_snap_free(&z);
 }
 
+TEST(policy_ceiling) {
+  char path[] = "/tmp/varde-scan-policy-XXXXXX";
+  int fd = mkstemp(path);
+  const char *conf = "# tak\nmax_rate = 500\nmax_concurrency=64\nscope = 10.213.7.0/24\n";
+  CHECK(fd >= 0 && write(fd, conf, strlen(conf)) == (ssize_t)strlen(conf));
+  close(fd);
+  ScanPolicy p;
+  Err e = {0};
+  CHECK_INT(scan_policy_load(&p, path, &e), 0);
+  ScanOpts o;
+  scan_opts_default(&o);
+  o.rate = 0;
+  o.concurrency = 4096;
+  ScanScope s = {0};
+  scan_policy_apply(&p, &o, &s, NULL);
+  CHECK_INT(o.rate, 500);
+  CHECK_INT(o.concurrency, 64);
+  CHECK_INT(scan_scope_load(&s, "10.213.0.0/16", &e), 0);
+  CHECK_INT(scan_scope_check(&s, SA("10.213.7.5"), &e), 0);
+  CHECK_INT(scan_scope_check(&s, SA("10.213.8.5"), &e), VERR_DENIED);
+  CHECK(strstr(e.msg, "scan.conf") != NULL);
+  scan_scope_free(&s);
+  scan_policy_free(&p);
+  CHECK_INT(scan_policy_load(&p, "/nonexistent/varde/scan.conf", &e), 0);
+  CHECK_INT(p.max_rate, 0);
+  fd = open(path, O_WRONLY | O_TRUNC);
+  CHECK(fd >= 0 && write(fd, "bogus = 1\n", 10) == 10);
+  close(fd);
+  CHECK_INT(scan_policy_load(&p, path, &e), VERR_INVALID);
+  CHECK(strstr(e.msg, "ukjent nøkkel") != NULL);
+  scan_policy_free(&p);
+  unlink(path);
+}
+
 int main(void) {
+  RUN(policy_ceiling);
   RUN(ranges_parse);
   RUN(targets_expand_exclude_dedup);
   RUN(scope_refuses_outside_before_connect);
