@@ -84,6 +84,7 @@ static void json_port(FILE *f, const ScanHost *h, const ScanPort *p) {
             t->name_mismatch ? "true" : "false");
     json_kv(f, "weak_ciphers", t->weak);
     json_kv(f, "chain", t->chain);
+    json_kv(f, "starttls", t->starttls);
     fputs("}\n", f);
   }
   for (size_t i = 0; i < p->nfindings; i++) {

@@ -42,6 +42,7 @@ typedef struct ScanTls {
   int self_signed, expired, name_mismatch;
   const char *weak;       /* comma list of weak cipher classes accepted */
   const char *chain;      /* "depth0 subject | depth1 subject ..." */
+  const char *starttls;   /* NULL, or "smtp"/"imap"/"pop3" when upgraded */
 } ScanTls;
 enum { SCAN_TLS10 = 1, SCAN_TLS11 = 2, SCAN_TLS12 = 4, SCAN_TLS13 = 8 };
 

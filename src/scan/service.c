@@ -131,7 +131,7 @@ static int try_tls(Job *j, const ScanHost *h, ScanPort *p) {
   ScanIdent id;
   if (n && (scan_ident_banner(buf, n, p->port, &id) || scan_ident_mysql(buf, n, &id)))
     set_svc(j->r, p, &id, "tls+banner", buf, n);
-  scan_tls_check(j->r, j->scope, h, p, j->o);
+  scan_tls_check(j->r, j->scope, h, p, j->o, NULL);
   if (!p->svc.name) {
     char hb[4096];
     ScanHttpReply rep;
@@ -168,6 +168,30 @@ static int try_probe(Job *j, const ScanHost *h, ScanPort *p, const char *probe) 
   return try_binary(j, h, p, probe);
 }
 
+/* Mail protocols in plain text: is the upgrade to TLS offered, and if so,
+ * what does the TLS behind it look like? */
+static void check_starttls(Job *j, const ScanHost *h, ScanPort *p) {
+  const char *proto = p->svc.name;
+  if (strcmp(proto, "smtp") && strcmp(proto, "imap") && strcmp(proto, "pop3")) return;
+  ScanConn c;
+  if (scan_conn_open(&c, j->scope, h, p->port, j->o->probe_timeout_ms)) return;
+  int pre = scan_starttls_preamble(&c, proto);
+  int ok = pre == 0 && scan_tls_start(&c, h->name, 0) == 0;
+  scan_conn_close(&c);
+  if (ok) {
+    scan_tls_check(j->r, j->scope, h, p, j->o, proto);
+    return;
+  }
+  if (pre < 0) return;   /* no capability answer: nothing known */
+  char id[32], title[96];
+  snprintf(id, sizeof id, "%s-no-starttls", proto);
+  snprintf(title, sizeof title, "%s uten kryptering (STARTTLS %s)",
+           !strcmp(proto, "smtp") ? "E-post (SMTP)" : !strcmp(proto, "imap") ? "IMAP" : "POP3",
+           pre == 1 ? "tilbys ikke" : "annonsert, men feilet");
+  scan_port_add_finding(j->r, p, id, title, SSEV_MEDIUM,
+                        pre == 1 ? SCONF_HIGH : SCONF_MEDIUM, p->svc.evidence);
+}
+
 static void identify(Job *j, const ScanHost *h, ScanPort *p) {
   const Hint *hint = hint_for(p->port);
   int client_first = hint && hint->probe;
@@ -184,6 +208,7 @@ static void identify(Job *j, const ScanHost *h, ScanPort *p) {
   }
   if (p->svc.name && !strcmp(p->svc.name, "http"))
     scan_http_check(j->r, j->scope, h, p, j->o, p->svc.tls);
+  if (p->svc.name && !p->svc.tls && p->svc.conf > SCONF_LOW) check_starttls(j, h, p);
   if (p->svc.name && !strcmp(p->svc.name, "telnet"))
     scan_port_add_finding(j->r, p, "cleartext-telnet",
                           "Telnet sender passord i klartekst", SSEV_MEDIUM,

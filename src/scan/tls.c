@@ -142,12 +142,13 @@ static void cert_facts(ScanReport *r, const ScanHost *h, ScanPort *p, ScanTls *t
 
 /* Offers only the suites of one weak class; 1 when the server picks one. */
 static int weak_accepted(const ScanScope *scope, const ScanHost *h, uint16_t port,
-                         const ScanWeakClass *w, int timeout_ms, unsigned *suite) {
+                         const ScanWeakClass *w, int timeout_ms, unsigned *suite,
+                         const char *starttls) {
   unsigned char hello[512], reply[4096];
   size_t n = scan_tls_client_hello(hello, sizeof hello, w->suites, w->n,
                                    is_name(h->name) ? h->name : NULL);
   ScanConn c;
-  if (!n || scan_conn_open(&c, scope, h, port, timeout_ms)) return 0;
+  if (!n || scan_conn_open_tls_ready(&c, scope, h, port, timeout_ms, starttls)) return 0;
   int ok = 0;
   if (scan_conn_send(&c, hello, n) == 0) {
     size_t got = scan_conn_read(&c, reply, sizeof reply, timeout_ms, 150);
@@ -163,13 +164,13 @@ static int weak_accepted(const ScanScope *scope, const ScanHost *h, uint16_t por
 }
 
 static void weak_checks(ScanReport *r, const ScanScope *scope, const ScanHost *h,
-                        ScanPort *p, ScanTls *t, const ScanOpts *o) {
+                        ScanPort *p, ScanTls *t, const ScanOpts *o, const char *starttls) {
   char list[128] = "", ev[128];
   size_t w = 0;
   for (size_t i = 0; i < scan_tls_nweak; i++) {
     const ScanWeakClass *c = &scan_tls_weak_classes[i];
     unsigned suite = 0;
-    if (!weak_accepted(scope, h, p->port, c, o->probe_timeout_ms, &suite)) continue;
+    if (!weak_accepted(scope, h, p->port, c, o->probe_timeout_ms, &suite, starttls)) continue;
     w += (size_t)snprintf(list + w, sizeof list - w, "%s%s", w ? "," : "", c->name);
     snprintf(ev, sizeof ev, "ServerHello valgte chiffersett 0x%04x (%s)", suite, c->name);
     char id[48];
@@ -183,12 +184,13 @@ static void weak_checks(ScanReport *r, const ScanScope *scope, const ScanHost *h
 }
 
 int scan_tls_check(ScanReport *r, const ScanScope *scope, const ScanHost *h,
-                   ScanPort *p, const ScanOpts *o) {
+                   ScanPort *p, const ScanOpts *o, const char *starttls) {
   ScanTls *t = NULL;
   int any = 0;
   for (int i = 3; i >= 0; i--) {   /* newest first: its session gives the cert */
     ScanConn c;
-    if (scan_conn_open(&c, scope, h, p->port, o->probe_timeout_ms)) continue;
+    if (scan_conn_open_tls_ready(&c, scope, h, p->port, o->probe_timeout_ms, starttls))
+      continue;
     if (scan_tls_start(&c, h->name, versions[i].v) == 0) {
       if (!t) {
         pthread_mutex_lock(&r->lock);
@@ -204,6 +206,7 @@ int scan_tls_check(ScanReport *r, const ScanScope *scope, const ScanHost *h,
   }
   if (!any) return 0;
   p->tls = t;
+  t->starttls = starttls;
   char ev[96];
   for (int i = 0; i < 2; i++) {
     if (!(t->versions & versions[i].bit)) continue;
@@ -213,7 +216,7 @@ int scan_tls_check(ScanReport *r, const ScanScope *scope, const ScanHost *h,
                             : "Tjenesten godtar utdatert TLS 1.0",
                           SSEV_MEDIUM, SCONF_HIGH, ev);
   }
-  weak_checks(r, scope, h, p, t, o);
+  weak_checks(r, scope, h, p, t, o, starttls);
   return 1;
 }
 

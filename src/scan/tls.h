@@ -29,9 +29,19 @@ int scan_tls_parse_server_hello(const unsigned char *p, size_t n,
 int scan_tls_start(ScanConn *c, const char *sni, int version);
 
 /* Runs every TLS check for host:port and stores facts and findings on p.
- * Returns 1 when the port speaks TLS. */
+ * starttls: NULL for TLS from the first byte, else "smtp", "imap" or "pop3"
+ * (each connection first runs that protocol's upgrade). Returns 1 when the
+ * port speaks TLS. */
 int scan_tls_check(ScanReport *r, const ScanScope *scope, const ScanHost *h,
-                   ScanPort *p, const ScanOpts *o);
+                   ScanPort *p, const ScanOpts *o, const char *starttls);
+
+/* The plain-text upgrade of proto on an open connection: 0 when the server
+ * agreed and the TLS handshake may start; 1 when its capabilities do not
+ * offer it; 2 when offered but refused; -1 when it did not answer. */
+int scan_starttls_preamble(ScanConn *c, const char *proto);
+/* scan_conn_open, then the preamble when starttls is not NULL. */
+int scan_conn_open_tls_ready(ScanConn *c, const ScanScope *scope, const ScanHost *h,
+                             uint16_t port, int timeout_ms, const char *starttls);
 
 /* "TLSv1.2" for SCAN_TLS12 etc. */
 const char *scan_tls_version_name(unsigned bit);

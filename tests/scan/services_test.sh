@@ -83,11 +83,14 @@ bg "$SRV" /usr/sbin/sshd -D -f "$WORK/sshd.conf"
 
 # --- exim4 as an SMTP daemon that accepts nothing ---
 mkdir -p exim/spool exim/log
-chmod 755 "$WORK"; chmod -R 777 exim
+chmod 755 "$WORK"; chmod -R 777 exim; chmod 644 new.key
 cat > exim.conf <<EOF
 primary_hostname = mx.varde.test
-daemon_smtp_ports = 25
+daemon_smtp_ports = 25 : 587
 local_interfaces = $A
+tls_certificate = $WORK/new.crt
+tls_privatekey = $WORK/new.key
+tls_advertise_hosts = \${if eq{\$received_port}{25}{*}{}}
 spool_directory = $WORK/exim/spool
 log_file_path = $WORK/exim/log/%slog
 acl_smtp_rcpt = refuse
@@ -95,7 +98,7 @@ begin acl
 refuse:
   deny
 EOF
-bg "$SRV" exim4 -C "$WORK/exim.conf" -bdf -oX 25 -oP "$WORK/exim.pid"
+bg "$SRV" exim4 -C "$WORK/exim.conf" -bdf -oP "$WORK/exim.pid"
 
 # --- redis without a password ---
 bg "$SRV" redis-server --bind "$A" --port 6379 --save '' --appendonly no \
@@ -123,7 +126,7 @@ respond 5900 vnc.bin 0; respond 3306 mysql.bin 0; respond 1433 mssql.bin 1
 respond 5432 pgsql.bin 1; respond 3389 rdp.bin 1; respond 389 ldap.bin 1
 respond 445 smb.bin 1; respond 53 dns.bin 1
 
-for p in 80 443 8443 22 25 6379 21 143 110 5900 3306 1433 5432 3389 389 445 53; do
+for p in 80 443 8443 22 25 587 6379 21 143 110 5900 3306 1433 5432 3389 389 445 53; do
   wait_port "$SRV" $A $p || { cat "$WORK/daemons.log"; echo "Bail out! tjeneste $p startet ikke"; exit 1; }
 done
 
@@ -142,8 +145,8 @@ has_finding() { [ -n "$(jqs "select(.type==\"finding\" and .port==$1 and .id==\"
 
 open=$(jqs 'select(.type=="port") | .port' | sort -n | tr '\n' ' ')
 check "åpne porter er nøyaktig de startede ($open)" \
-  [ "$open" = "21 22 25 53 80 110 143 389 443 445 1433 3306 3389 5432 5900 6379 8443 " ]
-check "porter utenfor er lukket" [ "$(jqs 'select(.type=="host") | .closed')" = "$((10000 - 8 - 17))" ]
+  [ "$open" = "21 22 25 53 80 110 143 389 443 445 587 1433 3306 3389 5432 5900 6379 8443 " ]
+check "porter utenfor er lukket" [ "$(jqs 'select(.type=="host") | .closed')" = "$((10000 - 8 - 18))" ]
 
 ssh_ver=$(ssh -V 2>&1 | sed -n 's/^OpenSSH_\([^ ,]*\).*/\1/p')
 check "sshd: ssh, OpenSSH $ssh_ver" [ "$(svc 22 '.service + " " + .product + " " + .version')" = "ssh OpenSSH $ssh_ver" ]
@@ -152,6 +155,9 @@ check "sshd: lav sikkerhet (Debian-bygg)" [ "$(svc 22 .confidence)" = low ]
 check "sshd: bevis er banneret" jhas scan.jsonl 'select(.type=="service" and .port==22) | .evidence | test("^SSH-2.0-OpenSSH_.*Debian")'
 exim_ver=$(exim4 -C "$WORK/exim.conf" --version 2>/dev/null | sed -n 's/^Exim version \([0-9.]*\).*/\1/p')
 check "exim: smtp, Exim $exim_ver" [ "$(svc 25 '.service + " " + .product + " " + .version')" = "smtp Exim $exim_ver" ]
+check "exim 25: STARTTLS gir TLS-fakta" [ "$(jqs 'select(.type=="tls" and .port==25) | .starttls + " " + .subject + " " + (.expired|tostring)')" = "smtp CN=ny.varde.test false" ]
+check "exim 587: funn smtp-no-starttls" has_finding 587 smtp-no-starttls
+check "imap-svarer uten CAPABILITY-svar: intet STARTTLS-funn" jnone scan.jsonl 'select(.id=="imap-no-starttls")'
 nginx_ver=$(nginx -v 2>&1 | sed 's|.*nginx/||')
 check "nginx: http, nginx $nginx_ver (Server-felt)" [ "$(svc 80 '.service + " " + .product + " " + .version')" = "http nginx $nginx_ver" ]
 check "nginx: CPE f5:nginx" [ "$(svc 80 .cpe)" = "cpe:2.3:a:f5:nginx:$nginx_ver:*:*:*:*:*:*:*" ]
