@@ -39,7 +39,7 @@ typedef struct ScanAddrList {
   size_t n, cap;
 } ScanAddrList;
 
-#define SCAN_MAX_ADDRS (1u << 20)   /* a /12 of IPv4; refuse larger */
+#define SCAN_MAX_ADDRS (1u << 16)   /* a /16 of IPv4; larger scans are split */
 
 /* Parses one spec (address, range a.b.c.d-e or a.b.c.d-a.b.c.e, CIDR) into
  * a range. Returns VERR_INVALID (with a message) for anything else, including
