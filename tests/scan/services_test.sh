@@ -215,6 +215,22 @@ check "CSV: topprad og redis-funn" bash -c "head -1 out.csv | grep -q '^addr,por
 ip netns exec "$CLI" "$VARDE" scan -p 22 $A > out.txt
 check "tabell: ssh-linje" grep -q '22/tcp  ssh' out.txt
 
+# --- a host name target: SNI and the certificate checked against the name.
+#     "localhost" inside the client namespace is that namespace's own loopback.
+openssl req -x509 -newkey rsa:2048 -nodes -keyout lh.key -out lh.crt -days 30 \
+  -subj /CN=localhost -addext "subjectAltName=DNS:localhost" 2>/dev/null
+openssl req -x509 -newkey rsa:2048 -nodes -keyout ot.key -out ot.crt -days 30 \
+  -subj /CN=annen.varde.test 2>/dev/null
+bg "$CLI" socat OPENSSL-LISTEN:9443,bind=127.0.0.1,reuseaddr,fork,cert=$WORK/lh.crt,key=$WORK/lh.key,verify=0 SYSTEM:"cat $WORK/ftp.bin"
+bg "$CLI" socat OPENSSL-LISTEN:9444,bind=127.0.0.1,reuseaddr,fork,cert=$WORK/ot.crt,key=$WORK/ot.key,verify=0 SYSTEM:"cat $WORK/ftp.bin"
+wait_port "$CLI" 127.0.0.1 9443 && wait_port "$CLI" 127.0.0.1 9444
+ip netns exec "$CLI" "$VARDE" scan -f json -p 9443,9444 --no-admin-pages localhost > lh.jsonl
+check "navn: vertsposten bærer navnet" [ "$(jq -r 'select(.type=="host" and .addr=="127.0.0.1") | .name' lh.jsonl)" = localhost ]
+check "navn: sertifikat for localhost passer" [ "$(jq -r 'select(.type=="tls" and .port==9443) | .name_mismatch' lh.jsonl)" = false ]
+check "navn: annet navn gir funn med høy sikkerhet" jhas lh.jsonl 'select(.port==9444 and .id=="tls-cert-name-mismatch" and .confidence=="high")'
+check "navn: ftp-banner bak TLS" [ "$(jq -r 'select(.type=="service" and .port==9443) | .service + " " + .method' lh.jsonl)" = "ftp tls+banner" ]
+check "navn: utløper innen 30 dager" jhas lh.jsonl 'select(.port==9443 and .id=="tls-cert-expiring")'
+
 # --- printer ports are skipped unless asked for ---
 respond 9100 ftp.bin 0
 wait_port "$SRV" $A 9100
