@@ -22,7 +22,8 @@ static void usage(FILE *f) {
     "Skanner TCP-porter med connect(), identifiserer tjenester, TLS og HTTP, og\n"
     "skriver resultatet som tabell, JSON-linjer eller CSV.\n\n"
     "MÅL er adresser (10.0.0.5, fd00::5), områder (10.0.0.1-20), CIDR (10.0.0.0/24)\n"
-    "eller vertsnavn, adskilt med mellomrom eller komma.\n\n"
+    "eller vertsnavn, adskilt med mellomrom eller komma.\n"
+    "  -i, --input FIL      les flere mål fra FIL (ett per linje, # kommentar)\n\n"
     "Omfang og sikkerhet:\n"
     "  --scope FIL|LISTE    godkjent omfang (CIDR, områder, navn); mål utenfor nektes\n"
     "                       før noe sendes. Uten --scope er målene selv omfanget.\n"
@@ -58,9 +59,11 @@ enum { O_SCOPE = 256, O_EXCLUDE, O_PRINTER, O_RATE, O_CONC, O_TIMEOUT, O_RETRIES
        O_HTO, O_MAXT, O_NOSVC, O_NOADMIN, O_PTO, O_WORKERS, O_PROGRESS, O_NOPROGRESS,
        O_DIFF, O_PRINTPORTS, O_DISC, O_NODISC };
 
+
 static const struct option longopts[] = {
   {"help", no_argument, 0, 'h'}, {"ports", required_argument, 0, 'p'},
   {"format", required_argument, 0, 'f'}, {"output", required_argument, 0, 'o'},
+  {"input", required_argument, 0, 'i'},
   {"scope", required_argument, 0, O_SCOPE}, {"exclude", required_argument, 0, O_EXCLUDE},
   {"include-printer-ports", no_argument, 0, O_PRINTER},
   {"rate", required_argument, 0, O_RATE}, {"concurrency", required_argument, 0, O_CONC},
@@ -75,7 +78,7 @@ static const struct option longopts[] = {
 
 typedef struct Args {
   ScanOpts o;
-  const char *ports, *scope, *exclude, *format, *output;
+  const char *ports, *scope, *exclude, *format, *output, *input;
   int printer, progress, diff, print_ports;
 } Args;
 
@@ -96,6 +99,7 @@ static int parse_opt(Args *a, int c) {
   case 'p': a->ports = optarg; return 0;
   case 'f': a->format = optarg; return 0;
   case 'o': a->output = optarg; return 0;
+  case 'i': a->input = optarg; return 0;
   case O_SCOPE: a->scope = optarg; return 0;
   case O_EXCLUDE: a->exclude = optarg; return 0;
   case O_PRINTER: a->printer = 1; return 0;
@@ -125,15 +129,39 @@ static void on_sigint(int sig) {
   signal(SIGINT, SIG_DFL);   /* a second ^C ends the process at once */
 }
 
-/* Joins the positional arguments into one comma list (caller frees). */
-static char *join_targets(int argc, char **argv) {
+/* Appends the target lines of path (comments dropped) to b. */
+static int read_targets(Buf *b, const char *path) {
+  FILE *f = fopen(path, "r");
+  if (!f) {
+    fprintf(stderr, "varde scan: kan ikke lese målfila «%s»\n", path);
+    return -1;
+  }
+  char line[512];
+  while (fgets(line, sizeof line, f)) {
+    char *hash = strchr(line, '#');
+    if (hash) *hash = '\0';
+    if (b->n) buf_putc(b, ',');
+    buf_puts(b, line);
+  }
+  fclose(f);
+  return b->err ? -1 : 0;
+}
+
+/* Joins the positional arguments and the --input file into one comma list
+ * (caller frees); NULL on error or when there are no targets. */
+static char *join_targets(int argc, char **argv, const char *input) {
   Buf b;
-  buf_init(&b, 1 << 20);
+  buf_init(&b, 4 << 20);
   for (int i = 0; i < argc; i++) {
     if (i) buf_putc(&b, ',');
     buf_puts(&b, argv[i]);
   }
-  if (b.err) {
+  int bad = input && read_targets(&b, input);
+  if (!bad && !b.err && strspn(buf_cstr(&b), ", \t\r\n") == b.n) {
+    fputs("varde scan: mangler mål. Se `varde scan --help`.\n", stderr);
+    bad = 1;
+  }
+  if (bad || b.err) {
     buf_free(&b);
     return NULL;
   }
@@ -249,7 +277,7 @@ int cmd_scan(int argc, char **argv) {
   scan_opts_default(&a.o);
   optind = 1;
   int c;
-  while ((c = getopt_long(argc, argv, "hp:f:o:", longopts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "hp:f:o:i:", longopts, NULL)) != -1) {
     if (c == 'h') {
       usage(stdout);
       return 0;
@@ -271,11 +299,7 @@ int cmd_scan(int argc, char **argv) {
     }
     return scan_diff_cmd(argv[optind], argv[optind + 1], a.format, a.output);
   }
-  if (optind >= argc) {
-    fputs("varde scan: mangler mål. Se `varde scan --help`.\n", stderr);
-    return 2;
-  }
-  char *targets = join_targets(argc - optind, argv + optind);
+  char *targets = join_targets(argc - optind, argv + optind, a.input);
   if (!targets) return 2;
   int code = run_scan(&a, targets);
   free(targets);

@@ -72,14 +72,16 @@ stop_capture
 check "utelatt adresse får ingen pakker" [ "$(packets_to excluded.pcap 10.213.1.2)" -eq 0 ]
 check "utelatt adresse står ikke i resultatet" bash -c "! grep -q '10.213.1.2' '$WORK/ex.jsonl'"
 
-# 4. control: with the address in scope the capture sees the scanner
-capture allowed.pcap
-ip netns exec "$CLI" "$VARDE" scan --scope 10.213.0.0/16 -f json -p 22 10.213.2.2 >"$WORK/ok.jsonl"
+# 3b. targets from a file are held to the same scope
+printf '# mål\n10.213.1.2\n10.213.2.2  # utenfor\n' > "$WORK/targets.txt"
+capture input.pcap
+ip netns exec "$CLI" "$VARDE" scan --scope 10.213.1.0/24 -p 22 -i "$WORK/targets.txt" 2>"$WORK/err6"
+rc6=$?
 stop_capture
-check "kontroll: fanget pakker til 10.213.2.2 når den er i omfanget" [ "$(packets_to allowed.pcap 10.213.2.2)" -gt 0 ]
-check "kontroll: port 22 funnet åpen" grep -q '"port":22,"proto":"tcp","state":"open"' "$WORK/ok.jsonl"
+check "--input: mål fra fil utenfor omfanget nektes" [ $rc6 -eq 2 ]
+check "--input: ingen pakker til 10.213.2.2" [ "$(packets_to input.pcap 10.213.2.2)" -eq 0 ]
 
-# 4b. the administrator's ceiling (scan.conf) cannot be widened by --scope,
+# 4. the administrator's ceiling (scan.conf) cannot be widened by --scope,
 #     and caps the rate
 printf '# varde\nmax_rate = 100\nscope = 10.213.1.0/24\n' > "$WORK/scan.conf"
 capture ceiling.pcap
@@ -98,6 +100,14 @@ check "scan.conf: innenfor går, --rate 0 senkes til taket" \
 printf 'max_rate = mange\n' > "$WORK/bad.conf"
 VARDE_SCAN_CONF="$WORK/bad.conf" "$VARDE" scan -p 22 10.213.1.2 2>"$WORK/err5"
 check "scan.conf med feil stopper skanningen" bash -c "[ $? -eq 2 ] && grep -q 'linje 1' '$WORK/err5'"
+
+# 4b. control (last of the capture tests: it does talk to 10.213.2.2, and
+#     late packets of that conversation must not land in a refusal capture): with the address in scope the capture sees the scanner
+capture allowed.pcap
+ip netns exec "$CLI" "$VARDE" scan --scope 10.213.0.0/16 -f json -p 22 10.213.2.2 >"$WORK/ok.jsonl"
+stop_capture
+check "kontroll: fanget pakker til 10.213.2.2 når den er i omfanget" [ "$(packets_to allowed.pcap 10.213.2.2)" -gt 0 ]
+check "kontroll: port 22 funnet åpen" grep -q '"port":22,"proto":"tcp","state":"open"' "$WORK/ok.jsonl"
 
 # 5. host discovery: in 10.213.1.2-30 only .2 exists; the rest are marked
 #    down and not port-scanned, .2 is scanned as usual

@@ -181,6 +181,15 @@ TEST(binary_replies) {
   CHECK(scan_ident_ldap(B("\x30\x0c\x02\x01\x01\x61\x07\x0a\x01\x00\x04\x00\x04\x00"), &id));
   CHECK(!scan_ident_ldap(B("\x30\x0c\x02\x01\x02\x61"), &id));
   CHECK(scan_ident_smb(B("\x00\x00\x00\x40\xfeSMB"), &id));
+  /* SNMP GetResponse with sysDescr.0 = "Linux ruter 6.1" */
+  static const unsigned char snmp[] = {0x30, 0x38, 0x02, 0x01, 0x01, 0x04, 0x06, 'p', 'u',
+    'b', 'l', 'i', 'c', 0xa2, 0x2b, 0x02, 0x04, 'V', 'A', 'R', 'D', 0x02, 0x01, 0x00,
+    0x02, 0x01, 0x00, 0x30, 0x1d, 0x30, 0x1b, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x02, 0x01,
+    0x01, 0x01, 0x00, 0x04, 0x0f, 'L', 'i', 'n', 'u', 'x', ' ', 'r', 'u', 't', 'e', 'r',
+    ' ', '6', '.', '1'};
+  CHECK(scan_ident_snmp(snmp, sizeof snmp, &id));
+  CHECK_STR(id.extra, "Linux ruter 6.1");
+  CHECK(!scan_ident_snmp(snmp, 10, &id));
   size_t len;
   const unsigned char *q = scan_probe_payload("dns", &len);
   CHECK(q && len == 32);
