@@ -8,6 +8,17 @@
 
 #include "scan/tls.h"
 
+/* Length of a valid UTF-8 sequence at p (2-4), or 0 when it is not one. */
+static int utf8_len(const unsigned char *p) {
+  int n = *p >= 0xf0 && *p <= 0xf4 ? 4 : *p >= 0xe0 ? 3 : *p >= 0xc2 && *p <= 0xdf ? 2 : 0;
+  if (*p >= 0xf8) n = 0;
+  for (int i = 1; i < n; i++)
+    if ((p[i] & 0xc0) != 0x80) return 0;
+  return n;
+}
+
+/* JSON string; bytes that are not valid UTF-8 (certificate fields, banners)
+ * become U+FFFD so every line stays parseable. */
 static void json_str(FILE *f, const char *s) {
   if (!s) {
     fputs("null", f);
@@ -15,7 +26,11 @@ static void json_str(FILE *f, const char *s) {
   }
   fputc('"', f);
   for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-    if (*p == '"' || *p == '\\') fprintf(f, "\\%c", *p);
+    if (*p >= 0x80) {
+      int n = utf8_len(p);
+      if (n) fwrite(p, 1, (size_t)n, f), p += n - 1;
+      else fputs("\\ufffd", f);
+    } else if (*p == '"' || *p == '\\') fprintf(f, "\\%c", *p);
     else if (*p == '\n') fputs("\\n", f);
     else if (*p == '\r') fputs("\\r", f);
     else if (*p == '\t') fputs("\\t", f);

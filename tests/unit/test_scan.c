@@ -9,6 +9,8 @@
 
 #include "scan/diff.h"
 #include "scan/http.h"
+#include "scan/engine.h"
+#include "scan/output.h"
 #include "scan/ident.h"
 #include "scan/policy.h"
 #include "scan/ports.h"
@@ -330,7 +332,38 @@ TEST(policy_ceiling) {
   unlink(path);
 }
 
+TEST(json_lines_stay_valid) {
+  ScanReport r;
+  CHECK_INT(scan_report_init(&r), 0);
+  ScanAddrList l = {0};
+  ScanScope sc = {0};
+  Err e = {0};
+  CHECK_INT(scan_targets_expand(&l, "10.213.5.7", NULL, &e), 0);
+  CHECK_INT(scan_scope_load(&sc, "10.213.5.0/24", &e), 0);
+  CHECK_INT(scan_report_set_hosts(&r, &l, &sc, &e), 0);
+  ScanPort *p = scan_host_add_port(&r, &r.hosts[0], 443);
+  p->svc.name = "http";
+  p->svc.evidence = "quote \" back \\ bad \xff\xfe utf8 \xc3\xa6 ctl \x01";
+  scan_port_add_finding(&r, p, "x-test", "Tittel med «æøå»", SSEV_HIGH, SCONF_LOW, "\xc3");
+  char *buf = NULL;
+  size_t n = 0;
+  FILE *f = open_memstream(&buf, &n);
+  scan_write_json(f, &r);
+  fclose(f);
+  ScanSnap snap = {0};
+  CHECK_INT(scan_snap_parse(&snap, buf, n, &e), 0);   /* every line parses */
+  CHECK_INT(snap.n, 1);
+  CHECK_STR(snap.v[0].findings, "x-test");
+  CHECK(strstr(buf, "\\ufffd\\ufffd utf8 \xc3\xa6") != NULL);
+  scan_snap_free(&snap);
+  free(buf);
+  scan_addrlist_free(&l);
+  scan_scope_free(&sc);
+  scan_report_free(&r);
+}
+
 int main(void) {
+  RUN(json_lines_stay_valid);
   RUN(policy_ceiling);
   RUN(ranges_parse);
   RUN(targets_expand_exclude_dedup);
