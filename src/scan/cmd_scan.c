@@ -27,7 +27,7 @@ static void usage(FILE *f) {
     "Omfang og sikkerhet:\n"
     "  --scope FIL|LISTE    godkjent omfang (CIDR, områder, navn); mål utenfor nektes\n"
     "                       før noe sendes. Uten --scope er målene selv omfanget.\n"
-    "  --exclude LISTE      adresser/nett som aldri skannes\n"
+    "  --exclude FIL|LISTE  adresser/nett som aldri skannes\n"
     "  --include-printer-ports  skann også 9100-9107 (skrivere kan skrive ut prober)\n"
     "  /etc/varde/scan.conf setter administratorens tak (fart, samtidighet, omfang)\n\n"
     "Porter og fart:\n"
@@ -200,7 +200,8 @@ static int prepare(Args *a, const char *targets, ScanScope *scope,
   int rc = scan_scope_load(scope, a->scope ? a->scope : targets, e);
   if (rc) return rc;
   if (!a->scope) snprintf(scope->desc, sizeof scope->desc, "målene på kommandolinja");
-  if (a->exclude && (rc = scan_rangelist_add_specs(excl, a->exclude, e))) return rc;
+  int file;
+  if (a->exclude && (rc = scan_rangelist_load(excl, a->exclude, &file, e))) return rc;
   ScanAddrList addrs = {0};
   rc = scan_targets_expand(&addrs, targets, excl, e);
   if (rc == 0 && addrs.n == 0) rc = err_set(e, VERR_INVALID, "ingen mål igjen etter --exclude");

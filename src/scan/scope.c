@@ -14,7 +14,7 @@ static unsigned long connects, refused;
 static char *read_small_file(const char *path, Err *e) {
   FILE *f = fopen(path, "r");
   if (!f) {
-    err_set(e, VERR_IO, "kan ikke åpne scope-fila «%s»", path);
+    err_set(e, VERR_IO, "kan ikke åpne fila «%s»", path);
     return NULL;
   }
   size_t cap = 1 << 20, n = 0;
@@ -24,26 +24,28 @@ static char *read_small_file(const char *path, Err *e) {
   fclose(f);
   if (!p || big) {
     free(p);
-    err_set(e, VERR_TOOBIG, "scope-fila «%s» er større enn 1 MiB", path);
+    err_set(e, VERR_TOOBIG, "fila «%s» er større enn 1 MiB", path);
     return NULL;
   }
   p[n] = '\0';
   return p;
 }
 
-int scan_scope_load(ScanScope *s, const char *arg, Err *e) {
+int scan_rangelist_load(ScanRangeList *l, const char *arg, int *from_file, Err *e) {
   struct stat st;
-  int rc;
-  if (stat(arg, &st) == 0 && S_ISREG(st.st_mode)) {
-    char *text = read_small_file(arg, e);
-    if (!text) return e ? e->code : VERR_IO;
-    rc = scan_rangelist_add_specs(&s->allow, text, e);
-    free(text);
-    snprintf(s->desc, sizeof s->desc, "fila %s", arg);
-  } else {
-    rc = scan_rangelist_add_specs(&s->allow, arg, e);
-    snprintf(s->desc, sizeof s->desc, "%s", arg);
-  }
+  *from_file = stat(arg, &st) == 0 && S_ISREG(st.st_mode);
+  if (!*from_file) return scan_rangelist_add_specs(l, arg, e);
+  char *text = read_small_file(arg, e);
+  if (!text) return e ? e->code : VERR_IO;
+  int rc = scan_rangelist_add_specs(l, text, e);
+  free(text);
+  return rc;
+}
+
+int scan_scope_load(ScanScope *s, const char *arg, Err *e) {
+  int file;
+  int rc = scan_rangelist_load(&s->allow, arg, &file, e);
+  snprintf(s->desc, sizeof s->desc, "%s%s", file ? "fila " : "", arg);
   if (rc == 0 && s->allow.n == 0)
     return err_set(e, VERR_INVALID, "scope «%s» er tomt", arg);
   return rc;

@@ -54,6 +54,10 @@ int scan_rangelist_contains(const ScanRangeList *l, const struct sockaddr *sa);
  * names are resolved with getaddrinfo) to a range list. */
 int scan_rangelist_add_specs(ScanRangeList *l, const char *specs, Err *e);
 
+/* Adds arg to l: a file (one spec per line, # comments) when arg names an
+ * existing regular file, else a comma list. *from_file says which. */
+int scan_rangelist_load(ScanRangeList *l, const char *arg, int *from_file, Err *e);
+
 /* Scope: from "CIDR,..." or from a file (one spec per line, # comments).
  * scan_scope_load treats arg as a file when it exists, else as a list. */
 int scan_scope_load(ScanScope *s, const char *arg, Err *e);

@@ -53,6 +53,9 @@ TEST(ranges_parse) {
   CHECK(!scan_range_contains(&r, SA("fd00:214::1")));
   CHECK(scan_range_contains(&r, SA("fd00:213::ffff")));
   CHECK(!scan_range_contains(&r, SA("10.213.1.1")));
+  CHECK_INT(scan_range_parse("fd00:213::10-1f", &r, &e), 0);   /* last group, hex */
+  CHECK(scan_range_contains(&r, SA("fd00:213::1f")));
+  CHECK(!scan_range_contains(&r, SA("fd00:213::20")));
   CHECK_INT(scan_range_parse("10.0.0.9-3", &r, &e), VERR_INVALID);
   CHECK_INT(scan_range_parse("10.0.0.0/33", &r, &e), VERR_INVALID);
   CHECK_INT(scan_range_parse("300.1.1.1", &r, &e), VERR_INVALID);
