@@ -14,6 +14,7 @@
 #include "scan/engine.h"
 #include "scan/output.h"
 #include "scan/policy.h"
+#include "scan/run.h"
 
 static void usage(FILE *f) {
   fputs(
@@ -194,66 +195,25 @@ static int count_findings(const ScanReport *r) {
   return n;
 }
 
-/* Scope, exclusions, targets, ports: everything decided before a packet. */
-static int prepare(Args *a, const char *targets, ScanScope *scope,
-                   ScanRangeList *excl, ScanPorts *ports, ScanReport *r, Err *e) {
-  int rc = scan_scope_load(scope, a->scope ? a->scope : targets, e);
-  if (rc) return rc;
-  if (!a->scope) snprintf(scope->desc, sizeof scope->desc, "målene på kommandolinja");
-  int file;
-  if (a->exclude && (rc = scan_rangelist_load(excl, a->exclude, &file, e))) return rc;
-  ScanAddrList addrs = {0};
-  rc = scan_targets_expand(&addrs, targets, excl, e);
-  if (rc == 0 && addrs.n == 0) rc = err_set(e, VERR_INVALID, "ingen mål igjen etter --exclude");
-  if (rc == 0) rc = scan_report_set_hosts(r, &addrs, scope, e);
-  scan_addrlist_free(&addrs);
-  if (rc) return rc;
-  if ((rc = scan_ports_parse(ports, a->ports, e))) return rc;
-  if (!a->printer && scan_ports_drop_printer(ports) && ports->n == 0)
-    return err_set(e, VERR_INVALID, "bare skriverporter (9100-9107) igjen; bruk "
-                   "--include-printer-ports");
-  return 0;
-}
-
 static int run_scan(Args *a, const char *targets) {
-  ScanScope scope = {0};
-  ScanRangeList excl = {0};
-  ScanPolicy pol;
-  ScanPorts *ports = calloc(1, sizeof *ports);
-  ScanReport r = {0};
-  Err e = {0};
+  ScanJob job = {.targets = targets, .scope = a->scope, .exclude = a->exclude,
+                 .scope_desc = "målene på kommandolinja", .ports = a->ports,
+                 .include_printer_ports = a->printer, .warn = stderr, .opts = a->o};
   /* the environment may name a policy only where the administrator has not
    * written one: a user cannot swap the ceiling away */
-  const char *conf = getenv("VARDE_SCAN_CONF");
-  if (!conf || access(SCAN_POLICY_PATH, F_OK) == 0) conf = SCAN_POLICY_PATH;
-  int rc = ports && scan_report_init(&r) == 0 ? 0 : VERR_NOMEM;
-  if (rc == 0) rc = scan_policy_load(&pol, conf, &e);
-  else memset(&pol, 0, sizeof pol);
-  if (rc == 0) scan_policy_apply(&pol, &a->o, &scope, stderr);
-  if (rc == 0) rc = prepare(a, targets, &scope, &excl, ports, &r, &e);
-  if (rc == 0) {
-    struct sigaction sa = {0};
-    sa.sa_handler = on_sigint;
-    sigaction(SIGINT, &sa, NULL);
-    r.started = time(NULL);
-    a->o.progress = a->progress;
-    rc = scan_engine_run(&r, &scope, ports, &a->o, &e);
-    if (rc == 0 && a->o.service && !scan_stop_flag) scan_services_run(&r, &scope, &a->o);
-    if (scan_stop_flag) r.interrupted = 1;
-    r.connects = scan_connect_count();
-    r.refused += scan_connect_refused();
-    r.finished = time(NULL);
-  }
-  int code = 2;
+  job.policy_path = getenv("VARDE_SCAN_CONF");
+  if (!job.policy_path || access(SCAN_POLICY_PATH, F_OK) == 0) job.policy_path = SCAN_POLICY_PATH;
+  job.opts.progress = a->progress;
+  struct sigaction sa = {0};
+  sa.sa_handler = on_sigint;
+  sigaction(SIGINT, &sa, NULL);
+  ScanReport r;
+  Err e = {0};
+  int rc = scan_run(&job, &r, &e), code = 2;
   if (rc) fprintf(stderr, "varde scan: %s\n", e.msg[0] ? e.msg : "feil");
   else if (write_report(a, &r) == 0)
     code = r.interrupted ? 2 : count_findings(&r) > 0 ? 1 : 0;
-  if (rc == 0 && r.interrupted) fprintf(stderr, "varde scan: avbrutt; resultatene er ufullstendige\n");
-  if (ports) scan_ports_free(ports);
-  free(ports);
-  scan_scope_free(&scope);
-  scan_policy_free(&pol);
-  scan_rangelist_free(&excl);
+  if (rc == 0 && r.interrupted) fputs("varde scan: avbrutt; resultatene er ufullstendige\n", stderr);
   if (r.arena) scan_report_free(&r);
   return code;
 }
