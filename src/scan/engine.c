@@ -468,7 +468,6 @@ static int run_pass(ScanReport *r, const ScanScope *scope, const ScanPorts *port
   }
   progress(&g, scan_now_ms(), 1);
   if (scan_stop_flag) r->interrupted = 1;
-  r->connects = scan_connect_count();
   engine_fini(&g);
   return rc;
 }

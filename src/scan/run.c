@@ -50,14 +50,16 @@ int scan_run(const ScanJob *j, ScanReport *r, Err *e) {
     free(c.ports);
     return err_set(e, VERR_NOMEM, "tomt for minne");
   }
+  /* the connect counters are per process; a sensor runs many jobs */
+  unsigned long conn0 = scan_connect_count(), ref0 = scan_connect_refused();
   int rc = prepare(j, &c, r, e);
   if (rc == 0) {
     r->started = time(NULL);
     rc = scan_engine_run(r, &c.scope, c.ports, &c.o, e);
     if (rc == 0 && c.o.service && !scan_stop_flag) scan_services_run(r, &c.scope, &c.o);
     if (scan_stop_flag) r->interrupted = 1;
-    r->connects = scan_connect_count();
-    r->refused += scan_connect_refused();
+    r->connects = scan_connect_count() - conn0;
+    r->refused += scan_connect_refused() - ref0;
     r->finished = time(NULL);
   }
   scan_ports_free(c.ports);

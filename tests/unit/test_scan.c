@@ -11,6 +11,7 @@
 #include "scan/http.h"
 #include "scan/engine.h"
 #include "scan/output.h"
+#include "scan/run.h"
 #include "scan/ident.h"
 #include "scan/policy.h"
 #include "scan/ports.h"
@@ -365,7 +366,26 @@ TEST(json_lines_stay_valid) {
   scan_report_free(&r);
 }
 
+TEST(run_refuses_before_any_connect) {
+  ScanJob j = {.targets = "127.0.0.1,192.0.2.7", .scope = "127.0.0.0/8",
+               .ports = "top100", .policy_path = "/nonexistent/varde/scan.conf"};
+  scan_opts_default(&j.opts);
+  ScanReport r;
+  Err e = {0};
+  unsigned long before = scan_connect_count();
+  CHECK_INT(scan_run(&j, &r, &e), VERR_DENIED);
+  CHECK(strstr(e.msg, "192.0.2.7") != NULL);
+  CHECK_INT(scan_connect_count(), before);
+  scan_report_free(&r);
+  j.targets = "127.0.0.1";
+  j.ports = "9100-9107";       /* only printer ports: refused, not scanned */
+  CHECK_INT(scan_run(&j, &r, &e), VERR_INVALID);
+  CHECK_INT(scan_connect_count(), before);
+  scan_report_free(&r);
+}
+
 int main(void) {
+  RUN(run_refuses_before_any_connect);
   RUN(json_lines_stay_valid);
   RUN(policy_ceiling);
   RUN(ranges_parse);
