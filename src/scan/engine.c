@@ -285,20 +285,26 @@ static void finish(Engine *g, uint32_t slot, int err) {
   } else record(g, host, port, SPORT_FILTERED, rtt);
 }
 
+/* 1 when h is not to be probed any more (down, unreachable, or past its
+ * --host-timeout); the port is then counted as skipped. */
+static int skip_host(Engine *g, ScanHost *h, int64_t now) {
+  if (!h->first_ms) h->first_ms = now;
+  if (!h->down && !h->unreachable &&
+      (g->o->host_timeout_ms <= 0 || now - h->first_ms <= g->o->host_timeout_ms))
+    return 0;
+  h->timed_out |= !h->unreachable && !h->down;
+  h->nskipped++;
+  g->done++;
+  return 1;
+}
+
 /* Starts one attempt. Returns 0 when started or settled, 1 when settled
  * without sending anything, -1 when it must be tried again later
  * (descriptor or ephemeral port shortage). */
 static int launch(Engine *g, uint32_t host, uint16_t port, uint8_t attempt) {
   ScanHost *h = &g->r->hosts[host];
   int64_t now = scan_now_ms();
-  if (!h->first_ms) h->first_ms = now;
-  if (h->down || h->unreachable ||
-      (g->o->host_timeout_ms > 0 && now - h->first_ms > g->o->host_timeout_ms)) {
-    h->timed_out |= !h->unreachable && !h->down;
-    h->nskipped++;
-    g->done++;
-    return 1;   /* settled without a packet: costs no token */
-  }
+  if (skip_host(g, h, now)) return 1;   /* settled without a packet: no token */
   struct sockaddr_storage sa;
   scan_host_sockaddr(h, port, &sa);
   int f = sa.ss_family == AF_INET6, reused = g->nspare[f] > 0;

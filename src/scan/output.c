@@ -63,6 +63,8 @@ static void json_versions(FILE *f, unsigned v) {
   fputc(']', f);
 }
 
+static void json_tls(FILE *f, const ScanHost *h, const ScanPort *p);
+
 static void json_port(FILE *f, const ScanHost *h, const ScanPort *p) {
   fputs("{\"type\":\"port\",\"addr\":", f);
   json_str(f, h->addrstr);
@@ -83,25 +85,7 @@ static void json_port(FILE *f, const ScanHost *h, const ScanPort *p) {
     json_kv(f, "evidence", p->svc.evidence);
     fputs("}\n", f);
   }
-  if (p->tls) {
-    const ScanTls *t = p->tls;
-    fputs("{\"type\":\"tls\",\"addr\":", f);
-    json_str(f, h->addrstr);
-    fprintf(f, ",\"port\":%u", p->port);
-    json_versions(f, t->versions);
-    json_kv(f, "subject", t->subject);
-    json_kv(f, "issuer", t->issuer);
-    json_kv(f, "san", t->san);
-    json_kv(f, "not_before", t->not_before);
-    json_kv(f, "not_after", t->not_after);
-    fprintf(f, ",\"self_signed\":%s,\"expired\":%s,\"name_mismatch\":%s",
-            t->self_signed ? "true" : "false", t->expired ? "true" : "false",
-            t->name_mismatch ? "true" : "false");
-    json_kv(f, "weak_ciphers", t->weak);
-    json_kv(f, "chain", t->chain);
-    json_kv(f, "starttls", t->starttls);
-    fputs("}\n", f);
-  }
+  if (p->tls) json_tls(f, h, p);
   for (size_t i = 0; i < p->nfindings; i++) {
     const ScanFinding *x = &p->findings[i];
     fputs("{\"type\":\"finding\",\"addr\":", f);
@@ -114,6 +98,26 @@ static void json_port(FILE *f, const ScanHost *h, const ScanPort *p) {
     json_kv(f, "evidence", x->evidence);
     fputs("}\n", f);
   }
+}
+
+static void json_tls(FILE *f, const ScanHost *h, const ScanPort *p) {
+  const ScanTls *t = p->tls;
+  fputs("{\"type\":\"tls\",\"addr\":", f);
+  json_str(f, h->addrstr);
+  fprintf(f, ",\"port\":%u", p->port);
+  json_versions(f, t->versions);
+  json_kv(f, "subject", t->subject);
+  json_kv(f, "issuer", t->issuer);
+  json_kv(f, "san", t->san);
+  json_kv(f, "not_before", t->not_before);
+  json_kv(f, "not_after", t->not_after);
+  fprintf(f, ",\"self_signed\":%s,\"expired\":%s,\"name_mismatch\":%s",
+          t->self_signed ? "true" : "false", t->expired ? "true" : "false",
+          t->name_mismatch ? "true" : "false");
+  json_kv(f, "weak_ciphers", t->weak);
+  json_kv(f, "chain", t->chain);
+  json_kv(f, "starttls", t->starttls);
+  fputs("}\n", f);
 }
 
 void scan_write_json(FILE *f, const ScanReport *r) {
