@@ -90,6 +90,10 @@ static int try_binary(Job *j, const ScanHost *h, ScanPort *p, const char *probe)
   char method[32];
   snprintf(method, sizeof method, "probe:%s", probe);
   set_svc(j->r, p, &id, scan_rstrdup(j->r, method), buf, n);
+  if (!strcmp(id.name, "rdp") && !strcmp(id.extra, "selected protocol 0"))
+    scan_port_add_finding(j->r, p, "rdp-no-nla",
+                          "RDP godtar eldre RDP-sikkerhet uten TLS/NLA", SSEV_MEDIUM,
+                          SCONF_HIGH, p->svc.evidence);
   if (!strcmp(id.name, "redis") && id.version[0])
     scan_port_add_finding(j->r, p, "redis-no-auth",
                           "Redis svarer på INFO uten autentisering", SSEV_HIGH,
@@ -209,6 +213,11 @@ static void identify(Job *j, const ScanHost *h, ScanPort *p) {
   if (p->svc.name && !strcmp(p->svc.name, "http"))
     scan_http_check(j->r, j->scope, h, p, j->o, p->svc.tls);
   if (p->svc.name && !p->svc.tls && p->svc.conf > SCONF_LOW) check_starttls(j, h, p);
+  if (p->svc.name && !strcmp(p->svc.name, "ssh") && p->svc.evidence &&
+      !strncmp(p->svc.evidence, "SSH-1.", 6))
+    scan_port_add_finding(j->r, p, "ssh-protocol-1",
+                          "SSH-tjenesten godtar protokollversjon 1", SSEV_HIGH, SCONF_HIGH,
+                          p->svc.evidence);
   if (p->svc.name && !strcmp(p->svc.name, "telnet"))
     scan_port_add_finding(j->r, p, "cleartext-telnet",
                           "Telnet sender passord i klartekst", SSEV_MEDIUM,

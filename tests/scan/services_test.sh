@@ -117,16 +117,18 @@ printf 'RFB 003.008\n' > vnc.bin
 printf '\x4d\x00\x00\x00\x0a5.5.5-10.11.6-MariaDB-0+deb12u1\x00\x08\x00\x00\x00abcdefgh\x00\xfe\xf7\x2d\x02\x00\xff\x81\x15\x00\x00\x00\x00\x00\x00\x07\x00\x00\x00ijklmnopqrst\x00mysql_native_password\x00' > mysql.bin
 printf '\x04\x01\x00\x20\x00\x00\x01\x00\x00\x00\x10\x00\x06\x01\x00\x16\x00\x01\x02\x00\x17\x00\x01\xff\x0f\x00\x10\x68\x00\x00\x02\x00' > mssql.bin
 printf 'R\x00\x00\x00\x08\x00\x00\x00\x05' > pgsql.bin
-printf '\x03\x00\x00\x13\x0e\xd0\x00\x00\x12\x34\x00\x02\x00\x08\x00\x02\x00\x00\x00' > rdp.bin
+# RDP answers "selected protocol 0": legacy RDP security, no TLS/NLA
+printf '\x03\x00\x00\x13\x0e\xd0\x00\x00\x12\x34\x00\x02\x00\x08\x00\x00\x00\x00\x00' > rdp.bin
 printf '\x30\x0c\x02\x01\x01\x61\x07\x0a\x01\x00\x04\x00\x04\x00' > ldap.bin
 { printf '\x00\x00\x00\x48\xfeSMB\x40\x00'; head -c 58 /dev/zero; printf '\x41\x00\x01\x00\x10\x02\x00\x00'; } > smb.bin
 printf '\x00\x37\x56\x41\x85\x00\x00\x01\x00\x01\x00\x00\x00\x00\x07version\x04bind\x00\x00\x10\x00\x03\xc0\x0c\x00\x10\x00\x03\x00\x00\x00\x00\x00\x0d\x0cdnsmasq-2.89' > dns.bin
-respond 21 ftp.bin 0; respond 143 imap.bin 0; respond 110 pop3.bin 0
+printf 'SSH-1.99-OpenSSH_3.9p1\r\n' > ssh1.bin
+respond 2200 ssh1.bin 0; respond 21 ftp.bin 0; respond 143 imap.bin 0; respond 110 pop3.bin 0
 respond 5900 vnc.bin 0; respond 3306 mysql.bin 0; respond 1433 mssql.bin 1
 respond 5432 pgsql.bin 1; respond 3389 rdp.bin 1; respond 389 ldap.bin 1
 respond 445 smb.bin 1; respond 53 dns.bin 1
 
-for p in 80 443 8443 22 25 587 6379 21 143 110 5900 3306 1433 5432 3389 389 445 53; do
+for p in 80 443 8443 22 25 587 6379 2200 21 143 110 5900 3306 1433 5432 3389 389 445 53; do
   wait_port "$SRV" $A $p || { cat "$WORK/daemons.log"; echo "Bail out! tjeneste $p startet ikke"; exit 1; }
 done
 
@@ -145,8 +147,8 @@ has_finding() { [ -n "$(jqs "select(.type==\"finding\" and .port==$1 and .id==\"
 
 open=$(jqs 'select(.type=="port") | .port' | sort -n | tr '\n' ' ')
 check "åpne porter er nøyaktig de startede ($open)" \
-  [ "$open" = "21 22 25 53 80 110 143 389 443 445 587 1433 3306 3389 5432 5900 6379 8443 " ]
-check "porter utenfor er lukket" [ "$(jqs 'select(.type=="host") | .closed')" = "$((10000 - 8 - 18))" ]
+  [ "$open" = "21 22 25 53 80 110 143 389 443 445 587 1433 2200 3306 3389 5432 5900 6379 8443 " ]
+check "porter utenfor er lukket" [ "$(jqs 'select(.type=="host") | .closed')" = "$((10000 - 8 - 19))" ]
 
 ssh_ver=$(ssh -V 2>&1 | sed -n 's/^OpenSSH_\([^ ,]*\).*/\1/p')
 check "sshd: ssh, OpenSSH $ssh_ver" [ "$(svc 22 '.service + " " + .product + " " + .version')" = "ssh OpenSSH $ssh_ver" ]
@@ -173,6 +175,9 @@ check "mysql: MariaDB 10.11.6, lav (Debian)" [ "$(svc 3306 '.product + " " + .ve
 check "mssql: versjon fra pre-login" [ "$(svc 1433 '.service + " " + .version')" = "mssql 15.0.4200" ]
 check "postgresql" [ "$(svc 5432 .service)" = postgresql ]
 check "rdp" [ "$(svc 3389 .service)" = rdp ]
+check "rdp: funn rdp-no-nla" has_finding 3389 rdp-no-nla
+check "ssh 1.99: OpenSSH 3.9p1" bash -c "[ \"\$(jq -r 'select(.type==\"service\" and .port==2200) | .version' scan.jsonl)\" = 3.9p1 ]" 
+check "ssh 1.99: funn ssh-protocol-1" has_finding 2200 ssh-protocol-1
 check "ldap" [ "$(svc 389 .service)" = ldap ]
 check "smb: dialekt 2.10" [ "$(svc 445 '.service + " " + .extra')" = "smb dialect 2.10" ]
 check "dns: dnsmasq 2.89 fra version.bind" [ "$(svc 53 '.product + " " + .version')" = "dnsmasq 2.89" ]
