@@ -6,7 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
+static void replace(char **dst, const char *s) {
+  free(*dst);
+  *dst = s ? strdup(s) : NULL;
+}
 
 static const char *jstr(json_t *o, const char *k) {
   return json_string_value(json_object_get(o, k));
@@ -52,11 +55,11 @@ static int take_record(ScanSnap *s, json_t *o) {
   if (!type || !addr || port < 1 || port > 65535) return 0;   /* host records etc. */
   ScanSnapPort *p = entry(s, addr, (unsigned)port);
   if (!p) return -1;
-  if (!strcmp(type, "service")) {
-    p->service = dup_or_null(jstr(o, "service"));
-    p->product = dup_or_null(jstr(o, "product"));
-    p->version = dup_or_null(jstr(o, "version"));
-    p->cpe = dup_or_null(jstr(o, "cpe"));
+  if (!strcmp(type, "service")) {   /* a repeated record replaces the first */
+    replace(&p->service, jstr(o, "service"));
+    replace(&p->product, jstr(o, "product"));
+    replace(&p->version, jstr(o, "version"));
+    replace(&p->cpe, jstr(o, "cpe"));
   } else if (!strcmp(type, "tls")) {
     char buf[1600];
     snprintf(buf, sizeof buf, "%s|%s|%s", jstr(o, "subject") ? jstr(o, "subject") : "",
@@ -221,8 +224,8 @@ static int one_side(ScanDiff *d, const char *kind, const ScanSnapPort *p, int is
 }
 
 int scan_diff(ScanSnap *old, ScanSnap *cur, ScanDiff *out) {
-  qsort(old->v, old->n, sizeof *old->v, port_cmp);
-  qsort(cur->v, cur->n, sizeof *cur->v, port_cmp);
+  if (old->n > 1) qsort(old->v, old->n, sizeof *old->v, port_cmp);
+  if (cur->n > 1) qsort(cur->v, cur->n, sizeof *cur->v, port_cmp);
   size_t i = 0, j = 0;
   int rc = 0;
   while (rc == 0 && (i < old->n || j < cur->n)) {

@@ -300,6 +300,18 @@ TEST(diff_of_two_reports) {
   ScanSnap z = {0};
   CHECK_INT(scan_snap_parse(&z, "{\"type\":\n", 10, &e), VERR_INVALID);
   scan_snap_free(&z);
+  /* found by fuzz_scan_report: empty reports (qsort on NULL) and a repeated
+   * service record (the first copy leaked) */
+  ScanSnap e1 = {0}, e2 = {0};
+  CHECK_INT(scan_diff(&e1, &e2, &d), 0);
+  CHECK_INT(d.n, 0);
+  static const char twice[] =
+    "{\"type\":\"service\",\"addr\":\"a\",\"port\":1,\"service\":\"x\"}\n"
+    "{\"type\":\"service\",\"addr\":\"a\",\"port\":1,\"service\":\"y\"}\n";
+  CHECK_INT(scan_snap_parse(&e1, twice, sizeof twice - 1, &e), 0);
+  CHECK_STR(e1.v[0].service, "y");
+  scan_snap_free(&e1);
+  scan_diff_free(&d);
 }
 
 TEST(policy_ceiling) {
