@@ -1,0 +1,93 @@
+/* aweb.h — what the assessment pages share: number and date formatting in
+ * Norwegian, the framework a dashboard shows, and the dashboard/report
+ * renderers that both the web pages and `varde report` use. */
+#ifndef VARDE_ASSESS_AWEB_H
+#define VARDE_ASSESS_AWEB_H
+#include <stdint.h>
+
+#include "assess/assess_store.h"
+#include "core/arena.h"
+#include "core/buf.h"
+
+#define ASSESS_MAIN_URN "urn:varde:framework:nsm-grunnprinsipper"
+
+/* "2,7 av 5" (fraction on fw's scale, one decimal), "–" when < 0. */
+const char *assess_web_score(Arena *a, const AssessFramework *fw, double fraction);
+/* "54 %" (no decimals), "–" when < 0. */
+const char *assess_web_pct(Arena *a, double fraction);
+/* "1,5" — one decimal with a comma. */
+const char *assess_web_dec(Arena *a, double v);
+/* "150 000 kr", "–" when < 0. */
+const char *assess_web_nok(Arena *a, long long v);
+/* "27.11.2026" from Unix seconds (local time); "–" for 0. */
+const char *assess_web_date(Arena *a, int64_t t);
+/* "27.11.2026" from "2026-11-27"; "–" for ""; the text itself if malformed. */
+const char *assess_web_ymd(Arena *a, const char *ymd);
+/* "2 Gjentakbar" for a level on fw's scale ("Ikke relevant" for na). */
+const char *assess_web_level(Arena *a, const AssessFramework *fw, int level);
+
+/* The framework a dashboard shows: `want` (a framework id as text, may be
+ * NULL) if it is stored, else the latest NSM basic principles, else the
+ * first stored framework. VERR_NOTFOUND when none is stored. */
+int assess_web_main_fw(Db *db, Arena *a, const char *want, int64_t *fw_id, Err *e);
+
+/* --- the director's dashboard / report content (dash.c) ---------------- */
+
+typedef struct AssessDash {
+  int64_t org_id, fw_id;
+  const char *org_name;
+  long long population;
+  AssessView view;              /* scores of the main framework */
+  int have_view;
+  AssessSnapshot *snaps;        /* oldest first */
+  size_t nsnaps;
+  AssessGapRow *gaps;           /* biggest first */
+  size_t ngaps;
+  AssessMeasure *overdue;       /* overdue measures */
+  size_t noverdue;
+  AssessMeasure *open;          /* open measures (planned or active) */
+  size_t nopen;
+  AssessTask *tasks;            /* campaigns due */
+  size_t ntasks;
+  AssessFwInfo *fws;            /* every latest framework, for the overview */
+  size_t nfws;
+  double *fw_total;             /* per fws entry: latest score, -1 none */
+  int *fw_answered, *fw_items;
+} AssessDash;
+
+enum { ASSESS_DASH_SCORES = 1, ASSESS_DASH_TREND = 2, ASSESS_DASH_GAPS = 4,
+       ASSESS_DASH_MEASURES = 8, ASSESS_DASH_TASKS = 16, ASSESS_DASH_FWS = 32,
+       ASSESS_DASH_ALL = 63 };
+
+/* Loads the parts named in `what` for org (the principal's rights apply:
+ * parts it may not read are left empty, not errors). */
+int assess_dash_load(Db *db, const Principal *who, int64_t org_id, int64_t fw_id, unsigned what,
+                     Arena *a, AssessDash *d, Err *e);
+void assess_dash_free(AssessDash *d);
+
+/* Renderers (HTML fragments into b). base is the link prefix, e.g.
+ * "/org/12" on the web, NULL offline (no links). */
+void assess_dash_maturity(Buf *b, Arena *a, const AssessDash *d, const char *base);
+void assess_dash_trend(Buf *b, Arena *a, const AssessDash *d);
+void assess_dash_gaps(Buf *b, Arena *a, const AssessDash *d, const char *base, size_t max,
+                      const char *csrf);
+void assess_dash_measures(Buf *b, Arena *a, const AssessDash *d, const char *base, size_t max);
+void assess_dash_tasks(Buf *b, Arena *a, const AssessDash *d, const char *base);
+void assess_dash_fw_table(Buf *b, Arena *a, const AssessDash *d, const char *base);
+/* The note every page showing the 0–5 scale carries. */
+void assess_web_scale_note(Buf *b, const AssessFramework *fw);
+
+/* The one-page report (report.c): an <article class="report"> with the
+ * headline figures, maturity bars, trend, top gaps, overdue measures and
+ * deadlines. */
+void assess_report_body(Buf *b, Arena *a, const AssessDash *d, int64_t now);
+/* The same content as CSV rows (section;item;value;detail). */
+void assess_report_csv(Buf *b, Arena *a, const AssessDash *d);
+
+/* Route tables and sections of the pages (one per file). */
+void assess_web_routes_assessment(void);
+void assess_web_routes_measures(void);
+void assess_web_routes_campaigns(void);
+void assess_web_routes_dashboard(void);
+
+#endif
