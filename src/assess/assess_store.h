@@ -241,6 +241,22 @@ typedef struct AssessItemDist {
 int assess_store_item_distribution(Db *db, const Principal *who, int64_t parent_org, int64_t fw_id,
                                    const char *ref_id, AssessItemDist *out, Err *e);
 
+/* Benchmark of one organisation against municipalities of similar population
+ * (assess_pop_band), nationwide. POLICY_READ_SUMMARY on org_id for its own
+ * score; the peer group holds only the organisations the principal may count
+ * in totals (POLICY_READ_AGGREGATE, i.e. its own subtree as the policy
+ * stands), so a region or the national centre sees a real group while a
+ * municipality on its own sees agg.shown = 0 unless the policy grows a
+ * cross-sector benchmark action. The organisation itself is not in the group. */
+typedef struct AssessBenchmark {
+  int band;                  /* assess_pop_band of the organisation, -1 unknown */
+  double own;                /* its latest snapshot total, -1 = none */
+  AssessAggregate agg;       /* peers in the band with a snapshot of fw's URN */
+  double rank;               /* assess_group_rank of own in the group (0..100), -1 n/a */
+} AssessBenchmark;
+int assess_store_benchmark(Db *db, const Principal *who, int64_t org_id, int64_t fw_id,
+                           AssessBenchmark *out, Err *e);
+
 /* ---- campaigns ------------------------------------------------------------------ */
 
 typedef enum AssessRecipStatus {

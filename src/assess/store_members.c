@@ -144,3 +144,61 @@ int assess_store_item_distribution(Db *db, const Principal *who, int64_t parent_
   else out->n = d.n;
   return 0;
 }
+
+static const char bench_sql[] =
+    "WITH fws(id) AS (SELECT id FROM assess_frameworks WHERE urn = (SELECT urn FROM assess_frameworks WHERE id = ?1))"
+    " SELECT o.id, o.population, s.total_ppm FROM organisations o"
+    " JOIN assess_snapshots s ON s.id = (SELECT id FROM assess_snapshots x WHERE x.org_id = o.id"
+    "  AND x.framework_id IN (SELECT id FROM fws) ORDER BY x.at DESC, x.id DESC LIMIT 1)"
+    " WHERE o.kind = 'municipality' AND o.population IS NOT NULL AND s.total_ppm >= 0 AND o.id <> ?2";
+
+static int bench_peers(Db *db, const StIds *agg, int band, int64_t fw_id, int64_t org_id, double **vals,
+                       size_t *nv, Err *e) {
+  *vals = NULL;
+  *nv = 0;
+  if (!agg->n) return 0;
+  double *v = malloc(sizeof *v * agg->n);
+  if (!v) return err_set(e, VERR_NOMEM, "Tomt for minne.");
+  DbStmt *st = NULL;
+  int rc = db_query(db, &st, e, bench_sql, "ll", fw_id, org_id);
+  while (!rc && (rc = db_step(st, e)) == DB_ROW) {
+    rc = 0;
+    if (*nv < agg->n && st_has(agg, db_col_int(st, 0)) && assess_pop_band(db_col_int(st, 1)) == band)
+      v[(*nv)++] = st_unppm(db_col_int(st, 2));
+  }
+  db_finalize(st);
+  if (rc < 0) { free(v); return rc; }
+  *vals = v;
+  return 0;
+}
+
+int assess_store_benchmark(Db *db, const Principal *who, int64_t org_id, int64_t fw_id,
+                           AssessBenchmark *out, Err *e) {
+  memset(out, 0, sizeof *out);
+  out->band = -1;
+  out->own = out->rank = -1;
+  int rc = st_allow(db, who, POLICY_READ_SUMMARY, org_id, e);
+  int64_t pop = -1, ppm = -1;
+  if (!rc) rc = db_int(db, e, &pop, "SELECT coalesce(population, -1) FROM organisations WHERE id = ?", "l", org_id);
+  if (!rc && db_int(db, e, &ppm, "SELECT s.total_ppm FROM assess_snapshots s JOIN assess_frameworks f"
+                    " ON f.id = s.framework_id WHERE s.org_id = ? AND f.urn = (SELECT urn FROM"
+                    " assess_frameworks WHERE id = ?) ORDER BY s.at DESC, s.id DESC LIMIT 1", "ll", org_id, fw_id))
+    err_clear(e), ppm = -1;
+  if (rc) return rc;
+  out->own = st_unppm(ppm);
+  out->band = pop >= 0 ? assess_pop_band(pop) : -1;
+  if (out->band < 0) return 0;
+  StIds agg = {0};
+  double *vals = NULL;
+  size_t nv = 0;
+  rc = st_ids(db, who, POLICY_READ_AGGREGATE, &agg, e);
+  if (!rc) rc = bench_peers(db, &agg, out->band, fw_id, org_id, &vals, &nv, e);
+  if (!rc) rc = agg_fill(vals, nv, &out->agg, e);
+  if (!rc && out->agg.shown && out->own >= 0) {
+    Err ge = {0};
+    if (assess_group_rank(vals, nv, out->own, &out->rank, &ge)) out->rank = -1;
+  }
+  free(vals);
+  free(agg.v);
+  return rc;
+}
