@@ -91,7 +91,7 @@ static int write_row(Db *db, const Principal *who, int64_t aid, const char *ref,
       " ON CONFLICT (assessment_id, ref_id) DO UPDATE SET level = excluded.level, na = excluded.na,"
       " target = excluded.target, comment = excluded.comment, responsible = excluded.responsible,"
       " assessed_on = excluded.assessed_on, needs_review = 0, updated_at = excluded.updated_at,"
-      " updated_by = excluded.updated_by", "lssisssls", aid, ref, n->level, n->na[0] != 0, n->target,
+      " updated_by = excluded.updated_by", "lssissssls", aid, ref, n->level, n->na[0] != 0, n->target,
       n->comment, n->responsible, n->assessed_on, db_now(), who->username);
 }
 
