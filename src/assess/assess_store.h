@@ -50,6 +50,12 @@ int assess_store_fw_put(Db *db, const Principal *who, const AssessFramework *fw,
                         int *added, Err *e);
 /* Stores every *.yaml framework in dir (varde init / demo); idempotent. */
 int assess_store_fw_put_dir(Db *db, const Principal *who, const char *dir, int *added, Err *e);
+/* The directory of shipped frameworks: $VARDE_FRAMEWORKS, ./frameworks, the
+ * source tree next to the binary's build directory, or the installed
+ * VARDE_FRAMEWORKS_DIR — the first that exists; NULL if none does. */
+const char *assess_frameworks_dir(void);
+/* Stores the shipped frameworks (varde init, varde demo); idempotent. */
+int assess_store_ship(Db *db, const Principal *who, int *added, Err *e);
 /* All stored frameworks and versions, by name then version descending. */
 int assess_store_fw_list(Db *db, Arena *a, AssessFwInfo **out, size_t *n, Err *e);
 /* Id of (urn, version); version 0 = the latest. VERR_NOTFOUND if absent. */
