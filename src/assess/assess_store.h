@@ -394,15 +394,25 @@ int assess_mstatus_parse(const char *s, AssessMeasureStatus *out);
 /* Columns: ref_id;punkt;nivå;ikke_relevant;mål;kommentar;ansvarlig;vurdert_dato */
 int assess_csv_export_answers(Db *db, const Principal *who, int64_t org_id, int64_t fw_id, Buf *out,
                               Err *e);
-/* Reads the same columns back (header required; unknown ref_id, a level off
- * the scale or a bad date fails the whole file, with its row). */
+/* Reads the same columns back (header with ref_id required; columns absent
+ * from the header are left as they are; punkt is ignored). An unknown ref_id,
+ * a level off the scale or a bad date fails the whole file, naming its row.
+ * *changed = fields changed (each also a history row). */
 int assess_csv_import_answers(Db *db, const Principal *who, int64_t org_id, int64_t fw_id,
                               const char *data, size_t n, size_t *changed, Err *e);
 /* Columns: id;tittel;beskrivelse;ansvarlig;frist;engangskostnad;årlig_kostnad;
  * finansiering;status;punkter (space-separated urn#ref) */
 int assess_csv_export_measures(Db *db, const Principal *who, int64_t org_id, Buf *out, Err *e);
-/* Rows with an id of this organisation update it; rows without id create. */
+/* Rows with an id of this organisation's measure update it; rows without id
+ * (or with an id from elsewhere) create one. *changed = rows written. */
 int assess_csv_import_measures(Db *db, const Principal *who, int64_t org_id, const char *data,
                                size_t n, size_t *changed, Err *e);
+
+/* ---- demo data (varde demo) ------------------------------------------------------- */
+
+/* Ships the frameworks and gives every municipality without snapshots a
+ * deterministic history (see demo_assess.c); campaigns from national and
+ * region (0 = none). Idempotent. */
+int assess_demo(Db *db, const Principal *who, int64_t national, int64_t region, Err *e);
 
 #endif

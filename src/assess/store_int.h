@@ -29,6 +29,14 @@ int st_assessment_owner(Db *db, int64_t assessment_id, int64_t *org_id, int64_t 
 /* Loads the answers of an assessment into items/ans (fw->nnodes each). */
 int st_load_answers(Db *db, const AssessFramework *fw, int64_t assessment_id, Arena *a,
                     AssessItem *items, AssessAnswer *ans, int details, Err *e);
+/* The bodies of assess_store_save and assess_store_complete, inside the
+ * caller's transaction and after the caller's policy check (bulk loads). */
+int st_save_in(Db *db, const Principal *who, const AssessFramework *fw, int64_t org_id, int64_t fw_id,
+               const AssessAnswerIn *in, Err *e);
+int st_complete_in(Db *db, const Principal *who, int64_t org_id, int64_t fw_id, int64_t *snapshot_id,
+                   Err *e);
+/* assess_measure_save inside the caller's transaction (checks included). */
+int st_measure_save_in(Db *db, const Principal *who, AssessMeasure *m, int64_t *id, Err *e);
 /* Score fraction <-> stored millionths (-1 = no score both ways). */
 int64_t st_ppm(double fraction);
 double st_unppm(int64_t ppm);

@@ -86,29 +86,42 @@ static int write_measure(Db *db, const AssessMeasure *m, int64_t *id, Err *e) {
   return rc;
 }
 
-int assess_measure_save(Db *db, const Principal *who, AssessMeasure *m, int64_t *id, Err *e) {
-  int64_t org = m->org_id, mid = 0, was_done = 0;
+/* Resolves the owner of an existing measure and checks the write. */
+static int measure_owner(Db *db, const Principal *who, AssessMeasure *m, int64_t *was_done, Err *e) {
+  *was_done = 0;
   if (m->id) {
+    int64_t org = 0;
     int rc = db_int(db, e, &org, "SELECT org_id FROM assess_measures WHERE id = ?", "l", m->id);
-    if (rc == VERR_NOTFOUND) return err_set(e, rc, "Fant ikke tiltaket.");
+    if (rc == VERR_NOTFOUND || (!rc && m->org_id && m->org_id != org))
+      return err_set(e, VERR_NOTFOUND, "Fant ikke tiltaket.");
     if (rc) return rc;
-    if (m->org_id && m->org_id != org) return err_set(e, VERR_NOTFOUND, "Fant ikke tiltaket.");
     m->org_id = org;
   }
-  int rc = st_allow(db, who, POLICY_WRITE, org, e);
+  int rc = st_allow(db, who, POLICY_WRITE, m->org_id, e);
   if (!rc) rc = measure_check(db, m, e);
-  if (!rc && m->id) rc = db_int(db, e, &was_done, "SELECT status = 'done' FROM assess_measures WHERE id = ?",
+  if (!rc && m->id) rc = db_int(db, e, was_done, "SELECT status = 'done' FROM assess_measures WHERE id = ?",
                                 "l", m->id);
-  if (!rc) rc = db_begin(db, e);
-  if (rc) return rc;
-  rc = write_measure(db, m, &mid, e);
-  if (!rc && m->status == ASSESS_MS_DONE && !was_done) rc = flag_items(db, mid, org, e);
+  return rc;
+}
+
+int st_measure_save_in(Db *db, const Principal *who, AssessMeasure *m, int64_t *id, Err *e) {
+  int64_t mid = 0, was_done = 0;
+  int rc = measure_owner(db, who, m, &was_done, e);
+  if (!rc) rc = write_measure(db, m, &mid, e);
+  if (!rc && m->status == ASSESS_MS_DONE && !was_done) rc = flag_items(db, mid, m->org_id, e);
   char det[300];
   snprintf(det, sizeof det, "status=%s title=%.200s", assess_mstatus_name(m->status), m->title);
-  if (!rc) rc = st_audit(db, who, org, m->id ? "assess.measure.update" : "assess.measure.create", "measure",
+  if (!rc) rc = st_audit(db, who, m->org_id, m->id ? "assess.measure.update" : "assess.measure.create", "measure",
                          mid, det, e);
+  if (!rc && id) *id = mid;
+  return rc;
+}
+
+int assess_measure_save(Db *db, const Principal *who, AssessMeasure *m, int64_t *id, Err *e) {
+  int rc = db_begin(db, e);
+  if (rc) return rc;
+  rc = st_measure_save_in(db, who, m, id, e);
   if (!rc) rc = db_commit(db, e);
   if (rc) db_rollback(db);
-  if (!rc && id) *id = mid;
   return rc;
 }

@@ -123,6 +123,12 @@ static int save_tx(Db *db, const Principal *who, int64_t org_id, int64_t fw_id, 
   return rc;
 }
 
+int st_save_in(Db *db, const Principal *who, const AssessFramework *fw, int64_t org_id, int64_t fw_id,
+               const AssessAnswerIn *in, Err *e) {
+  int rc = check_in(fw, in, e);
+  return rc ? rc : save_tx(db, who, org_id, fw_id, in, e);
+}
+
 int assess_store_save(Db *db, const Principal *who, int64_t org_id, int64_t fw_id,
                       const AssessAnswerIn *in, Err *e) {
   int rc = st_allow(db, who, POLICY_WRITE, org_id, e);

@@ -22,15 +22,12 @@ static int snap_nodes(Db *db, int64_t sid, const AssessView *v, Err *e) {
   return rc;
 }
 
-int assess_store_complete(Db *db, const Principal *who, int64_t org_id, int64_t fw_id,
-                          int64_t *snapshot_id, Err *e) {
-  int rc = st_allow(db, who, POLICY_WRITE, org_id, e);
-  if (rc) return rc;
+int st_complete_in(Db *db, const Principal *who, int64_t org_id, int64_t fw_id, int64_t *snapshot_id,
+                   Err *e) {
   Arena *a = arena_new(0);
   if (!a) return err_set(e, VERR_NOMEM, "Tomt for minne.");
   AssessView v = {0};
-  rc = db_begin(db, e);
-  if (!rc) rc = assess_store_view(db, who, org_id, fw_id, a, &v, e);
+  int rc = assess_store_view(db, who, org_id, fw_id, a, &v, e);
   if (!rc && !v.assessment_id) rc = err_set(e, VERR_INVALID, "Ingen punkter er besvart ennå.");
   int64_t sid = 0;
   if (!rc) rc = db_int(db, e, &sid, "INSERT INTO assess_snapshots(assessment_id, org_id, framework_id, at,"
@@ -42,11 +39,20 @@ int assess_store_complete(Db *db, const Principal *who, int64_t org_id, int64_t 
   snprintf(det, sizeof det, "snapshot=%lld total=%.3f", (long long)sid, v.scores.total);
   if (!rc) rc = st_audit(db, who, org_id, "assess.complete", "assessment", v.assessment_id, det, e);
   if (!rc) rc = st_campaign_touch(db, org_id, fw_id, ASSESS_RECIP_DONE, e);
-  if (!rc) rc = db_commit(db, e);
-  if (rc) db_rollback(db);
   assess_view_free(&v);
   arena_free(a);
   if (!rc && snapshot_id) *snapshot_id = sid;
+  return rc;
+}
+
+int assess_store_complete(Db *db, const Principal *who, int64_t org_id, int64_t fw_id,
+                          int64_t *snapshot_id, Err *e) {
+  int rc = st_allow(db, who, POLICY_WRITE, org_id, e);
+  if (!rc) rc = db_begin(db, e);
+  if (rc) return rc;
+  rc = st_complete_in(db, who, org_id, fw_id, snapshot_id, e);
+  if (!rc) rc = db_commit(db, e);
+  if (rc) db_rollback(db);
   return rc;
 }
 
