@@ -84,10 +84,18 @@ void assess_report_body(Buf *b, Arena *a, const AssessDash *d, int64_t now);
 /* The same content as CSV rows (section;item;value;detail). */
 void assess_report_csv(Buf *b, Arena *a, const AssessDash *d);
 
+/* Sends out as a CSV download named `name` (web pages). */
+typedef struct WebCtx WebCtx;
+void assess_web_send_csv(WebCtx *c, Buf *out, const char *name);
+
 /* Route tables and sections of the pages (one per file). */
 void assess_web_routes_assessment(void);
 void assess_web_routes_measures(void);
 void assess_web_routes_campaigns(void);
 void assess_web_routes_dashboard(void);
+void assess_web_routes_region(void);
+void assess_web_routes_csv(void);
+/* The sentence shown instead of a total over too few organisations. */
+void assess_web_k_note(Buf *b, size_t n);
 
 #endif

@@ -1,0 +1,159 @@
+/* web_dashboard.c — the director's dashboard: sections on the organisation
+ * page (maturity, trend, gaps, overdue measures, campaigns due, comparison),
+ * the printable one-page report, and registration of all assessment pages. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "assess/aweb.h"
+#include "html/html.h"
+#include "policy/policy.h"
+#include "web/web.h"
+
+static const char *base_of(WebCtx *c) { return arena_printf(c->a, "/org/%lld", (long long)c->org_id); }
+
+/* Loads the parts a section needs; 0 when there is something to show. */
+static int load(WebCtx *c, unsigned what, AssessDash *d) {
+  Err e = {0};
+  int64_t fw = 0;
+  if ((what & (ASSESS_DASH_SCORES | ASSESS_DASH_TREND | ASSESS_DASH_GAPS)) &&
+      assess_web_main_fw(c->db, c->a, web_query(c, "rammeverk"), &fw, &e))
+    return -1;
+  return assess_dash_load(c->db, &c->p, c->org_id, fw, what, c->a, d, &e) ? -1 : 0;
+}
+
+static void section_maturity(WebCtx *c) {
+  AssessDash d;
+  if (load(c, ASSESS_DASH_SCORES, &d)) return;
+  if (!d.have_view || (!d.view.assessment_id && !web_may(c, POLICY_WRITE, c->org_id))) {
+    assess_dash_free(&d);
+    return;
+  }
+  Buf *b = &c->resp->body;
+  html_raw(b, "<section class=\"card dash\" id=\"modenhet\"><h2>Modenhet</h2>");
+  assess_dash_maturity(b, c->a, &d, base_of(c));
+  html_printf(b, "<p class=\"no-print\"><a href=\"%s/rapport\">Rapport på én side (for utskrift)</a></p>"
+                 "</section>", base_of(c));
+  assess_dash_free(&d);
+}
+
+static void section_trend(WebCtx *c) {
+  AssessDash d;
+  if (load(c, ASSESS_DASH_SCORES | ASSESS_DASH_TREND, &d)) return;
+  if (d.have_view && d.nsnaps) {
+    Buf *b = &c->resp->body;
+    html_raw(b, "<section class=\"card dash\" id=\"utvikling\"><h2>Utvikling over tid</h2>");
+    assess_dash_trend(b, c->a, &d);
+    html_raw(b, "</section>");
+  }
+  assess_dash_free(&d);
+}
+
+static void section_gaps(WebCtx *c) {
+  AssessDash d;
+  if (load(c, ASSESS_DASH_SCORES | ASSESS_DASH_GAPS, &d)) return;
+  if (d.have_view && d.view.assessment_id) {
+    Buf *b = &c->resp->body;
+    html_raw(b, "<section class=\"card dash\" id=\"gap\"><h2>Største gap mot målet</h2>");
+    int w = web_may(c, POLICY_WRITE, c->org_id);
+    assess_dash_gaps(b, c->a, &d, base_of(c), 5, w && c->csrf[0] ? c->csrf : NULL);
+    html_raw(b, "</section>");
+  }
+  assess_dash_free(&d);
+}
+
+static void section_measures(WebCtx *c) {
+  AssessDash d;
+  if (load(c, ASSESS_DASH_MEASURES, &d)) return;
+  if (d.nopen || d.noverdue) {
+    Buf *b = &c->resp->body;
+    html_raw(b, "<section class=\"card dash\" id=\"tiltak\"><h2>Tiltak over fristen</h2>");
+    assess_dash_measures(b, c->a, &d, base_of(c), 8);
+    html_printf(b, "<p><a href=\"%s/tiltak\">Hele tiltaksplanen</a></p></section>", base_of(c));
+  }
+  assess_dash_free(&d);
+}
+
+static void section_tasks(WebCtx *c) {
+  AssessDash d;
+  if (load(c, ASSESS_DASH_TASKS, &d)) return;
+  if (d.ntasks) {
+    Buf *b = &c->resp->body;
+    html_raw(b, "<section class=\"card dash tasks\" id=\"oppgaver\"><h2>Kampanjer med frist</h2>");
+    assess_dash_tasks(b, c->a, &d, base_of(c));
+    html_raw(b, "</section>");
+  }
+  assess_dash_free(&d);
+}
+
+/* Comparison with municipalities of similar population (only a group the
+ * principal may count in totals, at least POLICY_K_MIN of them). */
+static void section_benchmark(WebCtx *c) {
+  AssessBenchmark bm;
+  Err e = {0};
+  int64_t fw = 0;
+  if (assess_web_main_fw(c->db, c->a, web_query(c, "rammeverk"), &fw, &e) ||
+      assess_store_benchmark(c->db, &c->p, c->org_id, fw, &bm, &e) || bm.band < 0 || bm.own < 0)
+    return;
+  Buf *b = &c->resp->body;
+  html_printf(b, "<section class=\"card dash\" id=\"sammenligning\"><h2>Sammenlignet med lignende kommuner</h2>"
+                 "<p>Gruppe: kommuner med %s innbyggere.</p>", assess_pop_bands[bm.band].name);
+  if (bm.agg.shown)
+    html_printf(b, "<p>Dere: <strong>%s</strong>. Gruppen: gjennomsnitt %s, median %s, halvparten mellom %s og "
+                   "%s (%zu kommuner). %s av gruppen ligger lavere enn dere.</p>",
+                assess_web_pct(c->a, bm.own), assess_web_pct(c->a, bm.agg.stats.mean),
+                assess_web_pct(c->a, bm.agg.stats.median), assess_web_pct(c->a, bm.agg.stats.p25),
+                assess_web_pct(c->a, bm.agg.stats.p75), bm.agg.n, assess_web_pct(c->a, bm.rank / 100.0));
+  else
+    html_printf(b, "<p class=\"k-note\">Sammenligningen vises ikke: bare %zu kommuner i gruppen deler tall du "
+                   "har tilgang til å telle med, og Varde viser aldri totaler over færre enn %d. Regionen og "
+                   "det nasjonale senteret ser sammenligningen for sine medlemmer.</p>", bm.agg.n, POLICY_K_MIN);
+  html_raw(b, "</section>");
+}
+
+/* --- the printable report -------------------------------------------------------- */
+
+static void get_report(WebCtx *c) {
+  AssessDash d;
+  Err e = {0};
+  int64_t fw = 0;
+  if (assess_web_main_fw(c->db, c->a, web_query(c, "rammeverk"), &fw, &e) ||
+      assess_dash_load(c->db, &c->p, c->org_id, fw, ASSESS_DASH_ALL, c->a, &d, &e)) {
+    web_error_err(c, &e);
+    return;
+  }
+  web_page_begin(c, arena_printf(c->a, "Rapport – %s", d.org_name));
+  html_printf(&c->resp->body, "<p class=\"no-print\"><a href=\"/org/%lld\">Tilbake til oversikten</a> · "
+                              "Skriv ut siden (Ctrl+P) for én A4-side.</p>", (long long)c->org_id);
+  assess_report_body(&c->resp->body, c->a, &d, c->now);
+  assess_dash_free(&d);
+  web_page_end(c);
+}
+
+static const WebRoute routes[] = {
+    {"GET", "/org/{org}/rapport", get_report, POLICY_READ, 0},
+    {NULL, NULL, NULL, 0, 0},
+};
+
+void assess_web_routes_dashboard(void) {
+  web_register_routes(routes);
+  static const WebSection s[] = {
+      {"Kampanjer med frist", section_tasks, POLICY_READ, 12},
+      {"Modenhet", section_maturity, POLICY_READ_SUMMARY, 20},
+      {"Utvikling", section_trend, POLICY_READ_SUMMARY, 22},
+      {"Største gap", section_gaps, POLICY_READ, 24},
+      {"Tiltak over fristen", section_measures, POLICY_READ, 26},
+      {"Sammenligning", section_benchmark, POLICY_READ_SUMMARY, 28},
+  };
+  for (size_t i = 0; i < sizeof s / sizeof s[0]; i++) web_register_section(&s[i]);
+}
+
+/* Called once by web_init (src/web/modules.def). */
+void assess_web_init(void);
+void assess_web_init(void) {
+  assess_web_routes_assessment();
+  assess_web_routes_measures();
+  assess_web_routes_campaigns();
+  assess_web_routes_dashboard();
+  assess_web_routes_region();
+  assess_web_routes_csv();
+}
