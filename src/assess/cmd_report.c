@@ -21,7 +21,8 @@ static void report_help(void) {
          "kategori, utvikling over tid, største gap mot målet, tiltak over fristen og\n"
          "kampanjer med frist. Innholdet er det samme som siden /org/ORG/rapport.\n\n"
          "Valg:\n"
-         "  --org ORG             organisasjonens id, kommunenummer eller navn\n"
+         "  --org ORG             organisasjonens id (som i /org/ID), kommunenummer (fire\n"
+         "                        sifre) eller navn\n"
          "  --format html|csv     html (standard): én selvstendig side for utskrift på A4;\n"
          "                        csv: de samme tallene, semikolonseparert (Excel)\n"
          "  --framework RAMMEVERK rammeverkets id eller URN (standard: NSMs grunnprinsipper)\n"
@@ -68,6 +69,15 @@ static int framework_id(Db *db, Arena *a, const char *want, int64_t *id, Err *e)
                                                            : 0);
 }
 
+/* A bare number other than a four-digit kommunenummer is an id (as in the
+ * page addresses /org/N); everything else goes through org_find. */
+static int find_org(Db *db, const char *ref, Org *out, Err *e) {
+  size_t n = strlen(ref);
+  int digits = n > 0 && strspn(ref, "0123456789") == n;
+  if (digits && n != 4 && n < 18 && ref[0] != '0') return org_get(db, strtoll(ref, NULL, 10), out, e);
+  return org_find(db, ref, out, e);
+}
+
 static void html_doc(Buf *b, Arena *a, const AssessDash *d) {
   html_printf(b, "<!doctype html>\n<html lang=\"nb\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
                  "content=\"width=device-width, initial-scale=1\"><title>Rapport – %s</title><style>\n", d->org_name);
@@ -101,7 +111,7 @@ int cmd_report(int argc, char **argv) {
   buf_init(&out, (size_t)64 << 20);
   int64_t fw = 0;
   AssessDash d = {0};
-  rc = a ? org_find(db, o.org, &org, &e) : err_set(&e, VERR_NOMEM, "tomt for minne");
+  rc = a ? find_org(db, o.org, &org, &e) : err_set(&e, VERR_NOMEM, "tomt for minne");
   if (!rc) rc = framework_id(db, a, o.framework, &fw, &e);
   if (!rc) rc = assess_dash_load(db, &p, org.id, fw, ASSESS_DASH_ALL, a, &d, &e);
   if (!rc) {

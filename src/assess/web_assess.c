@@ -142,8 +142,8 @@ static void item_evidence(Page *p, const char *ref) {
                   ev->url, ev->name && ev->name[0] ? ev->name : ev->url);
     else
       html_printf(b, "<li><a href=\"/org/%lld/bevis/%lld\">%s</a> <span class=\"hint\">%lld byte, "
-                     "SHA-256 %.12s…", (long long)p->c->org_id, (long long)ev->id, ev->name,
-                  (long long)ev->size, ev->sha256);
+                     "SHA-256 %s…", (long long)p->c->org_id, (long long)ev->id, ev->name,
+                  (long long)ev->size, arena_strndup(p->c->a, ev->sha256, 12));
     html_printf(b, ", lagt til %s av %s</span>", assess_web_date(p->c->a, ev->created_at), ev->created_by);
     if (p->may_write) {
       html_printf(b, " <form class=\"inline-del\" method=\"post\" action=\"/org/%lld/bevis/%lld/slett\">",

@@ -92,9 +92,15 @@ static void section_benchmark(WebCtx *c) {
   Err e = {0};
   int64_t fw = 0;
   if (assess_web_main_fw(c->db, c->a, web_query(c, "rammeverk"), &fw, &e) ||
-      assess_store_benchmark(c->db, &c->p, c->org_id, fw, &bm, &e) || bm.band < 0 || bm.own < 0)
+      assess_store_benchmark(c->db, &c->p, c->org_id, fw, &bm, &e) || bm.own < 0)
     return;
   Buf *b = &c->resp->body;
+  if (bm.band < 0) {
+    html_raw(b, "<section class=\"card dash\" id=\"sammenligning\"><h2>Sammenlignet med lignende kommuner</h2>"
+                "<p>Sammenligningen vises ikke: innbyggertallet mangler. En administrator kan legge det inn "
+                "på organisasjonen.</p></section>");
+    return;
+  }
   html_printf(b, "<section class=\"card dash\" id=\"sammenligning\"><h2>Sammenlignet med lignende kommuner</h2>"
                  "<p>Gruppe: kommuner med %s innbyggere.</p>", assess_pop_bands[bm.band].name);
   if (bm.agg.shown)

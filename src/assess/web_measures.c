@@ -52,10 +52,11 @@ static void filter_form(WebCtx *c, const char *vis, const char *status) {
 
 static void measure_row(WebCtx *c, const AssessMeasure *m) {
   Buf *b = &c->resp->body;
-  html_printf(b, "<tr><th scope=\"row\"><a href=\"/org/%lld/tiltak/%lld\">%s</a></th><td>%s</td>"
-                 "<td>%s%s</td><td>%s</td><td>%s<br><span class=\"hint\">%s per år</span></td><td>%s</td><td>",
+  html_printf(b, "<tr><th scope=\"row\"><a href=\"/org/%lld/tiltak/%lld\">%s</a></th><td>%s</td><td>%s",
               (long long)c->org_id, (long long)m->id, m->title, m->owner[0] ? m->owner : "–",
-              assess_web_ymd(c->a, m->deadline), m->overdue ? " <span class=\"badge late\">over fristen</span>" : "",
+              assess_web_ymd(c->a, m->deadline));
+  if (m->overdue) html_raw(b, " <span class=\"badge late\">over fristen</span>");
+  html_printf(b, "</td><td>%s</td><td>%s<br><span class=\"hint\">%s per år</span></td><td>%s</td><td>",
               assess_mstatus_label(m->status), assess_web_nok(c->a, m->cost_once),
               assess_web_nok(c->a, m->cost_yearly), assess_financing_label(m->financing));
   for (size_t k = 0; k < m->nitems; k++) html_printf(b, "%s%s", k ? ", " : "", m->items[k].ref_id);
@@ -276,8 +277,9 @@ static void get_one(WebCtx *c) {
               (long long)c->org_id, m.title);
   flash(c);
   if (m.status == ASSESS_MS_DONE && m.nitems) reassess_prompt(c, &m);
-  html_printf(b, "<p>Status: <strong>%s</strong>%s · frist %s · opprettet %s</p>", assess_mstatus_label(m.status),
-              m.overdue ? " <span class=\"badge late\">over fristen</span>" : "", assess_web_ymd(c->a, m.deadline),
+  html_printf(b, "<p>Status: <strong>%s</strong>", assess_mstatus_label(m.status));
+  if (m.overdue) html_raw(b, " <span class=\"badge late\">over fristen</span>");
+  html_printf(b, " · frist %s · opprettet %s</p>", assess_web_ymd(c->a, m.deadline),
               assess_web_date(c->a, m.created_at));
   if (web_may(c, POLICY_WRITE, c->org_id)) {
     if (m.status != ASSESS_MS_DONE) {

@@ -59,6 +59,20 @@ static char *boundary_of(Arena *a, const char *ct) {
   return b;
 }
 
+/* Browsers write a '"' inside a quoted name as %22 (WHATWG form encoding). */
+static void unescape_quote(char *s) {
+  char *o = s;
+  for (char *p = s; *p; p++) {
+    if (p[0] == '%' && p[1] == '2' && p[2] == '2') {
+      *o++ = '"';
+      p += 2;
+    } else {
+      *o++ = *p;
+    }
+  }
+  *o = '\0';
+}
+
 /* Only the last path component: some browsers send C:\path\name.pdf. */
 static const char *base_name(const char *f) {
   const char *s = f;
@@ -85,6 +99,8 @@ static int part_headers(Arena *a, const char *h, size_t n, MpPart *p) {
       if (vl < 9 || strncasecmp(v, "form-data", 9)) return -1;
       p->name = header_param(a, v, vl, "name");
       p->filename = header_param(a, v, vl, "filename");
+      if (p->name) unescape_quote((char *)p->name);
+      if (p->filename) unescape_quote((char *)p->filename);
     } else if (nl == 12 && !strncasecmp(line, "Content-Type", 12)) {
       p->ctype = arena_strndup(a, v, vl);
       if (!p->ctype || memchr(v, '\0', vl)) return -1;
