@@ -69,8 +69,12 @@ function path(r, org) {
 
 async function call(r, c, org) {
   if (r.flags.includes('api')) {
-    const tok = c.token;
-    const res = await fetch(srv.base + path(r, org), { headers: { authorization: `Bearer ${tok}` } });
+    // API POSTs carry an empty JSON object: a handler that is reached answers
+    // 400 (nothing to do) or 404 (the {id} does not exist), never a change.
+    const headers = { authorization: `Bearer ${c.token}` };
+    const init = r.method === 'GET' ? { headers }
+      : { method: r.method, headers: { ...headers, 'content-type': 'application/json' }, body: '{}' };
+    const res = await fetch(srv.base + path(r, org), init);
     return res.status;
   }
   const res = r.method === 'GET' ? await c.get(path(r, org)) : await c.post(path(r, org), BAD_FORM);
