@@ -248,13 +248,13 @@ static long days_over(const char *ymd, int64_t now) {
 }
 
 void assess_dash_measures(Buf *b, Arena *a, const AssessDash *d, const char *base, size_t max) {
-  long long once = 0, yearly = 0;
+  long long once = -1, yearly = -1;   /* -1: no measure has an estimate */
   for (size_t i = 0; i < d->nopen; i++) {
-    if (d->open[i].cost_once > 0) once += d->open[i].cost_once;
-    if (d->open[i].cost_yearly > 0) yearly += d->open[i].cost_yearly;
+    if (d->open[i].cost_once >= 0) once = (once < 0 ? 0 : once) + d->open[i].cost_once;
+    if (d->open[i].cost_yearly >= 0) yearly = (yearly < 0 ? 0 : yearly) + d->open[i].cost_yearly;
   }
   html_printf(b, "<p><strong>%zu</strong> åpne tiltak, <strong>%zu</strong> over fristen. "
-                 "Anslått kostnad for de åpne: %s engangs og %s per år.</p>",
+                 "Anslått kostnad for de åpne: %s engangs og %s per år (– = ikke anslått).</p>",
               d->nopen, d->noverdue, assess_web_nok(a, once), assess_web_nok(a, yearly));
   if (!d->noverdue) return;
   int64_t now = time(NULL);

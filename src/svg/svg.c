@@ -146,9 +146,11 @@ static void series(Buf *b, const SvgSeries *s, size_t k, size_t nx) {
   for (size_t i = 0; i < nx; i++) {
     if (s->v[i] < 0 || !isfinite(s->v[i])) continue;
     marker(b, k, px(i, nx), py(s->v[i]));
+    /* the outermost labels lean inwards, clear of the y axis labels */
+    const char *anchor = nx > 1 && i == 0 ? "start" : nx > 1 && i == nx - 1 ? "end" : "middle";
     if (s->text && s->text[i])
-      html_printf(b, "<text class=\"pt\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>",
-                  px(i, nx), py(s->v[i]) - 9, s->text[i]);
+      html_printf(b, "<text class=\"pt\" x=\"%d\" y=\"%d\" text-anchor=\"%s\">%s</text>",
+                  px(i, nx), py(s->v[i]) - 9, anchor, s->text[i]);
   }
   html_raw(b, "</g>");
 }
