@@ -1,6 +1,7 @@
 /* api_assess.c — the JSON API for self-assessments under /api/v1: stored
  * frameworks, an organisation's assessments (read, save an answer, complete),
  * history, snapshots, gaps, evidence, CSV, and member scores for a region. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -395,7 +396,20 @@ static const WebRoute routes[] = {
   {NULL, NULL, NULL, 0, 0},
 };
 
+/* The periodic reminder run of `varde serve` (campaigns due within a week). */
+static void remind_job(Db *db, const WebJobEnv *env) {
+  AssessSmtp smtp = {env->smtp_url, env->smtp_from ? env->smtp_from : "varde@localhost.localdomain", env->base_url};
+  AssessRemindStats st;
+  Err e = {0};
+  if (assess_campaign_remind(db, env->smtp_url ? &smtp : NULL, ASSESS_REMIND_DAYS, &st, &e))
+    fprintf(stderr, "varde serve: påminnelser: %s\n", e.msg);
+  else if (st.tasks)
+    fprintf(stderr, "varde serve: påminnelser: %zu oppgaver, %zu e-poster sendt, %zu feilet\n", st.tasks, st.mails,
+            st.mail_errors);
+}
+
 void assess_api_init(void) {
   web_register_routes(routes);
   web_register_routes(assess_api_plan_routes());
+  web_register_job(&(WebJob){"kampanjepåminnelser", remind_job, 3600});
 }

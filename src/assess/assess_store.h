@@ -336,6 +336,7 @@ typedef struct AssessSmtp {
   const char *base_url;      /* link in the mail, e.g. https://varde.example/ ; may be NULL */
 } AssessSmtp;
 int assess_campaign_remind(Db *db, const AssessSmtp *smtp, int days, AssessRemindStats *st, Err *e);
+#define ASSESS_REMIND_DAYS 7   /* remind from a week before the deadline */
 
 /* ---- measures (tiltaksplan) ------------------------------------------------------ */
 
