@@ -219,7 +219,7 @@ static void csv_help(FILE *f) {
     "Leser tiltak fra en CSV-fil (f.eks. NSMs tiltaksregneark lagret som CSV) og legger dem\n"
     "som underpunkter under riktig prinsipp. Overskriftsraden må ha kolonner for tiltaksnummer\n"
     "og tittel (f.eks. «Tiltak» og «Tittel»), gjerne også «Prinsipp», «Beskrivelse» og\n"
-    "«Prioritet». Skilletegn ; , eller tab; UTF-8 med eller uten BOM.\n\n"
+    "«Prioritet». Skilletegn ; , eller tab; UTF-8 med eller uten BOM, eller Windows-1252.\n\n"
     "  --framework URN       rammeverket som utvides, hentet fra biblioteket\n"
     "  --framework-file FIL  rammeverket som utvides, fra en bestemt fil\n"
     "  --library MAPPE       let etter rammeverk her først (ellers $VARDE_FRAMEWORKS,\n"
