@@ -68,6 +68,8 @@ int assess_store_fw_info(Db *db, Arena *a, int64_t fw_id, AssessFwInfo *out, Err
  * The result is read-only; give it back with assess_store_fw_release. */
 int assess_store_fw_load(Db *db, int64_t fw_id, int64_t org_id, const AssessFramework **out, Err *e);
 void assess_store_fw_release(const AssessFramework *fw);
+/* A private copy the caller may change (free with assess_framework_free). */
+int assess_store_fw_load_copy(Db *db, int64_t fw_id, int64_t org_id, AssessFramework **out, Err *e);
 
 /* Adds measures from CSV (assess_measures_import, so the same checks) as a
  * layer over the framework: org_id 0 = for everyone (operator only), else for

@@ -293,11 +293,11 @@ static AssessFramework *open_stored(const CsvOpts *o) {
   if (cli_open("import", o->db, 0, &db)) return NULL;
   Err e = {0};
   int64_t id = 0;
-  const AssessFramework *fw = NULL;
-  if (assess_store_fw_find(db, o->urn, 0, &id, &e) || assess_store_fw_load(db, id, 0, &fw, &e))
+  AssessFramework *fw = NULL;
+  if (assess_store_fw_find(db, o->urn, 0, &id, &e) || assess_store_fw_load_copy(db, id, 0, &fw, &e))
     cli_fail("import", &e);
   db_close(db);
-  return (AssessFramework *)fw;
+  return fw;
 }
 
 static AssessFramework *open_target(const CsvOpts *o) {

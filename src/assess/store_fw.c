@@ -2,6 +2,8 @@
  * nodes + mapping proposal to the previous version), list, find, load with
  * the CSV measure layers that apply to an organisation. */
 #include <dirent.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -207,7 +209,65 @@ static int apply_layers(Db *db, AssessFramework *fw, int64_t fw_id, int64_t org_
   return rc < 0 ? rc : 0;
 }
 
-int assess_store_fw_load(Db *db, int64_t fw_id, int64_t org_id, const AssessFramework **out, Err *e) {
+/* Parsed frameworks shared between requests. A stored version never changes,
+ * so an entry is keyed by the SHA-256 of its source (the same content in any
+ * database is the same framework). Only bases without layers are shared;
+ * entries in use are counted and never evicted. */
+#define FW_CACHE 32
+typedef struct FwCached {
+  char sha[65];
+  AssessFramework *fw;
+  int refs;
+  unsigned long used;
+} FwCached;
+static FwCached fw_cache[FW_CACHE];
+static unsigned long fw_clock;
+static pthread_mutex_t fw_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static const AssessFramework *cache_get(const char *sha) {
+  const AssessFramework *fw = NULL;
+  pthread_mutex_lock(&fw_mu);
+  for (int i = 0; i < FW_CACHE && !fw; i++)
+    if (fw_cache[i].fw && !strcmp(fw_cache[i].sha, sha)) {
+      fw_cache[i].refs++;
+      fw_cache[i].used = ++fw_clock;
+      fw = fw_cache[i].fw;
+    }
+  pthread_mutex_unlock(&fw_mu);
+  return fw;
+}
+
+/* Adds fw (already counted once for the caller) in an empty slot, else in
+ * place of the least recently used entry nobody holds; 0 if every slot is held. */
+static int cache_put(const char *sha, AssessFramework *fw) {
+  int slot = -1;
+  pthread_mutex_lock(&fw_mu);
+  for (int i = 0; i < FW_CACHE && slot < 0; i++)
+    if (!fw_cache[i].fw) slot = i;
+  for (int i = 0; i < FW_CACHE && slot < 0; i++)
+    if (!fw_cache[i].refs) slot = i;
+  for (int i = slot + 1; slot >= 0 && fw_cache[slot].fw && i < FW_CACHE; i++)
+    if (!fw_cache[i].refs && fw_cache[i].used < fw_cache[slot].used) slot = i;
+  if (slot >= 0) {
+    if (fw_cache[slot].fw) assess_framework_free(fw_cache[slot].fw);
+    fw_cache[slot] = (FwCached){.fw = fw, .refs = 1, .used = ++fw_clock};
+    snprintf(fw_cache[slot].sha, sizeof fw_cache[slot].sha, "%s", sha);
+  }
+  pthread_mutex_unlock(&fw_mu);
+  return slot >= 0;
+}
+
+void assess_store_fw_release(const AssessFramework *fw) {
+  if (!fw) return;
+  int cached = 0;
+  pthread_mutex_lock(&fw_mu);
+  for (int i = 0; i < FW_CACHE && !cached; i++)
+    if (fw_cache[i].fw == fw) fw_cache[i].refs--, cached = 1;
+  pthread_mutex_unlock(&fw_mu);
+  if (!cached) assess_framework_free((AssessFramework *)fw);
+}
+
+int assess_store_fw_load_copy(Db *db, int64_t fw_id, int64_t org_id, AssessFramework **out, Err *e) {
   *out = NULL;
   char *src = NULL;
   int rc = db_text(db, e, &src, "SELECT source FROM assess_frameworks WHERE id = ?", "l", fw_id);
@@ -222,4 +282,19 @@ int assess_store_fw_load(Db *db, int64_t fw_id, int64_t org_id, const AssessFram
   return 0;
 }
 
-void assess_store_fw_release(const AssessFramework *fw) { assess_framework_free((AssessFramework *)fw); }
+int assess_store_fw_load(Db *db, int64_t fw_id, int64_t org_id, const AssessFramework **out, Err *e) {
+  *out = NULL;
+  char *sha = NULL;
+  int64_t layers = 0;
+  int rc = db_text(db, e, &sha, "SELECT sha256 FROM assess_frameworks WHERE id = ?", "l", fw_id);
+  if (rc == VERR_NOTFOUND) return err_set(e, rc, "Fant ikke rammeverket.");
+  if (!rc) rc = db_int(db, e, &layers, "SELECT count(*) FROM assess_fw_layers WHERE framework_id = ?"
+                       " AND (org_id IS NULL OR org_id = ?)", "ll", fw_id, org_id);
+  if (!rc && !layers && (*out = cache_get(sha))) { free(sha); return 0; }
+  AssessFramework *fw = NULL;
+  if (!rc) rc = assess_store_fw_load_copy(db, fw_id, org_id, &fw, e);
+  if (!rc && !layers) cache_put(sha, fw);
+  free(sha);
+  if (!rc) *out = fw;
+  return rc;
+}

@@ -14,17 +14,17 @@ int assess_store_fw_layer_add(Db *db, const Principal *who, int64_t fw_id, int64
            : err_set(e, VERR_DENIED, "Bare driftsoperatøren kan legge inn et nasjonalt tiltakslag.");
   if (rc) return rc;
   if (memchr(csv, 0, n)) return err_set(e, VERR_INVALID, "CSV-filen inneholder NUL-tegn.");
-  const AssessFramework *cfw = NULL;
-  rc = assess_store_fw_load(db, fw_id, org_id, &cfw, e);
+  AssessFramework *cfw = NULL;
+  rc = assess_store_fw_load_copy(db, fw_id, org_id, &cfw, e);
   if (rc) return rc;
   AssessCsvStats tmp;
   if (!st) st = &tmp;
   /* Applied to a throw-away copy first: nothing is stored unless every row is right. */
-  if (assess_measures_import((AssessFramework *)cfw, csv, n, label, d, st) < 0) {
-    assess_store_fw_release(cfw);
+  if (assess_measures_import(cfw, csv, n, label, d, st) < 0) {
+    assess_framework_free(cfw);
     return err_set(e, VERR_INVALID, "%d feil i CSV-filen – ingenting er lagt inn.", d->nerr);
   }
-  assess_store_fw_release(cfw);
+  assess_framework_free(cfw);
   char sha[65], det[300];
   st_sha256_hex(csv, n, sha);
   char *text = strndup(csv, n);
