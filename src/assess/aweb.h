@@ -84,9 +84,28 @@ void assess_report_body(Buf *b, Arena *a, const AssessDash *d, int64_t now);
 /* The same content as CSV rows (section;item;value;detail). */
 void assess_report_csv(Buf *b, Arena *a, const AssessDash *d);
 
+/* --- fragment cache (aweb_cache.c) -------------------------------------------
+ * The dashboard sections, the regional view and the report are read far more
+ * often than the data changes. A fragment is cached under a key that names
+ * the page part, the user, the session (forms carry its CSRF token), the
+ * organisation and the query, so nothing is shared between users; it is
+ * valid for one version: the newest audit entry (every change these pages
+ * show — answers, snapshots, measures, campaigns, sharing, memberships,
+ * organisations — is audited in the same transaction), the newest stored
+ * framework and measure layer, and the day (overdue and late depend on the
+ * date). At most 1024 fragments of at most 1 MiB. VARDE_PAGE_CACHE=0 turns
+ * it off (the benchmark reports both). */
+int assess_cache_enabled(void);
+int assess_cache_version(Db *db, int64_t now, char *out, size_t cap, Err *e);
+/* Appends the fragment to out and returns 1 on a hit. */
+int assess_cache_get(const char *key, const char *version, Buf *out);
+void assess_cache_put(const char *key, const char *version, const char *body, size_t n);
+
 /* Sends out as a CSV download named `name` (web pages). */
 typedef struct WebCtx WebCtx;
 void assess_web_send_csv(WebCtx *c, Buf *out, const char *name);
+/* Runs render(c), or replays its cached output (see the cache above). */
+void assess_web_cached(WebCtx *c, const char *part, void (*render)(WebCtx *c));
 
 /* Route tables and sections of the pages (one per file). */
 void assess_web_routes_assessment(void);

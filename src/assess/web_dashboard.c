@@ -9,6 +9,22 @@
 #include "policy/policy.h"
 #include "web/web.h"
 
+void assess_web_cached(WebCtx *c, const char *part, void (*render)(WebCtx *c)) {
+  char ver[128];
+  Err e = {0};
+  if (!assess_cache_enabled() || assess_cache_version(c->db, c->now, ver, sizeof ver, &e)) {
+    render(c);
+    return;
+  }
+  const char *key = arena_printf(c->a, "%s|%lld|%s|%s", part, (long long)c->p.user_id, c->csrf,
+                                 c->req->raw_uri ? c->req->raw_uri : "");
+  Buf *b = &c->resp->body;
+  if (key && assess_cache_get(key, ver, b)) return;
+  size_t start = b->n;
+  render(c);
+  if (key && !b->err && c->resp->status == 200 && b->n >= start) assess_cache_put(key, ver, b->p + start, b->n - start);
+}
+
 static const char *base_of(WebCtx *c) { return arena_printf(c->a, "/org/%lld", (long long)c->org_id); }
 
 /* Loads the parts a section needs; 0 when there is something to show. */
@@ -116,9 +132,17 @@ static void section_benchmark(WebCtx *c) {
   html_raw(b, "</section>");
 }
 
+/* The sections through the fragment cache (one key per section). */
+static void cached_tasks(WebCtx *c) { assess_web_cached(c, "tasks", section_tasks); }
+static void cached_maturity(WebCtx *c) { assess_web_cached(c, "maturity", section_maturity); }
+static void cached_trend(WebCtx *c) { assess_web_cached(c, "trend", section_trend); }
+static void cached_gaps(WebCtx *c) { assess_web_cached(c, "gaps", section_gaps); }
+static void cached_measures(WebCtx *c) { assess_web_cached(c, "measures", section_measures); }
+static void cached_benchmark(WebCtx *c) { assess_web_cached(c, "benchmark", section_benchmark); }
+
 /* --- the printable report -------------------------------------------------------- */
 
-static void get_report(WebCtx *c) {
+static void report_body(WebCtx *c) {
   AssessDash d;
   Err e = {0};
   int64_t fw = 0;
@@ -127,12 +151,16 @@ static void get_report(WebCtx *c) {
     web_error_err(c, &e);
     return;
   }
-  web_page_begin(c, arena_printf(c->a, "Rapport – %s", d.org_name));
-  html_printf(&c->resp->body, "<p class=\"no-print\"><a href=\"/org/%lld\">Tilbake til oversikten</a> · "
-                              "Skriv ut siden (Ctrl+P) for én A4-side.</p>", (long long)c->org_id);
   assess_report_body(&c->resp->body, c->a, &d, c->now);
   assess_dash_free(&d);
-  web_page_end(c);
+}
+
+static void get_report(WebCtx *c) {
+  web_page_begin(c, "Rapport");
+  html_printf(&c->resp->body, "<p class=\"no-print\"><a href=\"/org/%lld\">Tilbake til oversikten</a> · "
+                              "Skriv ut siden (Ctrl+P) for én A4-side.</p>", (long long)c->org_id);
+  assess_web_cached(c, "report", report_body);
+  if (c->resp->status == 200) web_page_end(c);
 }
 
 static const WebRoute routes[] = {
@@ -143,12 +171,12 @@ static const WebRoute routes[] = {
 void assess_web_routes_dashboard(void) {
   web_register_routes(routes);
   static const WebSection s[] = {
-      {"Kampanjer med frist", section_tasks, POLICY_READ, 12},
-      {"Modenhet", section_maturity, POLICY_READ_SUMMARY, 20},
-      {"Utvikling", section_trend, POLICY_READ_SUMMARY, 22},
-      {"Største gap", section_gaps, POLICY_READ, 24},
-      {"Tiltak over fristen", section_measures, POLICY_READ, 26},
-      {"Sammenligning", section_benchmark, POLICY_READ_SUMMARY, 28},
+      {"Kampanjer med frist", cached_tasks, POLICY_READ, 12},
+      {"Modenhet", cached_maturity, POLICY_READ_SUMMARY, 20},
+      {"Utvikling", cached_trend, POLICY_READ_SUMMARY, 22},
+      {"Største gap", cached_gaps, POLICY_READ, 24},
+      {"Tiltak over fristen", cached_measures, POLICY_READ, 26},
+      {"Sammenligning", cached_benchmark, POLICY_READ_SUMMARY, 28},
   };
   for (size_t i = 0; i < sizeof s / sizeof s[0]; i++) web_register_section(&s[i]);
 }

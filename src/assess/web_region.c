@@ -173,14 +173,13 @@ static void fw_choice(WebCtx *c, int64_t cur) {
   html_raw(b, "</select></div><button type=\"submit\">Vis</button></form>");
 }
 
-static void get_members(WebCtx *c) {
+static void members_body(WebCtx *c) {
   Members m;
   Err e = {0};
   if (load(c, &m, &e)) {
     web_error_err(c, &e);
     return;
   }
-  web_page_begin(c, "Medlemmenes modenhet");
   Buf *b = &c->resp->body;
   html_printf(b, "<h1>Medlemmenes modenhet</h1><p>%s. Hver organisasjon bestemmer selv hva den deler: "
                  "enkelttall vises bare for dem som deler oversiktstall, og totaler bare når minst %d teller med.</p>",
@@ -194,9 +193,35 @@ static void get_members(WebCtx *c) {
   html_raw(b, "</section><section class=\"card\"><h2>Per organisasjon</h2>");
   member_table(c, &m);
   html_raw(b, "</section>");
-  distribution(c, &m);
+  html_printf(b, "<p><a href=\"/org/%lld/modenhet/fordeling%s%s\">Fordeling per punkt</a></p>",
+              (long long)c->org_id, web_query(c, "rammeverk") ? "?rammeverk=" : "",
+              web_query(c, "rammeverk") ? web_query(c, "rammeverk") : "");
   campaigns(c);
-  web_page_end(c);
+}
+
+static void get_members(WebCtx *c) {
+  web_page_begin(c, "Medlemmenes modenhet");
+  assess_web_cached(c, "members", members_body);
+  if (c->resp->status == 200) web_page_end(c);
+}
+
+/* The distribution per item: one query per item, so a page of its own. */
+static void distribution_body(WebCtx *c) {
+  Members m;
+  Err e = {0};
+  if (load(c, &m, &e)) {
+    web_error_err(c, &e);
+    return;
+  }
+  html_printf(&c->resp->body, "<p class=\"crumbs\"><a href=\"/org/%lld/modenhet\">Medlemmenes modenhet</a></p>"
+                              "<h1>Fordeling per punkt</h1><p>%s.</p>", (long long)c->org_id, m.fi->name);
+  distribution(c, &m);
+}
+
+static void get_distribution(WebCtx *c) {
+  web_page_begin(c, "Fordeling per punkt");
+  assess_web_cached(c, "distribution", distribution_body);
+  if (c->resp->status == 200) web_page_end(c);
 }
 
 static void section_members(WebCtx *c) {
@@ -211,13 +236,16 @@ static void section_members(WebCtx *c) {
               (long long)c->org_id);
 }
 
+static void cached_members(WebCtx *c) { assess_web_cached(c, "members-section", section_members); }
+
 static const WebRoute routes[] = {
     {"GET", "/org/{org}/modenhet", get_members, POLICY_ORG_VIEW, 0},
+    {"GET", "/org/{org}/modenhet/fordeling", get_distribution, POLICY_ORG_VIEW, 0},
     {NULL, NULL, NULL, 0, 0},
 };
 
 
 void assess_web_routes_region(void) {
   web_register_routes(routes);
-  web_register_section(&(WebSection){"Medlemmenes modenhet", section_members, POLICY_ORG_VIEW, 18});
+  web_register_section(&(WebSection){"Medlemmenes modenhet", cached_members, POLICY_ORG_VIEW, 18});
 }
