@@ -68,7 +68,9 @@ static int demo_measures(Db *db, const Principal *who, int64_t org, int64_t fw_i
     int days = i == 0 && rnd(&s) < 0.6 ? -20 - (int)(rnd(&s) * 60) : 30 + (int)(rnd(&s) * 300);
     st_date_plus(days, deadline);
     AssessMeasureItem it = {fw_id, g[i].ref_id, NULL, NULL};
-    AssessMeasure m = {.org_id = org, .title = g[i].name, .description = "Tiltak fra gapet i egenvurderingen.",
+    char *title = arena_strdup(a, g[i].name);
+    if (title) st_cut_utf8(title, ASSESS_NAME_MAX);
+    AssessMeasure m = {.org_id = org, .title = title, .description = "Tiltak fra gapet i egenvurderingen.",
                        .owner = people[(i + (size_t)org) % 5], .deadline = deadline,
                        .cost_once = 10000 * (1 + (long long)(rnd(&s) * 30)),
                        .cost_yearly = rnd(&s) < 0.5 ? -1 : 5000 * (1 + (long long)(rnd(&s) * 20)),

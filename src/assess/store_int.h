@@ -22,6 +22,8 @@ void st_today(char out[11]);
 void st_date_plus(int days, char out[11]);
 /* 1 if s is a valid YYYY-MM-DD date ("" is not). */
 int st_date_ok(const char *s);
+/* Shortens s in place to at most max bytes without splitting a UTF-8 character. */
+void st_cut_utf8(char *s, size_t max);
 /* Checks a text field's length (bytes) and UTF-8 validity. */
 int st_text_ok(const char *s, size_t max, const char *what, Err *e);
 /* The organisation an assessment belongs to (and its framework). */

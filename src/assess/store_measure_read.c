@@ -144,8 +144,10 @@ int assess_measure_from_gap(Db *db, const Principal *who, int64_t org_id, int64_
     return err_set(e, VERR_INVALID, "Ukjent punkt «%.64s».", ref_id ? ref_id : "");
   }
   const AssessNode *nd = &fw->nodes[i];
-  char title[ASSESS_NAME_MAX + 1], deadline[11];
+  char deadline[11];
+  char title[ASSESS_NAME_MAX * 4];
   snprintf(title, sizeof title, "%s %s", nd->ref_id, nd->name ? nd->name : "");
+  st_cut_utf8(title, ASSESS_NAME_MAX);
   st_date_plus(90, deadline);
   AssessMeasureItem it = {fw_id, nd->ref_id, NULL, NULL};
   AssessMeasure m = {.org_id = org_id, .title = title, .description = "", .owner = "", .deadline = deadline,

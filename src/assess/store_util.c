@@ -109,3 +109,10 @@ int st_text_ok(const char *s, size_t max, const char *what, Err *e) {
 
 int64_t st_ppm(double f) { return f < 0 ? -1 : (int64_t)(f * 1e6 + 0.5); }
 double st_unppm(int64_t ppm) { return ppm < 0 ? -1 : (double)ppm / 1e6; }
+
+void st_cut_utf8(char *s, size_t max) {
+  size_t n = strlen(s);
+  if (n <= max) return;
+  while (max && ((unsigned char)s[max] & 0xC0) == 0x80) max--;
+  s[max] = 0;
+}
