@@ -318,6 +318,16 @@ static void get_evidence(WebCtx *c) {
   http_resp_header(r, "X-Content-SHA256", v.sha256);
 }
 
+static void post_evidence_delete(WebCtx *c) {
+  AssessEvidence v;
+  Err e = {0};
+  int rc = assess_evidence_get(c->db, &c->p, c->args[0], c->a, &v, &e);
+  if (!rc && v.org_id != c->org_id) rc = err_set(&e, VERR_NOTFOUND, "Fant ikke dokumentasjonen.");
+  if (!rc) rc = assess_evidence_delete(c->db, &c->p, v.id, &e);
+  if (rc) return aapi_err(c, &e);
+  aapi_send(c, 200, json_pack("{s:b}", "deleted", 1));
+}
+
 static void get_csv(WebCtx *c) {
   int64_t fw;
   if (aapi_fw(c, &fw)) return;
@@ -392,6 +402,7 @@ static const WebRoute routes[] = {
   {"GET", "/api/v1/orgs/{org}/assessments/{id}/csv", get_csv, POLICY_READ, WEB_API},
   {"POST", "/api/v1/orgs/{org}/assessments/{id}/csv", post_csv, POLICY_WRITE, WEB_API},
   {"GET", "/api/v1/orgs/{org}/evidence/{id}", get_evidence, POLICY_READ, WEB_API},
+  {"POST", "/api/v1/orgs/{org}/evidence/{id}/delete", post_evidence_delete, POLICY_WRITE, WEB_API},
   {"GET", "/api/v1/orgs/{org}/members/{id}", get_members, POLICY_ORG_VIEW, WEB_API},
   {NULL, NULL, NULL, 0, 0},
 };

@@ -100,6 +100,13 @@ test('evidence: a file with its SHA-256 and a link; only the owner reads them', 
   assert.equal((await get('sibling_admin', `/orgs/${t}/assessments/${fw}/evidence`)).status, 404);
   assert.equal((await get('unrelated_editor', `/orgs/${t}/assessments/${fw}`)).status, 404);
   assert.equal((await post('sibling_admin', `/orgs/${t}/assessments/${fw}`, { ref_id: '2.1', level: 0 })).status, 404);
+  // deletion: not by a viewer, not under another organisation; the history keeps the name
+  assert.equal((await post('own_viewer', `/orgs/${t}/evidence/${id}/delete`)).status, 403);
+  assert.equal((await post('sibling_admin', `/orgs/${O.sibling}/evidence/${id}/delete`)).status, 404);
+  assert.equal((await post('own_editor', `/orgs/${t}/evidence/${id}/delete`)).status, 200);
+  assert.equal((await get('own_viewer', `/orgs/${t}/evidence/${id}`)).status, 404);
+  const h = (await get('own_viewer', `/orgs/${t}/assessments/${fw}/history?ref_id=2.1`)).json.history;
+  assert.ok(h.some((x) => x.field === 'evidence' && x.old === 'policy.html' && x.new === ''));
 });
 
 test('the region sees exactly what each member shares', async () => {
