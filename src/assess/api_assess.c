@@ -165,6 +165,11 @@ static void get_assessment(WebCtx *c) {
   aapi_send(c, 200, j);
 }
 
+static int level_in(json_t *b, const char *key, long long v) {
+  if (json_is_null(json_object_get(b, key))) return -1;
+  return v < 0 || v > 1000 ? 1001 : (int)v;
+}
+
 /* {"ref_id": "1.1", "level": 3 | null, "not_applicable": false, "target": 4 | null,
  *  "comment": "...", "responsible": "...", "assessed_on": "2026-11-27"} — only the members given change. */
 static void post_answer(WebCtx *c) {
@@ -175,8 +180,9 @@ static void post_answer(WebCtx *c) {
   AssessAnswerIn in = {0};
   long long v;
   if (!aapi_str(b, "ref_id", &in.ref_id)) in.ref_id = NULL;
-  if (aapi_int(b, "level", &v)) in.fields |= ASSESS_F_LEVEL, in.level = v < 0 || v > 1000 ? -1 : (int)v;
-  if (aapi_int(b, "target", &v)) in.fields |= ASSESS_F_TARGET, in.target = v < 0 || v > 1000 ? -1 : (int)v;
+  /* null clears; a number off the scale (negative included) is refused by the store */
+  if (aapi_int(b, "level", &v)) in.fields |= ASSESS_F_LEVEL, in.level = level_in(b, "level", v);
+  if (aapi_int(b, "target", &v)) in.fields |= ASSESS_F_TARGET, in.target = level_in(b, "target", v);
   json_t *na = json_object_get(b, "not_applicable");
   if (json_is_boolean(na)) in.fields |= ASSESS_F_NA, in.na = json_is_true(na);
   if (aapi_str(b, "comment", &in.comment)) in.fields |= ASSESS_F_COMMENT;

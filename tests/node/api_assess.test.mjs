@@ -50,6 +50,8 @@ test('save as you go: an answer, its history, completion and the snapshot series
   assert.equal((await post('own_editor', `/orgs/${t}/assessments/${fw}`, { ref_id: '2.1', level: 5, comment: 'Revidert' })).status, 200);
   assert.equal((await post('own_viewer', `/orgs/${t}/assessments/${fw}`, { ref_id: '2.1', level: 1 })).status, 403);
   assert.equal((await post('own_editor', `/orgs/${t}/assessments/${fw}`, { ref_id: '2.1', level: 9 })).status, 400);
+  assert.equal((await post('own_editor', `/orgs/${t}/assessments/${fw}`, { ref_id: '2.1', level: -1 })).status, 400);
+  assert.equal((await post('own_editor', `/orgs/${t}/assessments/${fw}`, { ref_id: '2.1', target: 1e6 })).status, 400);
   assert.equal((await post('own_editor', `/orgs/${t}/assessments/${fw}`, { ref_id: 'nei', level: 1 })).status, 400);
   assert.equal((await api('own_editor', 'POST', `/orgs/${t}/assessments/${fw}`, 'ikke json')).status, 400);
   const a = await get('own_viewer', `/orgs/${t}/assessments/${fw}`);
