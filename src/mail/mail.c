@@ -73,6 +73,9 @@ static int transfer(const MailConfig *cfg, const char *to, const Buf *m, Err *e)
   curl_easy_setopt(c, CURLOPT_READFUNCTION, read_cb);
   curl_easy_setopt(c, CURLOPT_READDATA, &r);
   curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+  /* STARTTLS when the server offers it (smtps:// is TLS from the start);
+   * a user name and password may be given in the URL. */
+  curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
   curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)MAIL_TIMEOUT_S);
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
