@@ -76,7 +76,19 @@ static void org_bars(WebCtx *c, const Members *m) {
  * with at least POLICY_K_MIN of them. */
 static void band_bars(WebCtx *c, const Members *m) {
   SvgBar bars[16];
-  size_t nb = assess_pop_nbands < 16 ? assess_pop_nbands : 16;
+  size_t nb = assess_pop_nbands < 16 ? assess_pop_nbands : 16, full = 0;
+  for (size_t k = 0; k < nb; k++) {
+    size_t cnt = 0;
+    for (size_t i = 0; i < m->n; i++)
+      cnt += m->r[i].shown && m->r[i].total >= 0 && assess_pop_band(m->r[i].population) == (int)k;
+    full += policy_aggregate_allowed(cnt);
+  }
+  if (!full) {
+    html_printf(&c->resp->body, "<p class=\"k-note\">Ingen innbyggergruppe har minst %d medlemmer som deler "
+                                "oversiktstall og har innbyggertall registrert, så sammenligningen vises ikke.</p>",
+                POLICY_K_MIN);
+    return;
+  }
   Buf desc;
   buf_init(&desc, 1 << 14);
   for (size_t k = 0; k < nb; k++) {
