@@ -389,9 +389,29 @@ static void get_members(WebCtx *c) {
   size_t n;
   AssessAggregate agg;
   Err e = {0};
-  if (assess_store_member_scores(c->db, &c->p, c->org_id, fw, c->a, &v, &n, &agg, &e)) return aapi_err(c, &e);
-  aapi_send(c, 200, json_pack("{s:I, s:o, s:o}", "framework", (json_int_t)fw, "members",
-                              aapi_scores_json(v, n), "aggregate", agg_json(&agg)));
+  AssessItemDistRow *d;
+  size_t nd;
+  if (assess_store_member_scores(c->db, &c->p, c->org_id, fw, c->a, &v, &n, &agg, &e) ||
+      assess_store_item_distributions(c->db, &c->p, c->org_id, fw, c->a, &d, &nd, &e))
+    return aapi_err(c, &e);
+  const AssessFramework *f = NULL;
+  if (assess_store_fw_load(c->db, fw, 0, &f, &e)) return aapi_err(c, &e);
+  int span = f->scale.max - f->scale.min + 1;
+  assess_store_fw_release(f);
+  json_t *items = json_array();
+  for (size_t i = 0; i < nd; i++) {
+    json_t *j = json_pack("{s:s, s:b, s:I}", "ref_id", d[i].ref_id, "shown", d[i].d.shown, "organisations",
+                          (json_int_t)d[i].d.n);
+    if (d[i].d.shown) {
+      json_t *counts = json_array();
+      for (int k = 0; k < span && k < 16; k++) json_array_append_new(counts, json_integer((json_int_t)d[i].d.counts[k]));
+      json_object_set_new(j, "levels", counts);
+      json_object_set_new(j, "not_applicable", json_integer((json_int_t)d[i].d.na));
+    }
+    json_array_append_new(items, j);
+  }
+  aapi_send(c, 200, json_pack("{s:I, s:o, s:o, s:o}", "framework", (json_int_t)fw, "members",
+                              aapi_scores_json(v, n), "aggregate", agg_json(&agg), "distribution", items));
 }
 
 static const WebRoute routes[] = {

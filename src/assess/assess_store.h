@@ -248,6 +248,13 @@ typedef struct AssessItemDist {
 } AssessItemDist;
 int assess_store_item_distribution(Db *db, const Principal *who, int64_t parent_org, int64_t fw_id,
                                    const char *ref_id, AssessItemDist *out, Err *e);
+/* The same for every assessable item at once (one query), in framework order. */
+typedef struct AssessItemDistRow {
+  const char *ref_id, *name;
+  AssessItemDist d;
+} AssessItemDistRow;
+int assess_store_item_distributions(Db *db, const Principal *who, int64_t parent_org, int64_t fw_id,
+                                    Arena *a, AssessItemDistRow **out, size_t *n, Err *e);
 
 /* Benchmark of one organisation against municipalities of similar population
  * (assess_pop_band), nationwide. POLICY_READ_SUMMARY on org_id for its own

@@ -145,6 +145,68 @@ int assess_store_item_distribution(Db *db, const Principal *who, int64_t parent_
   return 0;
 }
 
+/* dist_sql for every item: the latest snapshot's nodes of each member. */
+static const char dists_sql[] =
+    "WITH RECURSIVE sub(id) AS (SELECT id FROM organisations WHERE parent_id = ?1"
+    " UNION ALL SELECT o.id FROM organisations o JOIN sub ON o.parent_id = sub.id),"
+    " fws(id) AS (SELECT id FROM assess_frameworks WHERE urn = (SELECT urn FROM assess_frameworks WHERE id = ?2))"
+    " SELECT o.id, sn.ref_id, sn.level, sn.na FROM sub JOIN organisations o ON o.id = sub.id"
+    " JOIN assess_snapshots s ON s.id = (SELECT id FROM assess_snapshots x WHERE x.org_id = o.id"
+    "  AND x.framework_id IN (SELECT id FROM fws) ORDER BY x.at DESC, x.id DESC LIMIT 1)"
+    " JOIN assess_snapshot_nodes sn ON sn.snapshot_id = s.id"
+    " WHERE o.kind IN ('municipality','county','iks') AND (sn.level IS NOT NULL OR sn.na = 1)";
+
+static int dists_count(Db *db, const StIds *agg, const AssessFramework *fw, int64_t parent, int64_t fw_id,
+                       int *slot, AssessItemDistRow *v, Err *e) {
+  DbStmt *st = NULL;
+  int rc = db_query(db, &st, e, dists_sql, "ll", parent, fw_id);
+  while (!rc && (rc = db_step(st, e)) == DB_ROW) {
+    rc = 0;
+    int i = assess_framework_find(fw, db_col_text(st, 1));
+    if (i < 0 || slot[i] < 0 || !st_has(agg, db_col_int(st, 0))) continue;
+    AssessItemDist *d = &v[slot[i]].d;
+    int64_t k = db_col_int(st, 2) - fw->scale.min;
+    d->n++;
+    if (db_col_int(st, 3)) d->na++;
+    else if (k >= 0 && k < 16) d->counts[k]++;
+  }
+  db_finalize(st);
+  return rc < 0 ? rc : 0;
+}
+
+int assess_store_item_distributions(Db *db, const Principal *who, int64_t parent_org, int64_t fw_id,
+                                    Arena *a, AssessItemDistRow **out, size_t *n, Err *e) {
+  *out = NULL;
+  *n = 0;
+  const AssessFramework *fw = NULL;
+  StIds agg = {0};
+  int rc = st_allow(db, who, POLICY_ORG_VIEW, parent_org, e);
+  if (!rc) rc = assess_store_fw_load(db, fw_id, 0, &fw, e);
+  if (!rc) rc = st_ids(db, who, POLICY_READ_AGGREGATE, &agg, e);
+  size_t nn = fw ? fw->nnodes : 0, k = 0;
+  int *slot = !rc ? malloc((nn + 1) * sizeof *slot) : NULL;
+  AssessItemDistRow *v = !rc ? arena_alloc(a, (nn + 1) * sizeof *v) : NULL;
+  if (!rc && (!slot || !v)) rc = err_set(e, VERR_NOMEM, "Tomt for minne.");
+  for (size_t i = 0; !rc && i < nn; i++) {
+    slot[i] = fw->nodes[i].assessable ? (int)k : -1;
+    if (fw->nodes[i].assessable)
+      v[k++] = (AssessItemDistRow){arena_strdup(a, fw->nodes[i].ref_id),
+                                   arena_strdup(a, fw->nodes[i].name ? fw->nodes[i].name : ""), {0}};
+  }
+  if (!rc) rc = dists_count(db, &agg, fw, parent_org, fw_id, slot, v, e);
+  for (size_t i = 0; !rc && i < k; i++) {
+    v[i].d.shown = policy_aggregate_allowed(v[i].d.n);
+    if (!v[i].d.shown) v[i].d = (AssessItemDist){.n = v[i].d.n};   /* counts withheld below k */
+  }
+  free(slot);
+  free(agg.v);
+  assess_store_fw_release(fw);
+  if (rc) return rc;
+  *out = v;
+  *n = k;
+  return 0;
+}
+
 static const char bench_sql[] =
     "WITH fws(id) AS (SELECT id FROM assess_frameworks WHERE urn = (SELECT urn FROM assess_frameworks WHERE id = ?1))"
     " SELECT o.id, o.population, s.total_ppm FROM organisations o"

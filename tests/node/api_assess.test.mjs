@@ -133,6 +133,10 @@ test('the region sees exactly what each member shares', async () => {
   assert.equal(m.json.aggregate.organisations, 5);
   assert.equal(m.json.aggregate.shown, true);
   assert.equal(typeof m.json.aggregate.mean, 'number');
+  const d = m.json.distribution.find((x) => x.ref_id === '1.1');
+  assert.equal(d.shown, true);
+  assert.equal(d.levels.length, 6);   // Varde's maturity scale 0–5
+  assert.equal(d.levels.reduce((s, x) => s + x, 0) + d.not_applicable, d.organisations);
 });
 
 test('totals over fewer than five organisations are hidden', async () => {
@@ -143,6 +147,7 @@ test('totals over fewer than five organisations are hidden', async () => {
   assert.equal(m.json.aggregate.organisations, 4);
   assert.equal(m.json.aggregate.shown, false);
   assert.equal(m.json.aggregate.mean, undefined);
+  assert.ok(m.json.distribution.every((x) => !x.shown && x.levels === undefined));
   assert.equal((await admin.post(`/org/${O.t_aggregate}/deling`, { level: 'aggregate' })).status, 303);
   // Region Vest has one member: never a total, not even for its own analyst's view
   const v = await get('unrelated_editor', `/orgs/${O.unrelated}/assessments`);

@@ -230,6 +230,34 @@ TEST(campaign_progress_and_aggregates) {
   arena_free(a);
 }
 
+TEST(distributions_all_items_match_one_by_one) {
+  Err e = {0};
+  Principal rv = user_in("fordeling", reg, "viewer");
+  Arena *a = arena_new(0);
+  AssessItemDistRow *v;
+  size_t n;
+  CHECK_INT(assess_store_item_distributions(db, &rv, reg, ks, a, &v, &n, &e), 0);
+  CHECK(n > 5);
+  int shown = 0;
+  for (size_t i = 0; i < n; i++) {
+    AssessItemDist one;
+    CHECK_INT(assess_store_item_distribution(db, &rv, reg, ks, v[i].ref_id, &one, &e), 0);
+    CHECK(one.shown == v[i].d.shown && one.n == v[i].d.n && one.na == v[i].d.na &&
+          !memcmp(one.counts, v[i].d.counts, sizeof one.counts));
+    if (v[i].d.shown) {
+      shown++;
+      CHECK_INT(v[i].d.n, 6);   /* six members share at least aggregates; one shares nothing */
+      size_t sum = v[i].d.na;
+      for (int k = 0; k < 16; k++) sum += v[i].d.counts[k];
+      CHECK_INT(sum, 6);
+    }
+  }
+  CHECK_INT(shown, 1);           /* only the one item the members answered */
+  Principal other = user_in("fordelingannen", other_muni, "admin");
+  CHECK_INT(assess_store_item_distributions(db, &other, reg, ks, a, &v, &n, &e), VERR_NOTFOUND);
+  arena_free(a);
+}
+
 TEST(measures_overdue_and_review) {
   Err e = {0};
   Principal ed = user_in("tiltaksredaktor", munis[0], "editor");
@@ -373,6 +401,7 @@ int main(void) {
   RUN(answers_history_snapshots);
   RUN(other_municipality_cannot_read);
   RUN(campaign_progress_and_aggregates);
+  RUN(distributions_all_items_match_one_by_one);
   RUN(measures_overdue_and_review);
   RUN(new_version_keeps_old_answers);
   RUN(csv_round_trip);
