@@ -196,6 +196,47 @@ static void post_answer(WebCtx *c) {
   aapi_send(c, 200, json_pack("{s:b}", "saved", 1));
 }
 
+/* One item of {"items": [...]} (the shape GET returns) as an answer; 0 fields = skip. */
+static void item_in(json_t *it, AssessAnswerIn *in) {
+  long long v;
+  memset(in, 0, sizeof *in);
+  if (!json_is_object(it)) return;
+  aapi_str(it, "ref_id", &in->ref_id);
+  if (aapi_int(it, "level", &v)) in->fields |= ASSESS_F_LEVEL, in->level = level_in(it, "level", v);
+  if (aapi_int(it, "target", &v)) in->fields |= ASSESS_F_TARGET, in->target = level_in(it, "target", v);
+  json_t *na = json_object_get(it, "not_applicable");
+  if (json_is_boolean(na)) in->fields |= ASSESS_F_NA, in->na = json_is_true(na);
+  if (in->na) in->fields &= ~(unsigned)ASSESS_F_LEVEL;
+  if (aapi_str(it, "comment", &in->comment)) in->fields |= ASSESS_F_COMMENT;
+  if (aapi_str(it, "responsible", &in->responsible)) in->fields |= ASSESS_F_RESPONSIBLE;
+  json_t *d = json_object_get(it, "assessed_on");
+  if (json_is_string(d)) in->fields |= ASSESS_F_DATE, in->assessed_on = json_string_value(d);
+  else if (json_is_null(d)) in->fields |= ASSESS_F_DATE, in->assessed_on = "";
+}
+
+/* Re-import of the document GET .../assessments/{id} returns: all or nothing. */
+static void post_import(WebCtx *c) {
+  int64_t fw;
+  if (aapi_fw(c, &fw)) return;
+  json_t *b = aapi_body(c);
+  if (!b) return;
+  json_t *items = json_object_get(b, "items");
+  Err e = {0};
+  size_t n = json_is_array(items) ? json_array_size(items) : 0, k = 0, changed = 0;
+  AssessAnswerIn *v = n ? arena_alloc(c->a, n * sizeof *v) : NULL;
+  int rc = !json_is_array(items) ? err_set(&e, VERR_INVALID, "Forventet items: [...].")
+           : n > 100000 ? err_set(&e, VERR_TOOBIG, "For mange punkter.")
+           : n && !v ? err_set(&e, VERR_NOMEM, "Tomt for minne.") : 0;
+  for (size_t i = 0; !rc && i < n; i++) {
+    item_in(json_array_get(items, i), &v[k]);
+    if (v[k].fields) k++;
+  }
+  if (!rc) rc = assess_store_save_many(c->db, &c->p, c->org_id, fw, v, k, NULL, &changed, &e);
+  json_decref(b);
+  if (rc) return aapi_err(c, &e);
+  aapi_send(c, 200, json_pack("{s:I}", "changed", (json_int_t)changed));
+}
+
 static void post_complete(WebCtx *c) {
   int64_t fw, sid = 0;
   if (aapi_fw(c, &fw)) return;
@@ -236,6 +277,26 @@ static void get_snapshots(WebCtx *c) {
     json_array_append_new(arr, j);
   }
   aapi_send(c, 200, json_pack("{s:o}", "snapshots", arr));
+}
+
+/* One snapshot with every node's frozen answer and score (read_summary on its organisation). */
+static void get_snapshot(WebCtx *c) {
+  AssessSnapScore *v;
+  size_t n;
+  Err e = {0};
+  int64_t org = 0;
+  int rc = db_int(c->db, &e, &org, "SELECT org_id FROM assess_snapshots WHERE id = ?", "l", c->args[0]);
+  if (rc == VERR_NOTFOUND || (!rc && org != c->org_id)) rc = err_set(&e, VERR_NOTFOUND, "Fant ikke øyeblikksbildet.");
+  if (!rc) rc = assess_store_snapshot_scores(c->db, &c->p, c->args[0], c->a, &v, &n, &e);
+  if (rc) return aapi_err(c, &e);
+  json_t *arr = json_array();
+  for (size_t i = 0; i < n; i++) {
+    json_t *j = json_pack("{s:s, s:b}", "ref_id", v[i].ref_id, "not_applicable", v[i].na);
+    json_object_set_new(j, "score", aapi_score(v[i].score));
+    json_object_set_new(j, "level", v[i].set && !v[i].na && v[i].level >= 0 ? json_integer(v[i].level) : json_null());
+    json_array_append_new(arr, j);
+  }
+  aapi_send(c, 200, json_pack("{s:I, s:o}", "id", (json_int_t)c->args[0], "nodes", arr));
 }
 
 static void get_gaps(WebCtx *c) {
@@ -420,6 +481,8 @@ static const WebRoute routes[] = {
   {"GET", "/api/v1/orgs/{org}/assessments/{id}", get_assessment, POLICY_READ, WEB_API},
   {"POST", "/api/v1/orgs/{org}/assessments/{id}", post_answer, POLICY_WRITE, WEB_API},
   {"POST", "/api/v1/orgs/{org}/assessments/{id}/complete", post_complete, POLICY_WRITE, WEB_API},
+  {"POST", "/api/v1/orgs/{org}/assessments/{id}/import", post_import, POLICY_WRITE, WEB_API},
+  {"GET", "/api/v1/orgs/{org}/snapshots/{id}", get_snapshot, POLICY_READ_SUMMARY, WEB_API},
   {"GET", "/api/v1/orgs/{org}/assessments/{id}/history", get_history, POLICY_READ, WEB_API},
   {"GET", "/api/v1/orgs/{org}/assessments/{id}/snapshots", get_snapshots, POLICY_READ_SUMMARY, WEB_API},
   {"GET", "/api/v1/orgs/{org}/assessments/{id}/gaps", get_gaps, POLICY_READ, WEB_API},

@@ -232,6 +232,31 @@ static void post_measure_delete(WebCtx *c) {
   aapi_send(c, 200, json_pack("{s:b}", "deleted", 1));
 }
 
+/* Re-import of the document GET .../measures returns: all or nothing. */
+static void post_measures_import(WebCtx *c) {
+  json_t *b = aapi_body(c);
+  if (!b) return;
+  json_t *list = json_object_get(b, "measures");
+  Err e = {0};
+  size_t n = json_is_array(list) ? json_array_size(list) : 0;
+  AssessMeasure *v = n ? arena_alloc(c->a, n * sizeof *v) : NULL;
+  int rc = !json_is_array(list) ? err_set(&e, VERR_INVALID, "Forventet measures: [...].")
+           : n > 50000 ? err_set(&e, VERR_TOOBIG, "For mange tiltak.")
+           : n && !v ? err_set(&e, VERR_NOMEM, "Tomt for minne.") : 0;
+  for (size_t i = 0; !rc && i < n; i++) {
+    json_t *m = json_array_get(list, i);
+    long long id = 0;
+    v[i] = (AssessMeasure){.title = "", .cost_once = -1, .cost_yearly = -1};
+    if (!json_is_object(m)) rc = err_set(&e, VERR_INVALID, "Tiltak nr. %zu er ikke et objekt.", i + 1);
+    else if (aapi_int(m, "id", &id) && id > 0) v[i].id = id;
+    if (!rc) rc = measure_from_json(c, m, &v[i], &e);
+  }
+  if (!rc) rc = assess_measure_save_many(c->db, &c->p, c->org_id, v, n, &e);
+  json_decref(b);
+  if (rc) return aapi_err(c, &e);
+  aapi_send(c, 200, json_pack("{s:I}", "changed", (json_int_t)n));
+}
+
 static void get_measures_csv(WebCtx *c) {
   Err e = {0};
   buf_reset(&c->resp->body);
@@ -261,6 +286,7 @@ static const WebRoute routes[] = {
   {"GET", "/api/v1/orgs/{org}/measures/{id}", get_measure, POLICY_READ, WEB_API},
   {"POST", "/api/v1/orgs/{org}/measures/{id}", post_measure_update, POLICY_WRITE, WEB_API},
   {"POST", "/api/v1/orgs/{org}/measures/{id}/delete", post_measure_delete, POLICY_WRITE, WEB_API},
+  {"POST", "/api/v1/orgs/{org}/measures/import", post_measures_import, POLICY_WRITE, WEB_API},
   {"GET", "/api/v1/orgs/{org}/measures.csv", get_measures_csv, POLICY_READ, WEB_API},
   {"POST", "/api/v1/orgs/{org}/measures.csv", post_measures_csv, POLICY_WRITE, WEB_API},
   {NULL, NULL, NULL, 0, 0},

@@ -150,6 +150,12 @@ typedef struct AssessAnswerIn {
 int assess_store_save(Db *db, const Principal *who, int64_t org_id, int64_t fw_id,
                       const AssessAnswerIn *in, Err *e);
 
+/* Several answers at once, all or nothing (CSV and JSON re-import). rows (may
+ * be NULL) names each answer's row in the file for error messages.
+ * *changed = fields changed (each also a history row). */
+int assess_store_save_many(Db *db, const Principal *who, int64_t org_id, int64_t fw_id, const AssessAnswerIn *v,
+                           size_t n, const size_t *rows, size_t *changed, Err *e);
+
 typedef struct AssessHist {
   int64_t at;
   const char *username, *ref_id, *field, *old_value, *new_value;  /* "" = empty */
@@ -378,6 +384,9 @@ typedef struct AssessMeasure {
 /* Create (m->id == 0) or update; the item links are replaced by m->items.
  * Setting status DONE flags every linked item for re-assessment. */
 int assess_measure_save(Db *db, const Principal *who, AssessMeasure *m, int64_t *id, Err *e);
+/* Several at once into org_id, all or nothing (CSV and JSON re-import): an id
+ * of this organisation's measure updates it, any other id creates one. */
+int assess_measure_save_many(Db *db, const Principal *who, int64_t org_id, AssessMeasure *v, size_t n, Err *e);
 int assess_measure_get(Db *db, const Principal *who, int64_t id, Arena *a, AssessMeasure *out,
                        Err *e);
 int assess_measure_delete(Db *db, const Principal *who, int64_t id, Err *e);

@@ -141,27 +141,14 @@ int assess_csv_import_answers(Db *db, const Principal *who, int64_t org_id, int6
   int rc = st_allow(db, who, POLICY_WRITE, org_id, e);
   if (rc) return rc;
   Arena *a = arena_new(0);
-  const AssessFramework *fw = NULL;
   Ans *v = NULL;
   size_t nv = 0;
-  int64_t before = 0, after = 0;
   rc = a ? read_answers(data, n, a, &v, &nv, e) : err_set(e, VERR_NOMEM, "Tomt for minne.");
-  if (!rc) rc = assess_store_fw_load(db, fw_id, org_id, &fw, e);
-  if (!rc) rc = db_begin(db, e);
-  if (!rc) rc = db_int(db, e, &before, "SELECT count(*) FROM assess_history", "");
-  for (size_t i = 0; !rc && i < nv; i++) {
-    rc = st_save_in(db, who, fw, org_id, fw_id, &v[i].in, e);
-    if (rc) {
-      char msg[sizeof e->msg];
-      snprintf(msg, sizeof msg, "%s", e->msg);
-      err_set(e, rc, "Rad %zu (punkt %.64s): %s", v[i].row, v[i].in.ref_id, msg);
-    }
-  }
-  if (!rc) rc = db_int(db, e, &after, "SELECT count(*) FROM assess_history", "");
-  if (!rc) rc = db_commit(db, e);
-  if (rc) db_rollback(db);
-  assess_store_fw_release(fw);
+  AssessAnswerIn *in = !rc ? arena_alloc(a, (nv + 1) * sizeof *in) : NULL;
+  size_t *rows = !rc ? arena_alloc(a, (nv + 1) * sizeof *rows) : NULL;
+  if (!rc && (!in || !rows)) rc = err_set(e, VERR_NOMEM, "Tomt for minne.");
+  for (size_t i = 0; !rc && i < nv; i++) in[i] = v[i].in, rows[i] = v[i].row;
+  if (!rc) rc = assess_store_save_many(db, who, org_id, fw_id, in, nv, rows, changed, e);
   arena_free(a);
-  if (!rc) *changed = (size_t)(after - before);
   return rc;
 }

@@ -99,10 +99,9 @@ static int row_measure(Db *db, Arena *a, const CsvRow *r, const int *col, int64_
   memset(m, 0, sizeof *m);
   m->org_id = org;
   const char *id = cell(r, col, MC_ID);
-  int64_t owner = 0;
-  if (*id && db_int(db, e, &owner, "SELECT org_id FROM assess_measures WHERE id = ?", "s", id) == 0 && owner == org)
-    m->id = strtoll(id, NULL, 10);
-  err_clear(e);
+  char *end;
+  long long v = strtoll(id, &end, 10);
+  m->id = *id && !*end && v > 0 ? v : 0;   /* checked against the organisation when saved */
   m->title = arena_strdup(a, cell(r, col, MC_TITLE));
   m->description = arena_strdup(a, cell(r, col, MC_DESC));
   m->owner = arena_strdup(a, cell(r, col, MC_OWNER));
@@ -158,18 +157,8 @@ int assess_csv_import_measures(Db *db, const Principal *who, int64_t org_id, con
   }
   csv_reader_free(&r);
   /* All rows in one transaction: one bad measure and none is stored. */
-  if (rc >= 0) rc = db_begin(db, e);
-  for (size_t i = 0; rc >= 0 && i < nv; i++) {
-    char msg[sizeof e->msg];
-    int q = st_measure_save_in(db, who, &v[i], NULL, e);
-    if (q) {
-      snprintf(msg, sizeof msg, "%s", e->msg);
-      rc = err_set(e, q, "Tiltak nr. %zu i filen: %s – ingenting er lagret.", i + 1, msg);
-    }
-  }
-  if (rc >= 0) rc = db_commit(db, e);
-  if (rc < 0) db_rollback(db);
-  else *changed = nv;
+  if (rc >= 0) rc = assess_measure_save_many(db, who, org_id, v, nv, e);
+  if (rc >= 0) *changed = nv;
   arena_free(a);
   return rc < 0 ? rc : 0;
 }

@@ -125,3 +125,29 @@ int assess_measure_save(Db *db, const Principal *who, AssessMeasure *m, int64_t 
   if (rc) db_rollback(db);
   return rc;
 }
+
+int assess_measure_save_many(Db *db, const Principal *who, int64_t org_id, AssessMeasure *v, size_t n, Err *e) {
+  if (n > 50000) return err_set(e, VERR_TOOBIG, "For mange tiltak på én gang.");
+  int rc = st_allow(db, who, POLICY_WRITE, org_id, e);
+  for (size_t i = 0; !rc && i < n; i++) {
+    int64_t owner = 0;
+    if (v[i].id && (db_int(db, e, &owner, "SELECT org_id FROM assess_measures WHERE id = ?", "l", v[i].id) ||
+                    owner != org_id))
+      v[i].id = 0;   /* another organisation's id (or none): a new measure */
+    err_clear(e);
+    v[i].org_id = org_id;
+  }
+  if (!rc) rc = db_begin(db, e);
+  if (rc) return rc;
+  for (size_t i = 0; !rc && i < n; i++) {
+    rc = st_measure_save_in(db, who, &v[i], NULL, e);
+    if (rc) {
+      char msg[sizeof e->msg];
+      snprintf(msg, sizeof msg, "%s", e->msg);
+      err_set(e, rc, "Tiltak nr. %zu: %s – ingenting er lagret.", i + 1, msg);
+    }
+  }
+  if (!rc) rc = db_commit(db, e);
+  if (rc) db_rollback(db);
+  return rc;
+}

@@ -145,6 +145,41 @@ int assess_store_save(Db *db, const Principal *who, int64_t org_id, int64_t fw_i
   return rc;
 }
 
+static int many_tx(Db *db, const Principal *who, const AssessFramework *fw, int64_t org_id, int64_t fw_id,
+                   const AssessAnswerIn *v, size_t n, const size_t *rows, size_t *changed, Err *e) {
+  int64_t before = 0, after = 0;
+  int rc = db_int(db, e, &before, "SELECT count(*) FROM assess_history", "");
+  for (size_t i = 0; !rc && i < n; i++) {
+    rc = st_save_in(db, who, fw, org_id, fw_id, &v[i], e);
+    if (rc) {
+      char msg[sizeof e->msg];
+      snprintf(msg, sizeof msg, "%s", e->msg);
+      err_set(e, rc, "%s %zu (punkt %.64s): %s", rows ? "Rad" : "Svar nr.", rows ? rows[i] : i + 1,
+              v[i].ref_id ? v[i].ref_id : "", msg);
+    }
+  }
+  if (!rc) rc = db_int(db, e, &after, "SELECT count(*) FROM assess_history", "");
+  if (!rc) *changed = (size_t)(after - before);
+  return rc;
+}
+
+int assess_store_save_many(Db *db, const Principal *who, int64_t org_id, int64_t fw_id, const AssessAnswerIn *v,
+                           size_t n, const size_t *rows, size_t *changed, Err *e) {
+  *changed = 0;
+  if (n > 100000) return err_set(e, VERR_TOOBIG, "For mange svar på én gang.");
+  int rc = st_allow(db, who, POLICY_WRITE, org_id, e);
+  const AssessFramework *fw = NULL;
+  if (!rc) rc = assess_store_fw_load(db, fw_id, org_id, &fw, e);
+  if (!rc) rc = db_begin(db, e);
+  if (!rc) {
+    rc = many_tx(db, who, fw, org_id, fw_id, v, n, rows, changed, e);
+    if (!rc) rc = db_commit(db, e);
+    if (rc) db_rollback(db), *changed = 0;
+  }
+  assess_store_fw_release(fw);
+  return rc;
+}
+
 int assess_store_history(Db *db, const Principal *who, int64_t org_id, int64_t fw_id,
                          const char *ref_id, int limit, Arena *a, AssessHist **out, size_t *n,
                          Err *e) {

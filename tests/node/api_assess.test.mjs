@@ -229,3 +229,40 @@ test('answers CSV: export, import elsewhere gives the same file', async () => {
   assert.equal(bad.status, 400);
   assert.match(bad.json.error, /Rad 2/);
 });
+
+test('JSON: an assessment and the measures re-imported elsewhere read back the same', async () => {
+  const strip = (items) => items.filter((i) => i.assessable).map((i) =>
+    [i.ref_id, i.level, i.not_applicable, i.target, i.comment, i.responsible, i.assessed_on]);
+  const a = await get('own_viewer', `/orgs/${O.t_full}/assessments/${fw}`);
+  const imp = await post('own_editor', `/orgs/${O.t_none}/assessments/${fw}/import`, a.json);
+  assert.equal(imp.status, 200);
+  const b = await get('own_viewer', `/orgs/${O.t_none}/assessments/${fw}`);
+  assert.deepEqual(strip(b.json.items), strip(a.json.items));
+  assert.equal((await post('own_editor', `/orgs/${O.t_none}/assessments/${fw}/import`, a.json)).json.changed, 0);
+  const bad = structuredClone(a.json);
+  bad.items.find((i) => i.assessable).level = 42;
+  const refused = await post('own_editor', `/orgs/${O.t_none}/assessments/${fw}/import`, bad);
+  assert.equal(refused.status, 400);
+  assert.match(refused.json.error, /Svar nr\. 1/);
+  assert.deepEqual(strip((await get('own_viewer', `/orgs/${O.t_none}/assessments/${fw}`)).json.items), strip(a.json.items));
+  assert.equal((await post('sibling_admin', `/orgs/${O.t_none}/assessments/${fw}/import`, a.json)).status, 404);
+  const ms = await get('own_viewer', `/orgs/${O.t_full}/measures`);
+  const mi = await post('own_editor', `/orgs/${O.t_none}/measures/import`, ms.json);
+  assert.equal(mi.status, 200);
+  const copy = (await get('own_viewer', `/orgs/${O.t_none}/measures`)).json.measures;
+  const key = (m) => [m.title, m.deadline, m.financing, m.status, m.cost_once_nok, m.items.map((i) => i.ref_id)];
+  assert.deepEqual(copy.map(key).sort(), ms.json.measures.map(key).sort());
+  assert.ok(copy.every((m) => !ms.json.measures.some((o) => o.id === m.id)), 'new ids: another organisation\'s ids are not updated');
+});
+
+test('a snapshot in detail, at summary and above', async () => {
+  const s = (await get('own_viewer', `/orgs/${O.t_summary}/assessments/${fw}/snapshots`)).json.snapshots.at(-1);
+  const own = await get('own_viewer', `/orgs/${O.t_summary}/snapshots/${s.id}`);
+  assert.equal(own.status, 200);
+  assert.ok(own.json.nodes.some((n) => n.ref_id === '1.1' && typeof n.level === 'number'));
+  assert.equal((await get('parent_viewer', `/orgs/${O.t_summary}/snapshots/${s.id}`)).status, 200);
+  const agg = (await get('own_viewer', `/orgs/${O.t_aggregate}/assessments/${fw}/snapshots`)).json.snapshots.at(-1);
+  assert.equal((await get('parent_viewer', `/orgs/${O.t_aggregate}/snapshots/${agg.id}`)).status, 404);
+  assert.equal((await get('own_viewer', `/orgs/${O.t_full}/snapshots/${s.id}`)).status, 404, 'under the wrong organisation');
+  assert.equal((await get('sibling_admin', `/orgs/${O.sibling}/snapshots/${s.id}`)).status, 404);
+});
