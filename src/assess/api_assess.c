@@ -89,6 +89,50 @@ static void get_frameworks(WebCtx *c) {
   aapi_send(c, 200, json_pack("{s:o}", "frameworks", arr));
 }
 
+/* The stored mapping proposal into framework {id} from its previous version
+ * (or ?from=ID): kept, changed, removed and added items. */
+static void get_mapping(WebCtx *c) {
+  int64_t fw, from = 0;
+  if (aapi_fw(c, &fw)) return;
+  Err e = {0};
+  const char *q = web_query(c, "from");
+  int rc = q ? (from = strtoll(q, NULL, 10), 0)
+             : db_int(c->db, &e, &from, "SELECT old_fw FROM assess_fw_mappings WHERE new_fw = ?"
+                      " ORDER BY old_fw DESC LIMIT 1", "l", fw);
+  if (rc == VERR_NOTFOUND) rc = err_set(&e, VERR_NOTFOUND, "Rammeverket har ingen tidligere versjon.");
+  AssessMapRow *m = NULL;
+  size_t n = 0;
+  if (!rc) rc = assess_store_fw_mapping(c->db, c->a, from, fw, &m, &n, &e);
+  if (!rc && !n) rc = err_set(&e, VERR_NOTFOUND, "Det finnes ingen kobling mellom disse versjonene.");
+  if (rc) return aapi_err(c, &e);
+  json_t *arr = json_array();
+  for (size_t i = 0; i < n; i++) {
+    json_t *j = json_pack("{s:s}", "kind", m[i].kind);
+    json_object_set_new(j, "old_ref_id", m[i].old_ref ? json_string(m[i].old_ref) : json_null());
+    json_object_set_new(j, "new_ref_id", m[i].new_ref ? json_string(m[i].new_ref) : json_null());
+    json_array_append_new(arr, j);
+  }
+  aapi_send(c, 200, json_pack("{s:I, s:I, s:o}", "from", (json_int_t)from, "to", (json_int_t)fw, "items", arr));
+}
+
+/* {"from": OLD_ID}: copy this organisation's answers from an older version
+ * into framework {id} along the stored mapping (changed items flagged). */
+static void post_upgrade(WebCtx *c) {
+  int64_t fw;
+  if (aapi_fw(c, &fw)) return;
+  json_t *b = aapi_body(c);
+  if (!b) return;
+  long long from = 0;
+  size_t copied = 0;
+  Err e = {0};
+  int rc = aapi_int(b, "from", &from) && from > 0
+               ? assess_store_upgrade(c->db, &c->p, c->org_id, from, fw, &copied, &e)
+               : err_set(&e, VERR_INVALID, "Oppgi from (id for den gamle versjonen).");
+  json_decref(b);
+  if (rc) return aapi_err(c, &e);
+  aapi_send(c, 200, json_pack("{s:I}", "copied", (json_int_t)copied));
+}
+
 /* Every latest framework with this organisation's current score (summary+). */
 static void get_assessments(WebCtx *c) {
   AssessFwInfo *v;
@@ -477,11 +521,13 @@ static void get_members(WebCtx *c) {
 
 static const WebRoute routes[] = {
   {"GET", "/api/v1/frameworks", get_frameworks, WEB_NO_ACTION, WEB_API},
+  {"GET", "/api/v1/frameworks/{id}/mapping", get_mapping, WEB_NO_ACTION, WEB_API},
   {"GET", "/api/v1/orgs/{org}/assessments", get_assessments, POLICY_READ_SUMMARY, WEB_API},
   {"GET", "/api/v1/orgs/{org}/assessments/{id}", get_assessment, POLICY_READ, WEB_API},
   {"POST", "/api/v1/orgs/{org}/assessments/{id}", post_answer, POLICY_WRITE, WEB_API},
   {"POST", "/api/v1/orgs/{org}/assessments/{id}/complete", post_complete, POLICY_WRITE, WEB_API},
   {"POST", "/api/v1/orgs/{org}/assessments/{id}/import", post_import, POLICY_WRITE, WEB_API},
+  {"POST", "/api/v1/orgs/{org}/assessments/{id}/upgrade", post_upgrade, POLICY_WRITE, WEB_API},
   {"GET", "/api/v1/orgs/{org}/snapshots/{id}", get_snapshot, POLICY_READ_SUMMARY, WEB_API},
   {"GET", "/api/v1/orgs/{org}/assessments/{id}/history", get_history, POLICY_READ, WEB_API},
   {"GET", "/api/v1/orgs/{org}/assessments/{id}/snapshots", get_snapshots, POLICY_READ_SUMMARY, WEB_API},

@@ -5,7 +5,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { startServer, login } from './lib.mjs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServer, login, BIN } from './lib.mjs';
 
 let srv, fw, O;
 const tok = {};
@@ -265,4 +268,34 @@ test('a snapshot in detail, at summary and above', async () => {
   assert.equal((await get('parent_viewer', `/orgs/${O.t_aggregate}/snapshots/${agg.id}`)).status, 404);
   assert.equal((await get('own_viewer', `/orgs/${O.t_full}/snapshots/${s.id}`)).status, 404, 'under the wrong organisation');
   assert.equal((await get('sibling_admin', `/orgs/${O.sibling}/snapshots/${s.id}`)).status, 404);
+});
+
+test('a new framework version: old answers stay, the mapping is offered, answers move on request', async () => {
+  const src = readFileSync(new URL('../../frameworks/nsm-grunnprinsipper.yaml', import.meta.url), 'utf8');
+  assert.match(src, /^version: 1$/m);
+  const v2 = src.replace(/^version: 1$/m, 'version: 2').replace(/(ref_id: "1\.3"\n(?:.*\n)*?\s+name: )(.*)/, '$1"$2 (revidert)"');
+  const file = join(srv.dir, 'nsm-v2.yaml');
+  writeFileSync(file, v2);
+  execFileSync(BIN, ['import', 'framework', file, '--db', srv.db]);
+  const list = (await get('own_viewer', '/frameworks')).json.frameworks.filter((f) => f.urn.endsWith('nsm-grunnprinsipper'));
+  assert.equal(list.length, 2);
+  const neu = list.find((f) => f.version === 2);
+  assert.equal(neu.latest, true);
+  const map = await get('own_viewer', `/frameworks/${neu.id}/mapping`);
+  assert.equal(map.status, 200);
+  assert.deepEqual(map.json.items.filter((i) => i.kind !== 'kept'), [{ kind: 'changed', old_ref_id: '1.3', new_ref_id: '1.3' }]);
+  const old = await get('own_viewer', `/orgs/${O.t_full}/assessments/${fw}`);
+  assert.equal(old.status, 200, 'the old version is still readable');
+  assert.equal((await post('own_viewer', `/orgs/${O.t_full}/assessments/${neu.id}/upgrade`, { from: fw })).status, 403);
+  const up = await post('own_editor', `/orgs/${O.t_full}/assessments/${neu.id}/upgrade`, { from: fw });
+  assert.equal(up.status, 200);
+  assert.ok(up.json.copied >= 20);
+  const moved = (await get('own_viewer', `/orgs/${O.t_full}/assessments/${neu.id}`)).json.items;
+  const before = Object.fromEntries(old.json.items.map((i) => [i.ref_id, i]));
+  for (const i of moved.filter((x) => x.assessable)) assert.equal(i.level, before[i.ref_id].level, i.ref_id);
+  assert.equal(moved.find((i) => i.ref_id === '1.3').needs_review, true);
+  assert.equal(moved.find((i) => i.ref_id === '1.1').needs_review, false);
+  // the trend runs across versions
+  const s = (await get('own_viewer', `/orgs/${O.t_full}/assessments/${neu.id}/snapshots`)).json.snapshots;
+  assert.ok(s.length >= 2 && s.every((x) => x.version === 1));
 });
