@@ -181,6 +181,12 @@ test('a campaign: task for members, progress and late list for the sender', asyn
   assert.equal(c.json.aggregate.shown, false, 'one answer is no total');
   assert.equal((await get('sibling_admin', `/orgs/${O.sibling}/campaigns/${id}`)).status, 404);
   assert.equal((await get('unrelated_editor', `/orgs/${r}/campaigns/${id}`)).status, 404);
+  assert.ok((await get('own_viewer', `/orgs/${O.t_full}/tasks`)).json.tasks.some((t) => t.campaign === id));
+  assert.equal((await post('parent_viewer', `/orgs/${r}/campaigns/${id}/close`)).status, 403);
+  assert.equal((await post('own_editor', `/orgs/${O.t_full}/campaigns/${id}/close`)).status, 404, 'only the sender closes');
+  assert.equal((await post('parent_editor', `/orgs/${r}/campaigns/${id}/close`)).status, 200);
+  assert.ok(!(await get('own_viewer', `/orgs/${O.t_full}/tasks`)).json.tasks.some((t) => t.campaign === id));
+  assert.equal((await get('parent_viewer', `/orgs/${r}/campaigns/${id}`)).json.closed, true);
 });
 
 test('measures: from a gap, overdue list, done asks for re-assessment, CSV round trip', async () => {

@@ -341,6 +341,46 @@ TEST(new_version_keeps_old_answers) {
   arena_free(a);
 }
 
+TEST(evidence_files_and_links) {
+  Err e = {0};
+  Principal ed = user_in("bevisredaktor", munis[1], "editor");
+  const char pdf[] = "%PDF-1.4 rutine";
+  int64_t id = 0, link = 0;
+  CHECK_INT(assess_evidence_add_file(db, &ed, munis[1], nsm, "2.2", "rutine.pdf", "application/pdf", pdf,
+                                     sizeof pdf - 1, &id, &e), 0);
+  CHECK_INT(assess_evidence_add_link(db, &ed, munis[1], nsm, "2.2", "Intranett", "https://intra.example/x", &link,
+                                     &e), 0);
+  CHECK_INT(assess_evidence_add_link(db, &ed, munis[1], nsm, "2.2", NULL, "file:///etc/passwd", NULL, &e),
+            VERR_INVALID);
+  CHECK_INT(assess_evidence_add_link(db, &ed, munis[1], nsm, "9.9", NULL, "https://x.example/", NULL, &e),
+            VERR_INVALID);
+  char *big = calloc(1, ASSESS_EVIDENCE_MAX + 1);
+  CHECK_INT(assess_evidence_add_file(db, &ed, munis[1], nsm, "2.2", "stor.bin", NULL, big, ASSESS_EVIDENCE_MAX + 1,
+                                     NULL, &e), VERR_TOOBIG);
+  free(big);
+  Arena *a = arena_new(0);
+  AssessEvidence got, *v;
+  size_t n;
+  CHECK_INT(assess_evidence_get(db, &ed, id, a, &got, &e), 0);
+  CHECK_INT(got.size, sizeof pdf - 1);
+  CHECK(!memcmp(got.data, pdf, sizeof pdf - 1));
+  /* sha256("%PDF-1.4 rutine"), computed independently with sha256sum */
+  CHECK_STR(got.sha256, "82230fea0dbf6cc931026abc7063dc64dee435b70f3dc3eb3092c1712e2e51b9");
+  CHECK_INT(assess_evidence_list(db, &ed, munis[1], nsm, "2.2", a, &v, &n, &e), 0);
+  CHECK_INT(n, 2);
+  Principal other = user_in("bevisnabo", other_muni, "admin");
+  CHECK_INT(assess_evidence_get(db, &other, id, a, &got, &e), VERR_NOTFOUND);
+  CHECK_INT(assess_evidence_delete(db, &other, id, &e), VERR_NOTFOUND);
+  Principal ra = user_in("bevisregion", reg, "admin");
+  CHECK_INT(assess_evidence_get(db, &ra, id, a, &got, &e), VERR_NOTFOUND);   /* munis[1] shares summary only */
+  Principal rf = user_in("bevisregionfull", reg, "viewer");
+  CHECK_INT(assess_evidence_list(db, &rf, munis[0], nsm, NULL, a, &v, &n, &e), 0);   /* munis[0] shares full */
+  CHECK_INT(assess_evidence_delete(db, &ed, link, &e), 0);
+  CHECK_INT(assess_evidence_list(db, &ed, munis[1], nsm, "2.2", a, &v, &n, &e), 0);
+  CHECK_INT(n, 1);
+  arena_free(a);
+}
+
 TEST(csv_round_trip) {
   Err e = {0};
   Buf b;
@@ -404,6 +444,7 @@ int main(void) {
   RUN(distributions_all_items_match_one_by_one);
   RUN(measures_overdue_and_review);
   RUN(new_version_keeps_old_answers);
+  RUN(evidence_files_and_links);
   RUN(csv_round_trip);
   db_close(db);
   char cmd[100];
