@@ -253,9 +253,14 @@ void assess_dash_measures(Buf *b, Arena *a, const AssessDash *d, const char *bas
     if (d->open[i].cost_once >= 0) once = (once < 0 ? 0 : once) + d->open[i].cost_once;
     if (d->open[i].cost_yearly >= 0) yearly = (yearly < 0 ? 0 : yearly) + d->open[i].cost_yearly;
   }
+  if (!d->nopen) {
+    html_raw(b, "<p>Ingen åpne tiltak.</p>");
+    return;
+  }
   html_printf(b, "<p><strong>%zu</strong> åpne tiltak, <strong>%zu</strong> over fristen. "
-                 "Anslått kostnad for de åpne: %s engangs og %s per år (– = ikke anslått).</p>",
-              d->nopen, d->noverdue, assess_web_nok(a, once), assess_web_nok(a, yearly));
+                 "Anslått kostnad for de åpne: %s engangs og %s per år%s.</p>",
+              d->nopen, d->noverdue, assess_web_nok(a, once), assess_web_nok(a, yearly),
+              once < 0 || yearly < 0 ? " (– = ikke anslått)" : "");
   if (!d->noverdue) return;
   int64_t now = time(NULL);
   html_raw(b, "<ul class=\"overdue\">");

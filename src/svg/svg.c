@@ -7,7 +7,7 @@
 
 #include "html/html.h"
 
-#define BAR_W 400      /* viewBox width of a bar chart */
+#define BAR_W 360      /* viewBox width of a bar chart: about 1:1 on a phone */
 #define BAR_ROW 44     /* label line + bar + gap */
 #define LINE_W 400
 #define LINE_H 230

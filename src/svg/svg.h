@@ -10,7 +10,7 @@
 
 #define SVG_MAX_ITEMS 200     /* bars, x positions */
 #define SVG_MAX_SERIES 4
-#define SVG_LABEL_MAX 44      /* characters shown; longer labels end in "…" */
+#define SVG_LABEL_MAX 36      /* characters shown; longer labels end in "…" */
 
 typedef struct SvgChart {
   const char *id;          /* unique on the page: [A-Za-z0-9_-], for aria ids */

@@ -29,13 +29,13 @@ TEST(bars) {
   CHECK(strstr(h, "Identifisere &amp; kartlegge") != NULL);
   CHECK(strstr(h, "<script>") == NULL);
   CHECK(strstr(h, "&lt;script&gt;x&lt;/script&gt;") != NULL);
-  CHECK(strstr(h, "class=\"bar\" x=\"0\" y=\"22\" width=\"200\"") != NULL);
-  CHECK(strstr(h, "class=\"bar\" x=\"0\" y=\"66\" width=\"400\"") != NULL);   /* clamped */
+  CHECK(strstr(h, "class=\"bar\" x=\"0\" y=\"22\" width=\"180\"") != NULL);
+  CHECK(strstr(h, "class=\"bar\" x=\"0\" y=\"66\" width=\"360\"") != NULL);   /* clamped */
   CHECK_INT(count(h, "class=\"bar\""), 2);                                   /* none for -1 */
   CHECK_INT(count(h, "class=\"mark\""), 3);                                  /* 2 + legend */
-  CHECK(strstr(h, "x1=\"240\" x2=\"240\"") != NULL);                         /* 0.6 of 396 + 2 */
+  CHECK(strstr(h, "x1=\"216\" x2=\"216\"") != NULL);                         /* 0.6 of 356 + 2 */
   CHECK(strstr(h, "= Mål</text>") != NULL);
-  CHECK(strstr(h, "viewBox=\"0 0 400 156\"") != NULL);                       /* 3 rows + legend */
+  CHECK(strstr(h, "viewBox=\"0 0 360 156\"") != NULL);                       /* 3 rows + legend */
   buf_free(&b);
 }
 
