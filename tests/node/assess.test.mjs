@@ -98,6 +98,14 @@ test('a link as evidence, and bad input: level, link scheme, oversize file', asy
   const page = await own.get(`/org/${full}/vurdering/${fw}`);
   assert.match(page.text, /<a href="https:\/\/intranett\.example\/plan" rel="noopener noreferrer">Styringsplan<\/a>/);
   assert.match(page.text, /id="l-1\.1-na" name="level" value="na" checked/);
+  // delete the link: a viewer may not, the editor may; then it is gone
+  const del = page.text.match(new RegExp(`action="(/org/${full}/bevis/\\d+/slett)"><input type="hidden" name="csrf" value="[^"]+"><button type="submit" class="small" aria-label="Slett Styringsplan">`))[1];
+  assert.equal((await viewer.post(del, {})).status, 403);
+  const gone = await own.post(del, {});
+  assert.equal(gone.status, 303);
+  assert.equal(gone.location, `/org/${full}/vurdering/${fw}?ok=bevis-slettet&punkt=1.1`);
+  assert.doesNotMatch((await own.get(`/org/${full}/vurdering/${fw}`)).text, /Styringsplan/);
+  assert.equal((await own.post(del, {})).status, 404);
   assert.equal((await postMultipart(own, `/org/${full}/vurdering/${fw}/punkt`, item({ level: '9' }))).status, 400);
   assert.equal((await postMultipart(own, `/org/${full}/vurdering/${fw}/punkt`, item({ ref: 'nei' }))).status, 400);
   const js = await postMultipart(own, `/org/${full}/vurdering/${fw}/punkt`, item({ lenke: 'javascript:alert(1)' }));
@@ -259,4 +267,16 @@ test('the printable report and `varde report` give the same figures', async () =
   const bad = spawnSync(BIN, ['report', '--db', srv.db, '--org', '999999']);
   assert.equal(bad.status, 2);
   assert.equal(spawnSync(BIN, ['report', '--db', srv.db, '--org', String(full), '--format', 'pdf']).status, 2);
+});
+
+test('cached dashboard sections never cross users or sessions', async () => {
+  const e1 = await own.get(`/org/${full}`);                 // editor first: cached with its forms
+  assert.match(e1.text, /aria-label="Lag tiltak for/);
+  const v = await viewer.get(`/org/${full}`);
+  assert.equal(v.status, 200);
+  assert.doesNotMatch(v.text, /Lag tiltak/, 'a viewer gets no create buttons');
+  assert.ok(!v.text.includes(own.csrf), 'no other session\'s CSRF token');
+  const again = await login(srv, 'own_editor');             // a second session of the same user
+  const e2 = await again.get(`/org/${full}`);
+  assert.ok(e2.text.includes(again.csrf) && !e2.text.includes(own.csrf));
 });
