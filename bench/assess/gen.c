@@ -98,6 +98,51 @@ static void user(const char *name, int64_t o, AuthRole role) {
 static const char *const share_by_digit[] = {"none", "aggregate", "aggregate", "aggregate", "summary",
                                               "summary", "summary", "summary", "full", "full"};
 
+typedef struct Gen {
+  AssessFwInfo *fws;
+  size_t nfw;
+  const AssessFramework *fw[8];
+  int64_t main_fw, nat, first, t0, regions[100];
+  size_t nm;
+  Arena *a;
+} Gen;
+
+static void frameworks(Gen *g) {
+  Err e = {0};
+  int added;
+  if (assess_store_ship(db, &cli, &added, &e)) die("frameworks", &e);
+  if (assess_store_fw_list(db, g->a, &g->fws, &g->nfw, &e)) die("fw list", &e);
+  if (g->nfw > 8) g->nfw = 8;
+  for (size_t k = 0; k < g->nfw; k++)
+    if (assess_store_fw_load(db, g->fws[k].id, 0, &g->fw[k], &e)) die("fw load", &e);
+  if (assess_store_fw_find(db, "urn:varde:framework:nsm-grunnprinsipper", 0, &g->main_fw, &e)) die("nsm", &e);
+}
+
+/* One municipality from the JSON list: its region, sharing, assessments. */
+static void municipality(Gen *g, json_t *m) {
+  Err e = {0};
+  const char *nr = json_string_value(json_object_get(m, "id"));
+  const char *name = json_string_value(json_object_get(m, "name_no"));
+  if (!nr || !name || strlen(nr) != 4) return;
+  int county = atoi((char[3]){nr[0], nr[1], 0});
+  if (county <= 0 || county >= 100) return;
+  set_now(g->t0 - 86400);
+  if (!g->regions[county]) {
+    char rn[64];
+    snprintf(rn, sizeof rn, "Region %02d (benk)", county);
+    g->regions[county] = org(ORG_REGION, rn, g->nat, NULL, -1);
+  }
+  int64_t o = org(ORG_MUNICIPALITY, name, g->regions[county], nr,
+                  (long long)json_integer_value(json_object_get(m, "population")));
+  PolicySharing s;
+  policy_sharing_parse(share_by_digit[g->nm % 10], &s);
+  if (org_set_sharing(db, &cli, o, s, &e)) die("sharing", &e);
+  if (!g->first && !strcmp(nr, "3401")) g->first = o;
+  for (size_t k = 0; k < g->nfw; k++) assess_org(o, g->fws[k].id, g->fw[k], g->t0);
+  measures(o, g->main_fw, g->a);
+  if (++g->nm % 50 == 0) fprintf(stderr, "gen: %zu kommuner\n", g->nm);
+}
+
 int main(int argc, char **argv) {
   if (argc != 3) {
     fprintf(stderr, "bruk: gen DB MUNICIPALITIES.json\n");
@@ -113,53 +158,21 @@ int main(int argc, char **argv) {
     fprintf(stderr, "gen: %s: %s\n", argv[2], je.text);
     return 2;
   }
-  int added;
-  if (assess_store_ship(db, &cli, &added, &e)) die("frameworks", &e);
-  AssessFwInfo *fws;
-  size_t nfw;
-  Arena *a = arena_new(0);
-  if (assess_store_fw_list(db, a, &fws, &nfw, &e)) die("fw list", &e);
-  const AssessFramework *fw[8];
-  for (size_t k = 0; k < nfw && k < 8; k++)
-    if (assess_store_fw_load(db, fws[k].id, 0, &fw[k], &e)) die("fw load", &e);
-  int64_t main_fw = 0;
-  if (assess_store_fw_find(db, "urn:varde:framework:nsm-grunnprinsipper", 0, &main_fw, &e)) die("nsm", &e);
-  int64_t t0 = db_now() - (YEARS - 1) * YEAR - 60 * 86400;
-  int64_t nat = org(ORG_NATIONAL, "Nasjonalt senter (benk)", 0, NULL, -1);
-  int64_t regions[100] = {0}, first = 0;
-  size_t i, nm = 0;
+  Gen g = {.a = arena_new(0)};
+  frameworks(&g);
+  g.t0 = db_now() - (YEARS - 1) * YEAR - 60 * 86400;
+  g.nat = org(ORG_NATIONAL, "Nasjonalt senter (benk)", 0, NULL, -1);
+  size_t i;
   json_t *m;
-  json_array_foreach(all, i, m) {
-    const char *nr = json_string_value(json_object_get(m, "id"));
-    const char *name = json_string_value(json_object_get(m, "name_no"));
-    if (!nr || !name || strlen(nr) != 4) continue;
-    int county = atoi((char[3]){nr[0], nr[1], 0});
-    if (county <= 0 || county >= 100) continue;
-    if (!regions[county]) {
-      char rn[64];
-      snprintf(rn, sizeof rn, "Region %02d (benk)", county);
-      set_now(t0 - 86400);
-      regions[county] = org(ORG_REGION, rn, nat, NULL, -1);
-    }
-    set_now(t0 - 86400);
-    int64_t o = org(ORG_MUNICIPALITY, name, regions[county], nr,
-                    (long long)json_integer_value(json_object_get(m, "population")));
-    PolicySharing s;
-    policy_sharing_parse(share_by_digit[nm % 10], &s);
-    if (org_set_sharing(db, &cli, o, s, &e)) die("sharing", &e);
-    if (!first && !strcmp(nr, "3401")) first = o;
-    for (size_t k = 0; k < nfw && k < 8; k++) assess_org(o, fws[k].id, fw[k], t0);
-    measures(o, main_fw, a);
-    if (++nm % 50 == 0) fprintf(stderr, "gen: %zu kommuner\n", nm);
-  }
-  if (!first) first = nat + 2;
+  json_array_foreach(all, i, m) municipality(&g, m);
+  if (!g.first) g.first = g.nat + 2;
   unsetenv("VARDE_NOW");
-  user("nasjonal", nat, AUTH_ROLE_VIEWER);
-  user("kommune", first, AUTH_ROLE_EDITOR);
-  printf("national %lld\nmunicipality %lld\nmunicipalities %zu\nframeworks %zu\npassword %s\n", (long long)nat,
-         (long long)first, nm, nfw, PASSWORD);
-  for (size_t k = 0; k < nfw && k < 8; k++) assess_store_fw_release(fw[k]);
-  arena_free(a);
+  user("nasjonal", g.nat, AUTH_ROLE_VIEWER);
+  user("kommune", g.first, AUTH_ROLE_EDITOR);
+  printf("national %lld\nmunicipality %lld\nmunicipalities %zu\nframeworks %zu\npassword %s\n", (long long)g.nat,
+         (long long)g.first, g.nm, g.nfw, PASSWORD);
+  for (size_t k = 0; k < g.nfw; k++) assess_store_fw_release(g.fw[k]);
+  arena_free(g.a);
   json_decref(all);
   db_close(db);
   return 0;
