@@ -37,9 +37,23 @@ static int load(WebCtx *c, unsigned what, AssessDash *d) {
   return assess_dash_load(c->db, &c->p, c->org_id, fw, what, c->a, d, &e) ? -1 : 0;
 }
 
+/* The other frameworks, each a link that shows the dashboard for it. */
+static void other_frameworks(WebCtx *c, const AssessDash *d) {
+  Buf *b = &c->resp->body;
+  int shown = 0;
+  for (size_t i = 0; i < d->nfws; i++) {
+    if (d->fws[i].id == d->fw_id || d->fw_total[i] < 0) continue;
+    if (!shown++) html_raw(b, "<p class=\"no-print\">Andre rammeverk: ");
+    else html_raw(b, " · ");
+    html_printf(b, "<a href=\"/org/%lld?rammeverk=%lld#modenhet\">%s</a> (%s)", (long long)c->org_id,
+                (long long)d->fws[i].id, d->fws[i].name, assess_web_pct(c->a, d->fw_total[i]));
+  }
+  if (shown) html_raw(b, "</p>");
+}
+
 static void section_maturity(WebCtx *c) {
   AssessDash d;
-  if (load(c, ASSESS_DASH_SCORES, &d)) return;
+  if (load(c, ASSESS_DASH_SCORES | ASSESS_DASH_FWS, &d)) return;
   if (!d.have_view || (!d.view.assessment_id && !web_may(c, POLICY_WRITE, c->org_id))) {
     assess_dash_free(&d);
     return;
@@ -47,8 +61,9 @@ static void section_maturity(WebCtx *c) {
   Buf *b = &c->resp->body;
   html_raw(b, "<section class=\"card dash\" id=\"modenhet\"><h2>Modenhet</h2>");
   assess_dash_maturity(b, c->a, &d, base_of(c));
-  html_printf(b, "<p class=\"no-print\"><a href=\"%s/rapport\">Rapport på én side (for utskrift)</a></p>"
-                 "</section>", base_of(c));
+  other_frameworks(c, &d);
+  html_printf(b, "<p class=\"no-print\"><a href=\"%s/rapport?rammeverk=%lld\">Rapport på én side (for "
+                 "utskrift)</a></p></section>", base_of(c), (long long)d.fw_id);
   assess_dash_free(&d);
 }
 

@@ -143,6 +143,7 @@ test('complete: a snapshot; the dashboard then draws the trend', async () => {
   assert.match(d.text, /<desc id="modenhet-kategori-d">1 Identifisere og kartlegge: [0-9],[0-9] av 5, mål 3,0/);
   assert.match(d.text, /Største gap mot målet/);
   assert.match(d.text, /NSM publiserer ingen modenhetsmodell/);
+  assert.match(d.text, new RegExp(`href="/org/${full}/rapport\\?rammeverk=${fw}"`));
 });
 
 test('measures: from a gap (prefilled), overdue list, complete -> re-assess prompt', async () => {

@@ -101,7 +101,7 @@ test('assess, complete, measure from a gap: the dashboard changes; report fits o
 
   // the printable report: one A4 page, without navigation
   await page.getByRole('link', { name: /Rapport på én side/ }).click();
-  await page.waitForURL(/\/rapport$/);
+  await page.waitForURL(/\/rapport\?rammeverk=\d+$/);
   await page.emulateMedia({ media: 'print' });
   assert.equal(await page.locator('header.top').isVisible(), false);
   await page.screenshot({ path: join(OUT, 'assess-report-print.png'), fullPage: true });
