@@ -17,7 +17,7 @@ const char *assess_web_score(Arena *a, const AssessFramework *fw, double fractio
 const char *assess_web_pct(Arena *a, double fraction);
 /* "1,5" — one decimal with a comma. */
 const char *assess_web_dec(Arena *a, double v);
-/* "150 000 kr", "–" when < 0. */
+/* "150 000 kr" with no-break spaces, "–" when < 0. */
 const char *assess_web_nok(Arena *a, long long v);
 /* "27.11.2026" from Unix seconds (local time); "–" for 0. */
 const char *assess_web_date(Arena *a, int64_t t);

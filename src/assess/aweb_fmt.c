@@ -30,15 +30,15 @@ const char *assess_web_pct(Arena *a, double fraction) {
 
 const char *assess_web_nok(Arena *a, long long v) {
   if (v < 0) return "–";
-  char digits[32], out[48];
+  char digits[32], out[64];
   snprintf(digits, sizeof digits, "%lld", v);
   size_t n = strlen(digits), o = 0;
-  for (size_t i = 0; i < n; i++) {
-    if (i && (n - i) % 3 == 0) out[o++] = ' ';
+  for (size_t i = 0; i < n; i++) {   /* groups and "kr" joined by no-break spaces */
+    if (i && (n - i) % 3 == 0) out[o++] = '\xC2', out[o++] = '\xA0';
     out[o++] = digits[i];
   }
   out[o] = '\0';
-  return arena_printf(a, "%s kr", out);
+  return arena_printf(a, "%s\xC2\xA0kr", out);
 }
 
 const char *assess_web_date(Arena *a, int64_t t) {

@@ -95,13 +95,14 @@ test('assess, complete, measure from a gap: the dashboard changes; report fits o
   await page.waitForURL(/ok=lagret$/);
   await page.getByRole('link', { name: 'Oversikt' }).click();
   await page.waitForURL(new RegExp(`/org/${org}$`));
-  assert.match(await page.locator('#tiltak').innerText(), /1 åpne tiltak, 0 over fristen\. Anslått kostnad for de åpne: 80 000 kr/);
+  assert.match(await page.locator('#tiltak').innerText(), /1 åpne tiltak, 0 over fristen\. Anslått kostnad for de åpne: 80\s000\skr/);
   assert.equal(await page.locator('#gap').getByRole('link', { name: 'Se tiltaket' }).count(), 1);
   await page.screenshot({ path: join(OUT, 'assess-dashboard.png'), fullPage: true });
 
   // the printable report: one A4 page, without navigation
   await page.getByRole('link', { name: /Rapport på én side/ }).click();
   await page.waitForURL(/\/rapport\?rammeverk=\d+$/);
+  await page.setViewportSize({ width: 794, height: 1123 });   // A4 at 96 dpi
   await page.emulateMedia({ media: 'print' });
   assert.equal(await page.locator('header.top').isVisible(), false);
   await page.screenshot({ path: join(OUT, 'assess-report-print.png'), fullPage: true });
