@@ -192,6 +192,25 @@ test('measures: from a gap (prefilled), overdue list, complete -> re-assess prom
   assert.match(acsv.text, /IT-sjef Kari/);
 });
 
+test('measures: created freely, filtered by status', async () => {
+  await own.get(`/org/${full}/tiltak/ny`);
+  const r = await own.post(`/org/${full}/tiltak`, { tittel: 'Øvelse i beredskapsplanen', beskrivelse: 'Skrivebordsøvelse',
+    ansvarlig: 'Beredskapskoordinator', frist: '2099-05-01', engangskostnad: '', arlig: '30000', finansiering: 'base',
+    status: 'planned' });
+  assert.equal(r.status, 303);
+  const id = r.location.match(/\/tiltak\/(\d+)\?ok=lagret$/)[1];
+  const page = await own.get(r.location);
+  assert.match(page.text, /Tiltaket er lagret/);
+  assert.match(page.text, /<option value="base" selected>/);
+  const planned = await own.get(`/org/${full}/tiltak?vis=alle&status=planned`);
+  assert.match(planned.text, new RegExp(`href="/org/${full}/tiltak/${id}">Øvelse i beredskapsplanen`));
+  const done = await own.get(`/org/${full}/tiltak?vis=alle&status=done`);
+  assert.doesNotMatch(done.text, /Øvelse i beredskapsplanen/);
+  assert.equal((await own.post(`/org/${full}/tiltak`, { tittel: 'x', engangskostnad: '-5', finansiering: 'self',
+    status: 'planned' })).status, 400);
+  assert.equal((await viewer.post(`/org/${full}/tiltak`, { tittel: 'x', finansiering: 'self', status: 'planned' })).status, 403);
+});
+
 test('regional view: scores only at summary+, total over exactly 5, hidden under 5', async () => {
   const region = srv.fx.orgs.region;
   const r = await parent.get(`/org/${region}/modenhet`);
