@@ -52,6 +52,8 @@ static int due_list(Db *db, int days, Arena *a, Due **out, size_t *n, Err *e) {
 
 static void compose(const Due *d, const AssessSmtp *smtp, Buf *subj, Buf *body) {
   buf_printf(subj, "%s: %s (frist %s)", d->late ? "Fristen er passert" : "Påminnelse", d->title, d->deadline);
+  for (size_t i = 0; i < subj->n; i++)   /* a title is one line, but never let one break a header */
+    if (subj->p[i] == '\r' || subj->p[i] == '\n') subj->p[i] = ' ';
   buf_printf(body, "Hei,\n\n%s har bedt %s om å fullføre egenvurderingen «%s» (%s).\n", d->sender, d->org_name,
              d->title, d->fw);
   buf_printf(body, d->late ? "Fristen var %s, og vurderingen er ikke fullført ennå.\n"

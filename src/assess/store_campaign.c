@@ -26,7 +26,7 @@ int assess_campaign_publish(Db *db, const Principal *who, int64_t sender_org, in
                             int64_t *id, Err *e) {
   int rc = st_allow(db, who, POLICY_WRITE, sender_org, e);
   if (!rc && (!title || !*title)) rc = err_set(e, VERR_INVALID, "Kampanjen må ha en tittel.");
-  if (!rc) rc = st_text_ok(title, ASSESS_NAME_MAX, "Tittelen", e);
+  if (!rc) rc = st_line_ok(title, ASSESS_NAME_MAX, "Tittelen", e);
   if (!rc) rc = st_text_ok(message ? message : "", ASSESS_MESSAGE_MAX, "Meldingen", e);
   if (!rc && !st_date_ok(deadline)) rc = err_set(e, VERR_INVALID, "Fristen må skrives ÅÅÅÅ-MM-DD.");
   AssessFwInfo fi;

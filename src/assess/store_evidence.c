@@ -50,8 +50,8 @@ int assess_evidence_add_file(Db *db, const Principal *who, int64_t org_id, int64
   if (!rc && n > ASSESS_EVIDENCE_MAX)
     rc = err_set(e, VERR_TOOBIG, "Filen er for stor (høyst %zu MiB).", ASSESS_EVIDENCE_MAX >> 20);
   if (!rc && (!name || !*name)) rc = err_set(e, VERR_INVALID, "Filen må ha et navn.");
-  if (!rc) rc = st_text_ok(name, ASSESS_NAME_MAX, "Filnavnet", e);
-  if (!rc) rc = st_text_ok(content_type ? content_type : "", 100, "Filtypen", e);
+  if (!rc) rc = st_line_ok(name, ASSESS_NAME_MAX, "Filnavnet", e);
+  if (!rc) rc = st_line_ok(content_type ? content_type : "", 100, "Filtypen", e);
   if (rc) return rc;
   char sha[65];
   st_sha256_hex(data, n, sha);
@@ -70,7 +70,7 @@ int assess_evidence_add_link(Db *db, const Principal *who, int64_t org_id, int64
   for (const char *p = url; !rc && *p; p++)
     if ((unsigned char)*p <= ' ') rc = err_set(e, VERR_INVALID, "Lenken kan ikke inneholde mellomrom.");
   const char *name = title && *title ? title : url;
-  if (!rc) rc = st_text_ok(name, ASSESS_NAME_MAX, "Tittelen", e);
+  if (!rc) rc = st_line_ok(name, ASSESS_NAME_MAX, "Tittelen", e);
   if (rc) return rc;
   EvIn v = {"link", name, "", "", url, NULL, 0};
   return ev_insert(db, who, org_id, fw_id, ref_id, &v, id, e);

@@ -26,6 +26,8 @@ int st_date_ok(const char *s);
 void st_cut_utf8(char *s, size_t max);
 /* Checks a text field's length (bytes) and UTF-8 validity. */
 int st_text_ok(const char *s, size_t max, const char *what, Err *e);
+/* The same for a one-line value (titles, names): no line breaks or tabs either. */
+int st_line_ok(const char *s, size_t max, const char *what, Err *e);
 /* The organisation an assessment belongs to (and its framework). */
 int st_assessment_owner(Db *db, int64_t assessment_id, int64_t *org_id, int64_t *fw_id, Err *e);
 /* Loads the answers of an assessment into items/ans (fw->nnodes each). */

@@ -30,9 +30,9 @@ int assess_mstatus_parse(const char *s, AssessMeasureStatus *out) {
 
 static int measure_check(Db *db, const AssessMeasure *m, Err *e) {
   if (!m->title || !*m->title) return err_set(e, VERR_INVALID, "Tiltaket må ha en tittel.");
-  int rc = st_text_ok(m->title, ASSESS_NAME_MAX, "Tittelen", e);
+  int rc = st_line_ok(m->title, ASSESS_NAME_MAX, "Tittelen", e);
   if (!rc) rc = st_text_ok(m->description ? m->description : "", ASSESS_TEXT_MAX, "Beskrivelsen", e);
-  if (!rc) rc = st_text_ok(m->owner ? m->owner : "", ASSESS_NAME_MAX, "Ansvarlig", e);
+  if (!rc) rc = st_line_ok(m->owner ? m->owner : "", ASSESS_NAME_MAX, "Ansvarlig", e);
   if (rc) return rc;
   if (m->deadline && *m->deadline && !st_date_ok(m->deadline))
     return err_set(e, VERR_INVALID, "Fristen må skrives ÅÅÅÅ-MM-DD.");

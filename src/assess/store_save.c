@@ -53,7 +53,7 @@ static int check_in(const AssessFramework *fw, const AssessAnswerIn *in, Err *e)
   int rc = 0;
   if (in->fields & ASSESS_F_COMMENT) rc = st_text_ok(in->comment, ASSESS_TEXT_MAX, "Kommentaren", e);
   if (!rc && (in->fields & ASSESS_F_RESPONSIBLE))
-    rc = st_text_ok(in->responsible, ASSESS_NAME_MAX, "Ansvarlig", e);
+    rc = st_line_ok(in->responsible, ASSESS_NAME_MAX, "Ansvarlig", e);
   return rc;
 }
 

@@ -116,3 +116,9 @@ void st_cut_utf8(char *s, size_t max) {
   while (max && ((unsigned char)s[max] & 0xC0) == 0x80) max--;
   s[max] = 0;
 }
+
+int st_line_ok(const char *s, size_t max, const char *what, Err *e) {
+  int rc = st_text_ok(s, max, what, e);
+  if (!rc && s && strpbrk(s, "\r\n\t")) rc = err_set(e, VERR_INVALID, "%s kan ikke ha linjeskift.", what);
+  return rc;
+}

@@ -36,13 +36,25 @@ static int build(Buf *m, const MailConfig *cfg, const char *to, const char *subj
   struct tm tm;
   gmtime_r(&now, &tm);
   strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
-  buf_printf(m, "Date: %s\r\nFrom: %s\r\nTo: %s\r\nSubject: =?UTF-8?B?", date, cfg->from, to);
-  b64(m, (const unsigned char *)subject, strlen(subject));
-  buf_printf(m, "?=\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
+  buf_printf(m, "Date: %s\r\nFrom: %s\r\nTo: %s\r\nSubject:", date, cfg->from, to);
+  /* RFC 2047 encoded words of at most 45 bytes (60 base64 characters) each,
+   * on folded lines, never splitting a UTF-8 character. */
+  const unsigned char *p = (const unsigned char *)subject;
+  size_t left = strlen(subject);
+  do {
+    size_t k = left < 45 ? left : 45;
+    while (k < left && k > 1 && (p[k] & 0xC0) == 0x80) k--;
+    buf_lit(m, " =?UTF-8?B?");
+    b64(m, p, k);
+    buf_lit(m, "?=");
+    p += k, left -= k;
+    if (left) buf_lit(m, "\r\n");
+  } while (left);
+  buf_printf(m, "\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
              "Content-Transfer-Encoding: 8bit\r\nAuto-Submitted: auto-generated\r\n\r\n");
-  for (const char *p = body; *p; p++) {    /* bare LF -> CRLF */
-    if (*p == '\n' && (p == body || p[-1] != '\r')) buf_putc(m, '\r');
-    buf_putc(m, *p);
+  for (const char *q = body; *q; q++) {    /* bare LF -> CRLF */
+    if (*q == '\n' && (q == body || q[-1] != '\r')) buf_putc(m, '\r');
+    buf_putc(m, *q);
   }
   buf_lit(m, "\r\n");
   return m->err ? -1 : 0;

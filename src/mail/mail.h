@@ -5,7 +5,7 @@
 #define VARDE_MAIL_H
 #include "core/err.h"
 
-#define MAIL_SUBJECT_MAX 200
+#define MAIL_SUBJECT_MAX 500
 #define MAIL_BODY_MAX (64 * 1024)
 #define MAIL_TIMEOUT_S 20
 

@@ -93,6 +93,27 @@ static void sink_start(void) {
   pthread_detach(t);
 }
 
+/* The Subject header of msg, its RFC 2047 base64 words decoded and joined. */
+static void subject_of(const char *msg, char *out, size_t cap) {
+  static const char t[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  size_t n = 0;
+  const char *p = strstr(msg, "Subject:");
+  out[0] = 0;
+  while (p && (p = strstr(p, "=?UTF-8?B?")) && p < strstr(msg, "MIME-Version")) {
+    p += 10;
+    unsigned v = 0;
+    int bits = 0;
+    for (; *p && *p != '?'; p++) {
+      const char *c = strchr(t, *p);
+      if (!c || *p == '=') continue;
+      v = v << 6 | (unsigned)(c - t);
+      bits += 6;
+      if (bits >= 8 && n + 1 < cap) out[n++] = (char)(v >> (bits - 8)), bits -= 8;
+    }
+  }
+  out[n] = 0;
+}
+
 /* ---- the database ---- */
 static char tdir[] = "/tmp/varde-test-remind-XXXXXX";
 static Db *db;
@@ -143,6 +164,8 @@ TEST(reminders_by_mail_and_in_app) {
   int64_t late = 0, later = 0;
   CHECK_INT(assess_campaign_publish(db, &cli, region, nsm, "Kartlegging", "Svar nå", "2020-05-01", &late, &e), 0);
   CHECK_INT(assess_campaign_publish(db, &cli, region, nsm, "Neste år", "", "2099-01-01", &later, &e), 0);
+  CHECK_INT(assess_campaign_publish(db, &cli, region, nsm, "To\r\nBcc: x@evil.example", "", "2099-01-01", NULL, &e),
+            VERR_INVALID);   /* a title is one line: it ends up in a mail header */
   char url[64];
   snprintf(url, sizeof url, "smtp://127.0.0.1:%u", port);
   AssessSmtp smtp = {url, "varde@example.org", "https://varde.example/"};
@@ -161,6 +184,10 @@ TEST(reminders_by_mail_and_in_app) {
     CHECK(strstr(got_msg[i], "Aby kommune") != NULL);
     CHECK(strstr(got_msg[i], "Fristen var 2020-05-01") != NULL);
     CHECK(strstr(got_msg[i], "https://varde.example/") != NULL);
+    char subj[256];
+    subject_of(got_msg[i], subj, sizeof subj);
+    CHECK_STR(subj, "Fristen er passert: Kartlegging (frist 2020-05-01)");
+    CHECK(strstr(got_msg[i], "?=\r\n =?UTF-8?B?") != NULL);   /* folded: no encoded word over 75 */
   }
   pthread_mutex_unlock(&mu);
   CHECK_INT(to_editor, 1);
