@@ -89,9 +89,10 @@ void assess_report_csv(Buf *b, Arena *a, const AssessDash *d);
  * often than the data changes. A fragment is cached under a key that names
  * the page part, the user, the session (forms carry its CSRF token), the
  * organisation and the query, so nothing is shared between users; it is
- * valid for one version: the newest audit entry (every change these pages
- * show — answers, snapshots, measures, campaigns, sharing, memberships,
- * organisations — is audited in the same transaction), the newest stored
+ * valid for one version: the newest audit entry other than signing in and
+ * out (every change these pages show — answers, snapshots, measures,
+ * campaigns, sharing, memberships, organisations — is audited in the same
+ * transaction, so a log-in does not empty the cache), the newest stored
  * framework and measure layer, and the day (overdue and late depend on the
  * date). At most 1024 fragments of at most 1 MiB. VARDE_PAGE_CACHE=0 turns
  * it off (the benchmark reports both). */

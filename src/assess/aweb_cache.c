@@ -21,6 +21,14 @@ typedef struct Slot {
 static Slot slots[SLOTS];
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* Audit events that change nothing these pages show: signing in and out,
+ * second factors, passwords, API tokens. Anything else — including event
+ * kinds added later — moves the version on (the safe direction). */
+#define SIGN_IN_EVENTS                                                                       \
+  "'user.login', 'user.login_failed', 'user.mfa', 'user.mfa_failed', 'session.logout',"      \
+  " 'user.password_change', 'user.password_set', 'user.totp_begin', 'user.totp_enable',"     \
+  " 'user.recovery_regenerate', 'user.mfa_reset', 'token.create', 'token.revoke'"
+
 int assess_cache_enabled(void) {
   const char *v = getenv("VARDE_PAGE_CACHE");
   return !(v && !strcmp(v, "0"));
@@ -35,7 +43,8 @@ static uint64_t fnv(const char *s) {
 int assess_cache_version(Db *db, int64_t now, char *out, size_t cap, Err *e) {
   char *v = NULL;
   int rc = db_text(db, e, &v,
-                   "SELECT (SELECT coalesce(max(id), 0) FROM audit_log) || ':' ||"
+                   "SELECT coalesce((SELECT id FROM audit_log WHERE action NOT IN (" SIGN_IN_EVENTS ")"
+                   " ORDER BY id DESC LIMIT 1), 0) || ':' ||"
                    " (SELECT coalesce(max(id), 0) FROM assess_frameworks) || ':' ||"
                    " (SELECT coalesce(max(id), 0) FROM assess_fw_layers)", "");
   if (!rc) snprintf(out, cap, "%s:%lld", v ? v : "", (long long)(now / 86400));
