@@ -7,6 +7,7 @@
 
 #include "assess/aweb.h"
 #include "html/html.h"
+#include "org/org.h"
 #include "policy/policy.h"
 #include "svg/svg.h"
 #include "web/web.h"
@@ -129,30 +130,29 @@ static void member_table(WebCtx *c, const Members *m) {
 
 static void distribution(WebCtx *c, const Members *m) {
   const AssessFramework *fw = NULL;
+  AssessItemDistRow *v = NULL;
+  size_t n = 0;
   Err e = {0};
   if (assess_store_fw_load(c->db, m->fw_id, 0, &fw, &e)) return;
+  int min = fw->scale.min, nl = fw->scale.max - fw->scale.min + 1;
+  assess_store_fw_release(fw);
+  if (assess_store_item_distributions(c->db, &c->p, c->org_id, m->fw_id, c->a, &v, &n, &e)) return;
   Buf *b = &c->resp->body;
-  int nl = fw->scale.max - fw->scale.min + 1;
   html_raw(b, "<section class=\"card\"><h2>Fordeling per punkt</h2><p class=\"hint\">Hvor mange som har "
               "svart hvert nivå. Vises bare der minst 5 organisasjoner teller med.</p><div class=\"table-wrap\">"
               "<table class=\"dist\"><thead><tr><th scope=\"col\">Punkt</th>");
-  for (int l = fw->scale.min; l <= fw->scale.max; l++) html_printf(b, "<th scope=\"col\">%d</th>", l);
+  for (int l = 0; l < nl; l++) html_printf(b, "<th scope=\"col\">%d</th>", min + l);
   html_raw(b, "<th scope=\"col\">Ikke relevant</th></tr></thead><tbody>");
-  for (size_t i = 0; i < fw->nnodes; i++) {
-    if (!fw->nodes[i].assessable || fw->nodes[i].depth > 2) continue;
-    AssessItemDist d;
-    html_printf(b, "<tr><th scope=\"row\">%s %s</th>", fw->nodes[i].ref_id, fw->nodes[i].name);
-    if (assess_store_item_distribution(c->db, &c->p, c->org_id, m->fw_id, fw->nodes[i].ref_id, &d, &e) ||
-        !d.shown) {
-      err_clear(&e);
+  for (size_t i = 0; i < n; i++) {
+    html_printf(b, "<tr><th scope=\"row\">%s %s</th>", v[i].ref_id, v[i].name);
+    if (!v[i].d.shown) {
       html_printf(b, "<td colspan=\"%d\">for få svar</td></tr>", nl + 1);
       continue;
     }
-    for (int l = 0; l < nl && l < 16; l++) html_printf(b, "<td>%zu</td>", d.counts[l]);
-    html_printf(b, "<td>%zu</td></tr>", d.na);
+    for (int l = 0; l < nl && l < 16; l++) html_printf(b, "<td>%zu</td>", v[i].d.counts[l]);
+    html_printf(b, "<td>%zu</td></tr>", v[i].d.na);
   }
   html_raw(b, "</tbody></table></div></section>");
-  assess_store_fw_release(fw);
 }
 
 static void campaigns(WebCtx *c) {
@@ -236,10 +236,17 @@ static void get_distribution(WebCtx *c) {
   if (c->resp->status == 200) web_page_end(c);
 }
 
+/* Only organisations that have members: the national centre and regions. */
+static int has_members(WebCtx *c) {
+  Org o;
+  Err e = {0};
+  return !org_get(c->db, c->org_id, &o, &e) && (o.kind == ORG_NATIONAL || o.kind == ORG_REGION);
+}
+
 static void section_members(WebCtx *c) {
   Members m;
   Err e = {0};
-  if (load(c, &m, &e) || !m.n) return;
+  if (!has_members(c) || load(c, &m, &e) || !m.n) return;
   Buf *b = &c->resp->body;
   html_printf(b, "<section class=\"card dash\" id=\"medlemmer\"><h2>Medlemmenes modenhet</h2><p>%s, %zu "
                  "medlemmer.</p>", m.fi->name, m.n);
