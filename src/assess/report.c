@@ -42,14 +42,19 @@ void assess_report_body(Buf *b, Arena *a, const AssessDash *d, int64_t now) {
               "på Vardes modenhetsskala 0–5 (NSM publiserer ingen modenhetsskala).</footer></article>");
 }
 
-/* One CSV field, quoted when needed (";" separated, Norwegian Excel). */
+/* One CSV field, quoted when needed (";" separated, Norwegian Excel). A
+ * text that Excel would run as a formula (=, +, -, @ first) gets a leading
+ * apostrophe, so a title typed by a user cannot become one. */
 static void field(Buf *b, const char *s) {
   if (!s) s = "";
+  const char *lead = strchr("=+-@\t\r", s[0]) && s[0] ? "'" : "";
   if (!strpbrk(s, ";\"\r\n")) {
+    buf_puts(b, lead);
     buf_puts(b, s);
     return;
   }
   buf_putc(b, '"');
+  buf_puts(b, lead);
   for (const char *p = s; *p; p++) {
     if (*p == '"') buf_putc(b, '"');
     buf_putc(b, *p);

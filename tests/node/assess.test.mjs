@@ -281,6 +281,12 @@ test('the printable report and `varde report` give the same figures', async () =
   const csv = execFileSync(BIN, ['report', '--db', srv.db, '--org', 'Åpenstad kommune', '--format', 'csv']).toString();
   assert.ok(csv.startsWith('\ufeffdel;punkt;verdi;detalj\r\n'));
   assert.ok(csv.includes(`modenhet;samlet;${score};NSMs grunnprinsipper for IKT-sikkerhet`), csv.slice(0, 300));
+  // a title Excel would run as a formula is written as text
+  await own.get(`/org/${full}/tiltak/ny`);
+  assert.equal((await own.post(`/org/${full}/tiltak`, { tittel: '=HYPERLINK("http://x";"klikk")', frist: '2099-01-01',
+    finansiering: 'self', status: 'planned' })).status, 303);
+  const csv2 = execFileSync(BIN, ['report', '--db', srv.db, '--org', String(full), '--format', 'csv']).toString();
+  assert.ok(csv2.includes(`tiltak;"'=HYPERLINK(""http://x"";""klikk"")";Planlagt;frist 2099-01-01`), csv2);
   const help = spawnSync(BIN, ['report', '--help']);
   assert.equal(help.status, 0);
   assert.match(help.stdout.toString(), /--format html\|csv/);
