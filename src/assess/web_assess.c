@@ -32,7 +32,7 @@ static void flash(WebCtx *c) {
 static void get_list(WebCtx *c) {
   AssessDash d;
   Err e = {0};
-  if (assess_dash_load(c->db, &c->p, c->org_id, 0, ASSESS_DASH_FWS, c->a, &d, &e)) {
+  if (assess_dash_load(c->db, &c->p, c->org_id, 0, ASSESS_DASH_FWS | ASSESS_DASH_TASKS, c->a, &d, &e)) {
     web_error_err(c, &e);
     return;
   }
@@ -44,6 +44,11 @@ static void get_list(WebCtx *c) {
               "blir synlig.</p>");
   if (!d.nfws) html_raw(b, "<p>Ingen rammeverk er lastet inn. Be driftsansvarlig kjøre "
                           "<code>varde import framework</code>.</p>");
+  if (d.ntasks) {
+    html_raw(b, "<section class=\"card tasks\"><h2>Kampanjer med frist</h2>");
+    assess_dash_tasks(b, c->a, &d, base_of(c));
+    html_raw(b, "</section>");
+  }
   assess_dash_fw_table(b, c->a, &d, base_of(c));
   assess_dash_free(&d);
   web_page_end(c);

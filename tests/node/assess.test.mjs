@@ -253,6 +253,7 @@ test('campaigns: the sender publishes, the member sees a task, progress and resu
   const task = await own.get(`/org/${full}`);
   assert.match(task.text, /Kampanjer med frist/);
   assert.match(task.text, /Høstens egenvurdering<\/a> – fra Region Øst/);
+  assert.match((await own.get(`/org/${full}/vurdering`)).text, /Kampanjer med frist.*Høstens egenvurdering/s);
   await own.get(`/org/${full}/vurdering/${fw}`);
   assert.equal((await own.post(`/org/${full}/vurdering/${fw}/fullfor`, {})).status, 303);
   const view = await parent.get(`/org/${region}/kampanjer/${cid}`);
