@@ -287,6 +287,23 @@ static void summary_box(Page *p) {
   html_raw(b, "</section>");
 }
 
+/* Links to the categories with their scores, so a long framework is easy to walk. */
+static void toc(Page *p) {
+  Buf *b = &p->c->resp->body;
+  const AssessFramework *fw = p->v.fw;
+  int n = 0;
+  for (size_t i = 0; i < fw->nnodes; i++) {
+    const AssessNode *nd = &fw->nodes[i];
+    if (nd->depth != 1 || nd->assessable) continue;
+    if (!n++) html_raw(b, "<nav class=\"card toc\" aria-label=\"Kategorier\"><ul>");
+    const AssessNodeScore *s = &p->v.scores.node[i];
+    html_printf(b, "<li><a href=\"#k-%s\">%s %s</a> <span class=\"hint\">%s · %d av %d vurdert</span></li>",
+                nd->ref_id, nd->ref_id, nd->name, assess_web_score(p->c->a, fw, s->score), s->answered + s->na,
+                s->answered + s->na + s->open);
+  }
+  if (n) html_raw(b, "</ul></nav>");
+}
+
 static void get_assessment(WebCtx *c) {
   Page p = {.c = c};
   Err e = {0};
@@ -307,6 +324,7 @@ static void get_assessment(WebCtx *c) {
                               "<h1>%s</h1>", (long long)c->org_id, p.v.fw->name);
   flash(c);
   summary_box(&p);
+  toc(&p);
   scale_box(&p);
   tree(&p);
   assess_view_free(&p.v);

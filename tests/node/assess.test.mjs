@@ -47,6 +47,7 @@ test('the assessment page: items, levels with meanings, Varde scale note, the ru
   assert.equal((r.text.match(/<details class="item/g) || []).length, 21);
   assert.equal((r.text.match(/enctype="multipart\/form-data"/g) || []).length, 21);
   assert.match(r.text, /Fullfør vurdering/);
+  assert.match(r.text, /<nav class="card toc" aria-label="Kategorier"><ul><li><a href="#k-1">1 Identifisere og kartlegge<\/a>/);
   assert.doesNotMatch(r.text, /style=|<script/);
   const list = await own.get(`/org/${full}/vurdering`);
   assert.equal(list.status, 200);
