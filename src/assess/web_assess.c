@@ -248,14 +248,15 @@ static void tree(Page *p) {
 static void scale_box(Page *p) {
   Buf *b = &p->c->resp->body;
   const AssessScale *s = &p->v.fw->scale;
-  html_printf(b, "<details class=\"card scale\"><summary>%s – hva nivåene betyr</summary><dl class=\"levels\">",
+  /* the note (Varde's own scale, NSM publishes none) stays visible */
+  html_printf(b, "<div class=\"card scale\"><details><summary>%s – hva nivåene betyr</summary><dl class=\"levels\">",
               s->name ? s->name : "Skalaen");
   for (size_t k = 0; k < s->nlevels; k++)
     html_printf(b, "<div><dt>%d %s</dt><dd>%s</dd></div>", s->levels[k].score, s->levels[k].name,
                 s->levels[k].description ? s->levels[k].description : "");
-  html_raw(b, "</dl>");
+  html_raw(b, "</dl></details>");
   assess_web_scale_note(b, p->v.fw);
-  html_raw(b, "</details>");
+  html_raw(b, "</div>");
 }
 
 static void summary_box(Page *p) {
