@@ -450,6 +450,17 @@ static void get_csv(WebCtx *c) {
   http_resp_header(c->resp, "Content-Disposition", "attachment; filename=\"egenvurdering.csv\"");
 }
 
+static void get_snapshots_csv(WebCtx *c) {
+  int64_t fw;
+  if (aapi_fw(c, &fw)) return;
+  Err e = {0};
+  buf_reset(&c->resp->body);
+  if (assess_csv_export_snapshots(c->db, &c->p, c->org_id, fw, &c->resp->body, &e)) return aapi_err(c, &e);
+  c->resp->status = 200;
+  c->resp->content_type = "text/csv; charset=utf-8";
+  http_resp_header(c->resp, "Content-Disposition", "attachment; filename=\"oyeblikksbilder.csv\"");
+}
+
 static void post_csv(WebCtx *c) {
   int64_t fw;
   if (aapi_fw(c, &fw)) return;
@@ -531,6 +542,7 @@ static const WebRoute routes[] = {
   {"GET", "/api/v1/orgs/{org}/snapshots/{id}", get_snapshot, POLICY_READ_SUMMARY, WEB_API},
   {"GET", "/api/v1/orgs/{org}/assessments/{id}/history", get_history, POLICY_READ, WEB_API},
   {"GET", "/api/v1/orgs/{org}/assessments/{id}/snapshots", get_snapshots, POLICY_READ_SUMMARY, WEB_API},
+  {"GET", "/api/v1/orgs/{org}/assessments/{id}/snapshots.csv", get_snapshots_csv, POLICY_READ_SUMMARY, WEB_API},
   {"GET", "/api/v1/orgs/{org}/assessments/{id}/gaps", get_gaps, POLICY_READ, WEB_API},
   {"GET", "/api/v1/orgs/{org}/assessments/{id}/evidence", get_evidence_list, POLICY_READ, WEB_API},
   {"POST", "/api/v1/orgs/{org}/assessments/{id}/evidence", post_evidence, POLICY_WRITE, WEB_API},

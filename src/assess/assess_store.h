@@ -419,6 +419,10 @@ int assess_csv_export_answers(Db *db, const Principal *who, int64_t org_id, int6
  * *changed = fields changed (each also a history row). */
 int assess_csv_import_answers(Db *db, const Principal *who, int64_t org_id, int64_t fw_id,
                               const char *data, size_t n, size_t *changed, Err *e);
+/* Every snapshot of fw's URN (POLICY_READ_SUMMARY), one row per snapshot and
+ * node plus a "totalt" row each: øyeblikksbilde;tidspunkt_utc;versjon;ref_id;
+ * nivå;ikke_relevant;poeng_prosent. Snapshots are frozen: there is no re-import. */
+int assess_csv_export_snapshots(Db *db, const Principal *who, int64_t org_id, int64_t fw_id, Buf *out, Err *e);
 /* Columns: id;tittel;beskrivelse;ansvarlig;frist;engangskostnad;årlig_kostnad;
  * finansiering;status;punkter (space-separated urn#ref) */
 int assess_csv_export_measures(Db *db, const Principal *who, int64_t org_id, Buf *out, Err *e);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "assess/store_int.h"
 #include "core/csv.h"
@@ -149,6 +150,65 @@ int assess_csv_import_answers(Db *db, const Principal *who, int64_t org_id, int6
   if (!rc && (!in || !rows)) rc = err_set(e, VERR_NOMEM, "Tomt for minne.");
   for (size_t i = 0; !rc && i < nv; i++) in[i] = v[i].in, rows[i] = v[i].row;
   if (!rc) rc = assess_store_save_many(db, who, org_id, fw_id, in, nv, rows, changed, e);
+  arena_free(a);
+  return rc;
+}
+
+static void pct_field(CsvWriter *w, double f) {
+  char s[16];
+  if (f < 0) { csv_field(w, ""); return; }
+  snprintf(s, sizeof s, "%.1f", f * 100);
+  csv_field(w, s);
+}
+
+static void snap_rows(CsvWriter *w, const AssessSnapshot *s, const AssessSnapScore *v, size_t n) {
+  char at[32];
+  time_t t = (time_t)s->at;
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  strftime(at, sizeof at, "%Y-%m-%d %H:%M", &tm);
+  csv_field_int(w, s->id);
+  csv_field(w, at);
+  csv_field_int(w, s->version);
+  csv_field(w, "totalt");
+  csv_field(w, "");
+  csv_field(w, "");
+  pct_field(w, s->total);
+  csv_end_row(w);
+  for (size_t i = 0; i < n; i++) {
+    csv_field_int(w, s->id);
+    csv_field(w, at);
+    csv_field_int(w, s->version);
+    csv_field(w, v[i].ref_id);
+    if (v[i].set && !v[i].na && v[i].level >= 0) csv_field_int(w, v[i].level);
+    else csv_field(w, "");
+    csv_field(w, v[i].na ? "ja" : "");
+    pct_field(w, v[i].score);
+    csv_end_row(w);
+  }
+}
+
+int assess_csv_export_snapshots(Db *db, const Principal *who, int64_t org_id, int64_t fw_id, Buf *out, Err *e) {
+  Arena *a = arena_new(0);
+  if (!a) return err_set(e, VERR_NOMEM, "Tomt for minne.");
+  AssessSnapshot *s = NULL;
+  size_t ns = 0;
+  int rc = assess_store_snapshots(db, who, org_id, fw_id, a, &s, &ns, e);
+  CsvWriter w;
+  if (!rc) {
+    static const char *const cols[] = {"øyeblikksbilde", "tidspunkt_utc", "versjon", "ref_id", "nivå",
+                                       "ikke_relevant", "poeng_prosent"};
+    csv_writer_init(&w, out, ';', CSV_DIALECT_EXCEL_NO);
+    for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) csv_field(&w, cols[c]);
+    csv_end_row(&w);
+  }
+  for (size_t i = 0; !rc && i < ns; i++) {
+    AssessSnapScore *v = NULL;
+    size_t n = 0;
+    rc = assess_store_snapshot_scores(db, who, s[i].id, a, &v, &n, e);
+    if (!rc) snap_rows(&w, &s[i], v, n);
+  }
+  if (!rc && out->err) rc = err_set(e, VERR_TOOBIG, "Eksporten ble for stor.");
   arena_free(a);
   return rc;
 }

@@ -274,6 +274,15 @@ test('a snapshot in detail, at summary and above', async () => {
   assert.equal((await get('parent_viewer', `/orgs/${O.t_aggregate}/snapshots/${agg.id}`)).status, 404);
   assert.equal((await get('own_viewer', `/orgs/${O.t_full}/snapshots/${s.id}`)).status, 404, 'under the wrong organisation');
   assert.equal((await get('sibling_admin', `/orgs/${O.sibling}/snapshots/${s.id}`)).status, 404);
+  const csv = await get('parent_viewer', `/orgs/${O.t_summary}/assessments/${fw}/snapshots.csv`);
+  assert.equal(csv.status, 200);
+  const lines = csv.raw.toString('utf8').replace(/^\uFEFF/, '').trim().split('\r\n');
+  assert.equal(lines[0], 'øyeblikksbilde;tidspunkt_utc;versjon;ref_id;nivå;ikke_relevant;poeng_prosent');
+  const snaps = (await get('own_viewer', `/orgs/${O.t_summary}/assessments/${fw}/snapshots`)).json.snapshots;
+  assert.equal(lines.filter((l) => l.split(';')[3] === 'totalt').length, snaps.length);
+  const last = lines.filter((l) => l.startsWith(`${s.id};`) && l.split(';')[3] === 'totalt')[0];
+  assert.equal(Number(last.split(';')[6]), Math.round(s.score * 1000) / 10);
+  assert.equal((await get('parent_viewer', `/orgs/${O.t_aggregate}/assessments/${fw}/snapshots.csv`)).status, 404);
 });
 
 test('a new framework version: old answers stay, the mapping is offered, answers move on request', async () => {
