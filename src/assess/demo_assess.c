@@ -1,7 +1,7 @@
 /* demo_assess.c — assessment demo data for `varde demo`: every municipality
  * gets two or three snapshots of NSM's basic principles and the KS 2021
  * checklist, some measures (a few overdue), and campaigns (a national one past
- * its deadline with some members late, a regional one still open). The values
+ * its deadline with some members late and reminded, a regional one still open). The values
  * are generated deterministically from the organisation id, so reruns and
  * different machines give the same picture; nothing is added twice. */
 #include <math.h>
@@ -169,6 +169,8 @@ int assess_demo(Db *db, const Principal *who, int64_t national, int64_t region, 
     rc = demo_campaign(&d, region, d.ks, REG_TITLE, "Gå gjennom sjekklisten fra KS-brevet 2021 og fullfør "
                        "vurderingen før regionmøtet.", 30, 10, e);
   if (!rc) rc = demo_latest(&d, e);
+  AssessRemindStats rs;   /* the late members see a reminder on their task at once */
+  if (!rc) rc = assess_campaign_remind(db, NULL, ASSESS_REMIND_DAYS, &rs, e);
   assess_store_fw_release(d.fnsm);
   assess_store_fw_release(d.fks);
   free(d.fresh);

@@ -42,6 +42,9 @@ has "national campaign listed" "$TMP/out" "Nasjonal kartlegging 2026"
 has "regional campaign listed" "$TMP/out" "Regional oppfølging"
 late=$(q "SELECT count(*) FROM assess_campaign_recipients r JOIN assess_campaigns c ON c.id = r.campaign_id
   WHERE r.status < 2 AND c.deadline < date('now')")
+rem=$(q "SELECT count(*) FROM assess_campaign_recipients WHERE reminded_at IS NOT NULL")
+if [ "$rem" = "$late" ] && [ "$late" -gt 0 ]; then ok "demo reminded the $late late members"; else no "demo reminders ($rem of $late)"; fi
+q "UPDATE assess_campaign_recipients SET reminded_at = NULL"
 expect "remind in-app" 0 "$VARDE" campaign remind --db "$DB"
 has "reminded the late ones" "$TMP/out" "Påminnet $late oppgave(r)"
 expect "a second run the same day" 0 "$VARDE" campaign remind --db "$DB"
