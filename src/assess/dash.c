@@ -161,6 +161,22 @@ void assess_dash_maturity(Buf *b, Arena *a, const AssessDash *d, const char *bas
                 base, (long long)d->fw_id);
 }
 
+static const char *year_of(Arena *a, int64_t t) {
+  time_t tt = (time_t)t;
+  struct tm tm;
+  return localtime_r(&tt, &tm) ? arena_printf(a, "%d", tm.tm_year + 1900) : "?";
+}
+
+/* 1 when no two snapshots share a year: the axis then says just the year. */
+static int distinct_years(const AssessSnapshot *s, size_t n) {
+  for (size_t i = 1; i < n; i++) {
+    time_t x = (time_t)s[i - 1].at, y = (time_t)s[i].at;
+    struct tm tx, ty;
+    if (!localtime_r(&x, &tx) || !localtime_r(&y, &ty) || tx.tm_year == ty.tm_year) return 0;
+  }
+  return 1;
+}
+
 void assess_dash_trend(Buf *b, Arena *a, const AssessDash *d) {
   if (!d->have_view) return;
   const AssessFramework *fw = d->view.fw;
@@ -178,9 +194,10 @@ void assess_dash_trend(Buf *b, Arena *a, const AssessDash *d) {
   Buf desc;
   buf_init(&desc, 1 << 16);
   double target = branch_target(&d->view, -1);
+  int by_year = distinct_years(d->snaps + off, n);
   for (size_t i = 0; i < n; i++) {
     const AssessSnapshot *s = &d->snaps[off + i];
-    xl[i] = assess_web_date(a, s->at);
+    xl[i] = by_year ? year_of(a, s->at) : assess_web_date(a, s->at);
     v[i] = s->total;
     tv[i] = target;
     tx[i] = s->total >= 0 ? assess_web_dec(a, assess_score_on_scale(fw, s->total)) : NULL;
@@ -190,7 +207,7 @@ void assess_dash_trend(Buf *b, Arena *a, const AssessDash *d) {
   size_t nyt = 0;
   for (int l = fw->scale.min; yt && l <= fw->scale.max && nyt < 20; l++)
     yt[nyt++] = arena_printf(a, "%d", l);
-  SvgSeries s[2] = {{"Samlet modenhet", v, tx}, {"Mål", tv, NULL}};
+  SvgSeries s[2] = {{"Samlet modenhet", v, tx, 0}, {"Mål", tv, NULL, 1}};
   SvgChart c = {"modenhet-trend", "Samlet modenhet ved hver fullførte vurdering", buf_cstr(&desc), NULL};
   svg_line(b, &c, xl, n, s, target >= 0 ? 2 : 1, yt, nyt);
   buf_free(&desc);

@@ -107,7 +107,7 @@ static void axes(Buf *b, const char *const *xl, size_t nx, const char *const *yt
                 PAD_L, LINE_W - PAD_R, y, y, PAD_L - 6, y + 4, yt[i]);
   }
   /* With many points, label every k-th so the labels do not collide. */
-  size_t step = nx > 8 ? (nx + 7) / 8 : 1;
+  size_t step = nx > 6 ? (nx + 5) / 6 : 1;
   for (size_t i = 0; i < nx; i++) {
     if (i % step && i != nx - 1) continue;
     const char *anchor = nx > 1 && i == 0 ? "start" : nx > 1 && i == nx - 1 ? "end" : "middle";
@@ -145,7 +145,7 @@ static void series(Buf *b, const SvgSeries *s, size_t k, size_t nx) {
   if (open) html_raw(b, "\"/>");
   for (size_t i = 0; i < nx; i++) {
     if (s->v[i] < 0 || !isfinite(s->v[i])) continue;
-    marker(b, k, px(i, nx), py(s->v[i]));
+    if (!s->plain) marker(b, k, px(i, nx), py(s->v[i]));
     /* the outermost labels lean inwards, clear of the y axis labels */
     const char *anchor = nx > 1 && i == 0 ? "start" : nx > 1 && i == nx - 1 ? "end" : "middle";
     if (s->text && s->text[i])
@@ -160,7 +160,7 @@ static void line_legend(Buf *b, const SvgSeries *s, size_t ns, int y) {
   for (size_t k = 0; k < ns; k++) {
     html_printf(b, "<g class=\"series s%zu\"><line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\"/>", k, x,
                 x + 22, y, y);
-    marker(b, k, x + 11, y);
+    if (!s[k].plain) marker(b, k, x + 11, y);
     html_printf(b, "</g><text class=\"legend\" x=\"%d\" y=\"%d\">", x + 28, y + 4);
     label(b, s[k].name);
     html_raw(b, "</text>");

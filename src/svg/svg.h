@@ -35,11 +35,13 @@ typedef struct SvgSeries {
   const char *name;          /* legend */
   const double *v;           /* nx values, 0..1; < 0 = no value (gap) */
   const char *const *text;   /* optional per-point text above the point */
+  int plain;                 /* 1: line only, no point markers (e.g. a constant target) */
 } SvgSeries;
 
 /* Line chart: x positions evenly spaced with labels xl[0..nx), y from 0 to 1
- * with nyt tick labels evenly spaced (yt[0] at 0, yt[nyt-1] at 1). Series are
- * told apart by marker shape and dash pattern, and named in a legend. */
+ * with nyt tick labels evenly spaced (yt[0] at 0, yt[nyt-1] at 1); at most
+ * six x labels are written (first and last always). Series are told apart
+ * by marker shape and dash pattern, and named in a legend. */
 int svg_line(Buf *b, const SvgChart *c, const char *const *xl, size_t nx, const SvgSeries *s,
              size_t ns, const char *const *yt, size_t nyt);
 

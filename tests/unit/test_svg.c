@@ -63,13 +63,14 @@ TEST(line) {
   double v1[] = {0.4, -1, 0.6};
   double v2[] = {0.6, 0.6, 0.6};
   const char *t1[] = {"2,0", NULL, "3,0"};
-  SvgSeries s[] = {{"Samlet", v1, t1}, {"Mål & plan", v2, NULL}};
+  SvgSeries s[] = {{"Samlet", v1, t1, 0}, {"Mål & plan", v2, NULL, 1}};
   const char *yt[] = {"0", "1", "2", "3", "4", "5"};
   CHECK_INT(svg_line(&b, &c, xl, 3, s, 2, yt, 6), 0);
   const char *h = buf_cstr(&b);
   /* the gap splits series 0 into two one-point polylines */
   CHECK_INT(count(h, "<polyline"), 3);
   CHECK_INT(count(h, "<circle"), 2 + 1);       /* two points + legend marker */
+  CHECK_INT(count(h, "<rect"), 0);              /* the plain series has no markers */
   CHECK(strstr(h, ">2,0</text>") != NULL && strstr(h, ">3,0</text>") != NULL);
   CHECK(strstr(h, "Mål &amp; plan") != NULL);
   CHECK(strstr(h, ">2024</text>") != NULL);
@@ -89,7 +90,7 @@ TEST(bad_input) {
   SvgChart ok = {"ok", "t", NULL, NULL};
   CHECK_INT(svg_bars(&b, &ok, &bar, SVG_MAX_ITEMS + 1), -1);
   double nan_v[] = {0.0 / 0.0};
-  SvgSeries s = {"s", nan_v, NULL};
+  SvgSeries s = {"s", nan_v, NULL, 0};
   const char *xl[] = {"x"};
   CHECK_INT(svg_line(&b, &ok, xl, 1, &s, 1, NULL, 0), 0);
   CHECK(strstr(buf_cstr(&b), "nan") == NULL);
