@@ -1,6 +1,6 @@
 /* cmd_framework.c — `varde import framework` and `varde import framework-csv`:
- * validate a framework (or extend one with CSV measures) and print a summary.
- * Loading into the database arrives with the foundation's database support. */
+ * validate a framework (or extend one with CSV measures), print a summary, and
+ * unless --check store it in the database (a version, or a measure layer). */
 #include <dirent.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -8,13 +8,51 @@
 #include <string.h>
 
 #include "assess/assess_config.h"
+#include "assess/assess_store.h"
+#include "cli/cli.h"
+#include "db/db.h"
+#include "org/org.h"
 #include "assess/framework.h"
 #include "assess/measures.h"
 #include "import/import.h"
 
-static const char no_db_msg[] =
-    "varde import: innlasting i databasen kommer med databasestøtten i grunnmuren og er ikke\n"
-    "tilgjengelig ennå. Bruk --check for å kontrollere filen (og --output for å skrive den ut).\n";
+/* Prints the stored mapping proposal from the previous version, if any. */
+static void print_stored_mapping(Db *db, int64_t id, const AssessFramework *fw) {
+  Err e = {0};
+  int64_t prev = 0;
+  if (db_int(db, &e, &prev, "SELECT id FROM assess_frameworks WHERE urn = ? AND version < ?"
+             " ORDER BY version DESC LIMIT 1", "si", fw->urn, fw->version)) return;
+  Arena *a = arena_new(0);
+  AssessMapRow *m = NULL;
+  size_t n = 0, kept = 0;
+  if (a && !assess_store_fw_mapping(db, a, prev, id, &m, &n, &e)) {
+    printf("Koblingsforslag fra forrige versjon (lagret; eldre vurderinger beholdes):\n");
+    for (size_t i = 0; i < n; i++) {
+      if (!strcmp(m[i].kind, "kept")) { kept++; continue; }
+      printf("  %-8s %s\n", m[i].kind, m[i].new_ref ? m[i].new_ref : m[i].old_ref);
+    }
+    printf("  uendret: %zu\n", kept);
+  }
+  arena_free(a);
+}
+
+static int store_framework(const char *dbpath, const AssessFramework *fw) {
+  Db *db = NULL;
+  int rc = cli_open("import", dbpath, DB_OPEN_CREATE, &db);
+  if (rc) return rc;
+  Principal p;
+  cli_principal(&p);
+  Err e = {0};
+  int64_t id = 0;
+  int added = 0;
+  rc = assess_store_fw_put(db, &p, fw, &id, &added, &e);
+  if (!rc && added) printf("Lagret i databasen som rammeverk %lld (%s versjon %d).\n", (long long)id, fw->urn,
+                           fw->version);
+  else if (!rc) printf("Finnes allerede i databasen med samme innhold (rammeverk %lld).\n", (long long)id);
+  if (!rc && added) print_stored_mapping(db, id, fw);
+  db_close(db);
+  return rc ? cli_fail("import", &e) : 0;
+}
 
 static void print_summary(const char *file, const AssessFramework *fw, const AssessDiags *d) {
   int maxdepth = 0, per[8] = {0};
@@ -94,28 +132,32 @@ static int compare_previous(const AssessFramework *fw, const char *prev) {
 
 static void framework_help(FILE *f) {
   fprintf(f,
-    "Bruk: varde import framework FIL --check [--previous GAMMEL.yaml] [--output UT.yaml]\n"
+    "Bruk: varde import framework FIL [--check] [--db FIL] [--previous GAMMEL.yaml] [--output UT.yaml]\n"
     "Kontrollerer et rammeverk i Vardes YAML-format (doc/framework-format.md) eller\n"
-    "CISO Assistants bibliotekformat, og skriver et sammendrag.\n\n"
-    "  --check            bare kontroller filen (innlasting i databasen kommer senere)\n"
+    "CISO Assistants bibliotekformat, skriver et sammendrag og lagrer det i databasen.\n"
+    "En ny versjon lagres ved siden av de gamle (eldre vurderinger kan fortsatt leses),\n"
+    "med et koblingsforslag fra forrige versjon.\n\n"
+    "  --check            bare kontroller filen, lagre ingenting\n"
+    "  --db FIL           databasen (standard $VARDE_DB eller varde.db)\n"
     "  --previous FIL     vis koblingsforslag fra en eldre versjon av samme rammeverk\n"
     "  --output FIL       skriv rammeverket tilbake som YAML («-» = standard ut)\n"
     "  --help             vis denne hjelpen\n\n"
     "Feil skrives som FIL:LINJE: feil: melding.\n"
-    "Avslutningskoder: 0 filen er gyldig, 2 feil i filen eller i bruk.\n");
+    "Avslutningskoder: 0 filen er gyldig (og lagret), 2 feil i filen, i databasen eller i bruk.\n");
 }
 
 int assess_cmd_import_framework(int argc, char **argv) {
   static const struct option opts[] = {{"check", no_argument, 0, 'c'},
     {"previous", required_argument, 0, 'p'}, {"output", required_argument, 0, 'o'},
-    {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    {"db", required_argument, 0, 'd'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
   int check = 0, c;
-  const char *prev = NULL, *out = NULL;
+  const char *prev = NULL, *out = NULL, *dbpath = db_default_path();
   optind = 1;
   while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
     if (c == 'c') check = 1;
     else if (c == 'p') prev = optarg;
     else if (c == 'o') out = optarg;
+    else if (c == 'd') dbpath = optarg;
     else if (c == 'h') { framework_help(stdout); return 0; }
     else { framework_help(stderr); return 2; }
   }
@@ -126,10 +168,10 @@ int assess_cmd_import_framework(int argc, char **argv) {
   AssessFramework *fw = assess_framework_load(file, &d);
   assess_diags_print(&d, stderr);
   int rc = fw ? 0 : 2;
-  if (fw && !check) { fputs(no_db_msg, stderr); rc = 2; }
   if (rc == 0 && (!out || strcmp(out, "-"))) print_summary(file, fw, &d);
   if (rc == 0 && prev && compare_previous(fw, prev) < 0) rc = 2;
   if (rc == 0 && out && write_output(fw, out) < 0) rc = 2;
+  if (rc == 0 && !check && store_framework(dbpath, fw)) rc = 2;
   assess_diags_free(&d);
   assess_framework_free(fw);
   return rc;
@@ -172,17 +214,21 @@ static AssessFramework *find_framework(const char *urn, const char *library, cha
 
 static void csv_help(FILE *f) {
   fprintf(f,
-    "Bruk: varde import framework-csv FIL (--framework URN | --framework-file YAML) --check\n"
-    "                                 [--library MAPPE] [--output UT.yaml]\n"
+    "Bruk: varde import framework-csv FIL (--framework URN | --framework-file YAML)\n"
+    "                                 [--check] [--org ORG] [--db FIL] [--library MAPPE] [--output UT.yaml]\n"
     "Leser tiltak fra en CSV-fil (f.eks. NSMs tiltaksregneark lagret som CSV) og legger dem\n"
     "som underpunkter under riktig prinsipp. Overskriftsraden må ha kolonner for tiltaksnummer\n"
     "og tittel (f.eks. «Tiltak» og «Tittel»), gjerne også «Prinsipp», «Beskrivelse» og\n"
-    "«Prioritet». Skilletegn ; , eller tab; UTF-8 med eller uten BOM.\n\n"
+    "«Prioritet». Skilletegn ; , eller tab; UTF-8 med eller uten BOM, eller Windows-1252.\n\n"
     "  --framework URN       rammeverket som utvides, hentet fra biblioteket\n"
     "  --framework-file FIL  rammeverket som utvides, fra en bestemt fil\n"
     "  --library MAPPE       let etter rammeverk her først (ellers $VARDE_FRAMEWORKS,\n"
     "                        ./frameworks og %s)\n"
-    "  --check               bare kontroller (innlasting i databasen kommer senere)\n"
+    "  --check               bare kontroller, lagre ingenting\n"
+    "  --org ORG             lagre tiltakene som et lokalt lag for denne organisasjonen\n"
+    "                        (id, kommunenummer eller navn); uten --org gjelder laget alle\n"
+    "  --db FIL              databasen (standard $VARDE_DB eller varde.db); rammeverket\n"
+    "                        (--framework URN) hentes da fra databasen, nyeste versjon\n"
     "  --output FIL          skriv det utvidede rammeverket som YAML («-» = standard ut)\n"
     "  --help                vis denne hjelpen\n\n"
     "Feil skrives som FIL: rad N: feil: melding. Har én rad feil, legges ingenting inn.\n"
@@ -207,16 +253,18 @@ static char *read_all_file(const char *path, size_t max, size_t *n) {
 
 typedef struct CsvOpts {
   int check;
-  const char *urn, *fwfile, *library, *out, *file;
+  const char *urn, *fwfile, *library, *out, *file, *org, *db;
 } CsvOpts;
 
 static int csv_opts(int argc, char **argv, CsvOpts *o) {
   static const struct option opts[] = {{"check", no_argument, 0, 'c'},
     {"framework", required_argument, 0, 'f'}, {"framework-file", required_argument, 0, 'F'},
     {"library", required_argument, 0, 'l'}, {"output", required_argument, 0, 'o'},
+    {"org", required_argument, 0, 'g'}, {"db", required_argument, 0, 'd'},
     {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
   int c;
   memset(o, 0, sizeof *o);
+  o->db = db_default_path();
   optind = 1;
   while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
     switch (c) {
@@ -225,11 +273,13 @@ static int csv_opts(int argc, char **argv, CsvOpts *o) {
     case 'F': o->fwfile = optarg; break;
     case 'l': o->library = optarg; break;
     case 'o': o->out = optarg; break;
+    case 'g': o->org = optarg; break;
+    case 'd': o->db = optarg; break;
     case 'h': csv_help(stdout); return 0;
     default: csv_help(stderr); return 2;
     }
   }
-  if (optind != argc - 1 || (!o->urn == !o->fwfile)) {
+  if (optind != argc - 1 || (!o->urn == !o->fwfile) || (!o->check && !o->urn)) {
     csv_help(stderr);
     return 2;
   }
@@ -237,7 +287,21 @@ static int csv_opts(int argc, char **argv, CsvOpts *o) {
   return -1; /* go on */
 }
 
+/* The latest stored version of urn, as a private copy (for the check). */
+static AssessFramework *open_stored(const CsvOpts *o) {
+  Db *db = NULL;
+  if (cli_open("import", o->db, 0, &db)) return NULL;
+  Err e = {0};
+  int64_t id = 0;
+  AssessFramework *fw = NULL;
+  if (assess_store_fw_find(db, o->urn, 0, &id, &e) || assess_store_fw_load_copy(db, id, 0, &fw, &e))
+    cli_fail("import", &e);
+  db_close(db);
+  return fw;
+}
+
 static AssessFramework *open_target(const CsvOpts *o) {
+  if (o->urn && !o->check) return open_stored(o);
   if (o->urn) {
     char *path = NULL;
     AssessFramework *fw = find_framework(o->urn, o->library, &path);
@@ -276,6 +340,36 @@ static int import_csv(AssessFramework *fw, const CsvOpts *o) {
   return rc < 0 ? 2 : 0;
 }
 
+/* Stores the CSV as a measure layer over the latest stored version of o->urn. */
+static int store_layer(const CsvOpts *o) {
+  Db *db = NULL;
+  int rc = cli_open("import", o->db, 0, &db);
+  if (rc) return rc;
+  Principal p;
+  cli_principal(&p);
+  Err e = {0};
+  Org org = {0};
+  int64_t fw_id = 0;
+  size_t n = 0;
+  char *data = NULL;
+  rc = assess_store_fw_find(db, o->urn, 0, &fw_id, &e);
+  if (!rc && o->org) rc = org_find(db, o->org, &org, &e);
+  if (!rc && !(data = read_all_file(o->file, (size_t)32 << 20, &n)))
+    rc = err_set(&e, VERR_IO, "kan ikke lese %s", o->file);
+  const char *base = strrchr(o->file, '/');
+  AssessDiags d;
+  assess_diags_init(&d, o->file);
+  AssessCsvStats st = {0};
+  if (!rc) rc = assess_store_fw_layer_add(db, &p, fw_id, org.id, base ? base + 1 : o->file, data, n, &d, &st, &e);
+  assess_diags_print(&d, stderr);
+  if (!rc) printf("Lagret i databasen: %zu tiltak som %s lag over %s.\n", st.added, org.id ? "lokalt" : "nasjonalt",
+                  o->urn);
+  assess_diags_free(&d);
+  free(data);
+  db_close(db);
+  return rc ? cli_fail("import", &e) : 0;
+}
+
 int assess_cmd_import_framework_csv(int argc, char **argv) {
   CsvOpts o;
   int rc = csv_opts(argc, argv, &o);
@@ -283,8 +377,8 @@ int assess_cmd_import_framework_csv(int argc, char **argv) {
   AssessFramework *fw = open_target(&o);
   if (!fw) return 2;
   rc = import_csv(fw, &o);
-  if (rc == 0 && !o.check) { fputs(no_db_msg, stderr); rc = 2; }
   if (rc == 0 && o.out && write_output(fw, o.out) < 0) rc = 2;
+  if (rc == 0 && !o.check && store_layer(&o)) rc = 2;
   assess_framework_free(fw);
   return rc;
 }

@@ -1,12 +1,86 @@
 /* measures.c — CSV rows → measure nodes under the matching principle: header
- * names in Norwegian or English, row-level errors, all-or-nothing. */
+ * names in Norwegian or English, row-level errors, all-or-nothing. The file is
+ * read with core/csv (UTF-8 with or without BOM, else Windows-1252 as plain
+ * Excel CSV; ; , or TAB; Excel's "sep=" line honoured here). */
 #include "assess/measures.h"
 
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "assess/csv.h"
+#include "core/csv.h"
+
+#define MEASURES_MAX_ROWS 200000
+#define MEASURES_MAX_FIELDS 256
+
+typedef struct AssessCsvRow {
+  int line;        /* physical line where the record starts (1-based) */
+  size_t nf;
+  char **f;        /* fields, NUL-terminated (arena) */
+} AssessCsvRow;
+
+typedef struct Rows {
+  AssessCsvRow *rows;   /* rows[0] is the header */
+  size_t nrows, cap;
+} Rows;
+
+/* Excel's first line "sep=;" names the separator; returns its length (0 if absent). */
+static size_t sep_line(const char *p, size_t n, char *sep) {
+  if (n < 5 || memcmp(p, "sep=", 4) || !strchr(",;\t", p[4]) || !p[4]) return 0;
+  size_t k = 5;
+  if (k < n && p[k] == '\r') k++;
+  if (k < n && p[k] == '\n') k++;
+  if (k < n && p[k - 1] != '\n' && p[k - 1] != '\r') return 0;
+  *sep = p[4];
+  return k;
+}
+
+static int all_blank(const CsvRow *r) {
+  for (size_t i = 0; i < r->n; i++)
+    for (const char *q = r->fields[i]; *q; q++)
+      if (!isspace((unsigned char)*q)) return 0;
+  return 1;
+}
+
+static int keep_row(Rows *rs, Arena *a, const CsvRow *r, int line) {
+  if (rs->nrows == rs->cap) {
+    size_t nc = rs->cap ? rs->cap * 2 : 64;
+    AssessCsvRow *v = realloc(rs->rows, nc * sizeof *v);
+    if (!v) return -1;
+    rs->rows = v;
+    rs->cap = nc;
+  }
+  AssessCsvRow *o = &rs->rows[rs->nrows++];
+  o->line = line;
+  o->nf = r->n;
+  o->f = arena_alloc(a, (r->n ? r->n : 1) * sizeof *o->f);
+  for (size_t i = 0; o->f && i < r->n; i++) o->f[i] = arena_strdup(a, r->fields[i]);
+  return o->f ? 0 : -1;
+}
+
+/* Reads every non-blank row; an error is reported with its line. */
+static int read_rows(const char *data, size_t n, Arena *a, Rows *rs, AssessCsvStats *st, AssessDiags *d) {
+  st->bom = n >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3);
+  size_t skip = st->bom ? 3 : 0, k;
+  CsvOptions o = {.max_fields = MEASURES_MAX_FIELDS};
+  int offset = (k = sep_line(data + skip, n - skip, &o.sep)) ? 1 : 0;
+  if (k) skip += k;
+  else skip = 0;   /* the reader strips the BOM itself */
+  CsvReader r;
+  CsvRow row;
+  Err e = {0};
+  int rc = csv_reader_init(&r, data + skip, n - skip, &o, &e);
+  if (rc) { assess_err(d, 0, "%s", e.msg); return -1; }
+  st->sep = csv_reader_sep(&r);
+  while ((rc = csv_read_row(&r, &row, &e)) == 1) {
+    if (all_blank(&row)) continue;
+    if (rs->nrows > MEASURES_MAX_ROWS) { assess_err(d, (int)row.line + offset, "for mange rader"); rc = -1; break; }
+    if (keep_row(rs, a, &row, (int)row.line + offset) < 0) { assess_err(d, 0, "tomt for minne"); rc = -1; break; }
+  }
+  if (rc < 0 && e.code) assess_err(d, (int)r.line + offset, "%s", e.msg);
+  csv_reader_free(&r);
+  return rc < 0 ? -1 : 0;
+}
 
 enum { COL_PRINCIPLE, COL_REF, COL_TITLE, COL_DESC, COL_PRIORITY, NCOL };
 
@@ -156,7 +230,7 @@ static int check_dup_rows(Stage *s, AssessDiags *d) {
   return rc;
 }
 
-static int stage_rows(AssessFramework *fw, const AssessCsv *c, const int *col, const char *label,
+static int stage_rows(AssessFramework *fw, const Rows *c, const int *col, const char *label,
                       AssessDiags *d, Stage *s) {
   int rc = 0;
   size_t hn = c->rows[0].nf;
@@ -199,12 +273,11 @@ int assess_measures_import(AssessFramework *fw, const char *data, size_t n, cons
                            AssessDiags *d, AssessCsvStats *st) {
   memset(st, 0, sizeof *st);
   d->unit = "rad";
-  AssessCsv c;
-  if (assess_csv_parse(data, n, &c, d) < 0) return -1;
-  st->sep = c.sep;
-  st->bom = c.bom;
+  Rows c = {0};
   int col[NCOL], rc = -1;
   Stage s = {0};
+  Arena *a = arena_new(0);
+  if (!a || read_rows(data, n, a, &c, st, d) < 0) goto out;
   if (c.nrows == 0) { assess_err(d, 0, "filen er tom"); goto out; }
   st->rows = c.nrows - 1;
   if (map_header(&c.rows[0], col, d) < 0) goto out;
@@ -218,6 +291,7 @@ int assess_measures_import(AssessFramework *fw, const char *data, size_t n, cons
 out:
   free(s.v);
   free(s.row);
-  assess_csv_free(&c);
+  free(c.rows);
+  arena_free(a);
   return rc;
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "assess/assess_store.h"
 #include "auth/auth.h"
 #include "cli/cli.h"
 #include "cli/demo.h"
@@ -124,6 +125,7 @@ static int demo_run(DemoCtx *c, const char *shared, Err *e) {
   int rc = demo_orgs(c, shared, e);
   if (!rc) rc = demo_sharing(c, e);
   for (size_t i = 0; !rc && i < N_DEMO_USERS; i++) rc = ensure_user(c, &demo_users[i], secrets[i], e);
+  if (!rc) rc = assess_demo(c->db, &c->cli, c->national, c->region_inn, e);
   if (rc) return rc;
   int64_t n_orgs = 0;
   db_int(c->db, e, &n_orgs, "SELECT count(*) FROM organisations", "");

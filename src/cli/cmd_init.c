@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "assess/assess_store.h"
 #include "cli/cli.h"
 #include "cmds.h"
 #include "db/db.h"
@@ -44,6 +45,12 @@ int cmd_init(int argc, char **argv) {
   }
   if (existed) printf("Databasen %s er klar (skjemaversjon %d).\n", path, v);
   else printf("Opprettet databasen %s (skjemaversjon %d).\n", path, v);
+  /* The shipped frameworks go in at once; a missing folder is only a warning. */
+  Principal p;
+  cli_principal(&p);
+  int added = 0;
+  if (assess_store_ship(db, &p, &added, &e) == 0) printf("Rammeverk lagt inn: %d nye.\n", added);
+  else fprintf(stderr, "varde init: advarsel: %s\n", e.msg);
   db_close(db);
   return CLI_OK;
 }

@@ -10,6 +10,10 @@
 /* Limits on what a client may send. Bodies above max_body answer 413; MHD's
  * per-connection memory bounds the request line and headers (431/414). */
 #define HTTP_MAX_BODY ((size_t)1 << 20)
+/* multipart/form-data bodies (file uploads) may be larger; at most this many
+ * files per request. */
+#define HTTP_MAX_UPLOAD ((size_t)11 << 20)   /* a 10 MiB file plus its form */
+#define HTTP_MAX_FILES 8
 #define HTTP_MAX_PARAMS 256
 #define HTTP_MAX_COOKIES 64
 #define HTTP_MAX_HEADERS 16
@@ -24,12 +28,28 @@ typedef struct HttpParams {
   size_t n;
 } HttpParams;
 
+/* One uploaded file of a multipart/form-data body. data points into the
+ * request body (valid for the request's life) and may hold any bytes. */
+typedef struct HttpFile {
+  const char *field;         /* form field name */
+  const char *filename;      /* last path component of what the browser sent */
+  const char *content_type;  /* as sent, or application/octet-stream */
+  const char *data;
+  size_t len;
+} HttpFile;
+
+typedef struct HttpFiles {
+  HttpFile *v;
+  size_t n;
+} HttpFiles;
+
 typedef struct HttpReq {
   Arena *arena;            /* freed when the response has been sent */
   const char *method;      /* "GET", "POST", ... */
   const char *path;        /* URL path, percent-decoded, no query */
   HttpParams query;        /* from the URL */
-  HttpParams form;         /* from an application/x-www-form-urlencoded body */
+  HttpParams form;         /* from an urlencoded body, or multipart text fields */
+  HttpFiles files;         /* files of a multipart/form-data body */
   HttpParams cookies;
   const char *content_type, *authorization, *origin, *user_agent, *host;
   const char *body;        /* raw body (NUL-terminated copy), body_len bytes */
@@ -69,6 +89,14 @@ int http_parse_form(Arena *a, const char *s, size_t n, HttpParams *out);
 int http_parse_cookies(Arena *a, const char *s, HttpParams *out);
 /* First value named `name`, or NULL. */
 const char *http_param(const HttpParams *p, const char *name);
+/* Parses a multipart/form-data body (RFC 7578) whose boundary comes from
+ * content_type: text fields go to form (no NUL bytes, HTTP_MAX_PARAMS),
+ * parts with a filename to files (HTTP_MAX_FILES; an empty file input is
+ * skipped). 0, or -1 when malformed or over a limit. */
+int http_parse_multipart(Arena *a, const char *content_type, const char *body, size_t n,
+                         HttpParams *form, HttpFiles *files);
+/* First uploaded file of field `field`, or NULL. */
+const HttpFile *http_file(const HttpReq *r, const char *field);
 /* Is the (possibly parameterised) content type `ct` the media type `want`? */
 int http_content_type_is(const char *ct, const char *want);
 
@@ -90,6 +118,7 @@ typedef struct HttpConfig {
   unsigned threads;         /* worker threads; 0 = 4 */
   unsigned timeout_s;       /* idle connection timeout; 0 = 30 */
   size_t max_body;          /* 0 = HTTP_MAX_BODY */
+  size_t max_upload;        /* multipart/form-data bodies; 0 = HTTP_MAX_UPLOAD */
   HttpHandler handler;
   void *app;
 } HttpConfig;
@@ -109,7 +138,8 @@ void http_stop(HttpServer *s, unsigned grace_s);
 int http_add_connection(HttpServer *s, int fd);
 
 /* Runs one collected request: decodes req->raw_uri into path and query,
- * parses cookie_header and (for urlencoded bodies) the form, then calls the
+ * parses cookie_header and (for urlencoded or multipart bodies) the form
+ * and files, then calls the
  * handler — or answers 400 itself when the request is malformed. The server
  * calls it for every request; the fuzz target and unit tests call it too. */
 void http_dispatch(const HttpConfig *cfg, HttpReq *req, HttpResp *resp);

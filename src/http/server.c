@@ -144,8 +144,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
   if (!ctx->started) {
     ctx->started = 1;
     collect(s, ctx, c, method);
+    /* File uploads get the larger bound; nothing is allocated yet. */
+    if (http_content_type_is(ctx->req.content_type, "multipart/form-data"))
+      ctx->body.max = s->cfg.max_upload;
     const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-    if (cl && strtoull(cl, NULL, 10) > s->cfg.max_body)
+    if (cl && strtoull(cl, NULL, 10) > ctx->body.max)
       return send_simple(s, c, 413, "413 Forespørselen er for stor.\n");
     return MHD_YES;
   }
@@ -193,6 +196,7 @@ HttpServer *http_start(const HttpConfig *cfg, unsigned *port_out, char *err, siz
   if (!s) return NULL;
   s->cfg = *cfg;
   if (!s->cfg.max_body) s->cfg.max_body = HTTP_MAX_BODY;
+  if (!s->cfg.max_upload) s->cfg.max_upload = HTTP_MAX_UPLOAD;
   unsigned threads = cfg->threads ? cfg->threads : 4;
   unsigned timeout = cfg->timeout_s ? cfg->timeout_s : 30;
   unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC;

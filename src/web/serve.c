@@ -20,6 +20,12 @@ static void usage(FILE *f) {
           "  --tls-cert FIL    sertifikat (PEM) for HTTPS; krever --tls-key\n"
           "  --tls-key FIL     privat nøkkel (PEM) for HTTPS\n"
           "  --threads N       antall arbeidstråder (standard 4)\n"
+          "  --smtp URL        send e-post (påminnelser) via smtp://vert:port eller smtps://\n"
+          "                    (ellers $VARDE_SMTP_URL; uten: bare varsler i Varde)\n"
+          "  --smtp-from ADR   avsenderadresse (ellers $VARDE_SMTP_FROM)\n"
+          "  --base-url URL    Vardes adresse for lenker i e-post, f.eks. https://varde.kommune.no/\n"
+          "  --job-interval S  kjør bakgrunnsjobbene (påminnelser) hvert S. sekund (standard: per jobb,\n"
+          "                    påminnelser hver time); første kjøring etter 10 sekunder\n"
           "  --routes          skriv rutetabellen (metode, mønster, policyhandling, flagg)\n"
           "                    som tabulatorseparerte linjer, og avslutt\n"
           "  -h, --help        vis denne hjelpen\n\n"
@@ -59,8 +65,8 @@ static void print_route(const WebRoute *r, void *ctx) {
 }
 
 typedef struct ServeOpts {
-  const char *db, *listen, *cert, *key;
-  unsigned threads;
+  const char *db, *listen, *cert, *key, *smtp, *smtp_from, *base_url;
+  unsigned threads, job_interval;
 } ServeOpts;
 
 /* 0 ok, 1 help shown, 2 usage error. */
@@ -73,7 +79,8 @@ static int parse_opts(int argc, char **argv, ServeOpts *o) {
     }
     const char **slot = !strcmp(a, "--db") ? &o->db : !strcmp(a, "--listen") ? &o->listen
                         : !strcmp(a, "--tls-cert") ? &o->cert : !strcmp(a, "--tls-key") ? &o->key
-                                                                                          : NULL;
+                        : !strcmp(a, "--smtp") ? &o->smtp : !strcmp(a, "--smtp-from") ? &o->smtp_from
+                        : !strcmp(a, "--base-url") ? &o->base_url : NULL;
     if (!strcmp(a, "--routes")) {
       web_init();
       web_route_each(print_route, NULL);
@@ -81,6 +88,11 @@ static int parse_opts(int argc, char **argv, ServeOpts *o) {
     }
     if (!strcmp(a, "--threads") && v) {
       o->threads = (unsigned)strtoul(v, NULL, 10);
+      i++;
+      continue;
+    }
+    if (!strcmp(a, "--job-interval") && v) {
+      o->job_interval = (unsigned)strtoul(v, NULL, 10);
       i++;
       continue;
     }
@@ -125,6 +137,9 @@ static int run(const ServeOpts *o, const char *cert, const char *key) {
     fprintf(stderr, "varde serve: %s\n", err);
     return 2;
   }
+  WebJobEnv env = {o->smtp, o->smtp_from, o->base_url};
+  WebJobs *jobs = web_jobs_start(o->db, &env, o->job_interval && o->job_interval < 10 ? o->job_interval : 10,
+                                 o->job_interval);
   const char *host = o->listen;
   size_t hl = strrchr(host, ':') - host;
   printf("Varde lytter på %s://%.*s:%u/\n", cert ? "https" : "http", (int)hl,
@@ -134,11 +149,13 @@ static int run(const ServeOpts *o, const char *cert, const char *key) {
   sigwait(&set, &sig);
   fprintf(stderr, "varde serve: fikk signal %d, avslutter etter pågående forespørsler\n", sig);
   http_stop(s, 10);
+  web_jobs_stop(jobs);
   return 0;
 }
 
 int cmd_serve(int argc, char **argv) {
-  ServeOpts o = {.db = db_default_path(), .listen = "127.0.0.1:8080"};
+  ServeOpts o = {.db = db_default_path(), .listen = "127.0.0.1:8080", .smtp = getenv("VARDE_SMTP_URL"),
+                 .smtp_from = getenv("VARDE_SMTP_FROM")};
   int rc = parse_opts(argc, argv, &o);
   if (rc) return rc == 1 ? 0 : 2;
   char *cert = NULL, *key = NULL;

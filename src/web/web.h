@@ -106,6 +106,21 @@ typedef struct WebSection {
 
 int web_register_nav(const WebNav *n);
 int web_register_section(const WebSection *s);
+/* Background jobs run by `varde serve` (one thread, its own database
+ * handle): reminders, feed imports... env carries what the operator set on
+ * the command line. Register at start-up, like routes. */
+typedef struct WebJobEnv {
+  const char *smtp_url;    /* --smtp or $VARDE_SMTP_URL; NULL = no e-mail */
+  const char *smtp_from;   /* --smtp-from or $VARDE_SMTP_FROM */
+  const char *base_url;    /* --base-url: links in e-mails; NULL if unknown */
+} WebJobEnv;
+typedef struct WebJob {
+  const char *name;
+  void (*run)(Db *db, const WebJobEnv *env);
+  unsigned interval_s;     /* how often; the server's --job-interval overrides */
+} WebJob;
+int web_register_job(const WebJob *j);
+
 /* Registers routes (a table ending with a NULL method). */
 int web_register_routes(const WebRoute *routes);
 /* Called once at serve start: registers the foundation's own routes, nav

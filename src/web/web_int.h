@@ -55,4 +55,11 @@ extern const WebRoute web_routes_mfa[];
 extern const WebRoute web_routes_admin[];
 extern const WebRoute api_routes_v1[];
 
+/* The job thread of `varde serve` (jobs.c): first run after first_delay
+ * seconds, then each job at its interval (or `interval` when non-zero).
+ * NULL when no job is registered. */
+typedef struct WebJobs WebJobs;
+WebJobs *web_jobs_start(const char *db_path, const WebJobEnv *env, unsigned first_delay, unsigned interval);
+void web_jobs_stop(WebJobs *w);
+
 #endif

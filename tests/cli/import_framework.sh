@@ -27,8 +27,16 @@ done
 D=$ROOT/tests/data/frameworks
 expect "duplicate ref_id fails" 2 "$VARDE" import framework "$D/dup_ref.yaml" --check
 has "error names file and line" "$TMP/err" "dup_ref.yaml:14: feil: ref_id «1» finnes allerede"
-expect "without --check: database not yet available" 2 "$VARDE" import framework "$ROOT/frameworks/ks-2021.yaml"
-has "says loading needs the database" "$TMP/err" "databasestøtten"
+DB=$TMP/v.db
+expect "without --check: stored in the database" 0 "$VARDE" import framework "$ROOT/frameworks/ks-2021.yaml" --db "$DB"
+has "says it was stored" "$TMP/out" "Lagret i databasen"
+expect "same file again: nothing new" 0 "$VARDE" import framework "$ROOT/frameworks/ks-2021.yaml" --db "$DB"
+has "says it exists" "$TMP/out" "Finnes allerede"
+expect "small framework v1 stored" 0 "$VARDE" import framework "$D/good_small.yaml" --db "$DB"
+expect "small framework v2 stored beside it" 0 "$VARDE" import framework "$D/v2_small.yaml" --db "$DB"
+has "stored mapping printed" "$TMP/out" "added   "
+n_versions=$(sqlite3 "$DB" "SELECT count(*) FROM assess_frameworks WHERE urn = (SELECT urn FROM assess_frameworks WHERE nitems < 10 ORDER BY id LIMIT 1)" 2>/dev/null || echo "?")
+if [ "$n_versions" = 2 ]; then ok "both versions kept"; else no "both versions kept ($n_versions)"; fi
 expect "missing file fails" 2 "$VARDE" import framework "$TMP/nope.yaml" --check
 expect "help" 0 "$VARDE" import framework --help
 has "help in Norwegian" "$TMP/out" "Avslutningskoder"
@@ -54,8 +62,16 @@ has "row number in CSV error" "$TMP/err" "measures_bad.csv: rad 3: feil: tiltak 
 has "nothing imported" "$TMP/err" "ingen tiltak er lagt inn"
 expect "unknown framework URN" 2 "$VARDE" import framework-csv "$C/measures_good.csv" \
   --framework urn:varde:framework:finnes-ikke --library "$ROOT/frameworks" --check
-expect "CSV without --check: database not yet available" 2 "$VARDE" import framework-csv "$C/measures_good.csv" \
-  --framework-file "$ROOT/frameworks/nsm-grunnprinsipper.yaml"
+expect "CSV with a file but no --check: needs --framework URN" 2 "$VARDE" import framework-csv "$C/measures_good.csv" \
+  --framework-file "$ROOT/frameworks/nsm-grunnprinsipper.yaml" --db "$DB"
+expect "NSM framework stored" 0 "$VARDE" import framework "$ROOT/frameworks/nsm-grunnprinsipper.yaml" --db "$DB"
+expect "CSV stored as a national layer" 0 "$VARDE" import framework-csv "$C/measures_good.csv" \
+  --framework urn:varde:framework:nsm-grunnprinsipper --db "$DB"
+has "layer summary" "$TMP/out" "3 tiltak som nasjonalt lag"
+expect "CSV bad rows: nothing stored" 2 "$VARDE" import framework-csv "$C/measures_bad.csv" \
+  --framework urn:varde:framework:nsm-grunnprinsipper --db "$DB"
+layers=$(sqlite3 "$DB" "SELECT count(*) FROM assess_fw_layers" 2>/dev/null || echo "?")
+if [ "$layers" = 1 ]; then ok "exactly one layer stored"; else no "exactly one layer stored ($layers)"; fi
 
 echo "1..$n"
 exit $fail

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "assess/assess_store.h"
 #include "auth/auth.h"
 #include "db/db.h"
 #include "org/org.h"
@@ -65,6 +66,30 @@ static void user(const char *name, const int64_t *orgs, size_t n, AuthRole role,
   printf("}");
 }
 
+/* The shipped frameworks, and a completed NSM assessment (one snapshot) for
+ * each organisation in orgs: level of item i is (i + k) % 6 for the k-th
+ * organisation, so scores differ. Prints the framework id. */
+static void assessments(const int64_t *orgs, size_t n) {
+  Err e = {0};
+  int added = 0;
+  int64_t fw = 0, snap = 0;
+  const AssessFramework *f = NULL;
+  if (assess_store_ship(db, &cli, &added, &e)) die("frameworks", &e);
+  if (assess_store_fw_find(db, "urn:varde:framework:nsm-grunnprinsipper", 0, &fw, &e)) die("nsm", &e);
+  if (assess_store_fw_load(db, fw, 0, &f, &e)) die("load", &e);
+  for (size_t k = 0; k < n; k++) {
+    for (size_t i = 0; i < f->nnodes; i++) {
+      if (!f->nodes[i].assessable) continue;
+      AssessAnswerIn in = {.ref_id = f->nodes[i].ref_id, .fields = ASSESS_F_LEVEL,
+                           .level = (int)((i % 4 + k) % 6), .target = -1};
+      if (assess_store_save(db, &cli, orgs[k], fw, &in, &e)) die("save", &e);
+    }
+    if (assess_store_complete(db, &cli, orgs[k], fw, &snap, &e)) die("complete", &e);
+  }
+  assess_store_fw_release(f);
+  printf(",\n \"fw\": {\"nsm\": %lld}", (long long)fw);
+}
+
 int main(int argc, char **argv) {
   if (argc != 2) {
     fprintf(stderr, "usage: fixture DB\n");
@@ -85,8 +110,13 @@ int main(int argc, char **argv) {
   int64_t r2 = org("region2", "Region Vest", ORG_REGION, nat, NULL);
   int64_t unr = org("unrelated", "Fjernvik kommune", ORG_MUNICIPALITY, r2, NULL);
   int64_t boot = org("bootstrap", "Nyby kommune", ORG_MUNICIPALITY, r1, NULL);
-  (void)boot;  /* no members: an ancestor admin may add its first ones */
-  printf("},\n \"users\": {");
+  /* boot has no members: an ancestor admin may add its first ones */
+  printf("}");
+  /* Five members of Region Øst that count in totals (t_none does not), so
+   * the region's totals are just at the k >= 5 limit; Region Vest has one. */
+  const int64_t assessed[] = {t[0], t[1], t[2], t[3], sib, boot, unr};
+  assessments(assessed, sizeof assessed / sizeof assessed[0]);
+  printf(",\n \"users\": {");
   first = 1;
   static const char *const rn[] = {"viewer", "editor", "admin"};
   char name[32];

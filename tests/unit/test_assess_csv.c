@@ -1,6 +1,5 @@
-/* test_assess_csv.c — the CSV reader (BOM, separators, quoting, bad encodings) and
- * the measure import: good rows land under their principle, bad rows name their row. */
-#include "assess/csv.h"
+/* test_assess_csv.c — the measure import from CSV (BOM, separators, quoting,
+ * encodings via core/csv): good rows land under their principle, bad rows name their row. */
 #include "assess/measures.h"
 #include "assess_util.h"
 #include "test.h"
@@ -15,64 +14,6 @@ static char *slurp(const char *rel, size_t *n) {
   return p;
 }
 
-TEST(csv_reader_semicolon_bom_quotes) {
-  size_t n;
-  char *data = slurp("tests/data/csv/measures_good.csv", &n);
-  CHECK(data != NULL);
-  if (!data) return;
-  AssessCsv c;
-  AssessDiags d;
-  assess_diags_init(&d, "good");
-  CHECK_INT(assess_csv_parse(data, n, &c, &d), 0);
-  CHECK(c.bom);
-  CHECK_INT(c.sep, ';');
-  CHECK_INT(c.nrows, 4); /* header + 3; the ";;;;" row is blank */
-  CHECK_STR(c.rows[0].f[0], "Prinsipp");
-  CHECK_STR(c.rows[1].f[3], "Tekst med ; og \"sitat\"");
-  CHECK_STR(c.rows[2].f[3], "To\r\nlinjer");
-  CHECK_INT(c.rows[2].line, 3);
-  CHECK_INT(c.rows[3].line, 6);
-  CHECK_STR(c.rows[3].f[4], "");
-  assess_csv_free(&c);
-  assess_diags_free(&d);
-  free(data);
-}
-
-TEST(csv_reader_comma_and_errors) {
-  AssessCsv c;
-  AssessDiags d;
-  assess_diags_init(&d, "x");
-  const char *comma = "a,b,c\n1,\"2,5\",3";
-  CHECK_INT(assess_csv_parse(comma, strlen(comma), &c, &d), 0);
-  CHECK_INT(c.sep, ',');
-  CHECK_INT(c.nrows, 2);
-  CHECK_STR(c.rows[1].f[1], "2,5");
-  CHECK_STR(c.rows[1].f[2], "3");
-  assess_csv_free(&c);
-  const char *excel = "sep=,\r\nPrinsipp,Tiltak;x\r\n1;2,3\r\n";
-  CHECK_INT(assess_csv_parse(excel, strlen(excel), &c, &d), 0);
-  CHECK_INT(c.sep, ',');
-  CHECK_INT(c.nrows, 2);
-  CHECK_STR(c.rows[0].f[1], "Tiltak;x");
-  CHECK_INT(c.rows[0].line, 2);
-  CHECK_INT(c.rows[1].line, 3);
-  assess_csv_free(&c);
-  size_t n;
-  char *latin1 = slurp("tests/data/csv/measures_latin1.csv", &n);
-  CHECK_INT(assess_csv_parse(latin1, n, &c, &d), -1);
-  const AssessDiag *g = assess_diags_find(&d, "ugyldig UTF-8");
-  CHECK(g && g->line == 2);
-  free(latin1);
-  assess_diags_free(&d);
-  assess_diags_init(&d, "x");
-  char *open = slurp("tests/data/csv/measures_open_quote.csv", &n);
-  CHECK_INT(assess_csv_parse(open, n, &c, &d), -1);
-  g = assess_diags_find(&d, "aldri lukkes");
-  CHECK(g && g->line == 2);
-  free(open);
-  assess_diags_free(&d);
-}
-
 static AssessFramework *nsm(AssessDiags *d) {
   return t_load("frameworks/nsm-grunnprinsipper.yaml", d);
 }
@@ -85,6 +26,50 @@ static int import_file(AssessFramework *fw, const char *rel, AssessDiags *d, Ass
   int rc = assess_measures_import(fw, data, n, "test.csv", d, st);
   free(data);
   return rc;
+}
+
+/* The file is read by core/csv (tested in test_csv.c); here: what the import
+ * makes of BOM, separators, quoting, blank rows, Excel's sep= line, Windows-1252
+ * and broken quoting. */
+TEST(csv_dialects_through_the_import) {
+  AssessDiags d;
+  AssessCsvStats st;
+  AssessFramework *fw = nsm(&d);
+  assess_diags_free(&d);
+  CHECK(fw != NULL);
+  if (!fw) return;
+  CHECK_INT(import_file(fw, "tests/data/csv/measures_good.csv", &d, &st), 0);
+  CHECK(st.bom);
+  CHECK_INT(st.sep, ';');
+  CHECK_INT(st.rows, 3); /* the ";;;;" row is blank */
+  int m1 = assess_framework_find(fw, "2.3.1"), m2 = assess_framework_find(fw, "3.2.1");
+  CHECK(m1 >= 0 && m2 >= 0);
+  if (m1 >= 0) CHECK_STR(fw->nodes[m1].description, "Tekst med ; og \"sitat\"");
+  if (m2 >= 0) CHECK_STR(fw->nodes[m2].description, "To\r\nlinjer");
+  int m3 = assess_framework_find(fw, "2.3.2");
+  CHECK(m3 >= 0 && strstr(fw->nodes[m3].source, "rad 6") != NULL);  /* physical line after a quoted line break */
+  assess_diags_free(&d);
+  assess_framework_free(fw);
+  fw = nsm(&d);
+  assess_diags_free(&d);
+  const char excel[] = "sep=,\r\nTiltak,Tittel,Merknad;a;b;c\r\n2.3.9,Med sep-linje,x\r\n";  /* without sep= it would split on ; */
+  assess_diags_init(&d, "excel");
+  CHECK_INT(assess_measures_import(fw, excel, sizeof excel - 1, "excel.csv", &d, &st), 0);
+  CHECK_INT(st.sep, ',');
+  m1 = assess_framework_find(fw, "2.3.9");
+  CHECK(m1 >= 0 && strstr(fw->nodes[m1].source, "rad 3") != NULL);
+  assess_diags_free(&d);
+  CHECK_INT(import_file(fw, "tests/data/csv/measures_latin1.csv", &d, &st), 0);
+  m1 = assess_framework_find(fw, "2.3.1");
+  CHECK(m1 >= 0 && !strcmp(fw->nodes[m1].name, "Tiltak for mørke"));  /* Windows-1252, as Excel saves */
+  assess_diags_free(&d);
+  size_t before = fw->nnodes;
+  CHECK_INT(import_file(fw, "tests/data/csv/measures_open_quote.csv", &d, &st), -1);
+  const AssessDiag *g = assess_diags_find(&d, "lukkes aldri");
+  CHECK(g && g->line == 2);
+  CHECK_INT(fw->nnodes, before);
+  assess_diags_free(&d);
+  assess_framework_free(fw);
 }
 
 TEST(measures_attach_under_principles) {
@@ -194,8 +179,7 @@ TEST(bad_rows_named_and_nothing_imported) {
 }
 
 int main(void) {
-  RUN(csv_reader_semicolon_bom_quotes);
-  RUN(csv_reader_comma_and_errors);
+  RUN(csv_dialects_through_the_import);
   RUN(measures_attach_under_principles);
   RUN(principle_derived_from_measure_number);
   RUN(number_cells_with_titles);

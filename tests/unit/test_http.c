@@ -94,6 +94,107 @@ TEST(dispatch) {
   arena_free(a);
 }
 
+#define MP_CT "multipart/form-data; boundary=----xYz"
+static const char mp_body[] =
+    "preamble ignored\r\n"
+    "------xYz\r\n"
+    "Content-Disposition: form-data; name=\"csrf\"\r\n\r\n"
+    "tok\r\n"
+    "------xYz\r\n"
+    "Content-Disposition: form-data; name=\"evidence\"; filename=\"C:\\\\docs\\\\plan \\\"v2\\\".pdf\"\r\n"
+    "Content-Type: application/pdf\r\n\r\n"
+    "%PDF\0bin\r\n--not-a-delimiter\r\n"
+    "------xYz\r\n"
+    "Content-Disposition: form-data; name=\"empty\"; filename=\"\"\r\n"
+    "Content-Type: application/octet-stream\r\n\r\n"
+    "\r\n"
+    "------xYz\r\n"
+    "Content-Disposition: form-data; name=\"comment\"; filename=\"%22a%22.txt\"\r\n\r\n"
+    "x\r\n"
+    "------xYz\r\n"
+    "Content-Disposition: form-data; name=\"comment\"\r\n\r\n"
+    "linje 1\r\nlinje 2 – ø\r\n"
+    "------xYz--\r\nepilogue";
+
+TEST(multipart) {
+  Arena *a = arena_new(0);
+  HttpParams f;
+  HttpFiles fs;
+  CHECK_INT(http_parse_multipart(a, MP_CT, mp_body, sizeof mp_body - 1, &f, &fs), 0);
+  CHECK_INT(f.n, 2);
+  CHECK_STR(http_param(&f, "csrf"), "tok");
+  CHECK_STR(http_param(&f, "comment"), "linje 1\r\nlinje 2 – ø");
+  CHECK_INT(fs.n, 2);   /* the empty file input is skipped */
+  if (fs.n == 2) CHECK_STR(fs.v[1].filename, "\"a\".txt");
+  if (fs.n >= 1) {
+    CHECK_STR(fs.v[0].field, "evidence");
+    CHECK_STR(fs.v[0].filename, "plan \"v2\".pdf");
+    CHECK_STR(fs.v[0].content_type, "application/pdf");
+    CHECK_INT(fs.v[0].len, 27);
+    CHECK(fs.v[0].len == 27 && !memcmp(fs.v[0].data, "%PDF\0bin\r\n--not-a-delimiter", 27));
+  }
+  /* quoted boundary, body starting with the delimiter */
+  const char *q = "--a b\r\nContent-Disposition: form-data; name=x\r\n\r\n1\r\n--a b--";
+  CHECK_INT(http_parse_multipart(a, "multipart/form-data; boundary=\"a b\"", q, strlen(q), &f, &fs), 0);
+  CHECK_STR(http_param(&f, "x"), "1");
+  arena_free(a);
+}
+
+TEST(multipart_bad) {
+  Arena *a = arena_new(0);
+  HttpParams f;
+  HttpFiles fs;
+  static const char *const bodies[] = {
+      "",                                                       /* no delimiter */
+      "--b\r\nContent-Disposition: form-data; name=x\r\n\r\n1",  /* no closing delimiter */
+      "--b\r\nContent-Disposition: attachment; name=x\r\n\r\n1\r\n--b--",
+      "--b\r\nContent-Disposition: form-data\r\n\r\n1\r\n--b--",   /* no name */
+      "--b\r\nContent-Disposition: form-data; name=\"x\r\n\r\n1\r\n--b--",
+      "--b\r\nno colon\r\n\r\n1\r\n--b--",
+      "--bX\r\n",
+  };
+  for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++)
+    CHECK_INT(http_parse_multipart(a, "multipart/form-data; boundary=b", bodies[i],
+                                   strlen(bodies[i]), &f, &fs), -1);
+  static const char nul[] = "--b\r\nContent-Disposition: form-data; name=x\r\n\r\na\0b\r\n--b--";
+  CHECK_INT(http_parse_multipart(a, "multipart/form-data; boundary=b", nul, sizeof nul - 1, &f, &fs), -1);
+  const char *ok = "--b\r\nContent-Disposition: form-data; name=x\r\n\r\n1\r\n--b--";
+  CHECK_INT(http_parse_multipart(a, "multipart/form-data", ok, strlen(ok), &f, &fs), -1);
+  CHECK_INT(http_parse_multipart(a, "multipart/form-data; boundary=", ok, strlen(ok), &f, &fs), -1);
+  CHECK_INT(http_parse_multipart(a, "text/plain; boundary=b", ok, strlen(ok), &f, &fs), -1);
+  /* too many files */
+  Buf b;
+  buf_init(&b, 1 << 20);
+  for (int i = 0; i <= HTTP_MAX_FILES; i++)
+    buf_printf(&b, "--b\r\nContent-Disposition: form-data; name=f; filename=a%d\r\n\r\nx\r\n", i);
+  buf_puts(&b, "--b--");
+  CHECK_INT(http_parse_multipart(a, "multipart/form-data; boundary=b", b.p, b.n, &f, &fs), -1);
+  buf_free(&b);
+  arena_free(a);
+}
+
+TEST(dispatch_multipart) {
+  HttpConfig cfg = {.handler = echo};
+  Arena *a = arena_new(0);
+  const char *body = "--b\r\nContent-Disposition: form-data; name=f\r\n\r\nv\r\n--b--\r\n";
+  HttpReq q = {.arena = a, .method = "POST", .raw_uri = "/u?q=1", .content_type =
+               "multipart/form-data; boundary=b", .body = body, .body_len = strlen(body)};
+  HttpResp r;
+  http_resp_init(&r);
+  http_dispatch(&cfg, &q, &r);
+  CHECK_STR(buf_cstr(&r.body), "/u|1|v");
+  http_resp_free(&r);
+  HttpReq bad = q;
+  bad.body = "--b\r\nbroken";
+  bad.body_len = strlen(bad.body);
+  memset(&bad.form, 0, sizeof bad.form);
+  http_resp_init(&r);
+  http_dispatch(&cfg, &bad, &r);
+  CHECK_INT(r.status, 400);
+  http_resp_free(&r);
+  arena_free(a);
+}
+
 int main(void) {
   RUN(decode);
   RUN(form);
@@ -101,5 +202,8 @@ int main(void) {
   RUN(cookies);
   RUN(content_type);
   RUN(dispatch);
+  RUN(multipart);
+  RUN(multipart_bad);
+  RUN(dispatch_multipart);
   return TEST_DONE();
 }
