@@ -29,6 +29,23 @@ function rawRequest(port, data) {
   });
 }
 
+// Announce a body over the limit and send only its start: the server answers
+// 413 from the headers and closes, so a client still writing may see a reset
+// after the answer (fetch reports that as a failure, hence a raw socket).
+function oversizePost(port, path, bytes) {
+  return new Promise((resolve) => {
+    let out = '';
+    const s = net.connect(port, '127.0.0.1', () => {
+      s.write(`POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n` +
+              `Content-Length: ${bytes}\r\n\r\n`);
+      s.write('x'.repeat(65536));
+    });
+    s.on('data', (d) => { out += d; if (out.includes('\r\n\r\n')) s.destroy(); });
+    s.on('error', () => resolve(out));
+    s.on('close', () => resolve(out));
+  });
+}
+
 test('security headers on every kind of response', async () => {
   const c = new Client(srv.base);
   for (const path of ['/logg-inn', '/static/varde.css', '/finnes-ikke', '/org/1', '/api/v1/me', '/%zz']) {
@@ -54,9 +71,8 @@ test('bad input: 400, 404, 405, 413, oversize headers', async () => {
   const head = await c.req('HEAD', '/logg-inn');
   assert.equal(head.status, 200);
   assert.equal(head.text, '');
-  const big = await c.req('POST', '/logg-inn', { body: 'x'.repeat(2 << 20),
-    headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-  assert.equal(big.status, 413);
+  const big = await oversizePost(Number(new URL(srv.base).port), '/logg-inn', 2 << 20);
+  assert.match(big, /^HTTP\/1\.1 413/);
   const bad = await c.req('POST', '/logg-inn', { body: 'username=%G0',
     headers: { 'content-type': 'application/x-www-form-urlencoded' } });
   assert.equal(bad.status, 400);
