@@ -20,7 +20,16 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
   echo "Installerer Debian-pakker: ${missing[*]}"
   apt-get update -qq
+  # Packages such as nginx, sshd, exim4 and redis would start system services
+  # on install; tests run their own instances, so forbid that while installing.
+  rcd=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+    chmod +x /usr/sbin/policy-rc.d
+    rcd=1
+  fi
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  [ -z "$rcd" ] || rm -f /usr/sbin/policy-rc.d
 fi
 
 if [ "${1:-}" = "--tests" ] && [ -f tests/node/package.json ] && [ ! -d tests/node/node_modules ]; then

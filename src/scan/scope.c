@@ -1,0 +1,87 @@
+/* scope.c — the scan scope and the single connect() gate. Every socket the
+ * scanner opens (port scan, banner, probes, TLS, HTTP) connects through
+ * scan_connect, which refuses any address outside the scope. */
+#include "scan/target.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static unsigned long connects, refused;
+
+static char *read_small_file(const char *path, Err *e) {
+  FILE *f = fopen(path, "r");
+  if (!f) {
+    err_set(e, VERR_IO, "kan ikke åpne scope-fila «%s»", path);
+    return NULL;
+  }
+  size_t cap = 1 << 20, n = 0;
+  char *p = malloc(cap + 1);
+  if (p) n = fread(p, 1, cap, f);
+  int big = p && n == cap && fgetc(f) != EOF;
+  fclose(f);
+  if (!p || big) {
+    free(p);
+    err_set(e, VERR_TOOBIG, "scope-fila «%s» er større enn 1 MiB", path);
+    return NULL;
+  }
+  p[n] = '\0';
+  return p;
+}
+
+int scan_scope_load(ScanScope *s, const char *arg, Err *e) {
+  struct stat st;
+  int rc;
+  if (stat(arg, &st) == 0 && S_ISREG(st.st_mode)) {
+    char *text = read_small_file(arg, e);
+    if (!text) return e ? e->code : VERR_IO;
+    rc = scan_rangelist_add_specs(&s->allow, text, e);
+    free(text);
+    snprintf(s->desc, sizeof s->desc, "fila %s", arg);
+  } else {
+    rc = scan_rangelist_add_specs(&s->allow, arg, e);
+    snprintf(s->desc, sizeof s->desc, "%s", arg);
+  }
+  if (rc == 0 && s->allow.n == 0)
+    return err_set(e, VERR_INVALID, "scope «%s» er tomt", arg);
+  return rc;
+}
+
+void scan_scope_free(ScanScope *s) { scan_rangelist_free(&s->allow); }
+
+int scan_scope_check(const ScanScope *s, const struct sockaddr *sa, Err *e) {
+  char a[64];
+  if (s && s->ceiling && !scan_rangelist_contains(s->ceiling, sa)) {
+    scan_addr_str(sa, a, sizeof a);
+    return err_set(e, VERR_DENIED,
+                   "nektet: %s er utenfor omfanget administrator har satt i scan.conf; "
+                   "ingen pakker er sendt dit", a);
+  }
+  if (s && scan_rangelist_contains(&s->allow, sa)) return 0;
+  scan_addr_str(sa, a, sizeof a);
+  return err_set(e, VERR_DENIED,
+                 "nektet: %s er utenfor godkjent skanneomfang (%s); ingen pakker "
+                 "er sendt dit",
+                 a, s && s->desc[0] ? s->desc : "tomt omfang");
+}
+
+int scan_connect(const ScanScope *s, int fd, const struct sockaddr *sa,
+                 socklen_t len) {
+  if (scan_scope_check(s, sa, NULL) != 0) {
+    __atomic_add_fetch(&refused, 1, __ATOMIC_RELAXED);
+    errno = EACCES;
+    return -1;
+  }
+  __atomic_add_fetch(&connects, 1, __ATOMIC_RELAXED);
+  return connect(fd, sa, len);
+}
+
+unsigned long scan_connect_count(void) {
+  return __atomic_load_n(&connects, __ATOMIC_RELAXED);
+}
+
+unsigned long scan_connect_refused(void) {
+  return __atomic_load_n(&refused, __ATOMIC_RELAXED);
+}
