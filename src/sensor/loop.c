@@ -64,7 +64,7 @@ static void free_list(char **v, size_t n) {
 
 /* 0 delivered or set aside, -1 server away (try later). */
 static int deliver_part(Ctx *c, const char *jobdir, const char *job, const char *name) {
-  char path[4400], api[128];
+  char path[4800], api[128];
   snprintf(path, sizeof path, "%s/%s", jobdir, name);
   char *doc = sensor_read_file(path, (size_t)4 << 20, NULL);
   if (!doc) return 0;
@@ -79,8 +79,8 @@ static int deliver_part(Ctx *c, const char *jobdir, const char *job, const char 
     return 0;
   }
   if (st == 400 || st == 404 || st == 409) {
-    char dest[4400];
-    snprintf(dest, sizeof dest, "%s/rejected/%s-%s", c->o->state, job, name);
+    char dest[4800];
+    snprintf(dest, sizeof dest, "%s/rejected/%.255s-%.255s", c->o->state, job, name);
     rename(path, dest);
     say("jobb %s del %s avvist av tjeneren (%ld): %.300s; lagt i rejected/", job, name, st,
         buf_cstr(&c->resp));
@@ -91,7 +91,7 @@ static int deliver_part(Ctx *c, const char *jobdir, const char *job, const char 
 }
 
 static int flush_job(Ctx *c, const char *outbox, const char *job) {
-  char dir[4200];
+  char dir[4500];
   snprintf(dir, sizeof dir, "%s/%s", outbox, job);
   size_t n = 0;
   char **parts = list_dir(dir, &n);
@@ -270,7 +270,8 @@ int sensor_main(const SensorOpts *o) {
   Ctx c = {.o = o};
   Err e = {0};
   buf_init(&c.resp, SENSOR_RESP_MAX);
-  int rc = sensor_state_open(o->state, &e);
+  int rc = strlen(o->state) > 1024 ? err_set(&e, VERR_INVALID, "--state er for lang (over 1024 tegn)")
+                                   : sensor_state_open(o->state, &e);
   if (rc == 0) rc = sensor_http_init(&c.http, o->server, o->ca, 0, &e);
   if (rc) {
     fprintf(stderr, "varde sensor: %s\n", e.msg);

@@ -150,6 +150,7 @@ check "stoppet sensor lar jobben ligge" [ -e "$STATE/jobs/$JOB2.json" ]
 start_sensor
 check "jobben fullføres etter omstart av sensoren" wait_for 60 grep -q "jobb $JOB2 levert" "$WORK/sensor.log"
 check "én kjøring for den gjenopptatte jobben" [ "$(q "SELECT count(*) FROM scan_runs WHERE job_id = $JOB2")" = 1 ]
-check "revisjonskjeden er hel (varde check)" ip netns exec "$CLI" "$VARDE" check --db "$WORK/v.db" >/dev/null
+quiet_check() { "$VARDE" check --db "$WORK/v.db" >/dev/null; }
+check "revisjonskjeden er hel (varde check)" quiet_check
 kill -TERM "$SENSOR"; kill -TERM "$SERVER"
 finish
