@@ -17,7 +17,6 @@
 #include "sensor/loop.h"
 #include "sensor/sensor.h"
 
-volatile sig_atomic_t sensor_stop;
 
 static void usage(FILE *f) {
   fputs(

@@ -18,8 +18,10 @@
 #include "scan/policy.h"
 #include "sensor/sensor.h"
 
+volatile sig_atomic_t sensor_stop;
+
 typedef struct Queue {
-  char dir[4096];
+  char dir[4200];
   Err *e;
 } Queue;
 
@@ -35,7 +37,7 @@ static void clear_dir(const char *dir) {
   DIR *d = opendir(dir);
   if (!d) return;
   struct dirent *de;
-  char p[4400];
+  char p[4500];
   while ((de = readdir(d)))
     if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
       snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
@@ -49,7 +51,7 @@ static void clear_dir(const char *dir) {
 static int queue_report(const char *state, int64_t id, const char *report, size_t n,
                         const char *error, Err *e) {
   Queue q = {.e = e};
-  char out[4096], final[4096];
+  char out[4096], final[4200];
   snprintf(out, sizeof out, "%s/outbox", state);
   snprintf(q.dir, sizeof q.dir, "%s/.tmp-%lld", out, (long long)id);
   snprintf(final, sizeof final, "%s/%lld", out, (long long)id);

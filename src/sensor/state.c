@@ -100,7 +100,7 @@ long sensor_outbox_count(const char *state) {
   struct dirent *de;
   while ((de = readdir(d))) {
     if (de->d_name[0] == '.') continue;
-    char sub[4096];
+    char sub[4400];
     snprintf(sub, sizeof sub, "%s/%s", p, de->d_name);
     DIR *s = opendir(sub);
     if (!s) continue;
