@@ -122,6 +122,7 @@ static void get_page(WebCtx *c) {
   scanjobs_web_schedules(c, write);
   scanjobs_web_jobs(c);
   scanjobs_web_runs(c);
+  scanjobs_web_not_seen(c);
   web_page_end(c);
 }
 

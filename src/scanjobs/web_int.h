@@ -7,6 +7,7 @@ const char *scanjobs_when(WebCtx *c, int64_t t);   /* "–" for 0 */
 void scanjobs_web_schedules(WebCtx *c, int write);
 void scanjobs_web_jobs(WebCtx *c);
 void scanjobs_web_runs(WebCtx *c);
+void scanjobs_web_not_seen(WebCtx *c);
 void scanjobs_post_schedule(WebCtx *c);
 void scanjobs_post_run_now(WebCtx *c);
 void scanjobs_get_run(WebCtx *c);

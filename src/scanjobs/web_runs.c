@@ -216,3 +216,24 @@ void scanjobs_get_run(WebCtx *c) {
   html_raw(b, "</tbody></table></div></section>");
   web_page_end(c);
 }
+
+static int not_seen_row(const ScanjobsObservation *o, void *ctx) {
+  WebCtx *c = ctx;
+  html_printf(&c->resp->body, "<tr><td>%s</td><td>%u</td><td>%s</td><td>%s</td><td>#%lld</td>"
+              "<td>%s</td></tr>", o->addr, o->port, !strcmp(o->kind, "port") ? "åpen port"
+              : !strcmp(o->kind, "cpe") ? "programvare" : "funn", o->key,
+              (long long)o->last_seen_run, scanjobs_when(c, o->status_at));
+  return 0;
+}
+
+void scanjobs_web_not_seen(WebCtx *c) {
+  Buf *b = &c->resp->body;
+  Err e = {0};
+  html_raw(b, "<section class=\"card\" id=\"ikke-sett\"><h2>Ikke sett — må verifiseres</h2><p class=\"hint\">"
+              "Det en tidligere skanning fant, men som en senere fullstendig skanning av hele omfanget "
+              "ikke så. Ingenting lukkes automatisk.</p><div class=\"table-wrap\"><table><thead><tr>"
+              "<th>Adresse</th><th>Port</th><th>Hva</th><th>Nøkkel</th><th>Sist sett i</th>"
+              "<th>Ikke sett siden</th></tr></thead><tbody>");
+  scanjobs_observations(c->db, c->org_id, "not_seen", not_seen_row, c, &e);
+  html_raw(b, "</tbody></table></div></section>");
+}

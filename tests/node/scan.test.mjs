@@ -169,6 +169,9 @@ test('jobs, result parts stored once, runs, diff and the not-seen bridge', async
   assert.match(html.text, /ny åpen port<\/td><td>10\.99\.1\.5<\/td><td>80</);
   assert.match(html.text, /funn ikke sett/);
   assert.doesNotMatch(html.text, /<script|<style|\sstyle=/i);
+  const main = await viewer.get(page);
+  assert.match(main.text, /id="ikke-sett".*10\.99\.1\.5<\/td><td>22<\/td><td>funn<\/td><td>ssh-old</s);
+  assert.match(main.text, /<td>rådhuset<\/td><td>aktiv<\/td>/);
   assert.equal((await viewer.get(`/org/${srv.fx.orgs.t_none}/skanning/kjoringer/${run2}`)).status, 404,
     'a run is found only under its own organisation');
 });
