@@ -151,6 +151,11 @@ start_sensor
 check "jobben fullføres etter omstart av sensoren" wait_for 60 grep -q "jobb $JOB2 levert" "$WORK/sensor.log"
 check "én kjøring for den gjenopptatte jobben" [ "$(q "SELECT count(*) FROM scan_runs WHERE job_id = $JOB2")" = 1 ]
 quiet_check() { "$VARDE" check --db "$WORK/v.db" >/dev/null; }
+RUN2=$(q "SELECT id FROM scan_runs WHERE job_id = $JOB2")
+API "$BASE/api/v1/orgs/$ORG/scan/runs/$RUN2" > run2.json
+check "andre kjøring sammenlignes med den første: ingen endringer" \
+  [ "$(jq -c '[.previous_run != null, .changes]' run2.json)" = "[true,[]]" ]
+check "kjøringssiden viser endringene" bash -c "ip netns exec $CLI curl -s -b $WORK/jar $BASE/org/$ORG/skanning/kjoringer/$RUN2 | grep -q 'Ingen endringer'"
 check "revisjonskjeden er hel (varde check)" quiet_check
 kill -TERM "$SENSOR"; kill -TERM "$SERVER"
 finish
