@@ -121,12 +121,15 @@ int sensor_job_run(const char *state, const SensorJob *j, Err *e) {
   Err pe = {0};
   int rc = ports && scan_report_init(&r) == 0 ? 0 : err_set(e, VERR_NOMEM, "tomt for minne");
   int refused = 0;
+  /* the gate's counters are process-wide: this job's share is the delta */
+  unsigned long c0 = scan_connect_count(), r0 = scan_connect_refused();
   if (rc == 0 && (refused = prepare(j, &scope, &pol, &o, ports, &r, &pe)) == 0) {
     r.started = time(NULL);
     refused = scan_engine_run(&r, &scope, ports, &o, &pe);
     if (refused == 0 && o.service && !sensor_stop) scan_services_run(&r, &scope, &o);
     r.interrupted = scan_stop_flag != 0;
-    r.refused += scan_connect_refused();
+    r.connects = scan_connect_count() - c0;
+    r.refused += scan_connect_refused() - r0;
     r.finished = time(NULL);
   }
   if (rc == 0 && sensor_stop) rc = 1;      /* stopped: run again after restart */
