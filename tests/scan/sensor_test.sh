@@ -150,6 +150,27 @@ check "stoppet sensor lar jobben ligge" [ -e "$STATE/jobs/$JOB2.json" ]
 start_sensor
 check "jobben fullføres etter omstart av sensoren" wait_for 60 grep -q "jobb $JOB2 levert" "$WORK/sensor.log"
 check "én kjøring for den gjenopptatte jobben" [ "$(q "SELECT count(*) FROM scan_runs WHERE job_id = $JOB2")" = 1 ]
+# --- a job outside the scope (as a broken or compromised server might send):
+#     the sensor refuses it before any packet; tshark proves nothing left ---
+if command -v tshark >/dev/null && command -v socat >/dev/null; then
+  OUTNS=$TAG-out
+  ns_add "$OUTNS"; ns_link "$CLI" "$OUTNS" 2
+  bg "$OUTNS" socat TCP-LISTEN:22,bind=10.213.2.2,reuseaddr,fork SYSTEM:"echo SSH-2.0-ute"
+  wait_port "$OUTNS" 10.213.2.2 22
+  ip netns exec "$CLI" tshark -q -i "${TAG}a2" -w "$WORK/out.pcap" >"$WORK/tshark.log" 2>&1 &
+  CAP=$!; PIDS+=($CAP)
+  wait_for 10 grep -q "Capturing on" "$WORK/tshark.log"; sleep 0.5
+  q "INSERT INTO scan_jobs (org_id, sensor_id, targets, ports, scope, rate, concurrency, created_at)
+     VALUES ($ORG, $SENSOR_ID, '10.213.2.2', '22', '10.213.1.0/24', 100, 4, 0)"
+  BADJOB=$(q "SELECT max(id) FROM scan_jobs")
+  check "sensoren nekter jobben utenfor omfanget" wait_for 20 bash -c "[ \"\$(sqlite3 $WORK/v.db \"SELECT state FROM scan_jobs WHERE id = $BADJOB\")\" = failed ]"
+  check "grunnen står på jobben" bash -c "sqlite3 $WORK/v.db \"SELECT error FROM scan_jobs WHERE id = $BADJOB\" | grep -q '10.213.2.2 er utenfor godkjent skanneomfang'"
+  sleep 0.5; kill -INT "$CAP"; wait "$CAP" 2>/dev/null
+  check "fangsten kan leses" bash -c "tshark -r '$WORK/out.pcap' >/dev/null 2>&1"
+  N=$(tshark -r "$WORK/out.pcap" -Y "ip.dst == 10.213.2.2 || arp.dst.proto_ipv4 == 10.213.2.2" 2>/dev/null | wc -l)
+  check "ingen pakker til 10.213.2.2 (fanget $N)" [ "$N" -eq 0 ]
+  check "ingen kjøring for den nektede jobben" [ "$(q "SELECT count(*) FROM scan_runs WHERE job_id = $BADJOB")" = 0 ]
+fi
 quiet_check() { "$VARDE" check --db "$WORK/v.db" >/dev/null; }
 RUN2=$(q "SELECT id FROM scan_runs WHERE job_id = $JOB2")
 API "$BASE/api/v1/orgs/$ORG/scan/runs/$RUN2" > run2.json
