@@ -152,6 +152,7 @@ static void post_sensor(WebCtx *c) {
               "skanning\">Tilbake til skanning</a></p>", web_form(c, "name"), tok, tok,
               (long long)c->org_id);
   web_page_end(c);
+  memset(tok, 0, sizeof tok);
 }
 
 static void post_revoke(WebCtx *c) {
