@@ -97,6 +97,29 @@ static int prepare(const SensorJob *j, ScanScope *scope, ScanPolicy *pol, ScanOp
   return rc;
 }
 
+/* Length of the valid UTF-8 sequence at p (1-4), or 0 when invalid. */
+static size_t utf8_len(const unsigned char *p, size_t left) {
+  size_t n = p[0] < 0x80 ? 1 : (p[0] & 0xe0) == 0xc0 && p[0] >= 0xc2 ? 2
+             : (p[0] & 0xf0) == 0xe0 ? 3 : (p[0] & 0xf8) == 0xf0 && p[0] <= 0xf4 ? 4 : 0;
+  if (n == 0 || n > left) return 0;
+  for (size_t i = 1; i < n; i++)
+    if ((p[i] & 0xc0) != 0x80) return 0;
+  if (n == 3 && ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] >= 0xa0))) return 0;
+  if (n == 4 && ((p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] >= 0x90))) return 0;
+  return n;
+}
+
+/* A report must travel as a JSON string: bytes that are not UTF-8 (a
+ * banner copied raw somewhere) become '?' rather than losing the result. */
+static void utf8_scrub(char *s, size_t n) {
+  unsigned char *p = (unsigned char *)s;
+  for (size_t i = 0; i < n;) {
+    size_t k = utf8_len(p + i, n - i);
+    if (k) i += k;
+    else p[i++] = '?';
+  }
+}
+
 static char *report_json(const ScanReport *r, size_t *n) {
   char *p = NULL;
   FILE *f = open_memstream(&p, n);
@@ -138,6 +161,7 @@ int sensor_job_run(const char *state, const SensorJob *j, Err *e) {
   else if (rc == 0) {
     size_t n = 0;
     char *rep = report_json(&r, &n);
+    if (rep) utf8_scrub(rep, n);
     rc = rep ? queue_report(state, j->id, rep, n, NULL, e) : err_set(e, VERR_NOMEM, "tomt for minne");
     free(rep);
   }
