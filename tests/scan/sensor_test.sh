@@ -121,7 +121,7 @@ sleep 2
 start_server
 check "resultatet leveres etter omstart" wait_for 30 grep -q "jobb $JOB levert" "$WORK/sensor.log"
 check "jobben er ferdig på tjeneren" [ "$(job_state)" = done ]
-q() { sqlite3 "$WORK/v.db" "$1"; }
+q() { sqlite3 -cmd ".timeout 5000" "$WORK/v.db" "$1"; }
 check "nøyaktig én kjøring for jobben" [ "$(q "SELECT count(*) FROM scan_runs WHERE job_id = $JOB")" = 1 ]
 PORTS=$(q "SELECT group_concat(port) FROM (SELECT port FROM scan_results r JOIN scan_runs u ON u.id = r.run_id WHERE u.job_id = $JOB ORDER BY port)")
 check "åpne porter 22 og 80 (fikk $PORTS)" [ "$PORTS" = "22,80" ]
@@ -163,8 +163,9 @@ if command -v tshark >/dev/null && command -v socat >/dev/null; then
   q "INSERT INTO scan_jobs (org_id, sensor_id, targets, ports, scope, rate, concurrency, created_at)
      VALUES ($ORG, $SENSOR_ID, '10.213.2.2', '22', '10.213.1.0/24', 100, 4, 0)"
   BADJOB=$(q "SELECT max(id) FROM scan_jobs")
-  check "sensoren nekter jobben utenfor omfanget" wait_for 20 bash -c "[ \"\$(sqlite3 $WORK/v.db \"SELECT state FROM scan_jobs WHERE id = $BADJOB\")\" = failed ]"
-  check "grunnen står på jobben" bash -c "sqlite3 $WORK/v.db \"SELECT error FROM scan_jobs WHERE id = $BADJOB\" | grep -q '10.213.2.2 er utenfor godkjent skanneomfang'"
+  bad_failed() { [ "$(q "SELECT state FROM scan_jobs WHERE id = $BADJOB")" = failed ]; }
+  check "sensoren nekter jobben utenfor omfanget" wait_for 20 bad_failed
+  check "grunnen står på jobben" grep -q '10.213.2.2 er utenfor godkjent skanneomfang' <<<"$(q "SELECT error FROM scan_jobs WHERE id = $BADJOB")"
   sleep 0.5; kill -INT "$CAP"; wait "$CAP" 2>/dev/null
   check "fangsten kan leses" bash -c "tshark -r '$WORK/out.pcap' >/dev/null 2>&1"
   N=$(tshark -r "$WORK/out.pcap" -Y "ip.dst == 10.213.2.2 || arp.dst.proto_ipv4 == 10.213.2.2" 2>/dev/null | wc -l)
