@@ -33,19 +33,19 @@ URL=$(sed -n 's/.*lytter på \(https:\/\/127\.0\.0\.1:[0-9]*\).*/\1/p' server.ou
 # a sensor row waiting for enrolment, as the Skanning page makes it
 TOKEN=venrol_$(printf 'A%.0s' $(seq 1 43))
 HASH=$(printf '%s' "$TOKEN" | sha256sum | cut -d' ' -f1)
-sqlite3 v.db "INSERT INTO scan_sensors (org_id, name, enrol_hash, enrol_expires, created_at)
+sqlite3 -cmd ".timeout 5000" v.db "INSERT INTO scan_sensors (org_id, name, enrol_hash, enrol_expires, created_at)
   VALUES (1, 'tls', '$HASH', strftime('%s','now') + 3600, 0)"
 
 "$VARDE" sensor --once --server "$URL" --state s1 --enrol "$TOKEN" >s1.out 2>&1
 rc=$?
 check "uten --ca: sertifikatet godtas ikke (kode $rc)" grep -qi "certificate" s1.out
 check "uten --ca: ikke registrert" [ ! -e s1/enrolled ]
-check "uten --ca: engangsnøkkelen er ikke brukt" [ "$(sqlite3 v.db "SELECT enrol_hash IS NOT NULL FROM scan_sensors WHERE name = 'tls'")" = 1 ]
+check "uten --ca: engangsnøkkelen er ikke brukt" [ "$(sqlite3 -cmd ".timeout 5000" v.db "SELECT enrol_hash IS NOT NULL FROM scan_sensors WHERE name = 'tls'")" = 1 ]
 
 "$VARDE" sensor --once --server "$URL" --state s2 --ca ca.pem --enrol "$TOKEN" >s2.out 2>&1
 rc=$?
 check "med --ca: registrert over TLS (kode $rc)" [ $rc -eq 0 ] && [ -e s2/enrolled ]
-check "tjeneren har sett sensoren" [ "$(sqlite3 v.db "SELECT last_seen > 0 AND cred_hash IS NOT NULL FROM scan_sensors WHERE name = 'tls'")" = 1 ]
+check "tjeneren har sett sensoren" [ "$(sqlite3 -cmd ".timeout 5000" v.db "SELECT last_seen > 0 AND cred_hash IS NOT NULL FROM scan_sensors WHERE name = 'tls'")" = 1 ]
 "$VARDE" sensor --once --server "$URL" --state s3 --ca ca.pem --enrol "$TOKEN" >s3.out 2>&1
 rc=$?
 check "brukt engangsnøkkel med en annen sensornøkkel avvises (kode 2)" [ $rc -eq 2 ] && grep -q "avvist" s3.out
