@@ -1,0 +1,92 @@
+/* map.c — linear-probing string map behind map.h; keys live in an arena,
+ * the slot table doubles at 50% load. */
+#include "vuln/map.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/arena.h"
+
+typedef struct Slot {
+  const char *key;
+  uint32_t len, value;
+  uint64_t hash;
+} Slot;
+
+struct VulnMap {
+  Slot *slot;
+  size_t cap, n;
+  Arena *keys;
+};
+
+static uint64_t hash_bytes(const char *s, size_t n) {
+  uint64_t h = 1469598103934665603ull;  /* FNV-1a, then a final mix */
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  return h ^ (h >> 33);
+}
+
+VulnMap *vuln_map_new(void) {
+  VulnMap *m = calloc(1, sizeof *m);
+  if (!m) return NULL;
+  m->cap = 64;
+  m->slot = calloc(m->cap, sizeof *m->slot);
+  m->keys = arena_new((size_t)4 << 30);
+  if (!m->slot || !m->keys) {
+    vuln_map_free(m);
+    return NULL;
+  }
+  return m;
+}
+
+void vuln_map_free(VulnMap *m) {
+  if (!m) return;
+  free(m->slot);
+  arena_free(m->keys);
+  free(m);
+}
+
+static Slot *find(Slot *tab, size_t cap, const char *key, size_t len, uint64_t h) {
+  size_t i = h & (cap - 1);
+  for (;;) {
+    Slot *s = &tab[i];
+    if (!s->key || (s->hash == h && s->len == len && !memcmp(s->key, key, len))) return s;
+    i = (i + 1) & (cap - 1);
+  }
+}
+
+static int grow(VulnMap *m) {
+  size_t cap = m->cap * 2;
+  Slot *tab = calloc(cap, sizeof *tab);
+  if (!tab) return -1;
+  for (size_t i = 0; i < m->cap; i++)
+    if (m->slot[i].key) *find(tab, cap, m->slot[i].key, m->slot[i].len, m->slot[i].hash) = m->slot[i];
+  free(m->slot);
+  m->slot = tab;
+  m->cap = cap;
+  return 0;
+}
+
+uint32_t vuln_map_put(VulnMap *m, const char *key, size_t len, uint32_t value) {
+  if (len > UINT32_MAX) return UINT32_MAX;
+  if ((m->n + 1) * 2 > m->cap && grow(m)) return UINT32_MAX;
+  uint64_t h = hash_bytes(key, len);
+  Slot *s = find(m->slot, m->cap, key, len, h);
+  if (s->key) return s->value;
+  char *k = arena_strndup(m->keys, key, len);
+  if (!k) return UINT32_MAX;
+  s->key = k;
+  s->len = (uint32_t)len;
+  s->hash = h;
+  s->value = value;
+  m->n++;
+  return value;
+}
+
+uint32_t vuln_map_get(const VulnMap *m, const char *key, size_t len) {
+  Slot *s = find(m->slot, m->cap, key, len, hash_bytes(key, len));
+  return s->key ? s->value : UINT32_MAX;
+}
+
+size_t vuln_map_count(const VulnMap *m) { return m->n; }
