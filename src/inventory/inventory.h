@@ -179,6 +179,7 @@ int inv_impact(Db *db, Arena *a, int64_t org_id, InvKind k, int64_t id, InvImpac
 
 /* ---- scope ---- */
 int inv_scope_add(Db *db, const Principal *who, InvScope *x, Err *e);   /* validates and normalises value */
+int inv_scope_delete(Db *db, const Principal *who, int64_t org_id, int64_t id, Err *e);
 int inv_scope_confirm(Db *db, const Principal *who, int64_t org_id, int64_t id, Err *e);
 int inv_scope_list(Db *db, Arena *a, int64_t org_id, InvScope **out, size_t *n, Err *e);
 /* Is addr (IP literal) or host name inside a confirmed scope entry of the
