@@ -1,0 +1,53 @@
+/* match_int.h — the matching run shared by match.c (items, storing one
+ * match) and run.c (full, incremental, per-organisation runs). */
+#ifndef VARDE_FINDINGS_MATCH_INT_H
+#define VARDE_FINDINGS_MATCH_INT_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "findings/findings.h"
+#include "vuln/match.h"
+
+typedef struct DbStmt DbStmt;
+
+typedef struct FindItemMeta {
+  int64_t org_id, product_id;
+} FindItemMeta;
+
+/* Products as matcher items, with where each came from. */
+typedef struct FindItems {
+  Arena *arena;
+  VulnItem *item;
+  FindItemMeta *meta;
+  size_t n, cap, skipped;
+} FindItems;
+
+int find_items_org(Db *db, FindItems *x, int64_t org_id, int64_t product_id, Err *e);
+int find_items_all(Db *db, FindItems *x, Err *e);
+void find_items_free(FindItems *x);
+
+typedef struct FindRun {
+  Db *db;
+  const Principal *who;
+  int64_t now;
+  int sla[4];
+  DbStmt *sel, *ins, *upd;
+  int64_t *seen;              /* finding ids the run matched, for closing the rest */
+  size_t nseen, capseen;
+  FindMatchStats st;
+} FindRun;
+
+int find_run_open(FindRun *r, Db *db, const Principal *who, Err *e);
+void find_run_close(FindRun *r);
+int find_seen_add(FindRun *r, int64_t id);
+/* One match / all of one item's matches (from index `from` in l) stored. */
+int find_store_match(FindRun *r, const FindItemMeta *meta, const VulnItem *it, const VulnMatch *m, Err *e);
+int find_store_item(FindRun *r, const FindItemMeta *meta, const VulnItem *it, VulnMatchList *l, size_t from,
+                    Err *e);
+/* Findings with matched = 1 in the scope (WHERE clause with one bound
+ * value of type 'l' or 's') that the run has not seen: closed. */
+int find_close_scope(FindRun *r, const char *where, char type, int64_t lv, const char *sv, Err *e);
+int find_close_ids(FindRun *r, const int64_t *ids, size_t n, Err *e);
+
+#endif
