@@ -78,7 +78,7 @@ int find_sla_get(Db *db, int days[4], Err *e) {
   memcpy(days, def, sizeof def);
   DbStmt *st = NULL;
   int rc = db_query(db, &st, e, "SELECT class, days FROM finding_sla", "");
-  while (!rc && (rc = db_step(st, e)) == DB_ROW) {
+  if (!rc) while ((rc = db_step(st, e)) == DB_ROW) {
     int i = find_class_index(db_col_text(st, 0));
     if (i >= 0) days[i] = (int)db_col_int(st, 1);
   }
@@ -97,9 +97,10 @@ int find_sla_set(Db *db, const Principal *who, const char *cls, int days, Err *e
   if (!rc) rc = find_sla_get(db, sla, e);
   DbStmt *st = NULL;
   if (!rc) rc = db_query(db, &st, e, "SELECT id, class, first_seen, kev_due FROM findings WHERE class = ?", "s", cls);
-  while (!rc && (rc = db_step(st, e)) == DB_ROW) {
+  if (!rc) while ((rc = db_step(st, e)) == DB_ROW) {
     int64_t due = find_due(sla, db_col_text(st, 1), db_col_int(st, 2), db_col_text(st, 3));
     rc = db_exec(db, e, "UPDATE findings SET due_at = ? WHERE id = ?", "ll", due, db_col_int(st, 0));
+    if (rc) break;
   }
   db_finalize(st);
   if (rc == DB_DONE) rc = 0;
@@ -192,7 +193,7 @@ int find_expire(Db *db, int64_t now, size_t *reopened, Err *e) {
   if (!rc)
     rc = db_query(db, &st, e, "SELECT id FROM findings WHERE status = 'accepted' AND accepted_until < ? LIMIT 256",
                   "l", now);
-  while (!rc && (rc = db_step(st, e)) == DB_ROW) ids[n++] = db_col_int(st, 0);
+  if (!rc) while ((rc = db_step(st, e)) == DB_ROW) ids[n++] = db_col_int(st, 0);
   db_finalize(st);
   if (rc == DB_DONE) rc = 0;
   for (size_t i = 0; !rc && i < n; i++) {

@@ -24,7 +24,7 @@ static int load_nvd(Db *db, VulnDb *v, int64_t min_gen, Err *e) {
   int rc = db_query(db, &st, e, "SELECT record FROM vuln_cves WHERE gen >= ? ORDER BY id", "l", min_gen);
   buf_lit(&b, "{\"format\":\"NVD_CVE\",\"vulnerabilities\":[");
   int first = 1;
-  while (!rc && (rc = db_step(st, e)) == DB_ROW) {
+  if (!rc) while ((rc = db_step(st, e)) == DB_ROW) {
     if (!first) buf_putc(&b, ',');
     buf_puts(&b, db_col_text(st, 0));
     first = 0;
@@ -46,7 +46,7 @@ static int load_kev(Db *db, VulnDb *v, Err *e) {
   if (!rc && n > 0 && !(v->kev = calloc((size_t)n, sizeof *v->kev))) return err_set(e, VERR_NOMEM, "tomt for minne");
   v->capkev = (size_t)n;
   if (!rc) rc = db_query(db, &st, e, "SELECT cve, vendor, product, name, added, due, action, ransomware FROM vuln_kev", "");
-  while (!rc && (rc = db_step(st, e)) == DB_ROW && v->nkev < v->capkev) {
+  if (!rc) while ((rc = db_step(st, e)) == DB_ROW && v->nkev < v->capkev) {
     VulnKev *k = &v->kev[v->nkev++];
     const char **f[] = {&k->cve, &k->vendor, &k->product, &k->name, &k->added, &k->due, &k->action};
     for (int i = 0; i < 7; i++) *f[i] = arena_strdup(v->arena, db_col_text(st, i));
@@ -63,7 +63,7 @@ static int load_epss(Db *db, VulnDb *v, Err *e) {
   if (!rc && n > 0 && !(v->epss = calloc((size_t)n, sizeof *v->epss))) return err_set(e, VERR_NOMEM, "tomt for minne");
   v->capepss = (size_t)n;
   if (!rc) rc = db_query(db, &st, e, "SELECT cve, score, percentile FROM vuln_epss", "");
-  while (!rc && (rc = db_step(st, e)) == DB_ROW && v->nepss < v->capepss) {
+  if (!rc) while ((rc = db_step(st, e)) == DB_ROW && v->nepss < v->capepss) {
     VulnEpss *x = &v->epss[v->nepss++];
     x->cve = arena_strdup(v->arena, db_col_text(st, 0));
     x->score = strtod(db_col_text(st, 1), NULL);
@@ -76,7 +76,7 @@ static int load_epss(Db *db, VulnDb *v, Err *e) {
 static int load_csaf(Db *db, VulnDb *v, int64_t min_gen, Err *e) {
   DbStmt *st = NULL;
   int rc = db_query(db, &st, e, "SELECT id, document FROM vuln_csaf WHERE gen >= ? ORDER BY id", "l", min_gen);
-  while (!rc && (rc = db_step(st, e)) == DB_ROW) {
+  if (!rc) while ((rc = db_step(st, e)) == DB_ROW) {
     const char *doc = db_col_text(st, 1);
     VulnReport r = {0};
     Err le = {0};

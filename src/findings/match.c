@@ -61,7 +61,7 @@ int find_items_all(Db *db, FindItems *x, Err *e) {
   int64_t *ids = NULL;
   size_t n = 0, cap = 0;
   int rc = db_query(db, &st, e, "SELECT id FROM organisations ORDER BY id", "");
-  while (!rc && (rc = db_step(st, e)) == DB_ROW) {
+  if (!rc) while ((rc = db_step(st, e)) == DB_ROW) {
     if (n == cap) {
       cap = cap ? cap * 2 : 512;
       int64_t *q = realloc(ids, cap * sizeof *q);

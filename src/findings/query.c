@@ -146,7 +146,7 @@ int find_history(Db *db, Arena *a, int64_t finding_id, FindHistory **out, size_t
   int rc = db_query(db, &st, e,
                     "SELECT at, user_id, username, from_status, to_status, note FROM finding_history"
                     " WHERE finding_id = ? ORDER BY id", "l", finding_id);
-  while (!rc && (rc = db_step(st, e)) == DB_ROW) {
+  if (!rc) while ((rc = db_step(st, e)) == DB_ROW) {
     if (*n == cap) {
       size_t nc = cap ? cap * 2 : 16;
       FindHistory *x = arena_alloc(a, nc * sizeof *x);

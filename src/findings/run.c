@@ -44,7 +44,7 @@ int find_close_scope(FindRun *r, const char *where, char type, int64_t lv, const
   snprintf(sql, sizeof sql, "SELECT id FROM findings WHERE matched = 1 AND %s", where);
   int rc = type == 'l' ? db_query(r->db, &st, e, sql, "l", lv) : type == 's' ? db_query(r->db, &st, e, sql, "s", sv)
                                                                            : db_query(r->db, &st, e, sql, "");
-  while (!rc && (rc = db_step(st, e)) == DB_ROW) {
+  if (!rc) while ((rc = db_step(st, e)) == DB_ROW) {
     int64_t id = db_col_int(st, 0);
     if (r->nseen && bsearch(&id, r->seen, r->nseen, sizeof id, cmp64)) continue;
     if (n == cap) {
@@ -275,7 +275,7 @@ static int annotation_changes(FindRun *r, int64_t since, Err *e) {
                     "SELECT DISTINCT org_id, product_id FROM findings WHERE matched = 1 AND vuln_id IN"
                     " (SELECT cve FROM vuln_kev WHERE gen > ? UNION SELECT cve FROM vuln_epss WHERE gen > ?)",
                     "ll", since, since);
-  while (!rc && (rc = db_step(st, e)) == DB_ROW) {
+  if (!rc) while ((rc = db_step(st, e)) == DB_ROW) {
     if (n == cap) {
       cap = cap ? cap * 2 : 64;
       void *p = realloc(pairs, cap * sizeof *pairs);
@@ -309,10 +309,11 @@ static int close_changed_feeds(FindRun *r, int64_t since, Err *e) {
   for (int k = 0; k < 2 && !rc; k++) {
     DbStmt *st = NULL;
     rc = db_query(r->db, &st, e, q[k][0], "l", since);
-    while (!rc && (rc = db_step(st, e)) == DB_ROW) {
+    if (!rc) while ((rc = db_step(st, e)) == DB_ROW) {
       char *id = strdup(db_col_text(st, 0));
       rc = id ? find_close_scope(r, q[k][1], 's', 0, id, e) : VERR_NOMEM;
       free(id);
+      if (rc) break;
     }
     db_finalize(st);
     if (rc == DB_DONE) rc = 0;
