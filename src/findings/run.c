@@ -199,6 +199,7 @@ static int match_org_in(FindRun *r, VulnMatcher *m, int64_t org_id, int64_t prod
   FindItems x = {0};
   r->nseen = 0;
   int rc = find_items_org(r->db, &x, org_id, product_id, e);
+  if (rc == VERR_NOTFOUND && product_id) rc = 0;   /* deleted: its findings close below */
   if (!rc) rc = match_items(r, m, &x, e);
   if (!rc && product_id) {
     char where[96];
