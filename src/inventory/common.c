@@ -41,7 +41,7 @@ void inv_set_change_hook(InvChangeHook fn, void *ctx) {
 int inv__audit(Db *db, const Principal *who, int64_t org_id, InvKind k, const char *verb, int64_t id,
                const char *details, Err *e) {
   char action[64], oid[32];
-  const char *kn = k == INV__SCOPE ? "scope" : k == INV__DEP ? "dependency" : inv_kind_name(k);
+  const char *kn = k == INV__SCOPE ? "scope" : k == INV__DEP ? "dependency" : k == INV__IMPORT ? "file" : inv_kind_name(k);
   snprintf(action, sizeof action, "inventory.%s.%s", kn, verb);
   snprintf(oid, sizeof oid, "%" PRId64, id);
   AuditEvent ev = {who, org_id, action, kn, oid, details};

@@ -8,6 +8,7 @@
 /* Pseudo-kinds for audit actions that are not objects. */
 #define INV__SCOPE ((InvKind)INV_NKINDS)
 #define INV__DEP ((InvKind)(INV_NKINDS + 1))
+#define INV__IMPORT ((InvKind)(INV_NKINDS + 2))
 
 /* Audit one inventory write ("inventory.<kind>.<verb>"). */
 int inv__audit(Db *db, const Principal *who, int64_t org_id, InvKind k, const char *verb, int64_t id,

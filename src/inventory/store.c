@@ -21,7 +21,7 @@ static int must_exist(Db *db, int64_t org_id, InvKind k, int64_t id, Err *e) {
  * whole organisation", -1 for "matching is not affected". */
 static int finish_put(Db *db, const Principal *who, InvKind k, int64_t org_id, int64_t was, int64_t id, int rc,
                       int ch, int64_t product_change, const char *name, int *changed, Err *e) {
-  if (rc == VERR_CONFLICT)
+  if (rc == VERR_CONFLICT && strstr(e->msg, "UNIQUE"))
     return err_set(e, rc, "Det finnes allerede en %s med navnet «%.200s».", inv_kind_label(k), name);
   if (rc) return rc;
   if (changed) *changed = ch;
