@@ -230,4 +230,9 @@ void inv_import_result_free(InvImportResult *res);
  * the same format inv_import reads. */
 int inv_export_csv(Db *db, int64_t org_id, Buf *out, Err *e);
 
+/* ---- demo ---- */
+/* An inventory for every municipality and IKS in the database (varde demo);
+ * *created counts new objects and edges (0 on a rerun). */
+int inv_demo(Db *db, const Principal *who, size_t *created, Err *e);
+
 #endif
