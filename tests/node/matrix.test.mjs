@@ -22,10 +22,20 @@ const routes = execFileSync(BIN, ['serve', '--routes']).toString().trim().split(
 // a parent may not manage a child's users or sharing; roles act where held.
 function decide(action, relation, role, share, childHasAdmin = true) {
   if (relation === 'sibling' || relation === 'unrelated') return 'hidden';
-  if (relation === 'own') return action === 'org_view' || role === 'admin' ? 'allow' : 'deny';
-  // parent
+  const reads = ['org_view', 'read_aggregate', 'read_summary', 'read', 'read_published'];
+  if (relation === 'own') {
+    if (reads.includes(action)) return 'allow';
+    if (action === 'write') return role === 'viewer' ? 'deny' : 'allow';
+    return role === 'admin' ? 'allow' : 'deny';
+  }
+  // parent: reads follow the child's sharing level; writes never reach down
+  const level = SHARES.indexOf(share);
   switch (action) {
     case 'org_view': return 'allow';
+    case 'read_aggregate': return level >= 1 ? 'allow' : 'hidden';
+    case 'read_summary': return level >= 2 ? 'allow' : 'hidden';
+    case 'read': case 'read_published': return level >= 3 ? 'allow' : 'hidden';
+    case 'write': return share === 'full' ? 'deny' : 'hidden';
     case 'audit_read': return share !== 'full' ? 'hidden' : role === 'admin' ? 'allow' : 'deny';
     case 'members_manage': return !childHasAdmin && role === 'admin' ? 'allow' : 'deny';
     case 'sharing_set': return 'deny';
@@ -37,7 +47,7 @@ function decide(action, relation, role, share, childHasAdmin = true) {
 // POSTs carry an invalid value so the handler answers 400 without changing
 // anything (for /fjern the user id is not a member: 404 from the handler).
 function allowedStatus(r) {
-  if (r.method === 'GET') return 200;
+  if (r.method === 'GET') return r.pattern.includes('{id}') ? 404 : 200;  // object 999999 does not exist
   if (r.pattern.endsWith('/fjern')) return 404;
   return 400;
 }
@@ -60,7 +70,9 @@ function path(r, org) {
 async function call(r, c, org) {
   if (r.flags.includes('api')) {
     const tok = c.token;
-    const res = await fetch(srv.base + path(r, org), { headers: { authorization: `Bearer ${tok}` } });
+    const init = { method: r.method, headers: { authorization: `Bearer ${tok}` } };
+    if (r.method === 'POST') Object.assign(init, { body: '{}', headers: { ...init.headers, 'content-type': 'application/json' } });
+    const res = await fetch(srv.base + path(r, org), init);
     return res.status;
   }
   const res = r.method === 'GET' ? await c.get(path(r, org)) : await c.post(path(r, org), BAD_FORM);
@@ -183,7 +195,8 @@ test('GET /api/v1/users lists only users of organisations you manage', async () 
 test('no page carries inline script or style (the CSP would block it)', async () => {
   const c = clients.own_admin;
   const paths = ['/profil', '/profil/mfa', '/organisasjoner',
-    ...orgRoutes.filter((r) => r.method === 'GET' && !r.flags.includes('api') && !r.pattern.endsWith('.csv'))
+    ...orgRoutes.filter((r) => r.method === 'GET' && !r.flags.includes('api') && !r.pattern.endsWith('.csv') &&
+      !r.pattern.includes('{id}'))
       .map((r) => path(r, srv.fx.orgs.t_full))];
   for (const p of paths) {
     const r = await c.get(p);
