@@ -10,6 +10,7 @@
 #include "auth/auth.h"
 #include "cli/cli.h"
 #include "cli/demo.h"
+#include "findings/findings.h"
 #include "cmds.h"
 #include "db/db.h"
 #include "inventory/inventory.h"
@@ -127,6 +128,7 @@ static int demo_run(DemoCtx *c, const char *shared, Err *e) {
   for (size_t i = 0; !rc && i < N_DEMO_USERS; i++) rc = ensure_user(c, &demo_users[i], secrets[i], e);
   size_t inv_new = 0;
   if (!rc) rc = inv_demo(c->db, &c->cli, &inv_new, e);
+  if (!rc) rc = find_demo(c->db, &c->cli, shared, e);
   if (rc) return rc;
   int64_t n_orgs = 0;
   db_int(c->db, e, &n_orgs, "SELECT count(*) FROM organisations", "");

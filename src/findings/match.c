@@ -110,7 +110,7 @@ int find_run_open(FindRun *r, Db *db, const Principal *who, Err *e) {
                     "UPDATE findings SET advisory = ?, product_name = ?, cvss = ?, cvss_vector = ?, kev = ?,"
                     " kev_due = ?, ransomware = ?, epss = ?, epss_pct = ?, internet = ?, criticality = ?,"
                     " priority = ?, class = ?, confidence = ?, reason = ?, matched = 1, status = ?, due_at = ?,"
-                    " updated_at = ? WHERE id = ?");
+                    " updated_at = ?, source = ? WHERE id = ?");
   return rc;
 }
 
@@ -149,6 +149,10 @@ static void bind_annotations(DbStmt *st, int i, const VulnMatch *m, const VulnIt
   db_bind_text(st, i + 11, m->confidence);
 }
 
+static const char *src_name(int source) {
+  return source == VULN_SRC_NVD ? "nvd" : source == FIND_SRC_KEV ? "kev" : "csaf";
+}
+
 static int insert_finding(FindRun *r, const FindItemMeta *meta, const VulnItem *it, const VulnMatch *m,
                           const char *why, Err *e) {
   int64_t due = find_due(r->sla, m->priority_class, r->now, m->kev_due);
@@ -157,7 +161,7 @@ static int insert_finding(FindRun *r, const FindItemMeta *meta, const VulnItem *
   db_bind_int(st, 1, meta->org_id);
   db_bind_int(st, 2, meta->product_id);
   db_bind_text(st, 3, m->id);
-  db_bind_text(st, 4, m->source == VULN_SRC_NVD ? "nvd" : "csaf");
+  db_bind_text(st, 4, src_name(m->source));
   db_bind_text(st, 5, m->advisory);
   db_bind_text(st, 6, it->name);
   bind_annotations(st, 7, m, it);
@@ -180,12 +184,14 @@ static int changed(DbStmt *sel, const VulnMatch *m, const VulnItem *it, const ch
   return !db_col_int(sel, 2) || strtod(p, NULL) != strtod(db_col_text(sel, 4), NULL) ||
          strcmp(why, db_col_text(sel, 5)) || db_col_int(sel, 6) != m->kev ||
          db_col_int(sel, 8) != it->internet || db_col_int(sel, 9) != it->criticality || db_col_int(sel, 10) != due ||
-         strcmp(it->name, db_col_text(sel, 12));
+         strcmp(it->name, db_col_text(sel, 12)) || strcmp(src_name(m->source), db_col_text(sel, 3));
 }
 
-int find_store_match(FindRun *r, const FindItemMeta *meta, const VulnItem *it, const VulnMatch *m, Err *e) {
+int find_store_match(FindRun *r, const FindItemMeta *meta, const VulnItem *it, const VulnMatch *m, const char *text,
+                     Err *e) {
   char why[1024];
-  vuln_match_reason(m, why, sizeof why);
+  if (text) snprintf(why, sizeof why, "%s", text);
+  else vuln_match_reason(m, why, sizeof why);
   DbStmt *sel = r->sel;
   db_reset(sel);
   db_bind_int(sel, 1, meta->org_id);
@@ -198,8 +204,10 @@ int find_store_match(FindRun *r, const FindItemMeta *meta, const VulnItem *it, c
   FindStatus st = FIND_ST_OPEN;
   find_status_parse(db_col_text(sel, 1), &st);
   int64_t due = find_due(r->sla, m->priority_class, first, m->kev_due);
-  /* A CSAF advisory naming a CVE already found through NVD adds nothing new. */
-  if (m->source == VULN_SRC_CSAF && !strcmp(db_col_text(sel, 3), "nvd") && db_col_int(sel, 2)) {
+  /* A CSAF advisory naming a CVE already found through NVD adds nothing new;
+   * nor does a KEV name match where an exact match exists. */
+  if (m->source != VULN_SRC_NVD && strcmp(db_col_text(sel, 3), m->source == FIND_SRC_KEV ? "kev" : "csaf") &&
+      db_col_int(sel, 2)) {
     db_reset(sel);
     return find_seen_add(r, id) ? err_set(e, VERR_NOMEM, "tomt for minne") : 0;
   }
@@ -220,7 +228,8 @@ int find_store_match(FindRun *r, const FindItemMeta *meta, const VulnItem *it, c
   db_bind_text(u, 16, find_status_name(to));
   db_bind_int(u, 17, due);
   db_bind_int(u, 18, r->now);
-  db_bind_int(u, 19, id);
+  db_bind_text(u, 19, src_name(m->source));
+  db_bind_int(u, 20, id);
   rc = db_step(u, e);
   if (rc < 0) return rc;
   r->st.updated++;
@@ -239,7 +248,7 @@ int find_store_item(FindRun *r, const FindItemMeta *meta, const VulnItem *it, Vu
       dup = !strcmp(l->m[j].id, l->m[i].id) && (l->m[j].source == VULN_SRC_NVD || l->m[i].source != VULN_SRC_NVD);
     if (dup) continue;
     r->st.matches++;
-    int rc = find_store_match(r, meta, it, &l->m[i], e);
+    int rc = find_store_match(r, meta, it, &l->m[i], NULL, e);
     if (rc) return rc;
   }
   return 0;

@@ -36,18 +36,35 @@ typedef struct FindRun {
   int64_t *seen;              /* finding ids the run matched, for closing the rest */
   size_t nseen, capseen;
   FindMatchStats st;
+  const VulnDb *kevdb;        /* for EPSS look-ups of KEV name matches */
 } FindRun;
 
 int find_run_open(FindRun *r, Db *db, const Principal *who, Err *e);
 void find_run_close(FindRun *r);
 int find_seen_add(FindRun *r, int64_t id);
-/* One match / all of one item's matches (from index `from` in l) stored. */
-int find_store_match(FindRun *r, const FindItemMeta *meta, const VulnItem *it, const VulnMatch *m, Err *e);
+/* One match / all of one item's matches (from index `from` in l) stored.
+ * why: the evidence text, or NULL for vuln_match_reason's. */
+int find_store_match(FindRun *r, const FindItemMeta *meta, const VulnItem *it, const VulnMatch *m, const char *why,
+                     Err *e);
 int find_store_item(FindRun *r, const FindItemMeta *meta, const VulnItem *it, VulnMatchList *l, size_t from,
                     Err *e);
 /* Findings with matched = 1 in the scope (WHERE clause with one bound
  * value of type 'l' or 's') that the run has not seen: closed. */
 int find_close_scope(FindRun *r, const char *where, char type, int64_t lv, const char *sv, Err *e);
 int find_close_ids(FindRun *r, const int64_t *ids, size_t n, Err *e);
+
+/* KEV entries by vendor and product name (kevname.c): for products the
+ * catalogue names but NVD has no configuration for. Source "kev",
+ * confidence "name": the version is not checked. */
+#define FIND_SRC_KEV 2
+typedef struct FindKevIndex FindKevIndex;
+FindKevIndex *find_kev_index_new(const VulnDb *v);
+void find_kev_index_free(FindKevIndex *x);
+/* Store the KEV name matches of one item (skipping CVEs NVD configures or
+ * that l already holds for it). */
+int find_kev_match_item(FindRun *r, const FindKevIndex *x, const FindItemMeta *meta, const VulnItem *it,
+                        const VulnMatchList *l, Err *e);
+/* 1 if NVD has a configuration for this CVE (then KEV name matching defers). */
+int find_kev_nvd_configured(const FindKevIndex *x, const char *cve);
 
 #endif

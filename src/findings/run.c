@@ -70,6 +70,7 @@ static pthread_mutex_t cache_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct {
   VulnDb *v;
   VulnMatcher *m;
+  FindKevIndex *kx;
   int64_t gen;
   char path[512];
 } cache;
@@ -86,15 +87,20 @@ static int find_cache_acquire(Db *db, VulnDb **v, VulnMatcher **m, double *ms, E
   }
   vuln_matcher_free(cache.m);
   vuln_db_free(cache.v);
+  find_kev_index_free(cache.kx);
   cache.m = NULL;
   cache.v = NULL;
+  cache.kx = NULL;
   struct timespec t0;
   clock_gettime(CLOCK_MONOTONIC, &t0);
   int rc = find_load_vulndb(db, 0, &cache.v, e);
   if (!rc && !(cache.m = vuln_matcher_new(cache.v, NULL))) rc = err_set(e, VERR_NOMEM, "tomt for minne");
+  if (!rc && !(cache.kx = find_kev_index_new(cache.v))) rc = err_set(e, VERR_NOMEM, "tomt for minne");
   if (rc) {
+    vuln_matcher_free(cache.m);
     vuln_db_free(cache.v);
     cache.v = NULL;
+    cache.m = NULL;
     pthread_mutex_unlock(&cache_mu);
     return rc;
   }
@@ -110,7 +116,8 @@ static void find_cache_release(void) { pthread_mutex_unlock(&cache_mu); }
 
 /* ---- matching a set of items ---- */
 
-static int match_items(FindRun *r, VulnMatcher *m, FindItems *x, Err *e) {
+/* kx: KEV name matching too (runs over every feed); NULL for new records only. */
+static int match_items(FindRun *r, VulnMatcher *m, const FindKevIndex *kx, FindItems *x, Err *e) {
   VulnMatchList l = {0};
   int rc = 0;
   struct timespec t0;
@@ -121,6 +128,7 @@ static int match_items(FindRun *r, VulnMatcher *m, FindItems *x, Err *e) {
     if (vuln_match_item(m, &x->item[i], i, &l)) rc = err_set(e, VERR_NOMEM, "tomt for minne");
     mm += find_ms_since(&t0);
     if (!rc) rc = find_store_item(r, &x->meta[i], &x->item[i], &l, 0, e);
+    if (!rc && kx) rc = find_kev_match_item(r, kx, &x->meta[i], &x->item[i], &l, e);
   }
   r->st.products += x->n;
   r->st.ms_match += mm;
@@ -180,7 +188,7 @@ int find_match_all(Db *db, const Principal *who, FindMatchStats *st, Err *e) {
   if (!rc) rc = find_cache_acquire(db, &v, &m, &r.st.ms_load, e);
   if (!rc) {
     rc = find_items_all(db, &x, e);
-    if (!rc) rc = match_items(&r, m, &x, e);
+    if (!rc) rc = match_items(&r, m, cache.kx, &x, e);
     find_cache_release();
   }
   if (!rc) rc = find_close_scope(&r, "1 = 1", 0, 0, NULL, e);
@@ -200,7 +208,7 @@ static int match_org_in(FindRun *r, VulnMatcher *m, int64_t org_id, int64_t prod
   r->nseen = 0;
   int rc = find_items_org(r->db, &x, org_id, product_id, e);
   if (rc == VERR_NOTFOUND && product_id) rc = 0;   /* deleted: its findings close below */
-  if (!rc) rc = match_items(r, m, &x, e);
+  if (!rc) rc = match_items(r, m, cache.kx, &x, e);
   if (!rc && product_id) {
     char where[96];
     snprintf(where, sizeof where, "org_id = %lld AND product_id = ?", (long long)org_id);
@@ -269,6 +277,23 @@ static int inventory_changes(FindRun *r, Err *e) {
 /* Products whose findings carry a KEV or EPSS value that changed since the
  * last run get their annotations recomputed by matching them again. */
 static int annotation_changes(FindRun *r, int64_t since, Err *e) {
+  int64_t kev_changed = 0;
+  int rc0 = db_int(r->db, e, &kev_changed, "SELECT count(*) FROM vuln_kev WHERE gen > ?", "l", since);
+  if (rc0) return rc0;
+  if (kev_changed) {   /* the catalogue names products: every product is looked up again */
+    VulnDb *v = NULL;
+    VulnMatcher *m = NULL;
+    FindItems x = {0};
+    int rc = find_cache_acquire(r->db, &v, &m, &r->st.ms_load, e);
+    if (rc) return rc;
+    r->nseen = 0;
+    rc = find_items_all(r->db, &x, e);
+    if (!rc) rc = match_items(r, m, cache.kx, &x, e);
+    find_cache_release();
+    if (!rc) rc = find_close_scope(r, "1 = 1", 0, 0, NULL, e);
+    find_items_free(&x);
+    return rc;
+  }
   DbStmt *st = NULL;
   int64_t (*pairs)[2] = NULL;
   size_t n = 0, cap = 0;
@@ -302,11 +327,15 @@ static int annotation_changes(FindRun *r, int64_t since, Err *e) {
   return rc;
 }
 
-static int close_changed_feeds(FindRun *r, int64_t since, Err *e) {
+/* What a changed record no longer matches closes; a KEV name match gives
+ * way once NVD configures the CVE. */
+static int close_changed_feeds(FindRun *r, const VulnDb *v, int64_t since, Err *e) {
   static const char *const q[2][2] = {
       {"SELECT id FROM vuln_cves WHERE gen > ?", "source = 'nvd' AND vuln_id = ?"},
       {"SELECT id FROM vuln_csaf WHERE gen > ?", "source = 'csaf' AND advisory = ?"}};
   int rc = 0;
+  for (size_t i = 0; !rc && i < v->ncve; i++)
+    if (v->cve[i].ncfg) rc = find_close_scope(r, "source = 'kev' AND vuln_id = ?", 's', 0, v->cve[i].id, e);
   for (int k = 0; k < 2 && !rc; k++) {
     DbStmt *st = NULL;
     rc = db_query(r->db, &st, e, q[k][0], "l", since);
@@ -336,8 +365,8 @@ static int feed_changes(FindRun *r, int64_t since, Err *e) {
   r->st.ms_load += find_ms_since(&t0);
   r->nseen = 0;
   if (!rc) rc = find_items_all(r->db, &x, e);
-  if (!rc) rc = match_items(r, m, &x, e);
-  if (!rc) rc = close_changed_feeds(r, since, e);
+  if (!rc) rc = match_items(r, m, NULL, &x, e);
+  if (!rc) rc = close_changed_feeds(r, v, since, e);
   find_items_free(&x);
   vuln_matcher_free(m);
   vuln_db_free(v);

@@ -27,7 +27,7 @@ const char db_sql_findings[] =
   " org_id INTEGER NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,"
   " product_id INTEGER NOT NULL,"   /* no FK: a deleted product keeps its history */
   " vuln_id TEXT NOT NULL,"
-  " source TEXT NOT NULL CHECK (source IN ('nvd','csaf')),"
+  " source TEXT NOT NULL CHECK (source IN ('nvd','csaf','kev')),"
   " advisory TEXT,"
   " product_name TEXT NOT NULL,"
   " cvss REAL, cvss_vector TEXT,"
