@@ -10,6 +10,7 @@
 #include "findings/findings.h"
 #include "findings/web_int.h"
 #include "html/html.h"
+#include "inventory/inventory.h"
 #include "policy/policy.h"
 #include "web/web.h"
 
@@ -283,7 +284,15 @@ static const WebRoute routes[] = {
     {NULL, NULL, NULL, 0, 0},
 };
 
+/* Inventory writes in the server re-match that organisation at once. */
+static void on_inventory_change(Db *db, int64_t org_id, void *ctx) {
+  (void)ctx;
+  Err e = {0};
+  if (find_match_org(db, NULL, org_id, 0, NULL, &e)) fprintf(stderr, "varde: matching etter inventarendring: %s\n", e.msg);
+}
+
 void findings_web_init(void) {
+  inv_set_change_hook(on_inventory_change, NULL);
   web_register_routes(routes);
   web_register_routes(find_api_routes);
   web_register_nav(&(WebNav){"Funn", "/org/{org}/funn", POLICY_READ, 26});
