@@ -230,6 +230,11 @@ void inv_import_result_free(InvImportResult *res);
  * the same format inv_import reads. */
 int inv_export_csv(Db *db, int64_t org_id, Buf *out, Err *e);
 
+/* ---- web ---- */
+/* Registers the inventory's pages, API routes, navigation entry and dashboard
+ * section (listed in src/web/modules.def). */
+void inventory_web_init(void);
+
 /* ---- demo ---- */
 /* An inventory for every municipality and IKS in the database (varde demo);
  * *created counts new objects and edges (0 on a rerun). */

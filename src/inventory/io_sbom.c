@@ -86,8 +86,12 @@ static int sbom_system(InvImp *m, const char *data, size_t len, const int64_t *i
     if (id) rc = inv_system_get(m->db, m->a, m->org_id, id, &s, e);
     if (!rc) rc = inv__system_put(m->db, m->who, &s, &ch, e);
     if (!rc) inv_imp_saved(m, 0, INV_SYSTEM, s.name, id, ch);
-    for (size_t i = 0; !rc && i < n; i++)
-      if (ids[i]) rc = inv__dep_put(m->db, m->who, m->org_id, INV_SYSTEM, s.id, INV_PRODUCT, ids[i], &ch, e);
+    for (size_t i = 0; !rc && i < n; i++) {
+      if (!ids[i] || (rc = inv__dep_put(m->db, m->who, m->org_id, INV_SYSTEM, s.id, INV_PRODUCT, ids[i], &ch, e)) || !ch)
+        continue;
+      m->res->created++;
+      inv_imp_note(m, 0, "%s avhengighet «%s» → komponent %zu", m->dry ? "ville lagt til" : "la til", s.name, i);
+    }
     if (rc == VERR_INVALID || rc == VERR_CONFLICT) {
       inv_imp_error(m, 0, e->msg);
       err_clear(e);
