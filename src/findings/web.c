@@ -143,8 +143,11 @@ static void facts(WebCtx *c, const Finding *f) {
   html_printf(b, "<dt>KEV (kjent utnyttet)</dt><dd>%s%s%s%s</dd><dt>EPSS-persentil</dt><dd>%s</dd>",
               f->kev ? "ja" : "nei", f->kev && f->kev_due[0] ? ", CISA-frist " : "", f->kev ? f->kev_due : "",
               f->ransomware ? ", brukt i løsepengevirus" : "", f->epss_pct < 0 ? "–" : arena_printf(c->a, "%.3f", f->epss_pct));
-  html_printf(b, "<dt>Eksponering</dt><dd>%s</dd><dt>Kritikalitet for avhengige tjenester</dt><dd>%d av 5</dd>",
-              f->internet ? "på en internetteksponert maskin" : "intern", f->criticality);
+  html_printf(b, "<dt>Eksponering</dt><dd>%s</dd><dt>Kritikalitet for avhengige tjenester</dt><dd>%s</dd>",
+              f->internet ? "på en internetteksponert maskin" : "intern",
+              f->criticality ? arena_printf(c->a, "%d av 5", f->criticality) : "ingen tjeneste er knyttet til produktet");
+  if (f->status == FIND_ST_ACCEPTED)
+    html_printf(b, "<dt>Akseptert til</dt><dd>%s (gjenåpnes da)</dd>", find_web_day(c, f->accepted_until));
   html_printf(b, "<dt>Status</dt><dd>%s%s%s</dd><dt>Frist</dt><dd>%s%s</dd></dl></section>",
               find_status_label(f->status), f->status_reason[0] ? " – " : "", f->status_reason,
               find_web_day(c, f->due_at), f->overdue ? " (forfalt)" : "");
