@@ -133,6 +133,26 @@ void invw_form_fields(WebCtx *c, InvKind k, int64_t id) {
   }
 }
 
+/* The values as a definition list: what readers and the printed page see. */
+void invw_form_values(WebCtx *c, InvKind k, int64_t id) {
+  const char *v[9];
+  Err e = {0};
+  Buf *b = &c->resp->body;
+  if (values(c, k, id, v, &e)) return;
+  html_raw(b, "<dl class=\"grid\">");
+  for (int i = 0; i < 9 && fields[k][i].name; i++) {
+    const Field *f = &fields[k][i];
+    const char *val = v[i];
+    if (f->type == F_CHECK) val = *v[i] ? "ja" : "nei";
+    else if (f->type == F_HOSTING)
+      val = !strcmp(v[i], "onprem") ? "Egen drift" : !strcmp(v[i], "cloud") ? "Sky (IaaS/PaaS)"
+            : !strcmp(v[i], "saas") ? "SaaS" : "Ukjent";
+    else if (f->type == F_SUPPLIER) val = atoll(v[i]) ? inv_object_name(c->db, c->a, c->org_id, INV_SUPPLIER, atoll(v[i])) : "";
+    html_printf(b, "<dt>%s</dt><dd>%s</dd>", f->label, *val ? val : "–");
+  }
+  html_raw(b, "</dl>");
+}
+
 static const char *upper(WebCtx *c, const char *s) {
   char *u = arena_strdup(c->a, s);
   for (char *p = u; p && *p; p++) *p = (char)toupper((unsigned char)*p);

@@ -23,6 +23,8 @@ void invw_flash(WebCtx *c);
  * (id 0: empty); save: from the posted form, id 0 creates. */
 void invw_form_fields(WebCtx *c, InvKind k, int64_t id);
 int invw_form_save(WebCtx *c, InvKind k, int64_t *id, Err *e);
+/* The same values read-only (a definition list; printable). */
+void invw_form_values(WebCtx *c, InvKind k, int64_t id);
 
 /* Tabs/links to the inventory's pages. */
 void invw_subnav(WebCtx *c, const char *current);

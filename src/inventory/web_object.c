@@ -92,12 +92,17 @@ static void render_object(WebCtx *c, int status, const char *error) {
   html_printf(b, "<p><a href=\"%s\">%s</a></p><h1>%s</h1>", invw_href(c, k, 0), invw_title(k), name);
   invw_flash(c);
   if (error) html_printf(b, "<p class=\"error\" role=\"alert\">%s</p>", error);
-  html_printf(b, "<section class=\"card\"><h2>Opplysninger</h2><form class=\"stack\" method=\"post\" action=\"%s\">",
-              invw_href(c, k, c->args[0]));
-  web_csrf_field(c);
-  invw_form_fields(c, k, c->args[0]);
-  if (w) html_raw(b, "<div><button type=\"submit\">Lagre</button></div>");
-  html_raw(b, "</form></section><section class=\"card\"><h2>Avhengigheter</h2>");
+  html_raw(b, "<section class=\"card\"><h2>Opplysninger</h2>");
+  invw_form_values(c, k, c->args[0]);
+  html_raw(b, "</section>");
+  if (w) {
+    html_printf(b, "<section class=\"card no-print\"><h2>Endre</h2><form class=\"stack\" method=\"post\" "
+                   "action=\"%s\">", invw_href(c, k, c->args[0]));
+    web_csrf_field(c);
+    invw_form_fields(c, k, c->args[0]);
+    html_raw(b, "<div><button type=\"submit\">Lagre</button></div></form></section>");
+  }
+  html_raw(b, "<section class=\"card\"><h2>Avhengigheter</h2>");
   dep_table(c, d, n, 1, w);
   dep_table(c, d, n, 0, w);
   if (w && k != INV_HOST && k != INV_SUPPLIER) dep_form(c, k);

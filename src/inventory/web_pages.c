@@ -224,7 +224,7 @@ void invw_post_import(WebCtx *c) {
   if (rc) html_printf(b, "<p class=\"error\" role=\"alert\">%s</p>", e.msg);
   else
     html_printf(b, "<section class=\"card\"><h2>%s</h2><p id=\"import-summary\">%zu rader: %zu nye, %zu endrede, "
-                   "%zu uendrede, %zu feil.</p><pre class=\"codes\">%s</pre></section>",
+                   "%zu uendrede, %zu feil.</p><pre class=\"log\">%s</pre></section>",
                 dry ? "Prøvekjøring – ingenting er lagret" : "Lest inn", r.rows, r.created, r.updated, r.unchanged,
                 r.errors, buf_cstr(&r.log));
   import_form(c, dry || rc ? text : NULL);
