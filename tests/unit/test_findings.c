@@ -203,6 +203,59 @@ TEST(incremental_equals_full) {
   CHECK_INT(full.created + full.updated + full.closed + full.reopened, 0);
 }
 
+
+static int64_t product_named(const char *name, const char *vendor, const char *prod, const char *version,
+                             const char *cpe) {
+  InvProduct p = {.org_id = org, .name = name, .cpe = cpe, .version = version, .vendor = vendor, .product = prod,
+                  .purl = "", .platform = "", .eol_date = ""};
+  Err e = {0};
+  if (inv_product_save(db, &cli, &p, &e)) fprintf(stderr, "# product: %s\n", e.msg);
+  return p.id;
+}
+
+TEST(kev_name_match_until_nvd_decides) {
+  Err e = {0};
+  int64_t pid = product_named("Brannmur", "Fortinet", "FortiOS", "7.0.12", "cpe:2.3:o:fortinet:fortios:7.0.12:*:*:*:*:*:*:*");
+  FindMatchStats st = {0};
+  CHECK_INT(find_match_incremental(db, &cli, &st, &e), 0);
+  CHECK(st.created >= 5);   /* the catalogue names FortiOS in many entries */
+  char sql[256];
+  snprintf(sql, sizeof sql, "SELECT count(*) FROM findings WHERE product_id = %lld AND (source != 'kev' OR"
+                            " confidence != 'name' OR kev != 1 OR class NOT IN ('high','critical'))", (long long)pid);
+  CHECK_INT(count(sql), 0);
+  /* NVD now configures CVE-2018-13379 for versions before 6.0.5 only: the name match gives way */
+  const char *doc = "{\"vulnerabilities\":[{\"cve\":{\"id\":\"CVE-2018-13379\",\"lastModified\":\"2099-01-01\","
+                    "\"configurations\":[{\"nodes\":[{\"operator\":\"OR\",\"cpeMatch\":[{\"vulnerable\":true,"
+                    "\"criteria\":\"cpe:2.3:o:fortinet:fortios:*:*:*:*:*:*:*:*\",\"versionEndExcluding\":\"6.0.5\"}]}]}]}}]}";
+  FindFeedStats fs = {0};
+  CHECK_INT(find_feed_store(db, FIND_FEED_NVD, "nvd.json", doc, strlen(doc), NULL, NULL, NULL, &fs, &e), 0);
+  FindMatchStats s2 = {0}, full = {0};
+  CHECK_INT(find_match_incremental(db, &cli, &s2, &e), 0);
+  CHECK_INT(s2.closed, 1);
+  CHECK_INT(count("SELECT count(*) FROM findings WHERE vuln_id = 'CVE-2018-13379' AND matched = 0"), 1);
+  CHECK_INT(find_match_all(db, &cli, &full, &e), 0);
+  CHECK_INT(full.created + full.updated + full.closed + full.reopened, 0);
+}
+
+TEST(csaf_advisory_against_inventory) {
+  char path[1024];
+  snprintf(path, sizeof path, "%s/data/csaf/cisa/csaf_files/OT/white/2023/icsa-23-005-01.json", getenv("VARDE_SHARED"));
+  int64_t pid = product_named("Nettelement", "Hitachi Energy", "UNEM", "R15B", "");
+  FindFeedStats fs = {0};
+  CHECK_INT(import_file(FIND_FEED_CSAF, path, &fs), 0);
+  CHECK_INT(fs.added, 1);
+  FindMatchStats st = {0}, full = {0};
+  Err e = {0};
+  CHECK_INT(find_match_incremental(db, &cli, &st, &e), 0);
+  char sql[200];
+  snprintf(sql, sizeof sql, "SELECT count(*) FROM findings WHERE product_id = %lld AND source = 'csaf'"
+                            " AND advisory = 'ICSA-23-005-01'", (long long)pid);
+  CHECK(count(sql) >= 2);
+  CHECK_INT((int64_t)st.created, count(sql));
+  CHECK_INT(find_match_all(db, &cli, &full, &e), 0);
+  CHECK_INT(full.created + full.updated + full.closed + full.reopened, 0);
+}
+
 TEST(export_csv) {
   FindFilter f = {.org_id = org, .status = -1, .kev = -1};
   Buf b;
@@ -243,6 +296,8 @@ int main(void) {
   RUN(sla_and_due);
   RUN(upgrade_closes_and_regression_reopens);
   RUN(incremental_equals_full);
+  RUN(kev_name_match_until_nvd_decides);
+  RUN(csaf_advisory_against_inventory);
   RUN(export_csv);
   db_close(db);
   return TEST_DONE();
