@@ -91,8 +91,10 @@ static int load_edges(Db *db, Arena *a, int64_t org_id, InvGraph *g, Err *e) {
   g->fwd = arena_alloc(a, (g->ne + 1) * sizeof *g->fwd);
   if (!g->fwd) return err_set(e, VERR_NOMEM, "for lite minne");
   if (g->ne) memcpy(g->fwd, g->rev, g->ne * sizeof *g->fwd);
-  qsort(g->rev, g->ne, sizeof *g->rev, cmp_to);
-  qsort(g->fwd, g->ne, sizeof *g->fwd, cmp_from);
+  if (g->ne) {
+    qsort(g->rev, g->ne, sizeof *g->rev, cmp_to);
+    qsort(g->fwd, g->ne, sizeof *g->fwd, cmp_from);
+  }
   return 0;
 }
 
