@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/db.h"
 #include "findings/web_int.h"
 #include "policy/policy.h"
 
@@ -60,8 +61,9 @@ static void get_list(WebCtx *c) {
   Finding *x = NULL;
   size_t n = 0;
   Err e = {0};
+  size_t expired = 0;
   if (find_web_filter(c, &f)) return fail(c, 400, "ugyldig filter");
-  if (find_list(c->db, c->a, &f, &x, &n, &e)) return fail_err(c, &e);
+  if (find_expire(c->db, db_now(), &expired, &e) || find_list(c->db, c->a, &f, &x, &n, &e)) return fail_err(c, &e);
   json_t *arr = json_array();
   for (size_t i = 0; i < n; i++) json_array_append_new(arr, one(c, &x[i]));
   send(c, 200, json_pack("{s:o}", "findings", arr));

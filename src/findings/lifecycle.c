@@ -183,29 +183,36 @@ int find_set_status(Db *db, const Principal *who, int64_t org_id, int64_t id, Fi
   return db_commit(db, e);
 }
 
-int find_expire(Db *db, int64_t now, size_t *reopened, Err *e) {
+/* One batch of expired acceptances reopened; *n how many. */
+static int expire_batch(Db *db, int64_t now, size_t *n, Err *e) {
   DbStmt *st = NULL;
   int64_t ids[256] = {0};
+  *n = 0;
+  int rc = db_query(db, &st, e, "SELECT id FROM findings WHERE status = 'accepted' AND accepted_until < ? LIMIT 256",
+                    "l", now);
+  if (!rc) while ((rc = db_step(st, e)) == DB_ROW && *n < 256) ids[(*n)++] = db_col_int(st, 0);
+  db_finalize(st);
+  if (rc == DB_DONE || rc == DB_ROW) rc = 0;
+  for (size_t i = 0; !rc && i < *n; i++) {
+    rc = db_exec(db, e, "UPDATE findings SET status = 'open', updated_at = ? WHERE id = ?", "ll", now, ids[i]);
+    if (!rc) rc = find_history_add(db, NULL, ids[i], "accepted", "open", "Akseptert risiko utløpt: gjenåpnet", e);
+  }
+  return rc;
+}
+
+int find_expire(Db *db, int64_t now, size_t *reopened, Err *e) {
   size_t n = 0;
   *reopened = 0;
   int own = !db_in_transaction(db);
   int rc = own ? db_begin(db, e) : 0;
-  if (!rc)
-    rc = db_query(db, &st, e, "SELECT id FROM findings WHERE status = 'accepted' AND accepted_until < ? LIMIT 256",
-                  "l", now);
-  if (!rc) while ((rc = db_step(st, e)) == DB_ROW) ids[n++] = db_col_int(st, 0);
-  db_finalize(st);
-  if (rc == DB_DONE) rc = 0;
-  for (size_t i = 0; !rc && i < n; i++) {
-    rc = db_exec(db, e, "UPDATE findings SET status = 'open', updated_at = ? WHERE id = ?", "ll", now, ids[i]);
-    if (!rc) rc = find_history_add(db, NULL, ids[i], "accepted", "open", "Akseptert risiko utløpt: gjenåpnet", e);
-  }
-  *reopened = n;
+  do {
+    if (!rc) rc = expire_batch(db, now, &n, e);
+    *reopened += n;
+  } while (!rc && n == 256);
   if (!own) return rc;
   if (rc) {
     db_rollback(db);
     return rc;
   }
-  rc = db_commit(db, e);
-  return !rc && n == 256 ? find_expire(db, now, reopened, e) : rc;
+  return db_commit(db, e);
 }

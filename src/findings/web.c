@@ -102,9 +102,10 @@ static void get_list(WebCtx *c) {
     return;
   }
   Finding *x = NULL;
-  size_t n = 0;
+  size_t n = 0, expired = 0;
   Err e = {0};
-  if (find_list(c->db, c->a, &f, &x, &n, &e)) {
+  /* housekeeping before reading: acceptances past their date reopen */
+  if (find_expire(c->db, db_now(), &expired, &e) || find_list(c->db, c->a, &f, &x, &n, &e)) {
     web_error_err(c, &e);
     return;
   }
