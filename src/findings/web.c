@@ -235,7 +235,7 @@ static void get_detail(WebCtx *c) {
 }
 
 /* The director's authority: the organisation's own admin (README.md). */
-int find_web_may_accept(WebCtx *c) { return web_may(c, POLICY_SHARING_SET, c->org_id); }
+int find_web_may_accept(WebCtx *c) { return web_may(c, POLICY_RISK_ACCEPT, c->org_id); }
 
 int64_t find_parse_day(const char *s) {
   struct tm tm = {0};

@@ -53,6 +53,7 @@ typedef enum PolicyAction {
   POLICY_MEMBERS_MANAGE,   /* add/remove its users and their roles */
   POLICY_AUDIT_READ,       /* read and export its audit log */
   POLICY_SCOPE_CONFIRM,    /* confirm what may be scanned (its own admins only) */
+  POLICY_RISK_ACCEPT,      /* accept a risk on its behalf: the director's call (its own admins only) */
   POLICY_N_ACTIONS
 } PolicyAction;
 

@@ -40,6 +40,7 @@ function decide(action, relation, role, share, childHasAdmin = true) {
     case 'members_manage': return !childHasAdmin && role === 'admin' ? 'allow' : 'deny';
     case 'sharing_set': return 'deny';
     case 'scope_confirm': return share === 'full' ? 'deny' : 'hidden';
+    case 'risk_accept': return share === 'full' ? 'deny' : 'hidden';
     default: throw new Error(`no expectation written for action ${action}`);
   }
 }
