@@ -50,6 +50,11 @@ void http_dispatch(const HttpConfig *cfg, HttpReq *req, HttpResp *resp) {
       bad_request(resp, "ugyldig skjemadata");
       return;
     }
+  } else if (req->body_len && http_content_type_is(req->content_type, "multipart/form-data")) {
+    if (http_parse_multipart(req->arena, req->content_type, req->body, req->body_len, &req->form, &req->files)) {
+      bad_request(resp, "ugyldig skjemadata");
+      return;
+    }
   }
   cfg->handler(cfg->app, req, resp);
 }

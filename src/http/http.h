@@ -24,6 +24,18 @@ typedef struct HttpParams {
   size_t n;
 } HttpParams;
 
+/* One file of a multipart/form-data body (data is NUL-terminated too). */
+typedef struct HttpFile {
+  const char *field, *filename, *content_type;  /* content_type may be NULL */
+  const char *data;
+  size_t len;
+} HttpFile;
+
+typedef struct HttpFiles {
+  HttpFile *v;
+  size_t n;
+} HttpFiles;
+
 typedef struct HttpReq {
   Arena *arena;            /* freed when the response has been sent */
   const char *method;      /* "GET", "POST", ... */
@@ -38,6 +50,7 @@ typedef struct HttpReq {
   const char *cookie_header;
   char remote_addr[64];    /* textual peer address */
   int tls;                 /* 1 when served over TLS */
+  HttpFiles files;         /* from a multipart/form-data body (its text fields go to form) */
 } HttpReq;
 
 typedef struct HttpHeader {
@@ -69,6 +82,12 @@ int http_parse_form(Arena *a, const char *s, size_t n, HttpParams *out);
 int http_parse_cookies(Arena *a, const char *s, HttpParams *out);
 /* First value named `name`, or NULL. */
 const char *http_param(const HttpParams *p, const char *name);
+/* Parses a multipart/form-data body (boundary from the content type ct):
+ * text fields into form, file fields into files. 0, or -1 when malformed
+ * or over HTTP_MAX_PARAMS parts. */
+int http_parse_multipart(Arena *a, const char *ct, const char *body, size_t n, HttpParams *form, HttpFiles *files);
+/* First file uploaded in field `field`, or NULL. */
+const HttpFile *http_file(const HttpFiles *f, const char *field);
 /* Is the (possibly parameterised) content type `ct` the media type `want`? */
 int http_content_type_is(const char *ct, const char *want);
 

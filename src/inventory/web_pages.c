@@ -179,13 +179,16 @@ void invw_post_scope_delete(WebCtx *c) {
 
 static void import_form(WebCtx *c, const char *text) {
   Buf *b = &c->resp->body;
-  html_printf(b, "<section class=\"card\"><h2>Lim inn CSV eller CycloneDX</h2><form class=\"stack\" method=\"post\" "
-                 "action=\"/org/%lld/inventar/import\">", (long long)c->org_id);
+  html_printf(b, "<section class=\"card\"><h2>Last opp eller lim inn</h2><form class=\"stack\" method=\"post\" "
+                 "action=\"/org/%lld/inventar/import\" enctype=\"multipart/form-data\">", (long long)c->org_id);
   web_csrf_field(c);
-  html_printf(b, "<div><label for=\"imp-text\">Innhold <span class=\"hint\">(Vardes inventar-CSV med kolonnen "
+  html_raw(b, "<div><label for=\"imp-file\">Fil <span class=\"hint\">(CSV eller CycloneDX JSON, høyst 1 MB)</span>"
+              "</label><input type=\"file\" id=\"imp-file\" name=\"fil\" accept=\".csv,.json,.txt,text/csv,"
+              "application/json\"></div>");
+  html_printf(b, "<div><label for=\"imp-text\">… eller innhold <span class=\"hint\">(Vardes inventar-CSV med kolonnen "
                  "«type», en programvareliste med cpe/purl/produsent/produkt, eller en CycloneDX SBOM i JSON; "
                  "semikolon fra norsk Excel går fint)</span></label><textarea id=\"imp-text\" name=\"innhold\" "
-                 "rows=\"12\" required>%s</textarea></div>", text ? text : "");
+                 "rows=\"10\">%s</textarea></div>", text ? text : "");
   html_raw(b, "<div><label><input type=\"checkbox\" name=\"prov\" value=\"1\" checked> Prøvekjøring: vis hva som "
               "ville blitt endret, men lagre ingenting</label></div><div><button type=\"submit\">Les inn</button>"
               "</div></form></section>");
@@ -202,16 +205,23 @@ void invw_get_import(WebCtx *c) {
 }
 
 void invw_post_import(WebCtx *c) {
-  const char *text = web_form(c, "innhold");
+  const HttpFile *f = http_file(&c->req->files, "fil");
+  const char *text = web_form(c, "innhold"), *name = "skjema";
+  size_t len = strlen(text);
+  if (f && f->len) {
+    text = f->data;
+    len = f->len;
+    name = f->filename[0] ? f->filename : "fil";
+  }
   int dry = web_form(c, "prov")[0] != '\0';
   InvImportResult r;
   Err e = {0};
   Buf *b = &c->resp->body;
-  if (!text[0]) {
-    web_error(c, 400, "Lim inn innholdet som skal leses inn.");
+  if (!len) {
+    web_error(c, 400, "Velg en fil eller lim inn innholdet som skal leses inn.");
     return;
   }
-  int rc = inv_import(c->db, &c->p, c->org_id, "skjema", text, strlen(text), dry, &r, &e);
+  int rc = inv_import(c->db, &c->p, c->org_id, name, text, len, dry, &r, &e);
   if (rc && rc != VERR_INVALID && rc != VERR_TOOBIG) {
     inv_import_result_free(&r);
     web_error_err(c, &e);
@@ -227,7 +237,7 @@ void invw_post_import(WebCtx *c) {
                    "%zu uendrede, %zu feil.</p><pre class=\"log\">%s</pre></section>",
                 dry ? "Prøvekjøring – ingenting er lagret" : "Lest inn", r.rows, r.created, r.updated, r.unchanged,
                 r.errors, buf_cstr(&r.log));
-  import_form(c, dry || rc ? text : NULL);
+  import_form(c, (dry || rc) && !(f && f->len) ? text : NULL);
   inv_import_result_free(&r);
   web_page_end(c);
 }

@@ -144,6 +144,27 @@ test('import: a dry run shows what would change and stores nothing; then the rea
   assert.equal(broken.status, 400);
 });
 
+test('import: a file uploaded from the form (multipart), CSRF still required', async () => {
+  await editor.get(`${base()}/import`);
+  const upload = async (csrf) => {
+    const fd = new FormData();
+    if (csrf) fd.append('csrf', csrf);
+    fd.append('fil', new Blob(['type;navn;kritikalitet\r\ntjeneste;Opplastet tjeneste;2\r\n'], { type: 'text/csv' }),
+      'inventar.csv');
+    fd.append('innhold', '');
+    const res = await fetch(`${srv.base}${base()}/import`, { method: 'POST', body: fd, redirect: 'manual',
+      headers: { cookie: editor.cookieHeader(), origin: srv.base } });
+    return { status: res.status, text: await res.text() };
+  };
+  assert.equal((await upload(null)).status, 403, 'no CSRF field');
+  const r = await upload(editor.csrf);
+  assert.equal(r.status, 200);
+  assert.match(r.text, /opprettet tjeneste «Opplastet tjeneste»/);
+  const bad = await fetch(`${srv.base}${base()}/import`, { method: 'POST', body: '--x\r\nbroken',
+    headers: { cookie: editor.cookieHeader(), origin: srv.base, 'content-type': 'multipart/form-data; boundary=x' } });
+  assert.equal(bad.status, 400);
+});
+
 test('CSV export: Norwegian Excel dialect, everything the reader can see', async () => {
   const r = await viewer.get(`${base()}.csv`);
   assert.equal(r.status, 200);

@@ -1,5 +1,6 @@
 // walk.test.mjs — one walk through the UI in a real browser (Debian
-// chromium): an inventory imported through the import page (dry run first),
+// chromium): an inventory imported through the import page (pasted for a
+// dry run, then uploaded as a file),
 // its impact view, the vulnerability finding matching brings for it, and the
 // organisation's admin accepting that risk. Also the inventory pages on a
 // phone-sized screen and in print. Screenshots go to the build directory.
@@ -63,11 +64,14 @@ test('imported inventory -> impact -> finding -> accepted risk', { skip: !have }
 
   // inventory half: import with a dry run first
   await page.goto(`${srv.base}/org/${org}/inventar/import`);
-  await page.getByLabel(/Innhold/).fill(CSV);
+  await page.getByLabel(/innhold/).fill(CSV);
   assert.ok(await page.getByLabel(/Prøvekjøring/).isChecked(), 'dry run is the default');
   await page.getByRole('button', { name: 'Les inn' }).click();
   await page.getByRole('heading', { name: 'Prøvekjøring – ingenting er lagret' }).waitFor();
   assert.match(await page.locator('pre.log').innerText(), /ville opprettet programvare «MySQL 8\.0\.33»/);
+  // the real run uploads the same inventory as a file
+  await page.getByLabel(/innhold/).fill('');
+  await page.getByLabel(/^Fil/).setInputFiles({ name: 'inventar.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV) });
   await page.getByLabel(/Prøvekjøring/).uncheck();
   await page.getByRole('button', { name: 'Les inn' }).click();
   await page.getByRole('heading', { name: 'Lest inn' }).waitFor();
