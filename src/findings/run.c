@@ -40,7 +40,7 @@ int find_close_scope(FindRun *r, const char *where, char type, int64_t lv, const
   DbStmt *st = NULL;
   int64_t *gone = NULL;
   size_t n = 0, cap = 0;
-  qsort(r->seen, r->nseen, sizeof *r->seen, cmp64);
+  if (r->nseen) qsort(r->seen, r->nseen, sizeof *r->seen, cmp64);
   snprintf(sql, sizeof sql, "SELECT id FROM findings WHERE matched = 1 AND %s", where);
   int rc = type == 'l' ? db_query(r->db, &st, e, sql, "l", lv) : type == 's' ? db_query(r->db, &st, e, sql, "s", sv)
                                                                            : db_query(r->db, &st, e, sql, "");
