@@ -129,6 +129,8 @@ static int store_nvd(Db *db, const char *name, const char *data, size_t len, Vul
   VulnDb *vdb = vuln_db_new();
   if (!vdb) return err_set(e, VERR_NOMEM, "tomt for minne");
   int rc = vuln_nvd_load(vdb, name, data, len, r, e);
+  char *kept = rc ? strstr(e->msg, " (records before it were kept)") : NULL;
+  if (kept) snprintf(kept, sizeof e->msg - (size_t)(kept - e->msg), "; ingenting fra denne importen er lagret");
   NvdStore s = {db, vdb, 0, NULL, NULL, st, pr, pctx, len, db_now(), e};
   if (!rc) rc = db_prepare(db, &s.get, e, "SELECT record, modified FROM vuln_cves WHERE id = ?");
   if (!rc)
