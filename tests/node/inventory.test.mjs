@@ -216,6 +216,32 @@ test('JSON API: inventory, impact and import with the same policy', async () => 
   assert.match((await bad.json()).error, /not CycloneDX/);
 });
 
+test('editing an object, removing an edge and a scope entry', async () => {
+  await editor.get(`${base()}/tjenester/${ids.svc}`);
+  const ed = await editor.post(`${base()}/tjenester/${ids.svc}`, { name: 'Hjemmetjeneste', description: 'Pleie og omsorg',
+    criticality: '4' });
+  assert.equal(ed.status, 303);
+  assert.equal(ed.location, `${base()}/tjenester/${ids.svc}?ok=lagret`);
+  const page = await editor.get(ed.location);
+  assert.match(page.text, /<h1>Hjemmetjeneste<\/h1>/);
+  assert.match(page.text, /Lagret\./);
+  assert.match(page.text, /<dt>Samfunnskritisk funksjon<\/dt><dd>nei<\/dd>/, 'an unticked box clears the flag');
+  const bad = await editor.post(`${base()}/tjenester/${ids.svc}`, { name: '', criticality: '4' });
+  assert.equal(bad.status, 400);
+  assert.match(bad.text, /Navnet mangler/);
+  const edge = page.text.match(/inventar\/avhengighet\/(\d+)\/fjern/)[1];
+  const rm = await editor.post(`${base()}/avhengighet/${edge}/fjern`, {});
+  assert.equal(rm.status, 303);
+  assert.equal(rm.location, `${base()}/tjenester/${ids.svc}?ok=fjernet`);
+  const imp = await editor.get(`${base()}/konsekvens?type=system&id=${ids.sys}`);
+  assert.match(imp.text, /<strong>0<\/strong> tjenester stopper/);
+  assert.equal((await editor.post(`${base()}/avhengighet/${edge}/fjern`, {})).status, 404, 'already gone');
+  const scope = await editor.get(`${base()}/omfang`);
+  const sid = scope.text.match(/omfang\/(\d+)\/fjern/)[1];
+  assert.equal((await editor.post(`${base()}/omfang/${sid}/fjern`, {})).status, 303);
+  assert.doesNotMatch((await editor.get(`${base()}/omfang`)).text, /<code>192\.0\.2\.0\/24<\/code>/);
+});
+
 test('deleting an object removes it and its edges', async () => {
   await editor.get(`${base()}/maskiner/${ids.host}`);
   const r = await editor.post(`${base()}/maskiner/${ids.host}/fjern`, {});
