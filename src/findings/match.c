@@ -111,6 +111,8 @@ int find_run_open(FindRun *r, Db *db, const Principal *who, Err *e) {
                     " kev_due = ?, ransomware = ?, epss = ?, epss_pct = ?, internet = ?, criticality = ?,"
                     " priority = ?, class = ?, confidence = ?, reason = ?, matched = 1, status = ?, due_at = ?,"
                     " updated_at = ?, source = ? WHERE id = ?");
+  if (!rc) rc = db_prepare(db, &r->kdel, e, "DELETE FROM finding_keys WHERE org_id = ? AND product_id = ?");
+  if (!rc) rc = db_prepare(db, &r->kins, e, "INSERT OR IGNORE INTO finding_keys VALUES (?, ?, ?)");
   return rc;
 }
 
@@ -118,7 +120,9 @@ void find_run_close(FindRun *r) {
   db_finalize(r->sel);
   db_finalize(r->ins);
   db_finalize(r->upd);
-  r->sel = r->ins = r->upd = NULL;
+  db_finalize(r->kdel);
+  db_finalize(r->kins);
+  r->sel = r->ins = r->upd = r->kdel = r->kins = NULL;
 }
 
 static void bind_real(DbStmt *st, int i, double v) {

@@ -32,7 +32,7 @@ typedef struct FindRun {
   const Principal *who;
   int64_t now;
   int sla[4];
-  DbStmt *sel, *ins, *upd;
+  DbStmt *sel, *ins, *upd, *kdel, *kins;
   int64_t *seen;              /* finding ids the run matched, for closing the rest */
   size_t nseen, capseen;
   FindMatchStats st;
@@ -52,6 +52,14 @@ int find_store_item(FindRun *r, const FindItemMeta *meta, const VulnItem *it, Vu
  * value of type 'l' or 's') that the run has not seen: closed. */
 int find_close_scope(FindRun *r, const char *where, char type, int64_t lv, const char *sv, Err *e);
 int find_close_ids(FindRun *r, const int64_t *ids, size_t n, Err *e);
+
+/* vuln_id-independent product keys (keys.c): "vendor:product" of an item's
+ * CPE in WFN form, "*" when either has a wildcard, 0 without a CPE. */
+size_t find_item_key(const VulnItem *it, char *key, size_t cap);
+int find_keys_store(FindRun *r, const FindItemMeta *meta, const VulnItem *it, Err *e);
+/* Products a set of new CVEs can name; -1 in *all when every product must
+ * be looked at (a wildcarded criterion, or keys not yet complete). */
+int find_keys_candidates(FindRun *r, const VulnDb *v, int64_t (**pairs)[2], size_t *n, int *all, Err *e);
 
 /* KEV entries by vendor and product name (kevname.c): for products the
  * catalogue names but NVD has no configuration for. Source "kev",

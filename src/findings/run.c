@@ -129,6 +129,7 @@ static int match_items(FindRun *r, VulnMatcher *m, const FindKevIndex *kx, FindI
     mm += find_ms_since(&t0);
     if (!rc) rc = find_store_item(r, &x->meta[i], &x->item[i], &l, 0, e);
     if (!rc && kx) rc = find_kev_match_item(r, kx, &x->meta[i], &x->item[i], &l, e);
+    if (!rc) rc = find_keys_store(r, &x->meta[i], &x->item[i], e);
   }
   r->st.products += x->n;
   r->st.ms_match += mm;
@@ -185,6 +186,7 @@ int find_match_all(Db *db, const Principal *who, FindMatchStats *st, Err *e) {
   if (rc) return rc;
   rc = find_run_open(&r, db, who, e);
   if (!rc) rc = find_expire(db, r.now, &expired, e);
+  if (!rc) rc = db_exec(db, e, "DELETE FROM finding_keys", "");
   if (!rc) rc = find_cache_acquire(db, &v, &m, &r.st.ms_load, e);
   if (!rc) {
     rc = find_items_all(db, &x, e);
@@ -192,6 +194,7 @@ int find_match_all(Db *db, const Principal *who, FindMatchStats *st, Err *e) {
     find_cache_release();
   }
   if (!rc) rc = find_close_scope(&r, "1 = 1", 0, 0, NULL, e);
+  if (!rc) rc = find_state_set_int(db, "keys_ok", 1, e);
   if (!rc) rc = mark_done(db, e);
   if (!rc) rc = finish(&r, "full", st, e);
   run_free(&r);
@@ -351,6 +354,24 @@ static int close_changed_feeds(FindRun *r, const VulnDb *v, int64_t since, Err *
   return rc;
 }
 
+/* The products new records can name (finding_keys), or every product. */
+static int feed_items(FindRun *r, const VulnDb *v, FindItems *x, Err *e) {
+  int64_t (*pairs)[2] = NULL;
+  size_t n = 0;
+  int all = 1;
+  int rc = find_keys_candidates(r, v, &pairs, &n, &all, e);
+  if (!rc && all) {
+    rc = find_items_all(r->db, x, e);
+    if (!rc) rc = find_state_set_int(r->db, "keys_ok", 1, e);   /* every product's key is stored below */
+  }
+  for (size_t i = 0; !rc && !all && i < n; i++) {
+    rc = find_items_org(r->db, x, pairs[i][0], pairs[i][1], e);
+    if (rc == VERR_NOTFOUND) rc = 0;   /* deleted since: its findings closed with the change log */
+  }
+  free(pairs);
+  return rc;
+}
+
 /* New or changed CVEs and advisories against every product: only those
  * records are loaded and indexed, then every item is looked up in them. */
 static int feed_changes(FindRun *r, int64_t since, Err *e) {
@@ -364,7 +385,7 @@ static int feed_changes(FindRun *r, int64_t since, Err *e) {
   if (!rc && !(m = vuln_matcher_new(v, NULL))) rc = err_set(e, VERR_NOMEM, "tomt for minne");
   r->st.ms_load += find_ms_since(&t0);
   r->nseen = 0;
-  if (!rc) rc = find_items_all(r->db, &x, e);
+  if (!rc) rc = feed_items(r, v, &x, e);
   if (!rc) rc = match_items(r, m, NULL, &x, e);
   if (!rc) rc = close_changed_feeds(r, v, since, e);
   find_items_free(&x);

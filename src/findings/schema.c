@@ -50,6 +50,12 @@ const char db_sql_findings[] =
   " at INTEGER NOT NULL, user_id INTEGER, username TEXT,"
   " from_status TEXT, to_status TEXT NOT NULL, note TEXT);"
   "CREATE INDEX finding_history_f ON finding_history(finding_id, id);"
+  /* vendor:product (CPE, WFN form) of each matched product, so a new CVE
+   * finds the products it can name without reading every inventory; "*"
+   * for products whose name has a wildcard (always candidates). */
+  "CREATE TABLE finding_keys (key TEXT NOT NULL, org_id INTEGER NOT NULL, product_id INTEGER NOT NULL,"
+  " PRIMARY KEY (key, org_id, product_id)) WITHOUT ROWID;"
+  "CREATE INDEX finding_keys_product ON finding_keys(org_id, product_id);"
   "CREATE TABLE finding_sla ("
   " class TEXT PRIMARY KEY CHECK (class IN ('critical','high','medium','low')),"
   " days INTEGER NOT NULL CHECK (days BETWEEN 1 AND 3650));"

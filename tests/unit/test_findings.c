@@ -256,6 +256,22 @@ TEST(csaf_advisory_against_inventory) {
   CHECK_INT(full.created + full.updated + full.closed + full.reopened, 0);
 }
 
+
+TEST(new_cve_reads_only_the_products_it_names) {
+  const char *doc = "{\"vulnerabilities\":[{\"cve\":{\"id\":\"CVE-2099-0003\",\"lastModified\":\"2099-01-01\","
+                    "\"configurations\":[{\"nodes\":[{\"operator\":\"OR\",\"cpeMatch\":[{\"vulnerable\":true,"
+                    "\"criteria\":\"cpe:2.3:a:oracle:mysql:*:*:*:*:*:*:*:*\",\"versionEndExcluding\":\"9.0\"}]}]}]}}]}";
+  FindFeedStats fs = {0};
+  FindMatchStats st = {0}, full = {0};
+  Err e = {0};
+  CHECK_INT(find_feed_store(db, FIND_FEED_NVD, "n.json", doc, strlen(doc), NULL, NULL, NULL, &fs, &e), 0);
+  CHECK_INT(find_match_incremental(db, &cli, &st, &e), 0);
+  CHECK_INT(st.products, 1);   /* the MySQL product only, not the other four */
+  CHECK_INT(st.created, 1);
+  CHECK_INT(find_match_all(db, &cli, &full, &e), 0);
+  CHECK_INT(full.created + full.updated + full.closed + full.reopened, 0);
+}
+
 TEST(export_csv) {
   FindFilter f = {.org_id = org, .status = -1, .kev = -1};
   Buf b;
@@ -298,6 +314,7 @@ int main(void) {
   RUN(incremental_equals_full);
   RUN(kev_name_match_until_nvd_decides);
   RUN(csaf_advisory_against_inventory);
+  RUN(new_cve_reads_only_the_products_it_names);
   RUN(export_csv);
   db_close(db);
   return TEST_DONE();
