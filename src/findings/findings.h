@@ -57,8 +57,8 @@ int find_state_get(Db *db, const char *name, char **out, Err *e);  /* *out NULL 
 int find_state_set(Db *db, const char *name, const char *value, Err *e);
 
 /* Everything stored, as a VulnDb the matcher reads (NVD, KEV, EPSS, CSAF).
- * min_gen > 0 loads only CVEs/advisories with gen >= min_gen (KEV and EPSS
- * are always loaded whole). */
+ * min_gen > 0 loads only CVEs/advisories with gen >= min_gen, and the KEV
+ * and EPSS rows of those CVEs (all of them when advisories are among them). */
 int find_load_vulndb(Db *db, int64_t min_gen, VulnDb **out, Err *e);
 
 /* ---- matching (match.c) ---- */

@@ -39,13 +39,19 @@ static int load_nvd(Db *db, VulnDb *v, int64_t min_gen, Err *e) {
   return rc;
 }
 
-static int load_kev(Db *db, VulnDb *v, Err *e) {
+/* With only new records loaded (only > 0), KEV and EPSS rows are needed
+ * for those CVEs alone. */
+#define ONLY_NEW " WHERE ? = 0 OR cve IN (SELECT id FROM vuln_cves WHERE gen >= ?)"
+
+static int load_kev(Db *db, VulnDb *v, int64_t only, Err *e) {
   DbStmt *st = NULL;
   int64_t n = 0;
-  int rc = db_int(db, e, &n, "SELECT count(*) FROM vuln_kev", "");
+  int rc = db_int(db, e, &n, "SELECT count(*) FROM vuln_kev" ONLY_NEW, "ll", only, only);
   if (!rc && n > 0 && !(v->kev = calloc((size_t)n, sizeof *v->kev))) return err_set(e, VERR_NOMEM, "tomt for minne");
   v->capkev = (size_t)n;
-  if (!rc) rc = db_query(db, &st, e, "SELECT cve, vendor, product, name, added, due, action, ransomware FROM vuln_kev", "");
+  if (!rc)
+    rc = db_query(db, &st, e, "SELECT cve, vendor, product, name, added, due, action, ransomware FROM vuln_kev" ONLY_NEW,
+                  "ll", only, only);
   if (!rc) while ((rc = db_step(st, e)) == DB_ROW && v->nkev < v->capkev) {
     VulnKev *k = &v->kev[v->nkev++];
     const char **f[] = {&k->cve, &k->vendor, &k->product, &k->name, &k->added, &k->due, &k->action};
@@ -56,13 +62,13 @@ static int load_kev(Db *db, VulnDb *v, Err *e) {
   return rc == DB_DONE || rc == DB_ROW ? 0 : rc;
 }
 
-static int load_epss(Db *db, VulnDb *v, Err *e) {
+static int load_epss(Db *db, VulnDb *v, int64_t only, Err *e) {
   DbStmt *st = NULL;
   int64_t n = 0;
-  int rc = db_int(db, e, &n, "SELECT count(*) FROM vuln_epss", "");
+  int rc = db_int(db, e, &n, "SELECT count(*) FROM vuln_epss" ONLY_NEW, "ll", only, only);
   if (!rc && n > 0 && !(v->epss = calloc((size_t)n, sizeof *v->epss))) return err_set(e, VERR_NOMEM, "tomt for minne");
   v->capepss = (size_t)n;
-  if (!rc) rc = db_query(db, &st, e, "SELECT cve, score, percentile FROM vuln_epss", "");
+  if (!rc) rc = db_query(db, &st, e, "SELECT cve, score, percentile FROM vuln_epss" ONLY_NEW, "ll", only, only);
   if (!rc) while ((rc = db_step(st, e)) == DB_ROW && v->nepss < v->capepss) {
     VulnEpss *x = &v->epss[v->nepss++];
     x->cve = arena_strdup(v->arena, db_col_text(st, 0));
@@ -90,9 +96,13 @@ int find_load_vulndb(Db *db, int64_t min_gen, VulnDb **out, Err *e) {
   VulnDb *v = vuln_db_new();
   *out = NULL;
   if (!v) return err_set(e, VERR_NOMEM, "tomt for minne");
+  int64_t csaf_new = 0;
   int rc = load_nvd(db, v, min_gen, e);
-  if (!rc) rc = load_kev(db, v, e);
-  if (!rc) rc = load_epss(db, v, e);
+  if (!rc && min_gen > 0) rc = db_int(db, e, &csaf_new, "SELECT count(*) FROM vuln_csaf WHERE gen >= ?", "l", min_gen);
+  /* advisories name CVEs NVD may not have: then every KEV/EPSS row */
+  int64_t only = min_gen > 0 && !csaf_new ? min_gen : 0;
+  if (!rc) rc = load_kev(db, v, only, e);
+  if (!rc) rc = load_epss(db, v, only, e);
   if (!rc) rc = load_csaf(db, v, min_gen, e);
   if (!rc && vuln_db_finish(v)) rc = err_set(e, VERR_NOMEM, "tomt for minne");
   if (rc) {
