@@ -1,7 +1,9 @@
 /* demo.c — `varde demo`'s inventories: every demo municipality (and the
  * IKS) gets realistic municipal services, systems, products with CPEs,
  * hosts, suppliers and scope, varied by municipality number and loaded
- * through inv_import, so a rerun changes nothing. */
+ * through inv_import, so a rerun changes nothing. Vendor and product are
+ * written as CISA's KEV catalogue names them where a product is in it, so
+ * the catalogue's name matches (src/findings) find them too. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,13 +54,13 @@ static const char *const ehr[2][2] = {
 
 static const char *const firewall[3] = {
     "programvare;FortiOS 7.2.4;;;;;;;;Fortinet;FortiOS;7.2.4;cpe:2.3:o:fortinet:fortios:7.2.4:*:*:*:*:*:*:*;;;;;maskin:fw01",
-    "programvare;Cisco ASA 9.16.4;;;;;;;;Cisco;Adaptive Security Appliance Software;9.16.4;cpe:2.3:a:cisco:adaptive_security_appliance_software:9.16.4:*:*:*:*:*:*:*;;;;;maskin:fw01",
+    "programvare;Cisco ASA 9.16.4;;;;;;;;Cisco;Adaptive Security Appliance (ASA);9.16.4;cpe:2.3:a:cisco:adaptive_security_appliance_software:9.16.4:*:*:*:*:*:*:*;;;;;maskin:fw01",
     "programvare;FortiOS 7.0.12;;;;;;;;Fortinet;FortiOS;7.0.12;cpe:2.3:o:fortinet:fortios:7.0.12:*:*:*:*:*:*:*;;;;;maskin:fw01",
 };
 
 static const char *const vpn[2] = {
     "programvare;Ivanti Connect Secure 22.4R2.1;;;;;;;;Ivanti;Connect Secure;22.4R2.1;cpe:2.3:a:ivanti:connect_secure:22.4:r2.1:*:*:*:*:*:*;;;;;maskin:vpn01",
-    "programvare;Pulse Connect Secure 9.1R11;;;;;;;;Pulse Secure;Pulse Connect Secure;9.1R11;cpe:2.3:a:pulsesecure:pulse_connect_secure:9.1:r11:*:*:*:*:*:*;;2024-12-31;;;maskin:vpn01",
+    "programvare;Pulse Connect Secure 9.1R11;;;;;;;;Ivanti;Pulse Connect Secure;9.1R11;cpe:2.3:a:pulsesecure:pulse_connect_secure:9.1:r11:*:*:*:*:*:*;;2024-12-31;;;maskin:vpn01",
 };
 static const char vpn_link[] = "system;Fjerntilgang;VPN for ansatte og leverandører;;;IT-sjef;;onprem;NO;;;;;;;;;"
                                "programvare:%s | maskin:vpn01 | system:Brannmur | system:Active Directory\n";
@@ -88,7 +90,7 @@ static const char exchange_online[] =
     "system;E-post;Exchange Online i Microsoft 365;;;IT-drift;Microsoft Norge AS;saas;IE;;;;;;;;;system:Microsoft 365";
 static const char *const citrix[] = {
     "system;Citrix;Publiserte fagsystemer for hjemmekontor;;;IT-drift;;onprem;NO;;;;;;;;;programvare:NetScaler ADC 13.1 | maskin:citrix01 | system:Active Directory",
-    "programvare;NetScaler ADC 13.1;;;;;;;;Citrix;NetScaler ADC;13.1-48.47;cpe:2.3:a:citrix:netscaler_application_delivery_controller:13.1-48.47:*:*:*:*:*:*:*;;;;;maskin:citrix01",
+    "programvare;NetScaler ADC 13.1;;;;;;;;Citrix;NetScaler ADC and Gateway;13.1-48.47;cpe:2.3:a:citrix:netscaler_application_delivery_controller:13.1-48.47:*:*:*:*:*:*:*;;;;;maskin:citrix01",
     "maskin;citrix01;NetScaler Gateway;;;;;;;;;;;;;203.0.113.30;ja;",
 };
 static const char *const netapp[] = {
