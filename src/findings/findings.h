@@ -138,8 +138,13 @@ int find_expire(Db *db, int64_t now, size_t *reopened, Err *e);
 /* SLA days per class (critical, high, medium, low). */
 int find_sla_get(Db *db, int days[4], Err *e);
 int find_sla_set(Db *db, const Principal *who, const char *cls, int days, Err *e);
-/* Due time: first_seen + SLA days of cls, or the KEV due date if earlier. */
-int64_t find_due(const int days[4], const char *cls, int64_t first_seen, const char *kev_due);
+/* Due time: first_seen + SLA days of cls, or the KEV deadline if earlier.
+ * The KEV deadline is CISA's dueDate while that is still ahead when the
+ * finding is first seen; a catalogue entry whose date had already passed
+ * gets CISA's own window (dueDate - dateAdded) from first sight instead,
+ * so a years-old entry is not overdue on the day it is found. kev_added
+ * may be NULL (the NVD copy of the KEV flag has no date added). */
+int64_t find_due(const int days[4], const char *cls, int64_t first_seen, const char *kev_due, const char *kev_added);
 int find_class_index(const char *cls);   /* 0 critical .. 3 low, -1 unknown */
 
 /* CSV (Norwegian Excel dialect) of the findings matching f. */

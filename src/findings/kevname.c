@@ -133,7 +133,6 @@ int find_kev_match_item(FindRun *r, const FindKevIndex *x, const FindItemMeta *m
   size_t kl = item_key(it, key, sizeof key);
   uint32_t s = kl ? vuln_map_get(x->keys, key, kl) : UINT32_MAX;
   if (s == UINT32_MAX) return 0;
-  r->kevdb = x->v;
   for (uint32_t i = 0; i < x->count[s]; i++) {
     const VulnKev *k = &x->v->kev[x->order[x->first[s] + i]];
     if (find_kev_nvd_configured(x, k->cve) || in_list(l, k->cve)) continue;

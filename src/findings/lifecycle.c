@@ -66,10 +66,14 @@ static int64_t day_end(const char *d) {
   return (int64_t)timegm(&tm) + 86399;
 }
 
-int64_t find_due(const int days[4], const char *cls, int64_t first_seen, const char *kev_due) {
+int64_t find_due(const int days[4], const char *cls, int64_t first_seen, const char *kev_due, const char *kev_added) {
   int i = find_class_index(cls);
   int64_t due = first_seen + (int64_t)days[i < 0 ? 3 : i] * 86400;
-  int64_t k = day_end(kev_due);
+  int64_t k = day_end(kev_due), added = day_end(kev_added);
+  if (k && added && k < first_seen) {
+    int64_t window = k - added > 0 ? k - added : 0;   /* seven catalogue entries have a negative window */
+    k = first_seen + window;
+  }
   return k && k < due ? k : due;
 }
 
@@ -96,9 +100,11 @@ int find_sla_set(Db *db, const Principal *who, const char *cls, int days, Err *e
   int sla[4];
   if (!rc) rc = find_sla_get(db, sla, e);
   DbStmt *st = NULL;
-  if (!rc) rc = db_query(db, &st, e, "SELECT id, class, first_seen, kev_due FROM findings WHERE class = ?", "s", cls);
+  if (!rc)
+    rc = db_query(db, &st, e, "SELECT id, class, first_seen, kev_due, kev_added FROM findings WHERE class = ?", "s", cls);
   if (!rc) while ((rc = db_step(st, e)) == DB_ROW) {
-    int64_t due = find_due(sla, db_col_text(st, 1), db_col_int(st, 2), db_col_text(st, 3));
+    int64_t due = find_due(sla, db_col_text(st, 1), db_col_int(st, 2), db_col_is_null(st, 3) ? NULL : db_col_text(st, 3),
+                           db_col_is_null(st, 4) ? NULL : db_col_text(st, 4));
     rc = db_exec(db, e, "UPDATE findings SET due_at = ? WHERE id = ?", "ll", due, db_col_int(st, 0));
     if (rc) break;
   }

@@ -103,14 +103,14 @@ int find_run_open(FindRun *r, Db *db, const Principal *who, Err *e) {
     rc = db_prepare(db, &r->ins, e,
                     "INSERT INTO findings (org_id, product_id, vuln_id, source, advisory, product_name, cvss,"
                     " cvss_vector, kev, kev_due, ransomware, epss, epss_pct, internet, criticality, priority, class,"
-                    " confidence, reason, matched, status, first_seen, due_at, updated_at)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,'open',?,?,?) RETURNING id");
+                    " confidence, reason, matched, status, first_seen, due_at, updated_at, kev_added)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,'open',?,?,?,?) RETURNING id");
   if (!rc)
     rc = db_prepare(db, &r->upd, e,
                     "UPDATE findings SET advisory = ?, product_name = ?, cvss = ?, cvss_vector = ?, kev = ?,"
                     " kev_due = ?, ransomware = ?, epss = ?, epss_pct = ?, internet = ?, criticality = ?,"
                     " priority = ?, class = ?, confidence = ?, reason = ?, matched = 1, status = ?, due_at = ?,"
-                    " updated_at = ?, source = ? WHERE id = ?");
+                    " updated_at = ?, source = ?, kev_added = ? WHERE id = ?");
   if (!rc) rc = db_prepare(db, &r->kdel, e, "DELETE FROM finding_keys WHERE org_id = ? AND product_id = ?");
   if (!rc) rc = db_prepare(db, &r->kins, e, "INSERT OR IGNORE INTO finding_keys VALUES (?, ?, ?)");
   return rc;
@@ -157,9 +157,15 @@ static const char *src_name(int source) {
   return source == VULN_SRC_NVD ? "nvd" : source == FIND_SRC_KEV ? "kev" : "csaf";
 }
 
+/* The date CISA added the CVE to the catalogue, when known. */
+static const char *kev_added(const FindRun *r, const VulnMatch *m) {
+  const VulnKev *k = m->kev && r->kevdb ? vuln_db_kev(r->kevdb, m->id) : NULL;
+  return k ? k->added : NULL;
+}
+
 static int insert_finding(FindRun *r, const FindItemMeta *meta, const VulnItem *it, const VulnMatch *m,
                           const char *why, Err *e) {
-  int64_t due = find_due(r->sla, m->priority_class, r->now, m->kev_due);
+  int64_t due = find_due(r->sla, m->priority_class, r->now, m->kev_due, kev_added(r, m));
   DbStmt *st = r->ins;
   db_reset(st);
   db_bind_int(st, 1, meta->org_id);
@@ -173,6 +179,7 @@ static int insert_finding(FindRun *r, const FindItemMeta *meta, const VulnItem *
   db_bind_int(st, 20, r->now);
   db_bind_int(st, 21, due);
   db_bind_int(st, 22, r->now);
+  db_bind_text(st, 23, kev_added(r, m));
   int rc = db_step(st, e);
   if (rc != DB_ROW) return rc < 0 ? rc : err_set(e, VERR_DB, "ingen id for nytt funn");
   int64_t id = db_col_int(st, 0);
@@ -207,7 +214,7 @@ int find_store_match(FindRun *r, const FindItemMeta *meta, const VulnItem *it, c
   int64_t id = db_col_int(sel, 0), first = db_col_int(sel, 11);
   FindStatus st = FIND_ST_OPEN;
   find_status_parse(db_col_text(sel, 1), &st);
-  int64_t due = find_due(r->sla, m->priority_class, first, m->kev_due);
+  int64_t due = find_due(r->sla, m->priority_class, first, m->kev_due, kev_added(r, m));
   /* A CSAF advisory naming a CVE already found through NVD adds nothing new;
    * nor does a KEV name match where an exact match exists. */
   if (m->source != VULN_SRC_NVD && strcmp(db_col_text(sel, 3), m->source == FIND_SRC_KEV ? "kev" : "csaf") &&
@@ -233,7 +240,8 @@ int find_store_match(FindRun *r, const FindItemMeta *meta, const VulnItem *it, c
   db_bind_int(u, 17, due);
   db_bind_int(u, 18, r->now);
   db_bind_text(u, 19, src_name(m->source));
-  db_bind_int(u, 20, id);
+  db_bind_text(u, 20, kev_added(r, m));
+  db_bind_int(u, 21, id);
   rc = db_step(u, e);
   if (rc < 0) return rc;
   r->st.updated++;

@@ -36,7 +36,7 @@ typedef struct FindRun {
   int64_t *seen;              /* finding ids the run matched, for closing the rest */
   size_t nseen, capseen;
   FindMatchStats st;
-  const VulnDb *kevdb;        /* for EPSS look-ups of KEV name matches */
+  const VulnDb *kevdb;        /* the feeds being matched: KEV dates, EPSS of KEV name matches */
 } FindRun;
 
 int find_run_open(FindRun *r, Db *db, const Principal *who, Err *e);

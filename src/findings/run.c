@@ -117,11 +117,12 @@ static void find_cache_release(void) { pthread_mutex_unlock(&cache_mu); }
 /* ---- matching a set of items ---- */
 
 /* kx: KEV name matching too (runs over every feed); NULL for new records only. */
-static int match_items(FindRun *r, VulnMatcher *m, const FindKevIndex *kx, FindItems *x, Err *e) {
+static int match_items(FindRun *r, const VulnDb *v, VulnMatcher *m, const FindKevIndex *kx, FindItems *x, Err *e) {
   VulnMatchList l = {0};
   int rc = 0;
   struct timespec t0;
   double mm = 0;
+  r->kevdb = v;
   for (size_t i = 0; !rc && i < x->n; i++) {
     l.n = 0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -190,7 +191,7 @@ int find_match_all(Db *db, const Principal *who, FindMatchStats *st, Err *e) {
   if (!rc) rc = find_cache_acquire(db, &v, &m, &r.st.ms_load, e);
   if (!rc) {
     rc = find_items_all(db, &x, e);
-    if (!rc) rc = match_items(&r, m, cache.kx, &x, e);
+    if (!rc) rc = match_items(&r, v, m, cache.kx, &x, e);
     find_cache_release();
   }
   if (!rc) rc = find_close_scope(&r, "1 = 1", 0, 0, NULL, e);
@@ -211,7 +212,7 @@ static int match_org_in(FindRun *r, VulnMatcher *m, int64_t org_id, int64_t prod
   r->nseen = 0;
   int rc = find_items_org(r->db, &x, org_id, product_id, e);
   if (rc == VERR_NOTFOUND && product_id) rc = 0;   /* deleted: its findings close below */
-  if (!rc) rc = match_items(r, m, cache.kx, &x, e);
+  if (!rc) rc = match_items(r, cache.v, m, cache.kx, &x, e);
   if (!rc && product_id) {
     char where[96];
     snprintf(where, sizeof where, "org_id = %lld AND product_id = ?", (long long)org_id);
@@ -291,7 +292,7 @@ static int annotation_changes(FindRun *r, int64_t since, Err *e) {
     if (rc) return rc;
     r->nseen = 0;
     rc = find_items_all(r->db, &x, e);
-    if (!rc) rc = match_items(r, m, cache.kx, &x, e);
+    if (!rc) rc = match_items(r, cache.v, m, cache.kx, &x, e);
     find_cache_release();
     if (!rc) rc = find_close_scope(r, "1 = 1", 0, 0, NULL, e);
     find_items_free(&x);
@@ -386,7 +387,7 @@ static int feed_changes(FindRun *r, int64_t since, Err *e) {
   r->st.ms_load += find_ms_since(&t0);
   r->nseen = 0;
   if (!rc) rc = feed_items(r, v, &x, e);
-  if (!rc) rc = match_items(r, m, NULL, &x, e);
+  if (!rc) rc = match_items(r, v, m, NULL, &x, e);
   if (!rc) rc = close_changed_feeds(r, v, since, e);
   find_items_free(&x);
   vuln_matcher_free(m);

@@ -31,7 +31,7 @@ const char db_sql_findings[] =
   " advisory TEXT,"
   " product_name TEXT NOT NULL,"
   " cvss REAL, cvss_vector TEXT,"
-  " kev INTEGER NOT NULL DEFAULT 0, kev_due TEXT, ransomware INTEGER NOT NULL DEFAULT 0,"
+  " kev INTEGER NOT NULL DEFAULT 0, kev_due TEXT, kev_added TEXT, ransomware INTEGER NOT NULL DEFAULT 0,"
   " epss REAL, epss_pct REAL,"
   " internet INTEGER NOT NULL DEFAULT 0, criticality INTEGER NOT NULL DEFAULT 0,"
   " priority REAL NOT NULL, class TEXT NOT NULL CHECK (class IN ('critical','high','medium','low')),"

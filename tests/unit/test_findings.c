@@ -135,9 +135,13 @@ TEST(lifecycle_transitions) {
 
 TEST(sla_and_due) {
   int d[4] = {7, 30, 90, 180};
-  CHECK_INT(find_due(d, "high", 1000, NULL), 1000 + 30 * 86400);
-  CHECK_INT(find_due(d, "low", 0, "1970-01-03"), 2 * 86400 + 86399);   /* KEV date earlier: wins */
-  CHECK_INT(find_due(d, "critical", 0, "2099-01-01"), 7 * 86400);      /* SLA earlier: wins */
+  CHECK_INT(find_due(d, "high", 1000, NULL, NULL), 1000 + 30 * 86400);
+  CHECK_INT(find_due(d, "low", 0, "1970-01-03", NULL), 2 * 86400 + 86399);   /* KEV date earlier: wins */
+  CHECK_INT(find_due(d, "critical", 0, "2099-01-01", NULL), 7 * 86400);      /* SLA earlier: wins */
+  /* a catalogue deadline already past when found: CISA's window (14 days) from first sight */
+  int64_t seen = 1000 * 86400;
+  CHECK_INT(find_due(d, "low", seen, "1970-01-15", "1970-01-01"), seen + 14 * 86400);
+  CHECK_INT(find_due(d, "high", seen, "1970-01-15", "1970-01-15"), seen);     /* no window: due at once */
   Err e = {0};
   CHECK_INT(find_sla_set(db, &cli, "medium", 0, &e), VERR_INVALID);
   CHECK_INT(find_sla_set(db, &cli, "urgent", 5, &e), VERR_INVALID);
