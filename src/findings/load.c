@@ -21,7 +21,7 @@ static int load_nvd(Db *db, VulnDb *v, int64_t min_gen, Err *e) {
   DbStmt *st = NULL;
   Buf b;
   buf_init(&b, (size_t)4 << 30);
-  int rc = db_query(db, &st, e, "SELECT record FROM vuln_cves WHERE gen >= ? ORDER BY id", "l", min_gen);
+  int rc = db_query(db, &st, e, "SELECT record FROM vuln_cves WHERE gen >= ?", "l", min_gen);
   buf_lit(&b, "{\"format\":\"NVD_CVE\",\"vulnerabilities\":[");
   int first = 1;
   if (!rc) while ((rc = db_step(st, e)) == DB_ROW) {
@@ -81,7 +81,7 @@ static int load_epss(Db *db, VulnDb *v, int64_t only, Err *e) {
 
 static int load_csaf(Db *db, VulnDb *v, int64_t min_gen, Err *e) {
   DbStmt *st = NULL;
-  int rc = db_query(db, &st, e, "SELECT id, document FROM vuln_csaf WHERE gen >= ? ORDER BY id", "l", min_gen);
+  int rc = db_query(db, &st, e, "SELECT id, document FROM vuln_csaf WHERE gen >= ?", "l", min_gen);
   if (!rc) while ((rc = db_step(st, e)) == DB_ROW) {
     const char *doc = db_col_text(st, 1);
     VulnReport r = {0};
