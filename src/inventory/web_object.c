@@ -70,6 +70,23 @@ static void impact_summary(WebCtx *c, InvKind k) {
               im.nsvc, im.ncritical, (long long)c->org_id, inv_kind_name(k), (long long)c->args[0]);
 }
 
+static int exposure_cb(const InvMatchItem *it, void *ctx) {
+  *(InvMatchItem *)ctx = *it;
+  return 0;
+}
+
+/* For a product: what the vulnerability priority will see (exposure and the
+ * services behind it). */
+static void product_exposure(WebCtx *c) {
+  InvMatchItem it = {0};
+  Err e = {0};
+  if (inv_match_items(c->db, c->org_id, c->args[0], exposure_cb, &it, &e)) return;
+  html_printf(&c->resp->body, "<section class=\"card\"><h2>Eksponering</h2><dl class=\"grid\"><dt>Kjører på en maskin "
+                              "som nås fra internett</dt><dd>%s</dd><dt>Tjenester som avhenger av den</dt><dd>%zu</dd>"
+                              "<dt>Høyeste kritikalitet blant dem</dt><dd>%d%s</dd></dl></section>",
+              it.internet ? "ja" : "nei", it.nservices, it.criticality, it.critical_function ? " (samfunnskritisk)" : "");
+}
+
 static void render_object(WebCtx *c, int status, const char *error) {
   InvKind k = invw_kind(c);
   Err e = {0};
@@ -107,6 +124,7 @@ static void render_object(WebCtx *c, int status, const char *error) {
   dep_table(c, d, n, 0, w);
   if (w && k != INV_HOST && k != INV_SUPPLIER) dep_form(c, k);
   html_raw(b, "</section>");
+  if (k == INV_PRODUCT) product_exposure(c);
   impact_summary(c, k);
   if (w) {
     html_printf(b, "<form method=\"post\" action=\"%s/fjern\">", invw_href(c, k, c->args[0]));

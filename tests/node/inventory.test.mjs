@@ -70,6 +70,9 @@ test('dependencies and the impact view', async () => {
   const host = await editor.get(`${base()}/konsekvens?valg=host:${ids.host}`);
   assert.match(host.text, /Hvis maskin «fw01» faller ut/);
   assert.equal((await editor.get(`${base()}/konsekvens?type=system&id=999999`)).status, 404);
+  const prod = await editor.get(`${base()}/programvare/${ids.prod}`);
+  assert.match(prod.text, /nås fra internett<\/dt><dd>ja<\/dd><dt>Tjenester som avhenger av den<\/dt><dd>1<\/dd>/);
+  assert.match(prod.text, /<dd>5 \(samfunnskritisk\)<\/dd>/);
   const sysPage = await editor.get(`${base()}/systemer/${ids.sys}`);
   assert.match(sysPage.text, /1 tjenester stopper, 1 av dem kritiske/);
 });
