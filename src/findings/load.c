@@ -41,17 +41,21 @@ static int load_nvd(Db *db, VulnDb *v, int64_t min_gen, Err *e) {
 
 /* With only new records loaded (only > 0), KEV and EPSS rows are needed
  * for those CVEs alone. */
-#define ONLY_NEW " WHERE ? = 0 OR cve IN (SELECT id FROM vuln_cves WHERE gen >= ?)"
+#define KEV_COLS "k.cve, k.vendor, k.product, k.name, k.added, k.due, k.action, k.ransomware"
 
 static int load_kev(Db *db, VulnDb *v, int64_t only, Err *e) {
   DbStmt *st = NULL;
   int64_t n = 0;
-  int rc = db_int(db, e, &n, "SELECT count(*) FROM vuln_kev" ONLY_NEW, "ll", only, only);
+  int rc = only ? db_int(db, e, &n, "SELECT count(*) FROM vuln_cves c CROSS JOIN vuln_kev k ON k.cve = c.id"
+                                     " WHERE c.gen >= ?", "l", only)
+                : db_int(db, e, &n, "SELECT count(*) FROM vuln_kev", "");
   if (!rc && n > 0 && !(v->kev = calloc((size_t)n, sizeof *v->kev))) return err_set(e, VERR_NOMEM, "tomt for minne");
   v->capkev = (size_t)n;
-  if (!rc)
-    rc = db_query(db, &st, e, "SELECT cve, vendor, product, name, added, due, action, ransomware FROM vuln_kev" ONLY_NEW,
-                  "ll", only, only);
+  if (!rc && only)
+    rc = db_query(db, &st, e, "SELECT " KEV_COLS " FROM vuln_cves c CROSS JOIN vuln_kev k ON k.cve = c.id"
+                  " WHERE c.gen >= ?", "l", only);
+  else if (!rc)
+    rc = db_query(db, &st, e, "SELECT " KEV_COLS " FROM vuln_kev k", "");
   if (!rc) while ((rc = db_step(st, e)) == DB_ROW && v->nkev < v->capkev) {
     VulnKev *k = &v->kev[v->nkev++];
     const char **f[] = {&k->cve, &k->vendor, &k->product, &k->name, &k->added, &k->due, &k->action};
@@ -65,10 +69,16 @@ static int load_kev(Db *db, VulnDb *v, int64_t only, Err *e) {
 static int load_epss(Db *db, VulnDb *v, int64_t only, Err *e) {
   DbStmt *st = NULL;
   int64_t n = 0;
-  int rc = db_int(db, e, &n, "SELECT count(*) FROM vuln_epss" ONLY_NEW, "ll", only, only);
+  int rc = only ? db_int(db, e, &n, "SELECT count(*) FROM vuln_cves c CROSS JOIN vuln_epss x ON x.cve = c.id"
+                                     " WHERE c.gen >= ?", "l", only)
+                : db_int(db, e, &n, "SELECT count(*) FROM vuln_epss", "");
   if (!rc && n > 0 && !(v->epss = calloc((size_t)n, sizeof *v->epss))) return err_set(e, VERR_NOMEM, "tomt for minne");
   v->capepss = (size_t)n;
-  if (!rc) rc = db_query(db, &st, e, "SELECT cve, score, percentile FROM vuln_epss" ONLY_NEW, "ll", only, only);
+  if (!rc && only)
+    rc = db_query(db, &st, e, "SELECT x.cve, x.score, x.percentile FROM vuln_cves c CROSS JOIN vuln_epss x"
+                  " ON x.cve = c.id WHERE c.gen >= ?", "l", only);
+  else if (!rc)
+    rc = db_query(db, &st, e, "SELECT cve, score, percentile FROM vuln_epss", "");
   if (!rc) while ((rc = db_step(st, e)) == DB_ROW && v->nepss < v->capepss) {
     VulnEpss *x = &v->epss[v->nepss++];
     x->cve = arena_strdup(v->arena, db_col_text(st, 0));

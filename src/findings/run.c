@@ -303,7 +303,7 @@ static int annotation_changes(FindRun *r, int64_t since, Err *e) {
   size_t n = 0, cap = 0;
   int rc = db_query(r->db, &st, e,
                     "SELECT DISTINCT f.org_id, f.product_id FROM (SELECT cve FROM vuln_kev WHERE gen > ?"
-                    " UNION SELECT cve FROM vuln_epss WHERE gen > ?) c JOIN findings f ON f.vuln_id = c.cve"
+                    " UNION SELECT cve FROM vuln_epss WHERE gen > ?) c CROSS JOIN findings f ON f.vuln_id = c.cve"
                     " WHERE f.matched = 1",
                     "ll", since, since);
   if (!rc) while ((rc = db_step(st, e)) == DB_ROW) {
