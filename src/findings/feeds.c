@@ -263,10 +263,7 @@ int find_feed_store(Db *db, FindFeedKind kind, const char *name, const char *dat
   int own = !db_in_transaction(db);
   int rc = own ? db_begin(db, e) : 0;
   if (rc) return rc;
-  if (!st->gen) {
-    st->gen = find_state_int(db, "gen") + 1;
-    rc = find_state_set_int(db, "gen", st->gen, e);
-  }
+  if (!st->gen) st->gen = find_state_int(db, "gen") + 1;   /* taken only if something changes */
   if (!rc) {
     switch (kind) {
     case FIND_FEED_NVD: rc = store_nvd(db, name, data, len, &r, progress, pctx, st, e); break;
@@ -276,6 +273,7 @@ int find_feed_store(Db *db, FindFeedKind kind, const char *name, const char *dat
     }
   }
   st->bad += r.nerr;
+  if (!rc && st->added + st->updated) rc = find_state_set_int(db, "gen", st->gen, e);
   if (rc) {
     if (own) db_rollback(db);
     return rc;

@@ -138,14 +138,16 @@ static int match_items(FindRun *r, const VulnDb *v, VulnMatcher *m, const FindKe
   return rc;
 }
 
+/* One audit entry per run that changed something (a rerun that changes
+ * nothing leaves no trace, so `varde demo` twice adds nothing). */
 static int finish(FindRun *r, const char *what, FindMatchStats *st, Err *e) {
   char d[256];
+  if (st) *st = r->st;
+  if (!r->st.created && !r->st.updated && !r->st.reopened && !r->st.closed) return 0;
   snprintf(d, sizeof d, "%s: produkter=%zu treff=%zu nye=%zu endret=%zu gjenåpnet=%zu lukket=%zu", what,
            r->st.products, r->st.matches, r->st.created, r->st.updated, r->st.reopened, r->st.closed);
   AuditEvent ev = {r->who, 0, "findings.match", "findings", NULL, d};
-  int rc = audit_append(r->db, &ev, NULL, e);
-  if (st) *st = r->st;
-  return rc;
+  return audit_append(r->db, &ev, NULL, e);
 }
 
 static int64_t max_gen(Db *db) {
