@@ -11,7 +11,8 @@
 #include "html/html.h"
 #include "policy/policy.h"
 
-/* Descendants of org (not org itself) that the principal may use for act. */
+/* Descendants of org (not org itself) that run services and so have
+ * inventories — municipalities, counties, IKS — on which act is allowed. */
 static int subtree_allowed(WebCtx *c, int act, int64_t **out, size_t *n, Err *e) {
   int64_t *ids = NULL;
   size_t na = 0;
@@ -26,7 +27,8 @@ static int subtree_allowed(WebCtx *c, int act, int64_t **out, size_t *n, Err *e)
     db_int(c->db, &qe, &under,
            "WITH RECURSIVE up(id) AS (SELECT parent_id FROM organisations WHERE id = ?"
            " UNION SELECT o.parent_id FROM organisations o JOIN up ON o.id = up.id WHERE o.parent_id IS NOT NULL)"
-           " SELECT count(*) FROM up WHERE id = ?", "ll", ids[i], c->org_id);
+           " SELECT count(*) FROM up WHERE id = ? AND (SELECT kind FROM organisations WHERE id = ?)"
+           " IN ('municipality', 'county', 'iks')", "lll", ids[i], c->org_id, ids[i]);
     if (under) keep[(*n)++] = ids[i];
   }
   free(ids);
@@ -42,7 +44,8 @@ static void totals(WebCtx *c, const int64_t *agg, size_t n) {
   Err e = {0};
   if (find_exposure(c->db, c->a, agg, n, true, &x, &nx, &with_kev, &e)) return;
   html_printf(b, "<section class=\"card\"><h2>Kjent utnyttede sårbarheter (KEV)</h2><p><strong>%lld av %zu</strong> "
-                 "organisasjoner som deler tall, har minst ett aktivt funn med en KEV-listet sårbarhet.</p>",
+                 "kommuner, fylkeskommuner og IKS som deler tall, har minst ett aktivt funn med en KEV-listet "
+                 "sårbarhet.</p>",
               (long long)with_kev, n);
   html_raw(b, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">Sårbarhet</th>"
               "<th scope=\"col\">Organisasjoner</th></tr></thead><tbody>");

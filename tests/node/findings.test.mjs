@@ -120,7 +120,7 @@ test('dashboard section, and the region sees names only where shared', { skip: !
   const exp = await viewerParent.get(`/org/${srv.fx.orgs.region}/eksponering`);
   assert.equal(exp.status, 200);
   // five members share at least aggregates (t_aggregate, t_summary, t_full, and two at the default)
-  assert.match(exp.text, /<strong>0 av 5<\/strong> organisasjoner/);
+  assert.match(exp.text, /<strong>0 av 5<\/strong> kommuner/);
   assert.match(exp.text, /Ingen sårbarhet er funnet hos 5 eller flere/);
   const named = exp.text.split('<h2>Per organisasjon</h2>')[1].split('</section>')[0];
   assert.match(named, /Åpenstad kommune/);
