@@ -197,7 +197,7 @@ int find_match_all(Db *db, const Principal *who, FindMatchStats *st, Err *e) {
     find_cache_release();
   }
   if (!rc) rc = find_close_scope(&r, "1 = 1", 0, 0, NULL, e);
-  if (!rc) rc = find_state_set_int(db, "keys_ok", 1, e);
+  if (!rc) rc = find_state_set_int(db, "keys_ok", 2, e);
   if (!rc) rc = mark_done(db, e);
   if (!rc) rc = finish(&r, "full", st, e);
   run_free(&r);
@@ -366,7 +366,7 @@ static int feed_items(FindRun *r, const VulnDb *v, FindItems *x, Err *e) {
   int rc = find_keys_candidates(r, v, &pairs, &n, &all, e);
   if (!rc && all) {
     rc = find_items_all(r->db, x, e);
-    if (!rc) rc = find_state_set_int(r->db, "keys_ok", 1, e);   /* every product's key is stored below */
+    if (!rc) rc = find_state_set_int(r->db, "keys_ok", 2, e);   /* every product's key is stored below */
   }
   for (size_t i = 0; !rc && !all && i < n; i++) {
     rc = find_items_org(r->db, x, pairs[i][0], pairs[i][1], e);

@@ -245,12 +245,14 @@ TEST(csaf_advisory_against_inventory) {
   char path[1024];
   snprintf(path, sizeof path, "%s/data/csaf/cisa/csaf_files/OT/white/2023/icsa-23-005-01.json", getenv("VARDE_SHARED"));
   int64_t pid = product_named("Nettelement", "Hitachi Energy", "UNEM", "R15B", "");
+  FindMatchStats st = {0}, full = {0}, first = {0};
+  Err e = {0};
+  CHECK_INT(find_match_incremental(db, &cli, &first, &e), 0);   /* the new product, before the advisory */
   FindFeedStats fs = {0};
   CHECK_INT(import_file(FIND_FEED_CSAF, path, &fs), 0);
   CHECK_INT(fs.added, 1);
-  FindMatchStats st = {0}, full = {0};
-  Err e = {0};
   CHECK_INT(find_match_incremental(db, &cli, &st, &e), 0);
+  CHECK_INT(st.products, 1);   /* only the product the advisory names is read */
   char sql[200];
   snprintf(sql, sizeof sql, "SELECT count(*) FROM findings WHERE product_id = %lld AND source = 'csaf'"
                             " AND advisory = 'ICSA-23-005-01'", (long long)pid);
