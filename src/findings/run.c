@@ -188,6 +188,7 @@ int find_match_all(Db *db, const Principal *who, FindMatchStats *st, Err *e) {
   int rc = db_begin(db, e);
   if (rc) return rc;
   rc = find_run_open(&r, db, who, e);
+  if (!rc) rc = db_exec(db, e, "PRAGMA cache_size = -131072", "");   /* 128 MiB: the findings indexes stay hot */
   if (!rc) rc = find_expire(db, r.now, &expired, e);
   if (!rc) rc = db_exec(db, e, "DELETE FROM finding_keys", "");
   if (!rc) rc = find_cache_acquire(db, &v, &m, &r.st.ms_load, e);
