@@ -85,6 +85,17 @@ static int save_cursor(Sync *s, int64_t ws, int64_t we, int64_t idx, Err *e) {
   return find_state_set(s->db, "nvd_cursor", v, e);
 }
 
+/* A top-level number of the response: NVD puts them before the
+ * "vulnerabilities" array, so only that part is searched (a description
+ * quoting the key cannot mislead it). 0 when absent. */
+static long long top_number(const Buf *b, const char *key) {
+  const char *s = buf_cstr(b), *arr = strstr(s, "\"vulnerabilities\"");
+  size_t lim = arr ? (size_t)(arr - s) : b->n;
+  const char *k = memmem(s, lim, key, strlen(key));
+  const char *colon = k ? memchr(k, ':', lim - (size_t)(k - s)) : NULL;
+  return colon ? strtoll(colon + 1, NULL, 10) : 0;
+}
+
 static int one_page(Sync *s, int64_t ws, int64_t we, int64_t *idx, int64_t *total, Buf *b, Err *e) {
   char a[40], z[40], url[1024];
   iso(ws, a, sizeof a);
@@ -93,10 +104,7 @@ static int one_page(Sync *s, int64_t ws, int64_t we, int64_t *idx, int64_t *tota
            s->o->base_url, a, z, (long long)*idx, s->o->results_per_page);
   int rc = get_page(s, url, b, e);
   if (rc) return rc;
-  const char *p = strstr(b->p ? buf_cstr(b) : "", "\"totalResults\"");
-  long long tot = p ? strtoll(strchr(p, ':') ? strchr(p, ':') + 1 : p, NULL, 10) : 0;
-  const char *q = strstr(buf_cstr(b), "\"resultsPerPage\"");
-  long long per = q ? strtoll(strchr(q, ':') ? strchr(q, ':') + 1 : q, NULL, 10) : 0;
+  long long tot = top_number(b, "\"totalResults\""), per = top_number(b, "\"resultsPerPage\"");
   rc = db_begin(s->db, e);
   if (!rc) rc = find_feed_store(s->db, FIND_FEED_NVD, url, b->p ? b->p : "", b->n, s->o->quiet ? NULL : stderr, NULL,
                                 NULL, s->st, e);
