@@ -276,6 +276,11 @@ static void section(WebCtx *c) {
   if (web_may(c, POLICY_READ, c->org_id))
     html_printf(b, "<p><a href=\"/org/%lld/funn\">Alle funn</a> · <a href=\"/org/%lld/funn?forfalt=1\">Forfalte</a>"
                    "</p>", (long long)c->org_id, (long long)c->org_id);
+  int64_t children = 0;
+  db_int(c->db, &e, &children, "SELECT count(*) FROM organisations WHERE parent_id = ?", "l", c->org_id);
+  if (children)
+    html_printf(b, "<p><a href=\"/org/%lld/eksponering\">Eksponering under denne organisasjonen</a> "
+                   "(kjent utnyttede sårbarheter, innenfor det medlemmene deler)</p>", (long long)c->org_id);
   html_raw(b, "</section>");
 }
 
