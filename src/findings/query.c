@@ -212,7 +212,7 @@ int find_exposure(Db *db, Arena *a, const int64_t *orgs, size_t n, bool kev_only
                   buf_cstr(&j));
   buf_free(&j);
   FindExposure *x = rc ? NULL : arena_alloc(a, 200 * sizeof *x);
-  while (!rc && x && (rc = db_step(st, e)) == DB_ROW && *nout < 200) {
+  if (!rc && x) while ((rc = db_step(st, e)) == DB_ROW && *nout < 200) {
     FindExposure *f = &x[(*nout)++];
     f->vuln_id = arena_strdup(a, db_col_text(st, 0));
     f->n_orgs = db_col_int(st, 1);

@@ -278,6 +278,19 @@ TEST(new_cve_reads_only_the_products_it_names) {
   CHECK_INT(full.created + full.updated + full.closed + full.reopened, 0);
 }
 
+TEST(exposure_counts_every_vulnerability) {
+  Arena *a = arena_new(0);
+  FindExposure *x = NULL;
+  size_t n = 0;
+  int64_t with_kev = -1;
+  Err e = {0};
+  CHECK_INT(find_exposure(db, a, &org, 1, false, &x, &n, &with_kev, &e), 0);
+  CHECK(n >= 5);   /* one row per vulnerability with an active finding */
+  CHECK_INT(with_kev, 1);
+  for (size_t i = 0; i < n; i++) CHECK_INT(x[i].n_orgs, 1);
+  arena_free(a);
+}
+
 TEST(export_csv) {
   FindFilter f = {.org_id = org, .status = -1, .kev = -1};
   Buf b;
@@ -321,6 +334,7 @@ int main(void) {
   RUN(kev_name_match_until_nvd_decides);
   RUN(csaf_advisory_against_inventory);
   RUN(new_cve_reads_only_the_products_it_names);
+  RUN(exposure_counts_every_vulnerability);
   RUN(export_csv);
   db_close(db);
   return TEST_DONE();
