@@ -72,9 +72,16 @@ static void filter_form(WebCtx *c) {
   html_raw(b, "</select></div>");
   html_printf(b, "<div><label for=\"f-q\">Søk</label><input type=\"text\" id=\"f-q\" name=\"q\" value=\"%s\"></div>",
               q ? q : "");
-  html_raw(b, "<div><label><input type=\"checkbox\" name=\"kev\" value=\"1\"> Bare KEV</label></div>"
-              "<div><label><input type=\"checkbox\" name=\"forfalt\" value=\"1\"> Bare forfalte</label></div>"
-              "<button type=\"submit\">Filtrer</button></form>");
+  const char *kev = web_query(c, "kev"), *due = web_query(c, "forfalt");
+  if (kev && !strcmp(kev, "1"))
+    html_raw(b, "<div><label><input type=\"checkbox\" name=\"kev\" value=\"1\" checked> Bare KEV</label></div>");
+  else
+    html_raw(b, "<div><label><input type=\"checkbox\" name=\"kev\" value=\"1\"> Bare KEV</label></div>");
+  if (due && !strcmp(due, "1"))
+    html_raw(b, "<div><label><input type=\"checkbox\" name=\"forfalt\" value=\"1\" checked> Bare forfalte</label></div>");
+  else
+    html_raw(b, "<div><label><input type=\"checkbox\" name=\"forfalt\" value=\"1\"> Bare forfalte</label></div>");
+  html_raw(b, "<button type=\"submit\">Filtrer</button></form>");
 }
 
 static void list_rows(WebCtx *c, const Finding *x, size_t n) {
