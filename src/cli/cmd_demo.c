@@ -11,8 +11,10 @@
 #include "auth/auth.h"
 #include "cli/cli.h"
 #include "cli/demo.h"
+#include "findings/findings.h"
 #include "cmds.h"
 #include "db/db.h"
+#include "inventory/inventory.h"
 #include "org/org.h"
 #include "user/user.h"
 
@@ -126,11 +128,15 @@ static int demo_run(DemoCtx *c, const char *shared, Err *e) {
   if (!rc) rc = demo_sharing(c, e);
   for (size_t i = 0; !rc && i < N_DEMO_USERS; i++) rc = ensure_user(c, &demo_users[i], secrets[i], e);
   if (!rc) rc = assess_demo(c->db, &c->cli, c->national, c->region_inn, e);
+  size_t inv_new = 0;
+  if (!rc) rc = inv_demo(c->db, &c->cli, &inv_new, e);
+  if (!rc) rc = find_demo(c->db, &c->cli, shared, e);
   if (rc) return rc;
   int64_t n_orgs = 0;
   db_int(c->db, e, &n_orgs, "SELECT count(*) FROM organisations", "");
   printf("Demodata i %s: %" PRId64 " organisasjoner (%d nye), %zu demobrukere (%d nye).\n\n", db_path(c->db),
          n_orgs, c->orgs_added, N_DEMO_USERS, c->users_added);
+  printf("Inventar for hver kommune: %zu nye objekter og avhengigheter.\n\n", inv_new);
   printf("Innlogging (brukernavn, passord, rolle – organisasjon):\n");
   for (size_t i = 0; i < N_DEMO_USERS; i++) print_user(c, &demo_users[i], secrets[i]);
   printf("\nLegg TOTP-hemmeligheten inn i en autentiseringsapp (eller: oathtool --totp -b HEMMELIGHET).\n");

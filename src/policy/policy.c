@@ -22,6 +22,8 @@ static const unsigned char own_table[POLICY_N_ACTIONS][3] = {
   [POLICY_SHARING_SET] = {D, D, A},
   [POLICY_MEMBERS_MANAGE] = {D, D, A},
   [POLICY_AUDIT_READ] = {D, D, A},
+  [POLICY_SCOPE_CONFIRM] = {D, D, A},
+  [POLICY_RISK_ACCEPT] = {D, D, A},
 };
 
 /* Ancestor reading: the lowest sharing level at which it is allowed
@@ -37,6 +39,8 @@ static const signed char ancestor_read_min[POLICY_N_ACTIONS] = {
   [POLICY_SHARING_SET] = -1,
   [POLICY_MEMBERS_MANAGE] = -1,
   [POLICY_AUDIT_READ] = -1,
+  [POLICY_SCOPE_CONFIRM] = -1,
+  [POLICY_RISK_ACCEPT] = -1,
 };
 
 static PolicyResult decide_ancestor(AuthRole role, PolicySharing share, PolicyAction act) {
@@ -53,7 +57,8 @@ static PolicyResult decide_ancestor(AuthRole role, PolicySharing share, PolicyAc
   case POLICY_AUDIT_READ:
     if (share != POLICY_SHARE_FULL) return POLICY_NOT_VISIBLE;
     return role == AUTH_ROLE_ADMIN ? POLICY_ALLOW : POLICY_DENY;
-  default: /* POLICY_WRITE */
+  default: /* POLICY_WRITE, POLICY_SCOPE_CONFIRM, POLICY_RISK_ACCEPT: consent to scanning and accepting a
+            * risk are the organisation's own decisions */
     return hidden;
   }
 }
@@ -186,7 +191,7 @@ PolicyResult policy_check_move(Db *db, const Principal *who, int64_t org_id, int
 
 static const char *const action_names[POLICY_N_ACTIONS] = {
   "org_view", "read_aggregate", "read_summary", "read", "read_published",
-  "write", "org_edit", "sharing_set", "members_manage", "audit_read",
+  "write", "org_edit", "sharing_set", "members_manage", "audit_read", "scope_confirm", "risk_accept",
 };
 static const char *const sharing_names[] = {"none", "aggregate", "summary", "full"};
 

@@ -52,6 +52,8 @@ typedef enum PolicyAction {
   POLICY_SHARING_SET,      /* change its sharing level */
   POLICY_MEMBERS_MANAGE,   /* add/remove its users and their roles */
   POLICY_AUDIT_READ,       /* read and export its audit log */
+  POLICY_SCOPE_CONFIRM,    /* confirm what may be scanned (its own admins only) */
+  POLICY_RISK_ACCEPT,      /* accept a risk on its behalf: the director's call (its own admins only) */
   POLICY_N_ACTIONS
 } PolicyAction;
 

@@ -15,19 +15,19 @@ static Db *db;
 static int64_t N, R1, R2, M1, M2, M3;
 
 /* Expected answers, one letter per action in PolicyAction order:
- * org_view agg summary read published write org_edit sharing members audit */
+ * org_view agg summary read published write org_edit sharing members audit scope risk */
 static const char *expect(const char *rel, AuthRole role, PolicySharing s) {
   static const char *parent[3][4] = {
     /* none          aggregate     summary       full */
-    {"ANNNNNDDDN", "AANNNNDDDN", "AAANNNDDDN", "AAAAADDDDD"}, /* viewer */
-    {"ANNNNNDDDN", "AANNNNDDDN", "AAANNNDDDN", "AAAAADDDDD"}, /* editor */
-    {"ANNNNNADDN", "AANNNNADDN", "AAANNNADDN", "AAAAADADDA"}, /* admin */
+    {"ANNNNNDDDNNN", "AANNNNDDDNNN", "AAANNNDDDNNN", "AAAAADDDDDDD"}, /* viewer */
+    {"ANNNNNDDDNNN", "AANNNNDDDNNN", "AAANNNDDDNNN", "AAAAADDDDDDD"}, /* editor */
+    {"ANNNNNADDNNN", "AANNNNADDNNN", "AAANNNADDNNN", "AAAAADADDADD"}, /* admin */
   };
-  static const char *own[3] = {"AAAAADDDDD", "AAAAAADDDD", "AAAAAAAAAA"};
+  static const char *own[3] = {"AAAAADDDDDDD", "AAAAAADDDDDD", "AAAAAAAAAAAA"};
   if (!strcmp(rel, "own")) return own[role - 1];
   if (!strcmp(rel, "parent") || !strcmp(rel, "grandparent")) return parent[role - 1][s];
-  if (!strcmp(rel, "child")) return "ANNNANNNNN";
-  return "NNNNNNNNNN"; /* sibling, unrelated */
+  if (!strcmp(rel, "child")) return "ANNNANNNNNNN";
+  return "NNNNNNNNNNNN"; /* sibling, unrelated */
 }
 
 static char letter(PolicyResult r) { return r == POLICY_ALLOW ? 'A' : r == POLICY_DENY ? 'D' : 'N'; }

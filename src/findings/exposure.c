@@ -1,0 +1,100 @@
+/* exposure.c — the regional and national picture: how many organisations
+ * below this one have an active finding of a known exploited (KEV)
+ * vulnerability. Totals only over organisations that share at aggregate
+ * level or more, and only when there are at least POLICY_K_MIN of them;
+ * names only for those that share at summary level. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/db.h"
+#include "findings/web_int.h"
+#include "html/html.h"
+#include "policy/policy.h"
+
+/* Descendants of org (not org itself) that run services and so have
+ * inventories — municipalities, counties, IKS — on which act is allowed. */
+static int subtree_allowed(WebCtx *c, int act, int64_t **out, size_t *n, Err *e) {
+  int64_t *ids = NULL;
+  size_t na = 0;
+  *out = NULL;
+  *n = 0;
+  int rc = policy_allowed_orgs(c->db, &c->p, act, &ids, &na, e);
+  if (rc) return rc;
+  int64_t *keep = arena_alloc(c->a, (na + 1) * sizeof *keep);
+  for (size_t i = 0; keep && i < na; i++) {
+    int64_t under = 0;
+    Err qe = {0};
+    db_int(c->db, &qe, &under,
+           "WITH RECURSIVE up(id) AS (SELECT parent_id FROM organisations WHERE id = ?"
+           " UNION SELECT o.parent_id FROM organisations o JOIN up ON o.id = up.id WHERE o.parent_id IS NOT NULL)"
+           " SELECT count(*) FROM up WHERE id = ? AND (SELECT kind FROM organisations WHERE id = ?)"
+           " IN ('municipality', 'county', 'iks')", "lll", ids[i], c->org_id, ids[i]);
+    if (under) keep[(*n)++] = ids[i];
+  }
+  free(ids);
+  *out = keep;
+  return keep ? 0 : err_set(e, VERR_NOMEM, "tomt for minne");
+}
+
+static void totals(WebCtx *c, const int64_t *agg, size_t n) {
+  Buf *b = &c->resp->body;
+  FindExposure *x = NULL;
+  size_t nx = 0;
+  int64_t with_kev = 0;
+  Err e = {0};
+  if (find_exposure(c->db, c->a, agg, n, true, &x, &nx, &with_kev, &e)) return;
+  html_printf(b, "<section class=\"card\"><h2>Kjent utnyttede sårbarheter (KEV)</h2><p><strong>%lld av %zu</strong> "
+                 "kommuner, fylkeskommuner og IKS som deler tall, har minst ett aktivt funn med en KEV-listet "
+                 "sårbarhet.</p>",
+              (long long)with_kev, n);
+  html_raw(b, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">Sårbarhet</th>"
+              "<th scope=\"col\">Organisasjoner</th></tr></thead><tbody>");
+  size_t shown = 0;
+  for (size_t i = 0; i < nx; i++) {
+    if (!policy_aggregate_allowed((size_t)x[i].n_orgs)) continue;  /* small cells are not shown */
+    html_printf(b, "<tr><td>%s</td><td>%lld</td></tr>", x[i].vuln_id, (long long)x[i].n_orgs);
+    shown++;
+  }
+  if (!shown) html_printf(b, "<tr><td colspan=\"2\">Ingen sårbarhet er funnet hos %d eller flere.</td></tr>", POLICY_K_MIN);
+  html_raw(b, "</tbody></table></div></section>");
+}
+
+static void named(WebCtx *c, const int64_t *ids, size_t n) {
+  Buf *b = &c->resp->body;
+  html_raw(b, "<section class=\"card\"><h2>Per organisasjon</h2><p class=\"muted\">Bare organisasjoner som deler "
+              "sammendrag.</p><div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">Organisasjon</th>"
+              "<th scope=\"col\">Aktive funn</th><th scope=\"col\">KEV</th><th scope=\"col\">Kritiske</th>"
+              "<th scope=\"col\">Forfalte</th></tr></thead><tbody>");
+  for (size_t i = 0; i < n; i++) {
+    FindCounts k;
+    char *name = NULL;
+    Err e = {0};
+    if (find_counts(c->db, ids[i], &k, &e) || db_text(c->db, &e, &name, "SELECT name FROM organisations WHERE id = ?",
+                                                      "l", ids[i]))
+      continue;
+    html_printf(b, "<tr><td>%s</td><td>%lld</td><td>%lld</td><td>%lld</td><td>%lld</td></tr>", name ? name : "",
+                (long long)k.active, (long long)k.kev, (long long)k.critical, (long long)k.overdue);
+    free(name);
+  }
+  if (!n) html_raw(b, "<tr><td colspan=\"5\">Ingen organisasjoner deler sammendrag med dere.</td></tr>");
+  html_raw(b, "</tbody></table></div></section>");
+}
+
+void find_web_exposure(WebCtx *c) {
+  int64_t *agg = NULL, *sum = NULL;
+  size_t na = 0, ns = 0;
+  Err e = {0};
+  if (subtree_allowed(c, POLICY_READ_AGGREGATE, &agg, &na, &e) || subtree_allowed(c, POLICY_READ_SUMMARY, &sum, &ns, &e)) {
+    web_error_err(c, &e);
+    return;
+  }
+  Buf *b = &c->resp->body;
+  web_page_begin(c, "Eksponering");
+  html_raw(b, "<h1>Eksponering under denne organisasjonen</h1>");
+  if (policy_aggregate_allowed(na)) totals(c, agg, na);
+  else
+    html_printf(b, "<p class=\"card\">Tall vises bare når minst %d organisasjoner deler data; her deler %zu.</p>",
+                POLICY_K_MIN, na);
+  named(c, sum, ns);
+  web_page_end(c);
+}

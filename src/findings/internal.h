@@ -1,0 +1,19 @@
+/* internal.h — what the files of src/findings share and nobody else needs:
+ * integer feed state, the history writer, timing. */
+#ifndef VARDE_FINDINGS_INTERNAL_H
+#define VARDE_FINDINGS_INTERNAL_H
+#include <stdint.h>
+
+#include "auth/principal.h"
+#include "core/err.h"
+
+typedef struct Db Db;
+
+int64_t find_state_int(Db *db, const char *name);
+int find_state_set_int(Db *db, const char *name, int64_t v, Err *e);
+/* One row of finding_history (inside the caller's transaction). */
+int find_history_add(Db *db, const Principal *who, int64_t finding_id, const char *from, const char *to,
+                     const char *note, Err *e);
+double find_ms_since(const struct timespec *t0);
+
+#endif

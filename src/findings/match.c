@@ -1,0 +1,286 @@
+/* match.c — matching in the database: inventory products (src/inventory)
+ * against the stored feeds through src/vuln's matcher, and the findings
+ * reconciled with the result — created, updated, closed when the match
+ * disappears, reopened when it comes back. Full and incremental runs. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "audit/audit.h"
+#include "db/db.h"
+#include "findings/findings.h"
+#include "findings/internal.h"
+#include "findings/match_int.h"
+#include "inventory/inventory.h"
+#include "vuln/inventory.h"
+#include "vuln/match.h"
+
+/* ---- inventory products as VulnItems ---- */
+
+static int add_item(const InvMatchItem *mi, void *ctx) {
+  FindItems *x = ctx;
+  if (x->n == x->cap) {
+    size_t nc = x->cap ? x->cap * 2 : 1024;
+    VulnItem *it = realloc(x->item, nc * sizeof *it);
+    FindItemMeta *m = realloc(x->meta, nc * sizeof *m);
+    if (it) x->item = it;
+    if (m) x->meta = m;
+    if (!it || !m) return VERR_NOMEM;
+    x->cap = nc;
+  }
+  const InvProduct *p = mi->p;
+  VulnItem *it = &x->item[x->n];
+  memset(it, 0, sizeof *it);
+  Arena *a = x->arena;
+  it->name = arena_strdup(a, p->name ? p->name : "");
+  it->vendor = p->vendor && *p->vendor ? arena_strdup(a, p->vendor) : NULL;
+  it->product = p->product && *p->product ? arena_strdup(a, p->product) : NULL;
+  it->version = p->version && *p->version ? arena_strdup(a, p->version) : NULL;
+  it->cpe_str = p->cpe && *p->cpe ? arena_strdup(a, p->cpe) : NULL;
+  it->purl_str = p->purl && *p->purl ? arena_strdup(a, p->purl) : NULL;
+  it->internet = mi->internet;
+  it->criticality = mi->criticality;
+  Err e = {0};
+  if (vuln_item_prepare(a, it, p->platform, &e)) {
+    x->skipped++;   /* no CPE/purl/vendor+product, or a malformed one: nothing to match */
+    return 0;
+  }
+  x->meta[x->n] = (FindItemMeta){p->org_id, p->id};
+  x->n++;
+  return 0;
+}
+
+int find_items_org(Db *db, FindItems *x, int64_t org_id, int64_t product_id, Err *e) {
+  if (!x->arena && !(x->arena = arena_new((size_t)8 << 30))) return err_set(e, VERR_NOMEM, "tomt for minne");
+  return inv_match_items(db, org_id, product_id, add_item, x, e);
+}
+
+int find_items_all(Db *db, FindItems *x, Err *e) {
+  DbStmt *st = NULL;
+  int64_t *ids = NULL;
+  size_t n = 0, cap = 0;
+  int rc = db_query(db, &st, e, "SELECT id FROM organisations ORDER BY id", "");
+  if (!rc) while ((rc = db_step(st, e)) == DB_ROW) {
+    if (n == cap) {
+      cap = cap ? cap * 2 : 512;
+      int64_t *q = realloc(ids, cap * sizeof *q);
+      if (!q) {
+        rc = VERR_NOMEM;
+        break;
+      }
+      ids = q;
+    }
+    ids[n++] = db_col_int(st, 0);
+  }
+  db_finalize(st);
+  if (rc == DB_DONE) rc = 0;
+  for (size_t i = 0; !rc && i < n; i++) rc = find_items_org(db, x, ids[i], 0, e);
+  free(ids);
+  return rc;
+}
+
+void find_items_free(FindItems *x) {
+  free(x->item);
+  free(x->meta);
+  arena_free(x->arena);
+  memset(x, 0, sizeof *x);
+}
+
+/* ---- one item's matches into the findings table ---- */
+
+int find_run_open(FindRun *r, Db *db, const Principal *who, Err *e) {
+  memset(r, 0, sizeof *r);
+  r->db = db;
+  r->who = who;
+  r->now = db_now();
+  int rc = find_sla_get(db, r->sla, e);
+  if (!rc)
+    rc = db_prepare(db, &r->sel, e,
+                    "SELECT id, status, matched, source, priority, reason, kev, epss_pct, internet, criticality,"
+                    " due_at, first_seen, product_name FROM findings WHERE org_id = ? AND product_id = ? AND vuln_id = ?");
+  if (!rc)
+    rc = db_prepare(db, &r->ins, e,
+                    "INSERT INTO findings (org_id, product_id, vuln_id, source, advisory, product_name, cvss,"
+                    " cvss_vector, kev, kev_due, ransomware, epss, epss_pct, internet, criticality, priority, class,"
+                    " confidence, reason, matched, status, first_seen, due_at, updated_at, kev_added)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,'open',?,?,?,?) RETURNING id");
+  if (!rc)
+    rc = db_prepare(db, &r->upd, e,
+                    "UPDATE findings SET advisory = ?, product_name = ?, cvss = ?, cvss_vector = ?, kev = ?,"
+                    " kev_due = ?, ransomware = ?, epss = ?, epss_pct = ?, internet = ?, criticality = ?,"
+                    " priority = ?, class = ?, confidence = ?, reason = ?, matched = 1, status = ?, due_at = ?,"
+                    " updated_at = ?, source = ?, kev_added = ? WHERE id = ?");
+  if (!rc) rc = db_prepare(db, &r->kdel, e, "DELETE FROM finding_keys WHERE org_id = ? AND product_id = ?");
+  if (!rc) rc = db_prepare(db, &r->kins, e, "INSERT OR IGNORE INTO finding_keys VALUES (?, ?, ?)");
+  return rc;
+}
+
+void find_run_close(FindRun *r) {
+  db_finalize(r->sel);
+  db_finalize(r->ins);
+  db_finalize(r->upd);
+  db_finalize(r->kdel);
+  db_finalize(r->kins);
+  r->sel = r->ins = r->upd = r->kdel = r->kins = NULL;
+}
+
+static void bind_real(DbStmt *st, int i, double v) {
+  if (v < 0) {
+    db_bind_null(st, i);
+    return;
+  }
+  char s[32];
+  snprintf(s, sizeof s, "%.6f", v);
+  db_bind_text(st, i, s);
+}
+
+/* Common annotation columns of INSERT (from 7) and UPDATE (from 3). */
+static void bind_annotations(DbStmt *st, int i, const VulnMatch *m, const VulnItem *it) {
+  bind_real(st, i, m->cvss);
+  db_bind_text(st, i + 1, m->cvss_vector);
+  db_bind_int(st, i + 2, m->kev);
+  db_bind_text(st, i + 3, m->kev_due);
+  db_bind_int(st, i + 4, m->ransomware);
+  bind_real(st, i + 5, m->epss);
+  bind_real(st, i + 6, m->epss_pct);
+  db_bind_int(st, i + 7, it->internet);
+  db_bind_int(st, i + 8, it->criticality);
+  char p[32];
+  snprintf(p, sizeof p, "%.2f", m->priority);
+  db_bind_text(st, i + 9, p);
+  db_bind_text(st, i + 10, m->priority_class);
+  db_bind_text(st, i + 11, m->confidence);
+}
+
+static const char *src_name(int source) {
+  return source == VULN_SRC_NVD ? "nvd" : source == FIND_SRC_KEV ? "kev" : "csaf";
+}
+
+/* The date CISA added the CVE to the catalogue, when known. */
+static const char *kev_added(const FindRun *r, const VulnMatch *m) {
+  const VulnKev *k = m->kev && r->kevdb ? vuln_db_kev(r->kevdb, m->id) : NULL;
+  return k ? k->added : NULL;
+}
+
+static int insert_finding(FindRun *r, const FindItemMeta *meta, const VulnItem *it, const VulnMatch *m,
+                          const char *why, Err *e) {
+  int64_t due = find_due(r->sla, m->priority_class, r->now, m->kev_due, kev_added(r, m));
+  DbStmt *st = r->ins;
+  db_reset(st);
+  db_bind_int(st, 1, meta->org_id);
+  db_bind_int(st, 2, meta->product_id);
+  db_bind_text(st, 3, m->id);
+  db_bind_text(st, 4, src_name(m->source));
+  db_bind_text(st, 5, m->advisory);
+  db_bind_text(st, 6, it->name);
+  bind_annotations(st, 7, m, it);
+  db_bind_text(st, 19, why);
+  db_bind_int(st, 20, r->now);
+  db_bind_int(st, 21, due);
+  db_bind_int(st, 22, r->now);
+  db_bind_text(st, 23, kev_added(r, m));
+  int rc = db_step(st, e);
+  if (rc != DB_ROW) return rc < 0 ? rc : err_set(e, VERR_DB, "ingen id for nytt funn");
+  int64_t id = db_col_int(st, 0);
+  db_reset(st);
+  r->st.created++;
+  if (find_seen_add(r, id)) return err_set(e, VERR_NOMEM, "tomt for minne");
+  return find_history_add(r->db, r->who, id, NULL, "open", why, e);
+}
+
+static int changed(DbStmt *sel, const VulnMatch *m, const VulnItem *it, const char *why, int64_t due) {
+  char p[32];
+  snprintf(p, sizeof p, "%.2f", m->priority);
+  return !db_col_int(sel, 2) || strtod(p, NULL) != strtod(db_col_text(sel, 4), NULL) ||
+         strcmp(why, db_col_text(sel, 5)) || db_col_int(sel, 6) != m->kev ||
+         db_col_int(sel, 8) != it->internet || db_col_int(sel, 9) != it->criticality || db_col_int(sel, 10) != due ||
+         strcmp(it->name, db_col_text(sel, 12)) || strcmp(src_name(m->source), db_col_text(sel, 3));
+}
+
+int find_store_match(FindRun *r, const FindItemMeta *meta, const VulnItem *it, const VulnMatch *m, const char *text,
+                     Err *e) {
+  char why[1024];
+  if (text) snprintf(why, sizeof why, "%s", text);
+  else vuln_match_reason(m, why, sizeof why);
+  DbStmt *sel = r->sel;
+  db_reset(sel);
+  db_bind_int(sel, 1, meta->org_id);
+  db_bind_int(sel, 2, meta->product_id);
+  db_bind_text(sel, 3, m->id);
+  int rc = db_step(sel, e);
+  if (rc < 0) return rc;
+  if (rc == DB_DONE) return insert_finding(r, meta, it, m, why, e);
+  int64_t id = db_col_int(sel, 0), first = db_col_int(sel, 11);
+  FindStatus st = FIND_ST_OPEN;
+  find_status_parse(db_col_text(sel, 1), &st);
+  int64_t due = find_due(r->sla, m->priority_class, first, m->kev_due, kev_added(r, m));
+  /* A CSAF advisory naming a CVE already found through NVD adds nothing new;
+   * nor does a KEV name match where an exact match exists. */
+  if (m->source != VULN_SRC_NVD && strcmp(db_col_text(sel, 3), m->source == FIND_SRC_KEV ? "kev" : "csaf") &&
+      db_col_int(sel, 2)) {
+    db_reset(sel);
+    return find_seen_add(r, id) ? err_set(e, VERR_NOMEM, "tomt for minne") : 0;
+  }
+  int regress = !db_col_int(sel, 2) && (st == FIND_ST_FIXED || st == FIND_ST_VERIFIED);
+  if (!regress && !changed(sel, m, it, why, due)) {
+    db_reset(sel);
+    return find_seen_add(r, id) ? err_set(e, VERR_NOMEM, "tomt for minne") : 0;
+  }
+  db_reset(sel);
+  if (find_seen_add(r, id)) return err_set(e, VERR_NOMEM, "tomt for minne");
+  FindStatus to = regress ? FIND_ST_OPEN : st;
+  DbStmt *u = r->upd;
+  db_reset(u);
+  db_bind_text(u, 1, m->advisory);
+  db_bind_text(u, 2, it->name);
+  bind_annotations(u, 3, m, it);
+  db_bind_text(u, 15, why);
+  db_bind_text(u, 16, find_status_name(to));
+  db_bind_int(u, 17, due);
+  db_bind_int(u, 18, r->now);
+  db_bind_text(u, 19, src_name(m->source));
+  db_bind_text(u, 20, kev_added(r, m));
+  db_bind_int(u, 21, id);
+  rc = db_step(u, e);
+  if (rc < 0) return rc;
+  r->st.updated++;
+  if (!regress) return 0;
+  r->st.reopened++;
+  return find_history_add(r->db, r->who, id, find_status_name(st), "open",
+                          "Treffer inventaret igjen (regresjon): gjenåpnet", e);
+}
+
+/* Matches of one item: NVD before CSAF, one per vulnerability id. */
+int find_store_item(FindRun *r, const FindItemMeta *meta, const VulnItem *it, VulnMatchList *l, size_t from,
+                      Err *e) {
+  for (size_t i = from; i < l->n; i++) {
+    int dup = 0;
+    for (size_t j = from; j < i && !dup; j++)
+      dup = !strcmp(l->m[j].id, l->m[i].id) && (l->m[j].source == VULN_SRC_NVD || l->m[i].source != VULN_SRC_NVD);
+    if (dup) continue;
+    r->st.matches++;
+    int rc = find_store_match(r, meta, it, &l->m[i], NULL, e);
+    if (rc) return rc;
+  }
+  return 0;
+}
+
+int find_close_ids(FindRun *r, const int64_t *ids, size_t n, Err *e) {
+  for (size_t i = 0; i < n; i++) {
+    char *status = NULL;
+    int rc = db_text(r->db, e, &status, "SELECT status FROM findings WHERE id = ?", "l", ids[i]);
+    if (rc) return rc;
+    int auto_fix = status && (!strcmp(status, "open") || !strcmp(status, "in_progress"));
+    rc = db_exec(r->db, e, "UPDATE findings SET matched = 0, status = ?, updated_at = ? WHERE id = ?", "sll",
+                 auto_fix ? "fixed" : status, r->now, ids[i]);
+    if (!rc)
+      rc = find_history_add(r->db, r->who, ids[i], status, auto_fix ? "fixed" : status,
+                            auto_fix ? "Treffer ikke lenger inventaret: satt til utbedret (må verifiseres)"
+                                     : "Treffer ikke lenger inventaret", e);
+    free(status);
+    if (rc) return rc;
+    r->st.closed++;
+  }
+  return 0;
+}

@@ -1,0 +1,78 @@
+/* match_int.h — the matching run shared by match.c (items, storing one
+ * match) and run.c (full, incremental, per-organisation runs). */
+#ifndef VARDE_FINDINGS_MATCH_INT_H
+#define VARDE_FINDINGS_MATCH_INT_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "findings/findings.h"
+#include "vuln/match.h"
+
+typedef struct DbStmt DbStmt;
+
+typedef struct FindItemMeta {
+  int64_t org_id, product_id;
+} FindItemMeta;
+
+/* Products as matcher items, with where each came from. */
+typedef struct FindItems {
+  Arena *arena;
+  VulnItem *item;
+  FindItemMeta *meta;
+  size_t n, cap, skipped;
+} FindItems;
+
+int find_items_org(Db *db, FindItems *x, int64_t org_id, int64_t product_id, Err *e);
+int find_items_all(Db *db, FindItems *x, Err *e);
+void find_items_free(FindItems *x);
+
+typedef struct FindRun {
+  Db *db;
+  const Principal *who;
+  int64_t now;
+  int sla[4];
+  DbStmt *sel, *ins, *upd, *kdel, *kins;
+  int64_t *seen;              /* finding ids the run matched, for closing the rest */
+  size_t nseen, capseen;
+  FindMatchStats st;
+  const VulnDb *kevdb;        /* the feeds being matched: KEV dates, EPSS of KEV name matches */
+} FindRun;
+
+int find_run_open(FindRun *r, Db *db, const Principal *who, Err *e);
+void find_run_close(FindRun *r);
+int find_seen_add(FindRun *r, int64_t id);
+/* One match / all of one item's matches (from index `from` in l) stored.
+ * why: the evidence text, or NULL for vuln_match_reason's. */
+int find_store_match(FindRun *r, const FindItemMeta *meta, const VulnItem *it, const VulnMatch *m, const char *why,
+                     Err *e);
+int find_store_item(FindRun *r, const FindItemMeta *meta, const VulnItem *it, VulnMatchList *l, size_t from,
+                    Err *e);
+/* Findings with matched = 1 in the scope (WHERE clause with one bound
+ * value of type 'l' or 's') that the run has not seen: closed. */
+int find_close_scope(FindRun *r, const char *where, char type, int64_t lv, const char *sv, Err *e);
+int find_close_ids(FindRun *r, const int64_t *ids, size_t n, Err *e);
+
+/* vuln_id-independent product keys (keys.c): "vendor:product" of an item's
+ * CPE in WFN form, "*" when either has a wildcard, 0 without a CPE. */
+size_t find_item_key(const VulnItem *it, char *key, size_t cap);
+int find_keys_store(FindRun *r, const FindItemMeta *meta, const VulnItem *it, Err *e);
+/* Products a set of new CVEs can name; -1 in *all when every product must
+ * be looked at (a wildcarded criterion, or keys not yet complete). */
+int find_keys_candidates(FindRun *r, const VulnDb *v, int64_t (**pairs)[2], size_t *n, int *all, Err *e);
+
+/* KEV entries by vendor and product name (kevname.c): for products the
+ * catalogue names but NVD has no configuration for. Source "kev",
+ * confidence "name": the version is not checked. */
+#define FIND_SRC_KEV 2
+typedef struct FindKevIndex FindKevIndex;
+FindKevIndex *find_kev_index_new(const VulnDb *v);
+void find_kev_index_free(FindKevIndex *x);
+/* Store the KEV name matches of one item (skipping CVEs NVD configures or
+ * that l already holds for it). */
+int find_kev_match_item(FindRun *r, const FindKevIndex *x, const FindItemMeta *meta, const VulnItem *it,
+                        const VulnMatchList *l, Err *e);
+/* 1 if NVD has a configuration for this CVE (then KEV name matching defers). */
+int find_kev_nvd_configured(const FindKevIndex *x, const char *cve);
+
+#endif

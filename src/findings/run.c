@@ -1,0 +1,421 @@
+/* run.c — matching runs: full (every product against every feed), per
+ * organisation (the inventory change hook), and incremental (changed
+ * products against all feeds, new feed records against all products). The
+ * loaded feeds and their index are cached per feed generation. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "audit/audit.h"
+#include "db/db.h"
+#include "findings/findings.h"
+#include "findings/internal.h"
+#include "findings/match_int.h"
+#include "inventory/inventory.h"
+#include "vuln/match.h"
+
+/* ---- the seen set ---- */
+
+int find_seen_add(FindRun *r, int64_t id) {
+  if (r->nseen == r->capseen) {
+    size_t nc = r->capseen ? r->capseen * 2 : 1024;
+    int64_t *s = realloc(r->seen, nc * sizeof *s);
+    if (!s) return VERR_NOMEM;
+    r->seen = s;
+    r->capseen = nc;
+  }
+  r->seen[r->nseen++] = id;
+  return 0;
+}
+
+static int cmp64(const void *a, const void *b) {
+  int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+int find_close_scope(FindRun *r, const char *where, char type, int64_t lv, const char *sv, Err *e) {
+  char sql[512];
+  DbStmt *st = NULL;
+  int64_t *gone = NULL;
+  size_t n = 0, cap = 0;
+  if (r->nseen) qsort(r->seen, r->nseen, sizeof *r->seen, cmp64);
+  snprintf(sql, sizeof sql, "SELECT id FROM findings WHERE matched = 1 AND %s", where);
+  int rc = type == 'l' ? db_query(r->db, &st, e, sql, "l", lv) : type == 's' ? db_query(r->db, &st, e, sql, "s", sv)
+                                                                           : db_query(r->db, &st, e, sql, "");
+  if (!rc) while ((rc = db_step(st, e)) == DB_ROW) {
+    int64_t id = db_col_int(st, 0);
+    if (r->nseen && bsearch(&id, r->seen, r->nseen, sizeof id, cmp64)) continue;
+    if (n == cap) {
+      cap = cap ? cap * 2 : 64;
+      int64_t *g = realloc(gone, cap * sizeof *g);
+      if (!g) {
+        rc = err_set(e, VERR_NOMEM, "tomt for minne");
+        break;
+      }
+      gone = g;
+    }
+    gone[n++] = id;
+  }
+  db_finalize(st);
+  if (rc == DB_DONE) rc = find_close_ids(r, gone, n, e);
+  free(gone);
+  return rc;
+}
+
+/* ---- cached feeds ---- */
+
+static pthread_mutex_t cache_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+  VulnDb *v;
+  VulnMatcher *m;
+  FindKevIndex *kx;
+  int64_t gen;
+  char path[512];
+} cache;
+
+/* Locks the cache; find_cache_release unlocks. The matcher is not
+ * thread-safe, so holding the lock covers the matching too. */
+static int find_cache_acquire(Db *db, VulnDb **v, VulnMatcher **m, double *ms, Err *e) {
+  pthread_mutex_lock(&cache_mu);
+  int64_t gen = find_state_int(db, "gen");
+  if (cache.v && cache.gen == gen && !strcmp(cache.path, db_path(db))) {
+    *v = cache.v;
+    *m = cache.m;
+    return 0;
+  }
+  vuln_matcher_free(cache.m);
+  vuln_db_free(cache.v);
+  find_kev_index_free(cache.kx);
+  cache.m = NULL;
+  cache.v = NULL;
+  cache.kx = NULL;
+  struct timespec t0;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  int rc = find_load_vulndb(db, 0, &cache.v, e);
+  if (!rc && !(cache.m = vuln_matcher_new(cache.v, NULL))) rc = err_set(e, VERR_NOMEM, "tomt for minne");
+  if (!rc && !(cache.kx = find_kev_index_new(cache.v))) rc = err_set(e, VERR_NOMEM, "tomt for minne");
+  if (rc) {
+    vuln_matcher_free(cache.m);
+    vuln_db_free(cache.v);
+    cache.v = NULL;
+    cache.m = NULL;
+    pthread_mutex_unlock(&cache_mu);
+    return rc;
+  }
+  if (ms) *ms += find_ms_since(&t0);
+  cache.gen = gen;
+  snprintf(cache.path, sizeof cache.path, "%s", db_path(db));
+  *v = cache.v;
+  *m = cache.m;
+  return 0;
+}
+
+static void find_cache_release(void) { pthread_mutex_unlock(&cache_mu); }
+
+/* ---- matching a set of items ---- */
+
+/* kx: KEV name matching too (runs over every feed); NULL for new records only. */
+static int match_items(FindRun *r, const VulnDb *v, VulnMatcher *m, const FindKevIndex *kx, FindItems *x, Err *e) {
+  VulnMatchList l = {0};
+  int rc = 0;
+  struct timespec t0;
+  double mm = 0;
+  r->kevdb = v;
+  for (size_t i = 0; !rc && i < x->n; i++) {
+    l.n = 0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    if (vuln_match_item(m, &x->item[i], i, &l)) rc = err_set(e, VERR_NOMEM, "tomt for minne");
+    mm += find_ms_since(&t0);
+    if (!rc) rc = find_store_item(r, &x->meta[i], &x->item[i], &l, 0, e);
+    if (!rc && kx) rc = find_kev_match_item(r, kx, &x->meta[i], &x->item[i], &l, e);
+    if (!rc) rc = find_keys_store(r, &x->meta[i], &x->item[i], e);
+  }
+  r->st.products += x->n;
+  r->st.ms_match += mm;
+  vuln_match_list_free(&l);
+  return rc;
+}
+
+/* One audit entry per run that changed something (a rerun that changes
+ * nothing leaves no trace, so `varde demo` twice adds nothing). */
+static int finish(FindRun *r, const char *what, FindMatchStats *st, Err *e) {
+  char d[256];
+  if (st) *st = r->st;
+  if (!r->st.created && !r->st.updated && !r->st.reopened && !r->st.closed) return 0;
+  snprintf(d, sizeof d, "%s: produkter=%zu treff=%zu nye=%zu endret=%zu gjenåpnet=%zu lukket=%zu", what,
+           r->st.products, r->st.matches, r->st.created, r->st.updated, r->st.reopened, r->st.closed);
+  AuditEvent ev = {r->who, 0, "findings.match", "findings", NULL, d};
+  return audit_append(r->db, &ev, NULL, e);
+}
+
+static int64_t max_gen(Db *db) {
+  int64_t g = 0;
+  Err e = {0};
+  db_int(db, &e, &g, "SELECT max(coalesce((SELECT max(gen) FROM vuln_cves),0),"
+                     " coalesce((SELECT max(gen) FROM vuln_csaf),0))", "");
+  return g;
+}
+
+/* Remember what has been handled: the feed generation and the inventory
+ * change log position. */
+static int mark_done(Db *db, Err *e) {
+  InvChange *ch = NULL;
+  size_t n = 0;
+  Arena *a = arena_new(0);
+  int rc = a ? inv_changes_list(db, a, find_state_int(db, "inv_seq"), 0, &ch, &n, e) : VERR_NOMEM;
+  int64_t last = n ? ch[n - 1].seq : 0;
+  if (!rc && last) rc = inv_changes_clear(db, last, e);
+  if (!rc && last) rc = find_state_set_int(db, "inv_seq", last, e);
+  if (!rc) rc = find_state_set_int(db, "matched_gen", find_state_int(db, "gen"), e);
+  arena_free(a);
+  return rc;
+}
+
+static void run_free(FindRun *r) {
+  find_run_close(r);
+  free(r->seen);
+  r->seen = NULL;
+}
+
+int find_match_all(Db *db, const Principal *who, FindMatchStats *st, Err *e) {
+  FindRun r;
+  FindItems x = {0};
+  VulnDb *v = NULL;
+  VulnMatcher *m = NULL;
+  size_t expired = 0;
+  int rc = db_begin(db, e);
+  if (rc) return rc;
+  rc = find_run_open(&r, db, who, e);
+  if (!rc) rc = db_exec(db, e, "PRAGMA cache_size = -131072", "");   /* 128 MiB: the findings indexes stay hot */
+  if (!rc) rc = find_expire(db, r.now, &expired, e);
+  if (!rc) rc = db_exec(db, e, "DELETE FROM finding_keys", "");
+  if (!rc) rc = find_cache_acquire(db, &v, &m, &r.st.ms_load, e);
+  if (!rc) {
+    rc = find_items_all(db, &x, e);
+    if (!rc) rc = match_items(&r, v, m, cache.kx, &x, e);
+    find_cache_release();
+  }
+  if (!rc) rc = find_close_scope(&r, "1 = 1", 0, 0, NULL, e);
+  if (!rc) rc = find_state_set_int(db, "keys_ok", 2, e);
+  if (!rc) rc = mark_done(db, e);
+  if (!rc) rc = finish(&r, "full", st, e);
+  run_free(&r);
+  find_items_free(&x);
+  if (rc) {
+    db_rollback(db);
+    return rc;
+  }
+  return db_commit(db, e);
+}
+
+static int match_org_in(FindRun *r, VulnMatcher *m, int64_t org_id, int64_t product_id, Err *e) {
+  FindItems x = {0};
+  r->nseen = 0;
+  int rc = find_items_org(r->db, &x, org_id, product_id, e);
+  if (rc == VERR_NOTFOUND && product_id) rc = 0;   /* deleted: its findings close below */
+  if (!rc) rc = match_items(r, cache.v, m, cache.kx, &x, e);
+  if (!rc && product_id) {
+    char where[96];
+    snprintf(where, sizeof where, "org_id = %lld AND product_id = ?", (long long)org_id);
+    rc = find_close_scope(r, where, 'l', product_id, NULL, e);
+  } else if (!rc) {
+    rc = find_close_scope(r, "org_id = ?", 'l', org_id, NULL, e);
+  }
+  find_items_free(&x);
+  return rc;
+}
+
+int find_match_org(Db *db, const Principal *who, int64_t org_id, int64_t product_id, FindMatchStats *st, Err *e) {
+  FindRun r;
+  VulnDb *v = NULL;
+  VulnMatcher *m = NULL;
+  int own = !db_in_transaction(db);
+  int rc = own ? db_begin(db, e) : 0;
+  if (rc) return rc;
+  rc = find_run_open(&r, db, who, e);
+  if (!rc) rc = find_cache_acquire(db, &v, &m, &r.st.ms_load, e);
+  if (!rc) {
+    rc = match_org_in(&r, m, org_id, product_id, e);
+    find_cache_release();
+  }
+  if (!rc && (r.st.created || r.st.reopened || r.st.closed)) rc = finish(&r, "inventar", st, e);
+  else if (st) *st = r.st;
+  run_free(&r);
+  if (!own) return rc;
+  if (rc) {
+    db_rollback(db);
+    return rc;
+  }
+  return db_commit(db, e);
+}
+
+/* ---- incremental ---- */
+
+/* Inventory changes since the last run: each changed product, or the whole
+ * organisation when services, hosts or dependencies changed. */
+static int inventory_changes(FindRun *r, Err *e) {
+  InvChange *ch = NULL;
+  size_t n = 0;
+  Arena *a = arena_new(0);
+  if (!a) return err_set(e, VERR_NOMEM, "tomt for minne");
+  int rc = inv_changes_list(r->db, a, find_state_int(r->db, "inv_seq"), 0, &ch, &n, e);
+  VulnDb *v = NULL;
+  VulnMatcher *m = NULL;
+  if (!rc && n) rc = find_cache_acquire(r->db, &v, &m, &r->st.ms_load, e);
+  if (rc || !n) {
+    arena_free(a);
+    return rc;
+  }
+  for (size_t i = 0; !rc && i < n; i++) {
+    int dup = 0;   /* an organisation-wide entry covers its products */
+    for (size_t j = 0; j < n && !dup; j++)
+      dup = j != i && ch[j].org_id == ch[i].org_id && !ch[j].product_id &&
+            (ch[i].product_id || j < i);
+    for (size_t j = 0; j < i && !dup; j++) dup = ch[j].org_id == ch[i].org_id && ch[j].product_id == ch[i].product_id;
+    if (!dup) rc = match_org_in(r, m, ch[i].org_id, ch[i].product_id, e);
+  }
+  find_cache_release();
+  arena_free(a);
+  return rc;
+}
+
+/* Products whose findings carry a KEV or EPSS value that changed since the
+ * last run get their annotations recomputed by matching them again. */
+static int annotation_changes(FindRun *r, int64_t since, Err *e) {
+  int64_t kev_changed = 0;
+  int rc0 = db_int(r->db, e, &kev_changed, "SELECT count(*) FROM vuln_kev WHERE gen > ?", "l", since);
+  if (rc0) return rc0;
+  if (kev_changed) {   /* the catalogue names products: every product is looked up again */
+    VulnDb *v = NULL;
+    VulnMatcher *m = NULL;
+    FindItems x = {0};
+    int rc = find_cache_acquire(r->db, &v, &m, &r->st.ms_load, e);
+    if (rc) return rc;
+    r->nseen = 0;
+    rc = find_items_all(r->db, &x, e);
+    if (!rc) rc = match_items(r, cache.v, m, cache.kx, &x, e);
+    find_cache_release();
+    if (!rc) rc = find_close_scope(r, "1 = 1", 0, 0, NULL, e);
+    find_items_free(&x);
+    return rc;
+  }
+  DbStmt *st = NULL;
+  int64_t (*pairs)[2] = NULL;
+  size_t n = 0, cap = 0;
+  int rc = db_query(r->db, &st, e,
+                    "SELECT DISTINCT f.org_id, f.product_id FROM (SELECT cve FROM vuln_kev WHERE gen > ?"
+                    " UNION SELECT cve FROM vuln_epss WHERE gen > ?) c CROSS JOIN findings f ON f.vuln_id = c.cve"
+                    " WHERE f.matched = 1",
+                    "ll", since, since);
+  if (!rc) while ((rc = db_step(st, e)) == DB_ROW) {
+    if (n == cap) {
+      cap = cap ? cap * 2 : 64;
+      void *p = realloc(pairs, cap * sizeof *pairs);
+      if (!p) {
+        rc = err_set(e, VERR_NOMEM, "tomt for minne");
+        break;
+      }
+      pairs = p;
+    }
+    pairs[n][0] = db_col_int(st, 0);
+    pairs[n++][1] = db_col_int(st, 1);
+  }
+  db_finalize(st);
+  if (rc == DB_DONE) rc = 0;
+  VulnDb *v = NULL;
+  VulnMatcher *m = NULL;
+  if (!rc && n) {
+    rc = find_cache_acquire(r->db, &v, &m, &r->st.ms_load, e);
+    for (size_t i = 0; !rc && i < n; i++) rc = match_org_in(r, m, pairs[i][0], pairs[i][1], e);
+    if (v) find_cache_release();
+  }
+  free(pairs);
+  return rc;
+}
+
+/* What a changed record no longer matches closes; a KEV name match gives
+ * way once NVD configures the CVE. */
+static int close_changed_feeds(FindRun *r, const VulnDb *v, int64_t since, Err *e) {
+  static const char *const q[2][2] = {
+      {"SELECT id FROM vuln_cves WHERE gen > ?", "source = 'nvd' AND vuln_id = ?"},
+      {"SELECT id FROM vuln_csaf WHERE gen > ?", "source = 'csaf' AND advisory = ?"}};
+  int rc = 0;
+  for (size_t i = 0; !rc && i < v->ncve; i++)
+    if (v->cve[i].ncfg) rc = find_close_scope(r, "source = 'kev' AND vuln_id = ?", 's', 0, v->cve[i].id, e);
+  for (int k = 0; k < 2 && !rc; k++) {
+    DbStmt *st = NULL;
+    rc = db_query(r->db, &st, e, q[k][0], "l", since);
+    if (!rc) while ((rc = db_step(st, e)) == DB_ROW) {
+      char *id = strdup(db_col_text(st, 0));
+      rc = id ? find_close_scope(r, q[k][1], 's', 0, id, e) : VERR_NOMEM;
+      free(id);
+      if (rc) break;
+    }
+    db_finalize(st);
+    if (rc == DB_DONE) rc = 0;
+  }
+  return rc;
+}
+
+/* The products new records can name (finding_keys), or every product. */
+static int feed_items(FindRun *r, const VulnDb *v, FindItems *x, Err *e) {
+  int64_t (*pairs)[2] = NULL;
+  size_t n = 0;
+  int all = 1;
+  int rc = find_keys_candidates(r, v, &pairs, &n, &all, e);
+  if (!rc && all) {
+    rc = find_items_all(r->db, x, e);
+    if (!rc) rc = find_state_set_int(r->db, "keys_ok", 2, e);   /* every product's key is stored below */
+  }
+  for (size_t i = 0; !rc && !all && i < n; i++) {
+    rc = find_items_org(r->db, x, pairs[i][0], pairs[i][1], e);
+    if (rc == VERR_NOTFOUND) rc = 0;   /* deleted since: its findings closed with the change log */
+  }
+  free(pairs);
+  return rc;
+}
+
+/* New or changed CVEs and advisories against every product: only those
+ * records are loaded and indexed, then every item is looked up in them. */
+static int feed_changes(FindRun *r, int64_t since, Err *e) {
+  if (max_gen(r->db) <= since) return 0;
+  VulnDb *v = NULL;
+  VulnMatcher *m = NULL;
+  FindItems x = {0};
+  struct timespec t0;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  int rc = find_load_vulndb(r->db, since + 1, &v, e);
+  if (!rc && !(m = vuln_matcher_new(v, NULL))) rc = err_set(e, VERR_NOMEM, "tomt for minne");
+  r->st.ms_load += find_ms_since(&t0);
+  r->nseen = 0;
+  if (!rc) rc = feed_items(r, v, &x, e);
+  if (!rc) rc = match_items(r, v, m, NULL, &x, e);
+  if (!rc) rc = close_changed_feeds(r, v, since, e);
+  find_items_free(&x);
+  vuln_matcher_free(m);
+  vuln_db_free(v);
+  return rc;
+}
+
+int find_match_incremental(Db *db, const Principal *who, FindMatchStats *st, Err *e) {
+  FindRun r;
+  size_t expired = 0;
+  int64_t since = find_state_int(db, "matched_gen");
+  int rc = db_begin(db, e);
+  if (rc) return rc;
+  rc = find_run_open(&r, db, who, e);
+  if (!rc) rc = find_expire(db, r.now, &expired, e);
+  if (!rc) rc = inventory_changes(&r, e);
+  if (!rc) rc = feed_changes(&r, since, e);
+  if (!rc) rc = annotation_changes(&r, since, e);
+  if (!rc) rc = mark_done(db, e);
+  if (!rc) rc = finish(&r, "inkrementell", st, e);
+  run_free(&r);
+  if (rc) {
+    db_rollback(db);
+    return rc;
+  }
+  return db_commit(db, e);
+}

@@ -1,0 +1,20 @@
+/* web_int.h — shared by the findings pages (web.c), the exposure view
+ * (exposure.c) and the JSON API (api.c). */
+#ifndef VARDE_FINDINGS_WEB_INT_H
+#define VARDE_FINDINGS_WEB_INT_H
+#include <stdint.h>
+
+#include "findings/findings.h"
+#include "web/web.h"
+
+const char *find_web_day(WebCtx *c, int64_t t);
+/* Filter from the query string (status, klasse, kev, forfalt, q); -1 if bad. */
+int find_web_filter(WebCtx *c, FindFilter *f);
+/* May the principal accept risk in c->org_id (the director's authority)? */
+int find_web_may_accept(WebCtx *c);
+/* "YYYY-MM-DD" -> end of that day (UTC), or -1. */
+int64_t find_parse_day(const char *s);
+void find_web_exposure(WebCtx *c);
+extern const WebRoute find_api_routes[];
+
+#endif

@@ -1,0 +1,341 @@
+/* test_findings.c — feeds in the database (idempotent import), matching an
+ * inventory into findings, the lifecycle (illegal transitions refused),
+ * SLA and due dates, expiry of accepted risk, regressions, and that a full
+ * re-match after incremental runs changes nothing. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "db/db.h"
+#include "findings/findings.h"
+#include "inventory/inventory.h"
+#include "org/org.h"
+#include "test.h"
+#include "vuln/match.h"
+
+static char dir[] = "/tmp/varde-test-findings-XXXXXX";
+static Db *db;
+static Principal cli;
+static int64_t org, mysql_id, cms_id;
+static char nvd_path[1024];
+
+static int import_file(FindFeedKind k, const char *path, FindFeedStats *st) {
+  Buf b;
+  Err e = {0};
+  buf_init(&b, (size_t)256 << 20);
+  int rc = find_read_file(path, &b, &e);
+  if (!rc) rc = find_feed_store(db, k, path, b.p, b.n, NULL, NULL, NULL, st, &e);
+  if (rc) fprintf(stderr, "# import %s: %s\n", path, e.msg);
+  buf_free(&b);
+  return rc;
+}
+
+static int64_t product(const char *name, const char *cpe) {
+  InvProduct p = {.org_id = org, .name = name, .cpe = cpe, .version = "", .vendor = "", .product = "", .purl = "",
+                  .platform = "", .eol_date = ""};
+  Err e = {0};
+  if (inv_product_save(db, &cli, &p, &e)) fprintf(stderr, "# product: %s\n", e.msg);
+  return p.id;
+}
+
+static int64_t count(const char *sql) {
+  int64_t n = -1;
+  Err e = {0};
+  db_int(db, &e, &n, sql, "");
+  return n;
+}
+
+static int64_t finding_id(const char *vuln) {
+  int64_t id = 0;
+  Err e = {0};
+  db_int(db, &e, &id, "SELECT id FROM findings WHERE vuln_id = ?", "s", vuln);
+  return id;
+}
+
+TEST(import_is_idempotent) {
+  FindFeedStats a = {0}, b = {0};
+  CHECK_INT(import_file(FIND_FEED_NVD, nvd_path, &a), 0);
+  CHECK_INT(a.added, 38);
+  CHECK_INT(import_file(FIND_FEED_NVD, nvd_path, &b), 0);
+  CHECK_INT(b.added + b.updated, 0);
+  CHECK_INT(b.unchanged, 38);
+  CHECK_INT(count("SELECT count(*) FROM vuln_cves"), 38);
+}
+
+TEST(malformed_record_skipped) {
+  const char *doc = "{\"format\":\"NVD_CVE\",\"vulnerabilities\":[{\"cve\":{\"id\":\"XYZ\"}},"
+                    "{\"cve\":{\"id\":\"CVE-2099-0001\",\"lastModified\":\"2099-01-01\",\"configurations\":[]}}]}";
+  FindFeedStats st = {0};
+  Err e = {0};
+  CHECK_INT(find_feed_store(db, FIND_FEED_NVD, "t.json", doc, strlen(doc), NULL, NULL, NULL, &st, &e), 0);
+  CHECK_INT(st.bad, 1);
+  CHECK_INT(st.added, 1);
+  /* an updated CVE replaces the stored one; an older one does not */
+  const char *newer = "{\"vulnerabilities\":[{\"cve\":{\"id\":\"CVE-2099-0001\",\"lastModified\":\"2099-02-01\"}}]}";
+  const char *older = "{\"vulnerabilities\":[{\"cve\":{\"id\":\"CVE-2099-0001\",\"lastModified\":\"2098-02-01\"}}]}";
+  FindFeedStats s2 = {0}, s3 = {0};
+  CHECK_INT(find_feed_store(db, FIND_FEED_NVD, "n.json", newer, strlen(newer), NULL, NULL, NULL, &s2, &e), 0);
+  CHECK_INT(s2.updated, 1);
+  CHECK_INT(find_feed_store(db, FIND_FEED_NVD, "o.json", older, strlen(older), NULL, NULL, NULL, &s3, &e), 0);
+  CHECK_INT(s3.unchanged, 1);
+}
+
+TEST(match_creates_findings) {
+  FindMatchStats st = {0};
+  Err e = {0};
+  mysql_id = product("MySQL på sakssystemet", "cpe:2.3:a:oracle:mysql:8.0.30:*:*:*:*:*:*:*");
+  cms_id = product("Dreamer CMS", "cpe:2.3:a:dreamer_cms_project:dreamer_cms:4.1.3:*:*:*:*:*:*:*");
+  product("Upatchet ingenting", "cpe:2.3:a:example:nothing:1.0:*:*:*:*:*:*:*");
+  CHECK_INT(find_match_incremental(db, &cli, &st, &e), 0);
+  CHECK_INT(st.created, 8);  /* CVE-2023-22068 + seven Dreamer CMS CVEs */
+  FindMatchStats again = {0};
+  CHECK_INT(find_match_incremental(db, &cli, &again, &e), 0);
+  CHECK_INT(again.created + again.updated + again.closed, 0);
+  CHECK_INT(count("SELECT count(*) FROM findings"), 8);
+  CHECK_INT(count("SELECT count(*) FROM finding_history"), 8);
+  /* the stored priority is the documented formula */
+  Arena *a = arena_new(0);
+  Finding f;
+  CHECK_INT(find_get(db, a, org, finding_id("CVE-2023-22068"), &f, &e), 0);
+  const char *cls = NULL;
+  double p = vuln_priority(f.cvss, f.kev, f.ransomware, f.epss_pct, f.internet, f.criticality, &cls);
+  CHECK(f.priority > p - 0.01 && f.priority < p + 0.01);
+  CHECK_STR(f.cls, cls);
+  CHECK(strstr(f.reason, "oracle:mysql") != NULL);
+  arena_free(a);
+}
+
+TEST(lifecycle_transitions) {
+  Err e = {0};
+  int64_t id = finding_id("CVE-2023-45901"), now = db_now();
+  CHECK(!find_transition_ok(FIND_ST_OPEN, FIND_ST_VERIFIED, false));
+  CHECK(!find_transition_ok(FIND_ST_ACCEPTED, FIND_ST_FIXED, false));
+  CHECK(find_transition_ok(FIND_ST_FIXED, FIND_ST_VERIFIED, false));
+  CHECK(!find_transition_ok(FIND_ST_FIXED, FIND_ST_VERIFIED, true));
+  CHECK_INT(find_set_status(db, &cli, org, id, FIND_ST_VERIFIED, NULL, 0, &e), VERR_CONFLICT);
+  CHECK_INT(find_set_status(db, &cli, org, id, FIND_ST_ACCEPTED, "", now + 86400, &e), VERR_INVALID);
+  CHECK_INT(find_set_status(db, &cli, org, id, FIND_ST_ACCEPTED, "Kompenserende tiltak", now - 1, &e), VERR_INVALID);
+  CHECK_INT(find_set_status(db, &cli, org, id, FIND_ST_FALSE_POSITIVE, NULL, 0, &e), VERR_INVALID);
+  CHECK_INT(find_set_status(db, &cli, org + 999, id, FIND_ST_IN_PROGRESS, NULL, 0, &e), VERR_NOTFOUND);
+  CHECK_INT(find_set_status(db, &cli, org, id, FIND_ST_IN_PROGRESS, NULL, 0, &e), 0);
+  CHECK_INT(find_set_status(db, &cli, org, id, FIND_ST_ACCEPTED, "Kompenserende tiltak i brannmur", now + 86400, &e), 0);
+  CHECK_INT(find_set_status(db, &cli, org, id, FIND_ST_IN_PROGRESS, NULL, 0, &e), VERR_CONFLICT);
+  /* the fixed finding still matches: verification is refused */
+  int64_t id2 = finding_id("CVE-2023-45902");
+  CHECK_INT(find_set_status(db, &cli, org, id2, FIND_ST_FIXED, NULL, 0, &e), 0);
+  CHECK_INT(find_set_status(db, &cli, org, id2, FIND_ST_VERIFIED, NULL, 0, &e), VERR_CONFLICT);
+  /* expiry reopens */
+  size_t n = 0;
+  CHECK_INT(find_expire(db, now + 2 * 86400, &n, &e), 0);
+  CHECK_INT(n, 1);
+  CHECK_INT(count("SELECT count(*) FROM findings WHERE status = 'accepted'"), 0);
+  CHECK(count("SELECT count(*) FROM finding_history") == 12);
+}
+
+TEST(sla_and_due) {
+  int d[4] = {7, 30, 90, 180};
+  CHECK_INT(find_due(d, "high", 1000, NULL, NULL), 1000 + 30 * 86400);
+  CHECK_INT(find_due(d, "low", 0, "1970-01-03", NULL), 2 * 86400 + 86399);   /* KEV date earlier: wins */
+  CHECK_INT(find_due(d, "critical", 0, "2099-01-01", NULL), 7 * 86400);      /* SLA earlier: wins */
+  /* a catalogue deadline already past when found: CISA's window (14 days) from first sight */
+  int64_t seen = 1000 * 86400;
+  CHECK_INT(find_due(d, "low", seen, "1970-01-15", "1970-01-01"), seen + 14 * 86400);
+  CHECK_INT(find_due(d, "high", seen, "1970-01-15", "1970-01-15"), seen);     /* no window: due at once */
+  Err e = {0};
+  CHECK_INT(find_sla_set(db, &cli, "medium", 0, &e), VERR_INVALID);
+  CHECK_INT(find_sla_set(db, &cli, "urgent", 5, &e), VERR_INVALID);
+  CHECK_INT(find_sla_set(db, &cli, "high", 14, &e), 0);
+  int got[4];
+  CHECK_INT(find_sla_get(db, got, &e), 0);
+  CHECK_INT(got[1], 14);
+  CHECK_INT(count("SELECT count(*) FROM findings WHERE class = 'high' AND due_at != first_seen + 14 * 86400"
+                  " AND kev_due IS NULL"), 0);
+  FindFilter f = {.org_id = org, .status = -2, .kev = -1, .overdue = true};
+  Arena *a = arena_new(0);
+  Finding *x;
+  size_t n;
+  CHECK_INT(find_list(db, a, &f, &x, &n, &e), 0);
+  CHECK_INT(n, 0);   /* nothing is overdue yet */
+  arena_free(a);
+}
+
+TEST(upgrade_closes_and_regression_reopens) {
+  Err e = {0};
+  Arena *a = arena_new(0);
+  InvProduct p;
+  CHECK_INT(inv_product_get(db, a, org, mysql_id, &p, &e), 0);
+  p.cpe = "cpe:2.3:a:oracle:mysql:8.0.35:*:*:*:*:*:*:*";
+  CHECK_INT(inv_product_save(db, &cli, &p, &e), 0);
+  FindMatchStats st = {0};
+  CHECK_INT(find_match_incremental(db, &cli, &st, &e), 0);
+  CHECK_INT(st.closed, 1);
+  int64_t id = finding_id("CVE-2023-22068");
+  CHECK_INT(count("SELECT count(*) FROM findings WHERE vuln_id = 'CVE-2023-22068' AND status = 'fixed'"
+                  " AND matched = 0"), 1);
+  CHECK_INT(find_set_status(db, &cli, org, id, FIND_ST_VERIFIED, NULL, 0, &e), 0);
+  p.cpe = "cpe:2.3:a:oracle:mysql:8.0.30:*:*:*:*:*:*:*";
+  CHECK_INT(inv_product_save(db, &cli, &p, &e), 0);
+  FindMatchStats st2 = {0};
+  CHECK_INT(find_match_incremental(db, &cli, &st2, &e), 0);
+  CHECK_INT(st2.reopened, 1);
+  CHECK_INT(finding_id("CVE-2023-22068"), id);   /* same identity */
+  arena_free(a);
+}
+
+TEST(incremental_equals_full) {
+  Err e = {0};
+  /* KEV and EPSS change priorities; a product deletion closes its findings */
+  char kev[1024], epss[1024];
+  snprintf(kev, sizeof kev, "%s/data/kev/known_exploited_vulnerabilities.json", getenv("VARDE_SHARED"));
+  snprintf(epss, sizeof epss, "%s/data/epss/example-1.csv", getenv("VARDE_SHARED"));
+  FindFeedStats s1 = {0}, s2 = {0};
+  CHECK_INT(import_file(FIND_FEED_KEV, kev, &s1), 0);
+  CHECK_INT(import_file(FIND_FEED_EPSS, epss, &s2), 0);
+  const char *doc = "{\"vulnerabilities\":[{\"cve\":{\"id\":\"CVE-2099-0002\",\"lastModified\":\"2099-01-01\","
+                    "\"configurations\":[{\"nodes\":[{\"operator\":\"OR\",\"cpeMatch\":[{\"vulnerable\":true,"
+                    "\"criteria\":\"cpe:2.3:a:example:nothing:*:*:*:*:*:*:*:*\",\"versionEndExcluding\":\"2.0\"}]}]}]}}]}";
+  FindFeedStats s3 = {0};
+  CHECK_INT(find_feed_store(db, FIND_FEED_NVD, "new.json", doc, strlen(doc), NULL, NULL, NULL, &s3, &e), 0);
+  CHECK_INT(inv_delete(db, &cli, org, INV_PRODUCT, cms_id, &e), 0);
+  FindMatchStats inc = {0}, full = {0};
+  CHECK_INT(find_match_incremental(db, &cli, &inc, &e), 0);
+  CHECK_INT(inc.created, 1);   /* the new CVE against the old product */
+  CHECK_INT(count("SELECT count(*) FROM findings WHERE product_id = (SELECT product_id FROM findings"
+                  " WHERE vuln_id = 'CVE-2023-45903') AND matched = 1"), 0);
+  CHECK_INT(find_match_all(db, &cli, &full, &e), 0);
+  CHECK_INT(full.created + full.updated + full.closed + full.reopened, 0);
+}
+
+
+static int64_t product_named(const char *name, const char *vendor, const char *prod, const char *version,
+                             const char *cpe) {
+  InvProduct p = {.org_id = org, .name = name, .cpe = cpe, .version = version, .vendor = vendor, .product = prod,
+                  .purl = "", .platform = "", .eol_date = ""};
+  Err e = {0};
+  if (inv_product_save(db, &cli, &p, &e)) fprintf(stderr, "# product: %s\n", e.msg);
+  return p.id;
+}
+
+TEST(kev_name_match_until_nvd_decides) {
+  Err e = {0};
+  int64_t pid = product_named("Brannmur", "Fortinet", "FortiOS", "7.0.12", "cpe:2.3:o:fortinet:fortios:7.0.12:*:*:*:*:*:*:*");
+  FindMatchStats st = {0};
+  CHECK_INT(find_match_incremental(db, &cli, &st, &e), 0);
+  CHECK(st.created >= 5);   /* the catalogue names FortiOS in many entries */
+  char sql[256];
+  snprintf(sql, sizeof sql, "SELECT count(*) FROM findings WHERE product_id = %lld AND (source != 'kev' OR"
+                            " confidence != 'name' OR kev != 1 OR class NOT IN ('high','critical'))", (long long)pid);
+  CHECK_INT(count(sql), 0);
+  /* NVD now configures CVE-2018-13379 for versions before 6.0.5 only: the name match gives way */
+  const char *doc = "{\"vulnerabilities\":[{\"cve\":{\"id\":\"CVE-2018-13379\",\"lastModified\":\"2099-01-01\","
+                    "\"configurations\":[{\"nodes\":[{\"operator\":\"OR\",\"cpeMatch\":[{\"vulnerable\":true,"
+                    "\"criteria\":\"cpe:2.3:o:fortinet:fortios:*:*:*:*:*:*:*:*\",\"versionEndExcluding\":\"6.0.5\"}]}]}]}}]}";
+  FindFeedStats fs = {0};
+  CHECK_INT(find_feed_store(db, FIND_FEED_NVD, "nvd.json", doc, strlen(doc), NULL, NULL, NULL, &fs, &e), 0);
+  FindMatchStats s2 = {0}, full = {0};
+  CHECK_INT(find_match_incremental(db, &cli, &s2, &e), 0);
+  CHECK_INT(s2.closed, 1);
+  CHECK_INT(count("SELECT count(*) FROM findings WHERE vuln_id = 'CVE-2018-13379' AND matched = 0"), 1);
+  CHECK_INT(find_match_all(db, &cli, &full, &e), 0);
+  CHECK_INT(full.created + full.updated + full.closed + full.reopened, 0);
+}
+
+TEST(csaf_advisory_against_inventory) {
+  char path[1024];
+  snprintf(path, sizeof path, "%s/data/csaf/cisa/csaf_files/OT/white/2023/icsa-23-005-01.json", getenv("VARDE_SHARED"));
+  int64_t pid = product_named("Nettelement", "Hitachi Energy", "UNEM", "R15B", "");
+  FindMatchStats st = {0}, full = {0}, first = {0};
+  Err e = {0};
+  CHECK_INT(find_match_incremental(db, &cli, &first, &e), 0);   /* the new product, before the advisory */
+  FindFeedStats fs = {0};
+  CHECK_INT(import_file(FIND_FEED_CSAF, path, &fs), 0);
+  CHECK_INT(fs.added, 1);
+  CHECK_INT(find_match_incremental(db, &cli, &st, &e), 0);
+  CHECK_INT(st.products, 1);   /* only the product the advisory names is read */
+  char sql[200];
+  snprintf(sql, sizeof sql, "SELECT count(*) FROM findings WHERE product_id = %lld AND source = 'csaf'"
+                            " AND advisory = 'ICSA-23-005-01'", (long long)pid);
+  CHECK(count(sql) >= 2);
+  CHECK_INT((int64_t)st.created, count(sql));
+  CHECK_INT(find_match_all(db, &cli, &full, &e), 0);
+  CHECK_INT(full.created + full.updated + full.closed + full.reopened, 0);
+}
+
+
+TEST(new_cve_reads_only_the_products_it_names) {
+  const char *doc = "{\"vulnerabilities\":[{\"cve\":{\"id\":\"CVE-2099-0003\",\"lastModified\":\"2099-01-01\","
+                    "\"configurations\":[{\"nodes\":[{\"operator\":\"OR\",\"cpeMatch\":[{\"vulnerable\":true,"
+                    "\"criteria\":\"cpe:2.3:a:oracle:mysql:*:*:*:*:*:*:*:*\",\"versionEndExcluding\":\"9.0\"}]}]}]}}]}";
+  FindFeedStats fs = {0};
+  FindMatchStats st = {0}, full = {0};
+  Err e = {0};
+  CHECK_INT(find_feed_store(db, FIND_FEED_NVD, "n.json", doc, strlen(doc), NULL, NULL, NULL, &fs, &e), 0);
+  CHECK_INT(find_match_incremental(db, &cli, &st, &e), 0);
+  CHECK_INT(st.products, 1);   /* the MySQL product only, not the other four */
+  CHECK_INT(st.created, 1);
+  CHECK_INT(find_match_all(db, &cli, &full, &e), 0);
+  CHECK_INT(full.created + full.updated + full.closed + full.reopened, 0);
+}
+
+TEST(exposure_counts_every_vulnerability) {
+  Arena *a = arena_new(0);
+  FindExposure *x = NULL;
+  size_t n = 0;
+  int64_t with_kev = -1;
+  Err e = {0};
+  CHECK_INT(find_exposure(db, a, &org, 1, false, &x, &n, &with_kev, &e), 0);
+  CHECK(n >= 5);   /* one row per vulnerability with an active finding */
+  CHECK_INT(with_kev, 1);
+  for (size_t i = 0; i < n; i++) CHECK_INT(x[i].n_orgs, 1);
+  arena_free(a);
+}
+
+TEST(export_csv) {
+  FindFilter f = {.org_id = org, .status = -1, .kev = -1};
+  Buf b;
+  Err e = {0};
+  buf_init(&b, 1 << 20);
+  CHECK_INT(find_export_csv(db, &f, &b, &e), 0);
+  CHECK(strstr(buf_cstr(&b), "sårbarhet;kilde") != NULL);
+  CHECK(strstr(buf_cstr(&b), "CVE-2023-22068") != NULL);
+  buf_free(&b);
+}
+
+int main(void) {
+  const char *shared = getenv("VARDE_SHARED");
+  snprintf(nvd_path, sizeof nvd_path, "%s/data/nvd/api2-page-38-cves.json", shared ? shared : "../shared");
+  FILE *f = fopen(nvd_path, "r");
+  if (!f) {
+    printf("1..0 # SKIP %s missing\n", nvd_path);
+    return 0;
+  }
+  fclose(f);
+  if (!mkdtemp(dir)) return 1;
+  char p[300];
+  snprintf(p, sizeof p, "%s/f.db", dir);
+  Err e = {0};
+  if (db_open(&db, p, DB_OPEN_CREATE, &e)) return fprintf(stderr, "# %s\n", e.msg), 1;
+  memset(&cli, 0, sizeof cli);
+  cli.via = AUTH_VIA_CLI;
+  strcpy(cli.username, "cli");
+  OrgNew root = {.kind = ORG_NATIONAL, .name = "Testsenter", .population = -1};
+  int64_t region = 0;
+  if (org_create(db, &cli, &root, &region, &e)) return fprintf(stderr, "# %s\n", e.msg), 1;
+  OrgNew o = {.parent_id = region, .kind = ORG_MUNICIPALITY, .name = "Testkommune", .population = -1};
+  if (org_create(db, &cli, &o, &org, &e)) return fprintf(stderr, "# %s\n", e.msg), 1;
+  RUN(import_is_idempotent);
+  RUN(malformed_record_skipped);
+  RUN(match_creates_findings);
+  RUN(lifecycle_transitions);
+  RUN(sla_and_due);
+  RUN(upgrade_closes_and_regression_reopens);
+  RUN(incremental_equals_full);
+  RUN(kev_name_match_until_nvd_decides);
+  RUN(csaf_advisory_against_inventory);
+  RUN(new_cve_reads_only_the_products_it_names);
+  RUN(exposure_counts_every_vulnerability);
+  RUN(export_csv);
+  db_close(db);
+  return TEST_DONE();
+}
