@@ -74,6 +74,13 @@ void vuln_matcher_free(VulnMatcher *m);
 /* Append the matches of one item (index idx) to out. 0 or VERR_NOMEM. */
 int vuln_match_item(VulnMatcher *m, const VulnItem *it, size_t idx, VulnMatchList *out);
 void vuln_match_list_free(VulnMatchList *l);
+/* Append the matches of a whole inventory (items 0..n-1): the same list, in
+ * the same order, as vuln_match_item on each item in turn. Items that are
+ * the same for matching (CPE, platforms, purl, model, vendor, product,
+ * version) are matched once and the result copied, each copy with its
+ * item's own priority; distinct items are shared among `threads` workers
+ * (0 = one per online CPU). 0 or VERR_NOMEM. */
+int vuln_match_items(VulnMatcher *m, const VulnItem *items, size_t n, unsigned threads, VulnMatchList *out);
 /* Index statistics: criteria indexed, distinct keys, wildcard criteria. */
 void vuln_matcher_stats(const VulnMatcher *m, size_t *entries, size_t *keys, size_t *wild);
 /* Work done so far: index entries looked at, configurations evaluated. */
