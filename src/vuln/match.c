@@ -21,7 +21,7 @@ static int bucket_add(Bucket *b, uint32_t a, uint32_t c, const VulnCpeMatch *m) 
     b->e = e;
     b->cap = nc;
   }
-  b->e[b->n++] = (Entry){a, c, m, 0, 0, 0};
+  b->e[b->n++] = (Entry){.a = a, .b = c, .m = m};
   return 0;
 }
 
@@ -95,6 +95,14 @@ static void entry_compile(Entry *en, int keyed, int versioned) {
   en->part = part_code(&cm->cpe);
   en->check = (uint16_t)check;
   en->ranged = cm->vsi || cm->vse || cm->vei || cm->vee;
+  /* dotted-decimal bounds (the common case) are compared as numbers */
+  const char *lo = cm->vsi ? cm->vsi : cm->vse, *hi = cm->vei ? cm->vei : cm->vee;
+  if (en->ranged && !(cm->vsi && cm->vse) && !(cm->vei && cm->vee) && (!lo || vuln_version_numeric(lo, en->vlo)) &&
+      (!hi || vuln_version_numeric(hi, en->vhi))) {
+    en->ranged = 2;
+    en->lo = cm->vsi ? 1 : cm->vse ? 2 : 0;
+    en->hi = cm->vei ? 1 : cm->vee ? 2 : 0;
+  }
 }
 
 static int index_node(VulnMatcher *m, const VulnNode *n, uint32_t cve, uint32_t cfg, int depth) {
@@ -354,7 +362,19 @@ static int nvd_try(VulnMatcher *m, const VulnItem *it, size_t idx, uint32_t c, u
 
 /* vuln_cpematch_test for an item without wildcards that reached the entry
  * through its key; ver is the item's version, unquoted. */
-static int entry_test(const Entry *en, const VulnCpe *t, const char *ver, unsigned relax) {
+/* The item's version, unquoted, and as numbers if it is dotted decimal. */
+typedef struct ItemVer {
+  char s[256];
+  int numeric;
+  uint32_t n[VULN_VER_NUM];
+} ItemVer;
+
+static int numeric_in_range(const Entry *en, const uint32_t *v) {
+  int lo = en->lo ? vuln_version_numeric_cmp(v, en->vlo) : 1, hi = en->hi ? vuln_version_numeric_cmp(v, en->vhi) : -1;
+  return (en->lo == 2 ? lo > 0 : lo >= 0) && (en->hi == 2 ? hi < 0 : hi <= 0);
+}
+
+static int entry_test(const Entry *en, const VulnCpe *t, const ItemVer *ver, unsigned relax) {
   const VulnCpeMatch *cm = en->m;
   for (unsigned mask = en->check; mask; mask &= mask - 1) {
     int a = __builtin_ctz(mask);
@@ -362,7 +382,9 @@ static int entry_test(const Entry *en, const VulnCpe *t, const char *ver, unsign
     if (r != CPE_REL_EQUAL && r != CPE_REL_SUPERSET && !(r == CPE_REL_SUBSET && (relax & (1u << a)))) return 0;
   }
   if (!en->ranged) return 1;
-  return t->v[CPE_VERSION] && vuln_version_in_range(ver, cm->vsi, cm->vse, cm->vei, cm->vee);
+  if (!t->v[CPE_VERSION]) return 0;
+  if (en->ranged == 2 && ver->numeric) return numeric_in_range(en, ver->n);
+  return vuln_version_in_range(ver->s, cm->vsi, cm->vse, cm->vei, cm->vee);
 }
 
 /* The part as NISTIR 7696 compares it: ANY in the criterion holds; equal
@@ -371,7 +393,7 @@ static int part_ok(char crit, char item, unsigned relax) {
   return !crit || crit == item || (!item && (relax & (1u << CPE_PART)));
 }
 
-static int scan_list(VulnMatcher *m, const VulnItem *it, size_t idx, const Bucket *bk, const char *ver, unsigned relax,
+static int scan_list(VulnMatcher *m, const VulnItem *it, size_t idx, const Bucket *bk, const ItemVer *ver, unsigned relax,
                      VulnMatchList *out) {
   uint32_t last_cve = UINT32_MAX, last_cfg = 0;
   int fast = !it->cpe.wild;
@@ -393,7 +415,8 @@ static int scan_list(VulnMatcher *m, const VulnItem *it, size_t idx, const Bucke
 }
 
 static int match_nvd(VulnMatcher *m, const VulnItem *it, size_t idx, VulnMatchList *out) {
-  char key[2 * VULN_CPE_MAX + 2], ver[256];
+  char key[2 * VULN_CPE_MAX + 2];
+  ItemVer ver;
   unsigned relax = m->o.relax ? VULN_RELAX_CONTEXT : 0;
   if (!it->has_cpe) return 0;
   if (it->derived) relax |= 1u << CPE_PART;
@@ -401,10 +424,11 @@ static int match_nvd(VulnMatcher *m, const VulnItem *it, size_t idx, VulnMatchLi
   uint32_t b = kl ? vuln_map_get(m->nvd_keys, key, kl) : UINT32_MAX, bv = UINT32_MAX;
   size_t kv = kl ? with_version(&it->cpe, key, kl, sizeof key) : 0;
   if (kv > kl) bv = vuln_map_get(m->nvd_keys, key, kv);
-  vuln_cpe_unquote(it->cpe.v[CPE_VERSION], ver, sizeof ver);
+  vuln_cpe_unquote(it->cpe.v[CPE_VERSION], ver.s, sizeof ver.s);
+  ver.numeric = vuln_version_numeric(ver.s, ver.n);
   const Bucket *lists[3] = {b == UINT32_MAX ? NULL : &m->nvd[b], bv == UINT32_MAX ? NULL : &m->nvd[bv], &m->wild};
   for (int l = 0; l < 3; l++)
-    if (lists[l] && scan_list(m, it, idx, lists[l], ver, relax, out)) return VERR_NOMEM;
+    if (lists[l] && scan_list(m, it, idx, lists[l], &ver, relax, out)) return VERR_NOMEM;
   return 0;
 }
 

@@ -6,13 +6,16 @@
 
 #include "vuln/map.h"
 #include "vuln/match.h"
+#include "vuln/version.h"
 
 typedef struct Entry {
   uint32_t a, b;              /* (CVE, configuration) or (CSAF document, product) */
   const VulnCpeMatch *m;      /* NVD: the vulnerable criterion filed here */
   uint16_t check;             /* NVD: attributes left to compare (bit 1<<attr), see match.c */
   char part;                  /* NVD: the criterion's part: a, o, h, '-' (NA) or 0 (ANY) */
-  uint8_t ranged;             /* NVD: the criterion has version bounds */
+  uint8_t ranged;             /* NVD: 0 no version bounds, 1 bounds as text, 2 numeric bounds below */
+  uint8_t lo, hi;             /* numeric bounds: 0 absent, 1 including, 2 excluding */
+  uint32_t vlo[VULN_VER_NUM], vhi[VULN_VER_NUM];
 } Entry;
 
 typedef struct Bucket {
