@@ -152,6 +152,7 @@ static int fan_out(const VulnItem *items, size_t n, const uint32_t *grp, const G
   }
   for (size_t i = 0; i < n; i++) {
     const Group *gr = &g[grp[i]];
+    if (!gr->n) continue;
     VulnMatch *dst = out->m + out->n;
     memcpy(dst, w[gr->worker].out.m + gr->from, gr->n * sizeof *dst);
     for (size_t k = 0; k < gr->n; k++) {

@@ -319,6 +319,8 @@ TEST(copies_keep_their_priority) {
   inv.item[2].criticality = 5;
   VulnMatcher *m = vuln_matcher_new(db, NULL);
   VulnMatchList l = {0};
+  CHECK_INT(vuln_match_items(m, inv.item + 1, 1, 0, &l), 0);  /* no match into an empty list */
+  CHECK(l.n == 0 && l.m == NULL);
   CHECK_INT(vuln_match_items(m, inv.item, inv.n, 0, &l), 0);
   CHECK_INT(l.n, 2);
   if (l.n == 2) {
