@@ -94,7 +94,9 @@ typedef struct VulnInvIndex VulnInvIndex;
 VulnInvIndex *vuln_inv_index_new(const VulnItem *items, size_t n);
 void vuln_inv_index_free(VulnInvIndex *x);
 /* Append the matches of CVE number cve (index into db->cve) against every
- * indexed item; item indexes are positions in the array given above. */
+ * indexed item; item indexes are positions in the array given above.
+ * Items that are the same for matching are evaluated once; the matches come
+ * group by group (a group's items in ascending order). */
 int vuln_match_cve(VulnMatcher *m, const VulnInvIndex *x, size_t cve, VulnMatchList *out);
 
 /* NVD configuration evaluation for a system made of `main` plus platforms;
