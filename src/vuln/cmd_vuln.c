@@ -199,8 +199,7 @@ static int run_check(const Opts *o) {
   VulnMatchOpts mo = {o->relax};
   VulnMatcher *m = rc ? NULL : vuln_matcher_new(db, &mo);
   if (!rc && !m) rc = 2;
-  for (size_t i = 0; !rc && i < inv.n; i++)
-    if (vuln_match_item(m, &inv.item[i], i, &l)) rc = 2;
+  if (!rc && vuln_match_items(m, inv.item, inv.n, 0, &l)) rc = 2;  /* same list as item by item */
   if (!rc) {
     print_matches(o, &inv, &l);
     fprintf(stderr, "varde vuln check: %zu CVE-er, %zu KEV, %zu EPSS, %zu CSAF-dokumenter; %zu ødelagte poster "

@@ -9,28 +9,8 @@
 
 #include "vuln/map.h"
 #include "vuln/match.h"
+#include "vuln/match_int.h"
 #include "vuln/version.h"
-
-typedef struct Entry {
-  uint32_t a, b;              /* (CVE, configuration) or (CSAF document, product) */
-  const VulnCpeMatch *m;      /* NVD: the vulnerable criterion filed here */
-} Entry;
-
-typedef struct Bucket {
-  Entry *e;
-  uint32_t n, cap;
-} Bucket;
-
-struct VulnMatcher {
-  const VulnDb *db;
-  VulnMatchOpts o;
-  VulnMap *nvd_keys, *csaf_keys;
-  Bucket *nvd, *csaf, wild;
-  size_t nnvd, capnvd, ncsaf, capcsaf, entries;
-  uint32_t *seen;     /* per CVE: stamp of the last item it matched */
-  uint32_t stamp;
-  size_t scanned, evaluated;  /* work counters for the benchmark */
-};
 
 static int bucket_add(Bucket *b, uint32_t a, uint32_t c, const VulnCpeMatch *m) {
   if (!m && b->n && b->e[b->n - 1].a == a && b->e[b->n - 1].b == c) return 0;
@@ -41,7 +21,7 @@ static int bucket_add(Bucket *b, uint32_t a, uint32_t c, const VulnCpeMatch *m) 
     b->e = e;
     b->cap = nc;
   }
-  b->e[b->n++] = (Entry){a, c, m};
+  b->e[b->n++] = (Entry){.a = a, .b = c, .m = m};
   return 0;
 }
 
@@ -73,9 +53,14 @@ static int plain_value(const char *v) {
 
 /* Key "vendor:product" in WFN form; 0 if either is ANY/NA/wildcarded. */
 static size_t cpe_key(const VulnCpe *c, char *key, size_t cap) {
-  if (!plain_value(c->v[CPE_VENDOR]) || !plain_value(c->v[CPE_PRODUCT])) return 0;
-  int n = snprintf(key, cap, "%s:%s", c->v[CPE_VENDOR], c->v[CPE_PRODUCT]);
-  return n > 0 && (size_t)n < cap ? (size_t)n : 0;
+  const char *v = c->v[CPE_VENDOR], *p = c->v[CPE_PRODUCT];
+  if (!plain_value(v) || !plain_value(p)) return 0;
+  size_t lv = strlen(v), lp = strlen(p);
+  if (lv + lp + 2 > cap) return 0;
+  memcpy(key, v, lv);
+  key[lv] = ':';
+  memcpy(key + lv + 1, p, lp + 1);
+  return lv + 1 + lp;
 }
 
 /* Criteria naming one exact version are filed under "vendor:product:version"
@@ -84,8 +69,40 @@ static size_t cpe_key(const VulnCpe *c, char *key, size_t cap) {
 static size_t with_version(const VulnCpe *c, char *key, size_t kl, size_t cap) {
   const char *v = c->v[CPE_VERSION];
   if (!plain_value(v)) return kl;
-  int n = snprintf(key + kl, cap - kl, ":%s", v);
-  return n > 0 && (size_t)n < cap - kl ? kl + (size_t)n : kl;
+  size_t lv = strlen(v);
+  if (kl + lv + 2 > cap) return kl;
+  key[kl] = ':';
+  memcpy(key + kl + 1, v, lv + 1);
+  return kl + 1 + lv;
+}
+
+/* What is left to compare once an item has reached an entry through its
+ * key: the key already proves vendor and product equal (and the version,
+ * under a vendor:product:version key); attributes the criterion leaves ANY
+ * hold for any plain item value. Entries on the wildcard list check all. */
+static char part_code(const VulnCpe *c) {
+  return c->na[CPE_PART] ? '-' : c->v[CPE_PART] ? c->v[CPE_PART][0] : 0;
+}
+
+static void entry_compile(Entry *en, int keyed, int versioned) {
+  const VulnCpeMatch *cm = en->m;
+  unsigned check = 0;
+  for (int a = 0; a < CPE_NATTR; a++)
+    if (cm->cpe.v[a] || cm->cpe.na[a]) check |= 1u << a;
+  if (keyed) check &= ~((1u << CPE_VENDOR) | (1u << CPE_PRODUCT));
+  if (versioned) check &= ~(1u << CPE_VERSION);
+  check &= ~(1u << CPE_PART);  /* compared inline: never wildcarded (a, o, h, NA or ANY) */
+  en->part = part_code(&cm->cpe);
+  en->check = (uint16_t)check;
+  en->ranged = cm->vsi || cm->vse || cm->vei || cm->vee;
+  /* dotted-decimal bounds (the common case) are compared as numbers */
+  const char *lo = cm->vsi ? cm->vsi : cm->vse, *hi = cm->vei ? cm->vei : cm->vee;
+  if (en->ranged && !(cm->vsi && cm->vse) && !(cm->vei && cm->vee) && (!lo || vuln_version_numeric(lo, en->vlo)) &&
+      (!hi || vuln_version_numeric(hi, en->vhi))) {
+    en->ranged = 2;
+    en->lo = cm->vsi ? 1 : cm->vse ? 2 : 0;
+    en->hi = cm->vei ? 1 : cm->vee ? 2 : 0;
+  }
 }
 
 static int index_node(VulnMatcher *m, const VulnNode *n, uint32_t cve, uint32_t cfg, int depth) {
@@ -93,11 +110,12 @@ static int index_node(VulnMatcher *m, const VulnNode *n, uint32_t cve, uint32_t 
   for (uint32_t i = 0; i < n->nmatch; i++) {
     const VulnCpeMatch *cm = &n->match[i];
     if (!cm->vulnerable) continue;  /* platforms never carry the finding */
-    size_t kl = cpe_key(&cm->cpe, key, sizeof key);
+    size_t kl = cpe_key(&cm->cpe, key, sizeof key), kv = kl;
     if (kl && !cm->vsi && !cm->vse && !cm->vei && !cm->vee)
-      kl = with_version(&cm->cpe, key, kl, sizeof key);
-    Bucket *b = kl ? bucket_for(m->nvd_keys, &m->nvd, &m->nnvd, &m->capnvd, key, kl) : &m->wild;
+      kv = with_version(&cm->cpe, key, kl, sizeof key);
+    Bucket *b = kv ? bucket_for(m->nvd_keys, &m->nvd, &m->nnvd, &m->capnvd, key, kv) : &m->wild;
     if (!b || bucket_add(b, cve, cfg, cm)) return VERR_NOMEM;
+    entry_compile(&b->e[b->n - 1], kl != 0, kv > kl);
     m->entries++;
   }
   for (uint32_t i = 0; i < n->nchild && depth < 8; i++)
@@ -342,8 +360,63 @@ static int nvd_try(VulnMatcher *m, const VulnItem *it, size_t idx, uint32_t c, u
   return 0;
 }
 
+/* vuln_cpematch_test for an item without wildcards that reached the entry
+ * through its key; ver is the item's version, unquoted. */
+/* The item's version, unquoted, and as numbers if it is dotted decimal. */
+typedef struct ItemVer {
+  char s[256];
+  int numeric;
+  uint32_t n[VULN_VER_NUM];
+} ItemVer;
+
+static int numeric_in_range(const Entry *en, const uint32_t *v) {
+  int lo = en->lo ? vuln_version_numeric_cmp(v, en->vlo) : 1, hi = en->hi ? vuln_version_numeric_cmp(v, en->vhi) : -1;
+  return (en->lo == 2 ? lo > 0 : lo >= 0) && (en->hi == 2 ? hi < 0 : hi <= 0);
+}
+
+static int entry_test(const Entry *en, const VulnCpe *t, const ItemVer *ver, unsigned relax) {
+  const VulnCpeMatch *cm = en->m;
+  for (unsigned mask = en->check; mask; mask &= mask - 1) {
+    int a = __builtin_ctz(mask);
+    VulnCpeRel r = vuln_cpe_compare_attr(&cm->cpe, t, a);
+    if (r != CPE_REL_EQUAL && r != CPE_REL_SUPERSET && !(r == CPE_REL_SUBSET && (relax & (1u << a)))) return 0;
+  }
+  if (!en->ranged) return 1;
+  if (!t->v[CPE_VERSION]) return 0;
+  if (en->ranged == 2 && ver->numeric) return numeric_in_range(en, ver->n);
+  return vuln_version_in_range(ver->s, cm->vsi, cm->vse, cm->vei, cm->vee);
+}
+
+/* The part as NISTIR 7696 compares it: ANY in the criterion holds; equal
+ * values (or NA and NA) hold; an item's ANY is a SUBSET, allowed if relaxed. */
+static int part_ok(char crit, char item, unsigned relax) {
+  return !crit || crit == item || (!item && (relax & (1u << CPE_PART)));
+}
+
+static int scan_list(VulnMatcher *m, const VulnItem *it, size_t idx, const Bucket *bk, const ItemVer *ver, unsigned relax,
+                     VulnMatchList *out) {
+  uint32_t last_cve = UINT32_MAX, last_cfg = 0;
+  int fast = !it->cpe.wild;
+  char part = part_code(&it->cpe);
+  for (uint32_t i = 0; i < bk->n; i++) {
+    const Entry *en = &bk->e[i];
+    m->scanned++;
+    /* the filed criterion must hold for the item before its whole
+     * configuration is worth evaluating; one evaluation per configuration */
+    if (fast && !part_ok(en->part, part, relax)) continue;
+    if (m->seen[en->a] == m->stamp || (en->a == last_cve && en->b == last_cfg)) continue;
+    if (!(fast ? entry_test(en, &it->cpe, ver, relax) : vuln_cpematch_test(en->m, &it->cpe, relax, NULL))) continue;
+    last_cve = en->a;
+    last_cfg = en->b;
+    m->evaluated++;
+    if (nvd_try(m, it, idx, en->a, en->b, relax, out)) return VERR_NOMEM;
+  }
+  return 0;
+}
+
 static int match_nvd(VulnMatcher *m, const VulnItem *it, size_t idx, VulnMatchList *out) {
   char key[2 * VULN_CPE_MAX + 2];
+  ItemVer ver;
   unsigned relax = m->o.relax ? VULN_RELAX_CONTEXT : 0;
   if (!it->has_cpe) return 0;
   if (it->derived) relax |= 1u << CPE_PART;
@@ -351,21 +424,11 @@ static int match_nvd(VulnMatcher *m, const VulnItem *it, size_t idx, VulnMatchLi
   uint32_t b = kl ? vuln_map_get(m->nvd_keys, key, kl) : UINT32_MAX, bv = UINT32_MAX;
   size_t kv = kl ? with_version(&it->cpe, key, kl, sizeof key) : 0;
   if (kv > kl) bv = vuln_map_get(m->nvd_keys, key, kv);
+  vuln_cpe_unquote(it->cpe.v[CPE_VERSION], ver.s, sizeof ver.s);
+  ver.numeric = vuln_version_numeric(ver.s, ver.n);
   const Bucket *lists[3] = {b == UINT32_MAX ? NULL : &m->nvd[b], bv == UINT32_MAX ? NULL : &m->nvd[bv], &m->wild};
-  for (int l = 0; l < 3; l++) {
-    uint32_t last_cve = UINT32_MAX, last_cfg = 0;
-    for (uint32_t i = 0; lists[l] && i < lists[l]->n; i++) {
-      const Entry *en = &lists[l]->e[i];
-      m->scanned++;
-      /* the filed criterion must hold for the item before its whole
-       * configuration is worth evaluating; one evaluation per configuration */
-      if ((en->a == last_cve && en->b == last_cfg) || !vuln_cpematch_test(en->m, &it->cpe, relax, NULL)) continue;
-      last_cve = en->a;
-      last_cfg = en->b;
-      m->evaluated++;
-      if (nvd_try(m, it, idx, en->a, en->b, relax, out)) return VERR_NOMEM;
-    }
-  }
+  for (int l = 0; l < 3; l++)
+    if (lists[l] && scan_list(m, it, idx, lists[l], &ver, relax, out)) return VERR_NOMEM;
   return 0;
 }
 
@@ -548,37 +611,57 @@ const char *vuln_match_reason(const VulnMatch *m, char *out, size_t cap) {
 
 struct VulnInvIndex {
   const VulnItem *items;
-  size_t n;
+  size_t n, ng;
   VulnMap *keys;
-  Bucket *b;           /* entries: (item index, 0) */
+  Bucket *b;           /* entries: (first item of a group, group) */
   size_t nb, capb;
+  uint32_t *first, *member;  /* group g: items member[first[g] .. first[g+1]), ascending */
 };
+
+/* Members of each group in item order (a counting sort). */
+static int inv_members(VulnInvIndex *x, const uint32_t *grp) {
+  x->first = calloc(x->ng + 1, sizeof *x->first);
+  x->member = malloc((x->n + 1) * sizeof *x->member);
+  if (!x->first || !x->member) return VERR_NOMEM;
+  for (size_t i = 0; i < x->n; i++) x->first[grp[i] + 1]++;
+  for (size_t g = 0; g < x->ng; g++) x->first[g + 1] += x->first[g];
+  uint32_t *fill = malloc((x->ng + 1) * sizeof *fill);
+  if (!fill) return VERR_NOMEM;
+  memcpy(fill, x->first, (x->ng + 1) * sizeof *fill);
+  for (size_t i = 0; i < x->n; i++) x->member[fill[grp[i]]++] = (uint32_t)i;
+  free(fill);
+  return 0;
+}
 
 VulnInvIndex *vuln_inv_index_new(const VulnItem *items, size_t n) {
   char key[2 * VULN_CPE_MAX + 2];
   VulnInvIndex *x = calloc(1, sizeof *x);
-  if (!x || !(x->keys = vuln_map_new())) {
-    free(x);
-    return NULL;
-  }
+  if (!x) return NULL;
   x->items = items;
   x->n = n;
-  for (size_t i = 0; i < n; i++) {
+  uint32_t *grp = vuln_items_group(items, n, &x->ng);
+  if (!grp || !(x->keys = vuln_map_new()) || inv_members(x, grp)) goto fail;
+  for (size_t g = 0; g < x->ng; g++) {
+    uint32_t i = x->member[x->first[g]];
     size_t kl = items[i].has_cpe ? cpe_key(&items[i].cpe, key, sizeof key) : 0;
     if (!kl) continue;
     Bucket *b = bucket_for(x->keys, &x->b, &x->nb, &x->capb, key, kl);
-    if (!b || bucket_add(b, (uint32_t)i, 0, NULL)) {
-      vuln_inv_index_free(x);
-      return NULL;
-    }
+    if (!b || bucket_add(b, i, (uint32_t)g, NULL)) goto fail;
   }
+  free(grp);
   return x;
+fail:
+  free(grp);
+  vuln_inv_index_free(x);
+  return NULL;
 }
 
 void vuln_inv_index_free(VulnInvIndex *x) {
   if (!x) return;
   for (size_t i = 0; i < x->nb; i++) free(x->b[i].e);
   free(x->b);
+  free(x->first);
+  free(x->member);
   vuln_map_free(x->keys);
   free(x);
 }
@@ -617,6 +700,28 @@ static int item_vs_cve(VulnMatcher *m, const VulnItem *it, size_t idx, uint32_t 
   return 0;
 }
 
+/* The CVE against the first item of group g; the other members, being the
+ * same for matching, get a copy with their own item and priority. */
+static int group_vs_cve(VulnMatcher *m, const VulnInvIndex *x, size_t g, uint32_t c, VulnMatchList *out) {
+  const uint32_t *mem = x->member + x->first[g];
+  size_t nm = x->first[g + 1] - x->first[g], from = out->n;
+  if (item_vs_cve(m, &x->items[mem[0]], mem[0], c, out)) return VERR_NOMEM;
+  size_t got = out->n - from;
+  for (size_t k = 1; k < nm && got; k++)
+    for (size_t j = 0; j < got; j++) {
+      VulnMatch copy = out->m[from + j], *r = push(out);
+      if (!r) return VERR_NOMEM;
+      const VulnItem *it = &x->items[mem[k]];
+      *r = copy;
+      r->item = mem[k];
+      r->priority = vuln_priority(r->cvss, r->kev, r->ransomware, r->epss_pct, it->internet, it->criticality,
+                                  &r->priority_class);
+    }
+  return 0;
+}
+
+/* Matches come group by group (a group's items in ascending order), the
+ * groups in the order of the products the CVE names. */
 int vuln_match_cve(VulnMatcher *m, const VulnInvIndex *x, size_t cve, VulnMatchList *out) {
   const VulnCve *c = &m->db->cve[cve];
   uint32_t bk[64];
@@ -625,14 +730,12 @@ int vuln_match_cve(VulnMatcher *m, const VulnInvIndex *x, size_t cve, VulnMatchL
   for (uint32_t k = 0; k < c->ncfg; k++)
     for (uint32_t j = 0; j < c->cfg[k].nnode; j++) cve_keys(&c->cfg[k].node[j], x, bk, &nbk, 64, 0);
   if (nbk == 64 || cve_has_wild(c)) {  /* too many products or a wildcard: look at everything */
-    for (size_t i = 0; i < x->n; i++)
-      if (x->items[i].has_cpe && item_vs_cve(m, &x->items[i], i, (uint32_t)cve, out)) return VERR_NOMEM;
+    for (size_t g = 0; g < x->ng; g++)
+      if (x->items[x->member[x->first[g]]].has_cpe && group_vs_cve(m, x, g, (uint32_t)cve, out)) return VERR_NOMEM;
     return 0;
   }
   for (size_t k = 0; k < nbk; k++)
-    for (uint32_t i = 0; i < x->b[bk[k]].n; i++) {
-      uint32_t item = x->b[bk[k]].e[i].a;
-      if (item_vs_cve(m, &x->items[item], item, (uint32_t)cve, out)) return VERR_NOMEM;
-    }
+    for (uint32_t i = 0; i < x->b[bk[k]].n; i++)
+      if (group_vs_cve(m, x, x->b[bk[k]].e[i].b, (uint32_t)cve, out)) return VERR_NOMEM;
   return 0;
 }

@@ -74,6 +74,13 @@ void vuln_matcher_free(VulnMatcher *m);
 /* Append the matches of one item (index idx) to out. 0 or VERR_NOMEM. */
 int vuln_match_item(VulnMatcher *m, const VulnItem *it, size_t idx, VulnMatchList *out);
 void vuln_match_list_free(VulnMatchList *l);
+/* Append the matches of a whole inventory (items 0..n-1): the same list, in
+ * the same order, as vuln_match_item on each item in turn. Items that are
+ * the same for matching (CPE, platforms, purl, model, vendor, product,
+ * version) are matched once and the result copied, each copy with its
+ * item's own priority; distinct items are shared among `threads` workers
+ * (0 = one per online CPU). 0 or VERR_NOMEM. */
+int vuln_match_items(VulnMatcher *m, const VulnItem *items, size_t n, unsigned threads, VulnMatchList *out);
 /* Index statistics: criteria indexed, distinct keys, wildcard criteria. */
 void vuln_matcher_stats(const VulnMatcher *m, size_t *entries, size_t *keys, size_t *wild);
 /* Work done so far: index entries looked at, configurations evaluated. */
@@ -87,7 +94,9 @@ typedef struct VulnInvIndex VulnInvIndex;
 VulnInvIndex *vuln_inv_index_new(const VulnItem *items, size_t n);
 void vuln_inv_index_free(VulnInvIndex *x);
 /* Append the matches of CVE number cve (index into db->cve) against every
- * indexed item; item indexes are positions in the array given above. */
+ * indexed item; item indexes are positions in the array given above.
+ * Items that are the same for matching are evaluated once; the matches come
+ * group by group (a group's items in ascending order). */
 int vuln_match_cve(VulnMatcher *m, const VulnInvIndex *x, size_t cve, VulnMatchList *out);
 
 /* NVD configuration evaluation for a system made of `main` plus platforms;

@@ -142,6 +142,30 @@ int vuln_version_in_range(const char *v, const char *si, const char *se, const c
   return 1;
 }
 
+int vuln_version_numeric(const char *v, uint32_t out[VULN_VER_NUM]) {
+  int n = 0;
+  memset(out, 0, VULN_VER_NUM * sizeof *out);
+  if (!v) return 0;
+  while (*v) {
+    if (*v == '.') {
+      v++;
+      continue;
+    }
+    uint32_t x = 0;
+    int digits = 0;
+    while (*v >= '0' && *v <= '9' && digits < 10) x = x * 10 + (uint32_t)(*v++ - '0'), digits++;
+    if (!digits || digits > 9 || n == VULN_VER_NUM || (*v && *v != '.')) return 0;
+    out[n++] = x;
+  }
+  return n > 0;
+}
+
+int vuln_version_numeric_cmp(const uint32_t a[VULN_VER_NUM], const uint32_t b[VULN_VER_NUM]) {
+  for (int i = 0; i < VULN_VER_NUM; i++)
+    if (a[i] != b[i]) return a[i] < b[i] ? -1 : 1;
+  return 0;
+}
+
 /* ---- ranges ---- */
 
 enum { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE };

@@ -2,10 +2,21 @@
  * in this folder), NVD range bounds, and `vers:` range evaluation for CSAF. */
 #ifndef VARDE_VULN_VERSION_H
 #define VARDE_VULN_VERSION_H
+#include <stdint.h>
 
 /* <0, 0, >0 like strcmp. Total order on all strings (unparseable text falls
  * back to the token rules), so it is safe for sorting. */
 int vuln_version_cmp(const char *a, const char *b);
+
+/* Dotted decimal versions ("10.0.19041.1") as numbers, for comparing many
+ * versions against the same bounds: returns 1 and fills out (missing parts
+ * 0) if v is only digit runs separated by dots, at most VULN_VER_NUM runs of
+ * at most 9 digits; comparing two such arrays part by part then gives
+ * exactly vuln_version_cmp's order. Returns 0 for anything else. */
+#define VULN_VER_NUM 4
+int vuln_version_numeric(const char *v, uint32_t out[VULN_VER_NUM]);
+/* <0, 0, >0 on two arrays from vuln_version_numeric. */
+int vuln_version_numeric_cmp(const uint32_t a[VULN_VER_NUM], const uint32_t b[VULN_VER_NUM]);
 
 /* NVD cpeMatch bounds; NULL means the bound is absent. Returns 1 if v lies in
  * the range. An empty v never lies in a bounded range. */

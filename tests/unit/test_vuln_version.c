@@ -155,8 +155,26 @@ TEST(purl_match) {
   CHECK_INT(pm("pkg:pypi/Django_Rest@1.0", "pkg:pypi/django-rest@1.0.0"), 1);
 }
 
+/* The numeric form orders exactly as vuln_version_cmp on every pair. */
+TEST(numeric_form) {
+  static const char *const v[] = {"0", "1", "1.0", "1.0.0", "01.2", "1.2", "1.2.0.0", "1.10", "1.9.9", "2",
+                                  "10.0.19041.1", "10.0.19041.10", "..3", "3.", "999999999", "0.0.0.1", "1.2.3.4"};
+  static const char *const no[] = {"", ".", "1.0a", "v1.0", "1-2", "1.2.3.4.5", "1234567890", "1:2", "1.0~rc1", " 1"};
+  enum { N = sizeof v / sizeof v[0] };
+  uint32_t a[VULN_VER_NUM], b[VULN_VER_NUM];
+  for (int i = 0; i < N; i++)
+    for (int j = 0; j < N; j++) {
+      CHECK(vuln_version_numeric(v[i], a) && vuln_version_numeric(v[j], b));
+      if (sgn(vuln_version_numeric_cmp(a, b)) != sgn(vuln_version_cmp(v[i], v[j])))
+        CHECK(!fprintf(stderr, "%s vs %s\n", v[i], v[j]));
+    }
+  for (size_t i = 0; i < sizeof no / sizeof no[0]; i++) CHECK(!vuln_version_numeric(no[i], a));
+  CHECK(vuln_version_numeric("10.0.19041.1", a) && a[0] == 10 && a[2] == 19041 && a[3] == 1);
+}
+
 int main(void) {
   RUN(numeric_segments);
+  RUN(numeric_form);
   RUN(letters_and_prereleases);
   RUN(epochs);
   RUN(nvd_range_bounds);
