@@ -46,6 +46,50 @@ int sm_glob(const SAtom *a, const char *str, size_t n) {
   return i == a->plen;
 }
 
+void sm_glob_shape(SAtom *a) {
+  uint32_t i = 0, end = a->plen;
+  a->shape = GS_GENERIC;
+  if (a->kind != A_GLOB) return;
+  while (i < end && a->tok[i] == GT_STAR) i++;
+  while (end > i && a->tok[end - 1] == GT_STAR) end--;
+  if (i > 1 || a->plen - end > 1 || i == end) return;   /* "**" or no literal: generic */
+  for (uint32_t k = i; k < end; k++)
+    if (a->tok[k] != GT_LIT) return;
+  a->lo = i;
+  a->ll = end - i;
+  a->shape = i ? (end < a->plen ? GS_CONTAINS : GS_END) : (end < a->plen ? GS_START : GS_EQ);
+}
+
+static int lit_at(const SAtom *a, const uint8_t *s) {
+  const uint8_t *p = a->pat + a->lo;
+  if (a->cased) return memcmp(s, p, a->ll) == 0;
+  for (uint32_t k = 0; k < a->ll; k++)
+    if (fold(s[k]) != fold(p[k])) return 0;
+  return 1;
+}
+
+/* sm_glob for shaped atoms (same answers, no backtracking); the reference
+ * evaluator keeps using sm_glob, so the differential test checks this. */
+static int glob_fast(const SAtom *a, const char *str, size_t n) {
+  const uint8_t *s = (const uint8_t *)str;
+  size_t ll = a->ll;
+  switch (a->shape) {
+  case GS_EQ: return n == ll && lit_at(a, s);
+  case GS_START: return n >= ll && lit_at(a, s);
+  case GS_END: return n >= ll && lit_at(a, s + n - ll);
+  case GS_CONTAINS: {
+    if (n < ll) return 0;
+    uint8_t c0 = a->pat[a->lo], u0 = a->cased ? c0 : fold(c0);
+    for (size_t o = 0; o + ll <= n; o++) {
+      uint8_t c = a->cased ? s[o] : fold(s[o]);
+      if (c == u0 && lit_at(a, s + o)) return 1;
+    }
+    return 0;
+  }
+  default: return sm_glob(a, str, n);
+  }
+}
+
 /* With a caller's match data (fast path) the JIT code is used and nothing is
  * allocated; without, the interpreter runs with temporary match data. */
 static int re_match(const SAtom *a, const char *s, size_t n, void *umd) {
@@ -125,7 +169,7 @@ int sm_atom_value(const SAtom *a, const SigmaEvent *ev, const SigmaField *f, voi
   size_t n = f->val_len;
   double x;
   switch (a->kind) {
-  case A_GLOB: return sm_glob(a, s, n);
+  case A_GLOB: return md ? glob_fast(a, s, n) : sm_glob(a, s, n);   /* md: fast path */
   case A_RE: return re_match(a, s, n, md);
   case A_CIDR: return cidr_match(a, s, n);
   case A_NUM: return num_of(s, n, &x) == 0 && compare(x, a->cmp, a->num);
