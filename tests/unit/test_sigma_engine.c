@@ -368,6 +368,11 @@ TEST(glob_shapes) {
   CHECK_INT(h_fires(r, EV("A=aab", "B=ab", "C=bc", "D=abcd")), 0);          /* not equal */
   CHECK_INT(h_fires(r, EV("A=aab", "B=ab", "C=bc", "D=abc", "E=aXyb")), 0); /* filter, cased */
   CHECK_INT(h_fires(r, EV("A=", "B=ab", "C=bc", "D=abc")), 0);              /* empty value */
+  CHECK_INT(h_fires(r, EV("A=aAxAaAaB", "B=ab", "C=bc", "D=abc")), 1);     /* mixed-case starts */
+  CHECK_INT(h_fires(r, EV("A=aAxAaAa", "B=ab", "C=bc", "D=abc")), 0);
+  const char *p = RULE("  sel:\n    A|contains: '\\x.'\n  condition: sel\n");   /* non-letter first */
+  CHECK_INT(h_fires(p, EV("A=c:\\a\\b\\X.exe")), 1);
+  CHECK_INT(h_fires(p, EV("A=c:\\a\\b\\X")), 0);
 }
 
 int main(void) {
