@@ -9,10 +9,25 @@
 #include "core/buf.h"
 #include "sigma/detect.h"
 
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+static inline uint64_t zero_byte(uint64_t v) { return (v - ONES) & ~v & HIGHS; }
+
+/* 1 if none of 8 bytes needs escaping (control, '"', '\\', DEL): the
+ * common case, tested a word at a time. */
+static inline int plain8(const char *s) {
+  uint64_t w;
+  memcpy(&w, s, 8);
+  return !(((w - ONES * 0x20) & ~w & HIGHS) | zero_byte(w ^ (ONES * '"')) |
+           zero_byte(w ^ (ONES * '\\')) | zero_byte(w ^ (ONES * 0x7f)));
+}
+
 static void json_str(Buf *b, const char *s, size_t n) {
   buf_putc(b, '"');
   size_t run = 0;
   for (size_t i = 0; i < n; i++) {
+    while (i + 8 <= n && plain8(s + i)) i += 8;
+    if (i >= n) break;
     unsigned char c = (unsigned char)s[i];
     if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f) continue;
     buf_append(b, s + run, i - run);

@@ -17,7 +17,7 @@
 
 #include "sigma/internal.h"
 
-#define MAX_WITNESS 64
+#define MAX_WITNESS 1024
 #define AF_HS 0x80000000u
 #define AF_WIT 0x40000000u
 #define AF_GROUP 0x3fffffffu
@@ -522,6 +522,7 @@ int sfast_build(SigmaEngine *e, Err *err) {
   if (!f->db || !f->wdb || !f->wfull) return err_set(err, VERR_NOMEM, "out of memory");
   for (size_t i = 0; i < e->natoms; i++) {
     SAtom *a = &e->atoms[i];
+    sm_glob_shape(a);
     if (a->kind == A_RE && a->code) {
       int ec;
       PCRE2_SIZE off;
@@ -625,7 +626,7 @@ struct SigmaMatcherFast {
   char *join;                          /* all values joined by NUL (keywords) */
   size_t joincap;
   uint64_t st_events, st_cand, st_hits, st_scans, st_match, st_full;   /* VARDE_SIGMA_DEBUG */
-  uint32_t *st_rule, *st_field;
+  uint32_t *st_rule, *st_field, *st_ffield;
 };
 typedef struct SigmaMatcherFast MF;
 
@@ -647,7 +648,7 @@ SigmaMatcher *sfast_matcher_new(SigmaEngine *e) {
   m->atom_gen = calloc(na, 4); m->res_gen = calloc(na, 4); m->res_val = calloc(na, 1);
   m->rule_gen = calloc(nr, 4); m->matched = calloc(na, 4); m->cand = calloc(nr, 4);
   m->md = pcre2_match_data_create(1, NULL);
-  if (getenv("VARDE_SIGMA_DEBUG")) { m->st_rule = calloc(nr, 4); m->st_field = calloc(nf, 4); }
+  if (getenv("VARDE_SIGMA_DEBUG")) { m->st_rule = calloc(nr, 4); m->st_field = calloc(nf, 4); m->st_ffield = calloc(nf, 4); }
   if (!m->slot_gen || !m->slot_first || !m->wscan_gen || !m->fscan_gen || !m->atom_gen || !m->res_gen || !m->res_val || !m->rule_gen ||
       !m->matched || !m->cand || !m->md || (f->proto && hs_clone_scratch(f->proto, &m->scratch))) {
     sfast_matcher_free((SigmaMatcher *)m);
@@ -673,8 +674,12 @@ void sfast_matcher_free(SigmaMatcher *sm) {
   }
   for (uint32_t i = 0; m->st_field && i < m->e->fields.n; i++)
     if (m->st_field[i] > m->st_events / 20) fprintf(stderr, "  witness scans of %s: %u\n", m->e->fields.names[i], m->st_field[i]);
+  for (uint32_t i = 0; m->st_ffield && i <= m->e->fields.n; i++)
+    if (m->st_ffield[i] > m->st_events / 100)
+      fprintf(stderr, "  full scans of %s: %u\n", i < m->e->fields.n ? m->e->fields.names[i] : "(keywords)", m->st_ffield[i]);
   free(m->st_rule);
   free(m->st_field);
+  free(m->st_ffield);
   free(m->join);
   free(m->pos);
   hs_free_scratch(m->scratch);
@@ -773,6 +778,9 @@ static int route_witness(MF *m, const SRule *rule, const SigmaField *ch, const S
 }
 
 #define DIRECT_MAX 3
+#ifndef SET_DIRECT_MAX
+#define SET_DIRECT_MAX 16
+#endif
 
 /* Splits the route's witness fields: a field with at most DIRECT_MAX
  * witness atoms (among this route's rules) has them matched one by one,
@@ -965,6 +973,7 @@ static void ensure_scan(MF *m, uint32_t g, int wit_ok) {
   if (m->fscan_gen[g] != m->gen) {   /* first need of this field: scan it fully, once */
     m->fscan_gen[g] = m->gen;
     m->st_full++;
+    if (m->st_ffield) m->st_ffield[g]++;
     scan_group(m, m->f->db[g], g);
   }
 }
@@ -991,7 +1000,16 @@ static int in_set(const uint32_t *set, uint32_t n, uint32_t a) {
   return lo < n && set[lo] == a;
 }
 
+static int eval_atom(MF *m, uint32_t a);
+
+/* A small set on a field not scanned fully yet is cheaper to match atom by
+ * atom (memoised) than with a scan of the field's whole database. */
 static int eval_set(MF *m, const SNode *n) {
+  if (!n->allwit && n->n <= SET_DIRECT_MAX && m->fscan_gen[n->group] != m->gen) {
+    for (uint32_t i = 0; i < n->n; i++)
+      if (eval_atom(m, n->set[i])) return 1;
+    return 0;
+  }
   ensure_scan(m, n->group, n->allwit);
   if (n->n <= m->nmatched) {
     for (uint32_t i = 0; i < n->n; i++)

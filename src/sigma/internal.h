@@ -52,6 +52,8 @@ typedef struct SAtom {
   uint32_t field;
   uint8_t kind, cased, cmp, tpart, want, frmode;
   uint8_t hs, wit;             /* in its field's Hyperscan DB / in the witness DB */
+  uint8_t shape;               /* GS_*: literal-only glob shape (fast path), set by sm_glob_shape */
+  uint32_t lo, ll;             /* shaped glob: offset and length of its literal in pat */
   uint32_t fref;
   double num;
   uint8_t *pat, *tok;          /* glob bytes and token kinds, plen long */
@@ -180,6 +182,10 @@ typedef struct SEvView {          /* the event as seen by atom evaluation */
   void *priv;
 } SEvView;
 int sm_glob(const SAtom *a, const char *s, size_t n);
+/* Glob shapes the fast path matches without backtracking: a literal that must
+ * equal, start, end or occur in the value. */
+enum { GS_GENERIC = 0, GS_EQ, GS_START, GS_END, GS_CONTAINS };
+void sm_glob_shape(SAtom *a);
 int sm_atom(const SAtom *a, const SEvView *v, void *md);
 int sm_atom_value(const SAtom *a, const SigmaEvent *ev, const SigmaField *f, void *md);
 

@@ -355,6 +355,26 @@ TEST(field_names) {
   CHECK_INT(h_fires(r, EV("Provider_Name=x", "ThreatName=EICAR", "image=a")), 1);
 }
 
+/* The fast path matches literal-only globs (equal, startswith, endswith,
+ * contains) without backtracking; they must answer as the general matcher. */
+TEST(glob_shapes) {
+  const char *r = RULE("  sel:\n    A|contains: aab\n    B|startswith: Ab\n    C|endswith: bC\n"
+                       "    D: abc\n  f:\n    E|contains|cased: Xy\n  condition: sel and not f\n");
+  CHECK_INT(h_fires(r, EV("A=xaaab", "B=aBc", "C=abc", "D=ABC")), 1);
+  CHECK_INT(h_fires(r, EV("A=aab", "B=ab", "C=bc", "D=abc", "E=xy")), 1);   /* whole value */
+  CHECK_INT(h_fires(r, EV("A=aa", "B=ab", "C=bc", "D=abc")), 0);            /* shorter than literal */
+  CHECK_INT(h_fires(r, EV("A=aab", "B=xab", "C=bc", "D=abc")), 0);          /* not at start */
+  CHECK_INT(h_fires(r, EV("A=aab", "B=ab", "C=bcx", "D=abc")), 0);          /* not at end */
+  CHECK_INT(h_fires(r, EV("A=aab", "B=ab", "C=bc", "D=abcd")), 0);          /* not equal */
+  CHECK_INT(h_fires(r, EV("A=aab", "B=ab", "C=bc", "D=abc", "E=aXyb")), 0); /* filter, cased */
+  CHECK_INT(h_fires(r, EV("A=", "B=ab", "C=bc", "D=abc")), 0);              /* empty value */
+  CHECK_INT(h_fires(r, EV("A=aAxAaAaB", "B=ab", "C=bc", "D=abc")), 1);     /* mixed-case starts */
+  CHECK_INT(h_fires(r, EV("A=aAxAaAa", "B=ab", "C=bc", "D=abc")), 0);
+  const char *p = RULE("  sel:\n    A|contains: '\\x.'\n  condition: sel\n");   /* non-letter first */
+  CHECK_INT(h_fires(p, EV("A=c:\\a\\b\\X.exe")), 1);
+  CHECK_INT(h_fires(p, EV("A=c:\\a\\b\\X")), 0);
+}
+
 int main(void) {
   RUN(maps_and_lists);
   RUN(keywords);
@@ -382,5 +402,6 @@ int main(void) {
   RUN(logsource_routing);
   RUN(m365_and_syslog_routing);
   RUN(field_names);
+  RUN(glob_shapes);
   return TEST_DONE();
 }
