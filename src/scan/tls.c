@@ -119,7 +119,7 @@ static void cert_facts(ScanReport *r, const ScanHost *h, ScanPort *p, ScanTls *t
   if (t->expired)
     scan_port_add_finding(r, p, "tls-cert-expired", "TLS-sertifikatet er utløpt",
                           SSEV_HIGH, SCONF_HIGH, ev);
-  else if (t->not_after_epoch && t->not_after_epoch - time(NULL) < 30 * 86400)
+  else if (t->not_after_epoch && t->not_after_epoch - time(NULL) <= 30 * 86400)
     scan_port_add_finding(r, p, "tls-cert-expiring",
                           "TLS-sertifikatet utløper innen 30 dager", SSEV_LOW,
                           SCONF_HIGH, ev);
