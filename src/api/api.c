@@ -8,8 +8,7 @@
 #include "user/user.h"
 #include "web/web_int.h"
 
-/* Serialises j (consumed) into the response with the given status. */
-static void send_json(WebCtx *c, int status, json_t *j) {
+void web_api_json(WebCtx *c, int status, json_t *j) {
   HttpResp *r = c->resp;
   buf_reset(&r->body);
   r->status = status;
@@ -27,7 +26,7 @@ static void send_json(WebCtx *c, int status, json_t *j) {
 }
 
 void web_api_error(WebCtx *c, int status, const char *message) {
-  send_json(c, status, json_pack("{s:s, s:i}", "error", message, "status", status));
+  web_api_json(c, status, json_pack("{s:s, s:i}", "error", message, "status", status));
 }
 
 static void api_err(WebCtx *c, const Err *e) {
@@ -65,7 +64,7 @@ static void get_me(WebCtx *c) {
                                         auth_role_name(m[i].role)));
   AuthMfaStatus st = {0};
   auth_mfa_status(c->db, c->p.user_id, &st, &e);
-  send_json(c, 200, json_pack("{s:I, s:s, s:s, s:o, s:b}", "id", (json_int_t)c->p.user_id,
+  web_api_json(c, 200, json_pack("{s:I, s:s, s:s, s:o, s:b}", "id", (json_int_t)c->p.user_id,
                               "username", c->p.username, "display_name", c->p.display_name,
                               "memberships", ms, "mfa_enabled", st.totp_enabled));
 }
@@ -83,13 +82,13 @@ static void get_orgs(WebCtx *c) {
     json_t *o = api_org_json(c, v[i].id);
     if (o) json_array_append_new(arr, o);
   }
-  send_json(c, 200, json_pack("{s:o}", "orgs", arr));
+  web_api_json(c, 200, json_pack("{s:o}", "orgs", arr));
 }
 
 static void get_org(WebCtx *c) {
   json_t *o = api_org_json(c, c->org_id);
   if (!o) web_api_error(c, 404, "fant ikke organisasjonen");
-  else send_json(c, 200, o);
+  else web_api_json(c, 200, o);
 }
 
 /* Users with a role in the organisation (policy: manage members). */
@@ -111,7 +110,7 @@ static void get_org_users(WebCtx *c) {
                                          "disabled", u[i].disabled, "mfa_enabled",
                                          u[i].totp_enabled));
   }
-  send_json(c, 200, json_pack("{s:I, s:o}", "org_id", (json_int_t)c->org_id, "users", arr));
+  web_api_json(c, 200, json_pack("{s:I, s:o}", "org_id", (json_int_t)c->org_id, "users", arr));
 }
 
 /* Users of every organisation whose members the principal may manage, each
@@ -147,7 +146,7 @@ static void get_users(WebCtx *c) {
                                          "memberships", roles));
   }
   free(ids);
-  send_json(c, 200, json_pack("{s:o}", "users", arr));
+  web_api_json(c, 200, json_pack("{s:o}", "users", arr));
 }
 
 const WebRoute api_routes_v1[] = {

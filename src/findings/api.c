@@ -9,25 +9,8 @@
 #include "findings/web_int.h"
 #include "policy/policy.h"
 
-static void send(WebCtx *c, int status, json_t *j) {
-  HttpResp *r = c->resp;
-  buf_reset(&r->body);
-  r->status = status;
-  r->content_type = "application/json; charset=utf-8";
-  char *s = j ? json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
-  json_decref(j);
-  if (!s) {
-    r->status = 500;
-    buf_lit(&r->body, "{\"error\":\"intern feil\",\"status\":500}\n");
-    return;
-  }
-  buf_puts(&r->body, s);
-  buf_putc(&r->body, '\n');
-  free(s);
-}
-
 static void fail(WebCtx *c, int status, const char *msg) {
-  send(c, status, json_pack("{s:s, s:i}", "error", msg, "status", status));
+  web_api_json(c, status, json_pack("{s:s, s:i}", "error", msg, "status", status));
 }
 
 static void fail_err(WebCtx *c, const Err *e) {
@@ -66,7 +49,7 @@ static void get_list(WebCtx *c) {
   if (find_expire(c->db, db_now(), &expired, &e) || find_list(c->db, c->a, &f, &x, &n, &e)) return fail_err(c, &e);
   json_t *arr = json_array();
   for (size_t i = 0; i < n; i++) json_array_append_new(arr, one(c, &x[i]));
-  send(c, 200, json_pack("{s:o}", "findings", arr));
+  web_api_json(c, 200, json_pack("{s:o}", "findings", arr));
 }
 
 static void get_one(WebCtx *c) {
@@ -81,7 +64,7 @@ static void get_one(WebCtx *c) {
     json_array_append_new(hist, json_pack("{s:I, s:s, s:s?, s:s, s:s}", "at", (json_int_t)h[i].at, "by", h[i].username,
                                           "from", h[i].from[0] ? h[i].from : NULL, "to", h[i].to, "note", h[i].note));
   json_object_set_new(j, "history", hist);
-  send(c, 200, j);
+  web_api_json(c, 200, j);
 }
 
 static void post_status(WebCtx *c) {

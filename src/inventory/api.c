@@ -9,27 +9,10 @@
 #include "inventory/web_int.h"
 #include "policy/policy.h"
 
-static void send(WebCtx *c, int status, json_t *j) {
-  HttpResp *r = c->resp;
-  buf_reset(&r->body);
-  r->status = status;
-  r->content_type = "application/json; charset=utf-8";
-  char *s = j ? json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
-  json_decref(j);
-  if (!s) {
-    r->status = 500;
-    buf_lit(&r->body, "{\"error\":\"intern feil\",\"status\":500}\n");
-    return;
-  }
-  buf_puts(&r->body, s);
-  buf_putc(&r->body, '\n');
-  free(s);
-}
-
 static void fail(WebCtx *c, const Err *e) {
   int st = e->code == VERR_NOTFOUND ? 404 : e->code == VERR_INVALID || e->code == VERR_TOOBIG ? 400
            : e->code == VERR_CONFLICT ? 409 : e->code == VERR_BUSY ? 503 : 500;
-  send(c, st, json_pack("{s:s, s:i}", "error", st == 500 ? "intern feil" : e->msg, "status", st));
+  web_api_json(c, st, json_pack("{s:s, s:i}", "error", st == 500 ? "intern feil" : e->msg, "status", st));
 }
 
 static json_t *id_or_null(int64_t id) { return id ? json_integer(id) : json_null(); }
@@ -102,7 +85,7 @@ static void get_inventory(WebCtx *c) {
     return;
   }
   json_object_set_new(j, "org_id", json_integer(c->org_id));
-  send(c, 200, j);
+  web_api_json(c, 200, j);
 }
 
 static void get_impact(WebCtx *c) {
@@ -111,7 +94,7 @@ static void get_impact(WebCtx *c) {
   InvImpact im;
   Err e = {0};
   if (kn && inv_kind_parse(kn, &k)) {
-    send(c, 400, json_pack("{s:s, s:i}", "error", "ukjent kind", "status", 400));
+    web_api_json(c, 400, json_pack("{s:s, s:i}", "error", "ukjent kind", "status", 400));
     return;
   }
   if (inv_impact(c->db, c->a, c->org_id, k, c->args[0], &im, &e)) {
@@ -124,7 +107,7 @@ static void get_impact(WebCtx *c) {
                                          im.svc[i].name, "criticality", im.svc[i].criticality, "critical_function",
                                          im.svc[i].critical_function, "depth", im.svc[i].depth, "path",
                                          im.svc[i].path));
-  send(c, 200, json_pack("{s:s, s:I, s:s, s:I, s:I, s:I, s:o}", "kind", inv_kind_name(k), "id", (json_int_t)im.id,
+  web_api_json(c, 200, json_pack("{s:s, s:I, s:s, s:I, s:I, s:I, s:o}", "kind", inv_kind_name(k), "id", (json_int_t)im.id,
                          "name", im.name, "services_stopped", (json_int_t)im.nsvc, "critical_stopped",
                          (json_int_t)im.ncritical, "systems_affected", (json_int_t)im.nsystems, "services", svc));
 }
@@ -137,7 +120,7 @@ static void post_import(WebCtx *c) {
   int rc = inv_import(c->db, &c->p, c->org_id, "api", c->req->body ? c->req->body : "", c->req->body_len, is_dry, &r, &e);
   if (rc) fail(c, &e);
   else
-    send(c, 200, json_pack("{s:b, s:I, s:I, s:I, s:I, s:I, s:s}", "dry_run", is_dry, "rows", (json_int_t)r.rows,
+    web_api_json(c, 200, json_pack("{s:b, s:I, s:I, s:I, s:I, s:I, s:s}", "dry_run", is_dry, "rows", (json_int_t)r.rows,
                            "created", (json_int_t)r.created, "updated", (json_int_t)r.updated, "unchanged",
                            (json_int_t)r.unchanged, "errors", (json_int_t)r.errors, "log", buf_cstr(&r.log)));
   inv_import_result_free(&r);

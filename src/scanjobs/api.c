@@ -12,32 +12,11 @@
 #include "scanjobs/api_int.h"
 #include "scanjobs/scanjobs.h"
 
-void scanjobs_send_json(WebCtx *c, int status, json_t *j) {
-  HttpResp *r = c->resp;
-  buf_reset(&r->body);
-  r->status = status;
-  r->content_type = "application/json; charset=utf-8";
-  char *s = j ? json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
-  json_decref(j);
-  if (!s) {
-    r->status = 500;
-    buf_lit(&r->body, "{\"error\":\"intern feil\"}\n");
-    return;
-  }
-  buf_puts(&r->body, s);
-  buf_putc(&r->body, '\n');
-  free(s);
-}
-
-void scanjobs_api_error(WebCtx *c, int status, const char *message) {
-  scanjobs_send_json(c, status, json_pack("{s:s, s:i}", "error", message, "status", status));
-}
-
 void scanjobs_api_err(WebCtx *c, const Err *e) {
   int st = e->code == VERR_NOTFOUND ? 404 : e->code == VERR_DENIED ? 403
            : e->code == VERR_INVALID || e->code == VERR_TOOBIG ? 400
            : e->code == VERR_CONFLICT ? 409 : e->code == VERR_BUSY ? 503 : 500;
-  scanjobs_api_error(c, st, st == 500 ? "intern feil" : e->msg);
+  web_api_error(c, st, st == 500 ? "intern feil" : e->msg);
 }
 
 /* Rows of a query as an array of objects. cols names the columns in
@@ -75,7 +54,7 @@ static void list(WebCtx *c, const char *key, const char *cols, const char *sql) 
   Err e = {0};
   json_t *arr = rows_json(c, sql, cols, c->org_id, 0, &e);
   if (!arr) scanjobs_api_err(c, &e);
-  else scanjobs_send_json(c, 200, json_pack("{s:I, s:o}", "org_id", (json_int_t)c->org_id, key, arr));
+  else web_api_json(c, 200, json_pack("{s:I, s:o}", "org_id", (json_int_t)c->org_id, key, arr));
 }
 
 static void get_scope(WebCtx *c) {
@@ -121,7 +100,7 @@ static int obs_push(const ScanjobsObservation *o, void *ctx) {
 static void get_observations(WebCtx *c) {
   const char *st = web_query(c, "status");
   if (st && strcmp(st, "seen") && strcmp(st, "not_seen")) {
-    scanjobs_api_error(c, 400, "status må være seen eller not_seen.");
+    web_api_error(c, 400, "status må være seen eller not_seen.");
     return;
   }
   json_t *arr = json_array();
@@ -131,7 +110,7 @@ static void get_observations(WebCtx *c) {
     scanjobs_api_err(c, &e);
     return;
   }
-  scanjobs_send_json(c, 200, json_pack("{s:I, s:o}", "org_id", (json_int_t)c->org_id,
+  web_api_json(c, 200, json_pack("{s:I, s:o}", "org_id", (json_int_t)c->org_id,
                                        "observations", arr));
 }
 
@@ -175,7 +154,7 @@ static void get_run(WebCtx *c) {
     scan_diff_free(&d);
   }
   json_object_set_new(run, "previous_run", prev ? json_integer(prev) : json_null());
-  scanjobs_send_json(c, 200, run);
+  web_api_json(c, 200, run);
 }
 
 static void post_schedule(WebCtx *c) {
@@ -183,7 +162,7 @@ static void post_schedule(WebCtx *c) {
                                             NULL) : NULL;
   if (!json_is_object(j)) {
     json_decref(j);
-    scanjobs_api_error(c, 400, "Forventet et JSON-objekt med name, sensor_id, ports og targets.");
+    web_api_error(c, 400, "Forventet et JSON-objekt med name, sensor_id, ports og targets.");
     return;
   }
   json_t *iv = json_object_get(j, "interval_s");
@@ -198,7 +177,7 @@ static void post_schedule(WebCtx *c) {
   int rc = scanjobs_schedule_create(c->db, &c->p, c->org_id, &s, &id, &e);
   json_decref(j);
   if (rc) scanjobs_api_err(c, &e);
-  else scanjobs_send_json(c, 201, json_pack("{s:I}", "id", (json_int_t)id));
+  else web_api_json(c, 201, json_pack("{s:I}", "id", (json_int_t)id));
 }
 
 const WebRoute scanjobs_api_routes[] = {

@@ -5,9 +5,6 @@
 
 #include "web/web.h"
 
-/* Serialises j (consumed) as the response. */
-void scanjobs_send_json(WebCtx *c, int status, json_t *j);
-void scanjobs_api_error(WebCtx *c, int status, const char *message);
 /* VERR_NOTFOUND 404, DENIED 403, INVALID 400, CONFLICT 409, BUSY 503, else 500. */
 void scanjobs_api_err(WebCtx *c, const Err *e);
 

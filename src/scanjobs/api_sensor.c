@@ -25,7 +25,7 @@ static int sensor_gate(WebCtx *c, Sensor *s) {
   if (rc == 0) return 0;
   if (rc == VERR_NOTFOUND) {
     http_resp_header(c->resp, "WWW-Authenticate", "Bearer realm=\"varde-sensor\"");
-    scanjobs_api_error(c, 401, "Mangler eller ugyldig sensornøkkel.");
+    web_api_error(c, 401, "Mangler eller ugyldig sensornøkkel.");
   } else {
     scanjobs_api_err(c, &e);
   }
@@ -47,11 +47,11 @@ static void post_enrol(WebCtx *c) {
                        : VERR_DENIED;
   json_decref(j);
   if (rc == VERR_DENIED || rc == VERR_NOTFOUND)
-    scanjobs_api_error(c, 401, "Ugyldig, brukt eller utløpt registreringsnøkkel.");
+    web_api_error(c, 401, "Ugyldig, brukt eller utløpt registreringsnøkkel.");
   else if (rc)
     scanjobs_api_err(c, &e);
   else
-    scanjobs_send_json(c, 200, json_pack("{s:I, s:I}", "sensor_id", (json_int_t)sid, "org_id",
+    web_api_json(c, 200, json_pack("{s:I, s:I}", "sensor_id", (json_int_t)sid, "org_id",
                                          (json_int_t)org));
 }
 
@@ -65,7 +65,7 @@ static void post_heartbeat(WebCtx *c) {
   int rc = scanjobs_sensor_heartbeat(c->db, s.id, ver, q < 0 ? 0 : q, &e);
   json_decref(j);
   if (rc) scanjobs_api_err(c, &e);
-  else scanjobs_send_json(c, 200, json_pack("{s:I, s:I}", "sensor_id", (json_int_t)s.id, "now",
+  else web_api_json(c, 200, json_pack("{s:I, s:I}", "sensor_id", (json_int_t)s.id, "now",
                                             (json_int_t)c->now));
 }
 
@@ -88,7 +88,7 @@ static void post_start(WebCtx *c) {
   if (sensor_gate(c, &s)) return;
   Err e = {0};
   if (scanjobs_job_start(c->db, s.id, c->args[0], &e)) scanjobs_api_err(c, &e);
-  else scanjobs_send_json(c, 200, json_pack("{s:I, s:s}", "job_id", (json_int_t)c->args[0],
+  else web_api_json(c, 200, json_pack("{s:I, s:s}", "job_id", (json_int_t)c->args[0],
                                             "state", "running"));
 }
 
@@ -103,7 +103,7 @@ static void post_results(WebCtx *c) {
     scanjobs_api_err(c, &e);
     return;
   }
-  scanjobs_send_json(c, 200, json_pack("{s:I, s:I, s:b}", "job_id", (json_int_t)c->args[0],
+  web_api_json(c, 200, json_pack("{s:I, s:I, s:b}", "job_id", (json_int_t)c->args[0],
                                        "part", (json_int_t)p.part, "complete", complete));
 }
 

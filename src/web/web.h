@@ -144,4 +144,10 @@ const char *web_time(WebCtx *c, int64_t t);
 void web_set_session_cookie(WebCtx *c, const char *value);
 void web_clear_session_cookie(WebCtx *c);
 
+/* Serialises j (consumed; NULL = out of memory) as the JSON response body with
+ * the given status. Every API module answers through this and web_api_error. */
+struct json_t;
+void web_api_json(WebCtx *c, int status, struct json_t *j);
+void web_api_error(WebCtx *c, int status, const char *message);
+
 #endif

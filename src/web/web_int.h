@@ -38,7 +38,6 @@ const char *web_sharing_label(const char *level);
 int64_t web_current_org(WebCtx *c);
 
 /* JSON error body for API routes ({"error": msg}). */
-void web_api_error(WebCtx *c, int status, const char *message);
 
 /* Registers the foundation's dashboard sections (pages.c). */
 void web_init_sections(void);
