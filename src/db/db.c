@@ -343,6 +343,8 @@ int db_text(Db *db, Err *e, char **out, const char *sql, const char *types, ...)
 
 int64_t db_changes(Db *db) { return sqlite3_changes64(db->h); }
 
+int64_t db_last_id(Db *db) { return sqlite3_last_insert_rowid(db->h); }
+
 /* --- transactions ------------------------------------------------------ */
 
 int db_begin(Db *db, Err *e) {

@@ -85,6 +85,8 @@ int db_int(Db *db, Err *e, int64_t *out, const char *sql, const char *types, ...
 int db_text(Db *db, Err *e, char **out, const char *sql, const char *types, ...);
 /* Rows changed by the last INSERT/UPDATE/DELETE on this handle. */
 int64_t db_changes(Db *db);
+/* Row id of the last successful INSERT on this handle. */
+int64_t db_last_id(Db *db);
 
 /* --- transactions ------------------------------------------------------ */
 /* db_begin takes the write lock at once (BEGIN IMMEDIATE), so a

@@ -104,13 +104,17 @@ int find_run_open(FindRun *r, Db *db, const Principal *who, Err *e) {
                     "INSERT INTO findings (org_id, product_id, vuln_id, source, advisory, product_name, cvss,"
                     " cvss_vector, kev, kev_due, ransomware, epss, epss_pct, internet, criticality, priority, class,"
                     " confidence, reason, matched, status, first_seen, due_at, updated_at, kev_added)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,'open',?,?,?,?) RETURNING id");
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,'open',?,?,?,?)");
   if (!rc)
     rc = db_prepare(db, &r->upd, e,
                     "UPDATE findings SET advisory = ?, product_name = ?, cvss = ?, cvss_vector = ?, kev = ?,"
                     " kev_due = ?, ransomware = ?, epss = ?, epss_pct = ?, internet = ?, criticality = ?,"
                     " priority = ?, class = ?, confidence = ?, reason = ?, matched = 1, status = ?, due_at = ?,"
                     " updated_at = ?, source = ?, kev_added = ? WHERE id = ?");
+  if (!rc)
+    rc = db_prepare(db, &r->hist, e,
+                    "INSERT INTO finding_history (finding_id, at, user_id, username, from_status, to_status, note)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)");
   if (!rc) rc = db_prepare(db, &r->kdel, e, "DELETE FROM finding_keys WHERE org_id = ? AND product_id = ?");
   if (!rc) rc = db_prepare(db, &r->kins, e, "INSERT OR IGNORE INTO finding_keys VALUES (?, ?, ?)");
   return rc;
@@ -122,7 +126,25 @@ void find_run_close(FindRun *r) {
   db_finalize(r->upd);
   db_finalize(r->kdel);
   db_finalize(r->kins);
-  r->sel = r->ins = r->upd = r->kdel = r->kins = NULL;
+  db_finalize(r->hist);
+  r->sel = r->ins = r->upd = r->kdel = r->kins = r->hist = NULL;
+}
+
+/* One finding_history row through the run's prepared statement (the same
+ * row as find_history_add writes). */
+static int run_history(FindRun *r, int64_t id, const char *from, const char *to, const char *note, Err *e) {
+  DbStmt *h = r->hist;
+  db_reset(h);
+  db_bind_int(h, 1, id);
+  db_bind_int(h, 2, db_now());
+  db_bind_int(h, 3, r->who ? r->who->user_id : 0);
+  db_bind_text(h, 4, r->who ? r->who->username : "system");
+  db_bind_text(h, 5, from);
+  db_bind_text(h, 6, to);
+  db_bind_text(h, 7, note);
+  int rc = db_step(h, e);
+  db_reset(h);
+  return rc < 0 ? rc : 0;
 }
 
 static void bind_real(DbStmt *st, int i, double v) {
@@ -181,12 +203,12 @@ static int insert_finding(FindRun *r, const FindItemMeta *meta, const VulnItem *
   db_bind_int(st, 22, r->now);
   db_bind_text(st, 23, kev_added(r, m));
   int rc = db_step(st, e);
-  if (rc != DB_ROW) return rc < 0 ? rc : err_set(e, VERR_DB, "ingen id for nytt funn");
-  int64_t id = db_col_int(st, 0);
+  if (rc < 0) return rc;
+  int64_t id = db_last_id(r->db);   /* plain INSERT: RETURNING would buffer every row in a temporary table */
   db_reset(st);
   r->st.created++;
   if (find_seen_add(r, id)) return err_set(e, VERR_NOMEM, "tomt for minne");
-  return find_history_add(r->db, r->who, id, NULL, "open", why, e);
+  return run_history(r, id, NULL, "open", why, e);
 }
 
 static int changed(DbStmt *sel, const VulnMatch *m, const VulnItem *it, const char *why, int64_t due) {
@@ -247,23 +269,59 @@ int find_store_match(FindRun *r, const FindItemMeta *meta, const VulnItem *it, c
   r->st.updated++;
   if (!regress) return 0;
   r->st.reopened++;
-  return find_history_add(r->db, r->who, id, find_status_name(st), "open",
-                          "Treffer inventaret igjen (regresjon): gjenåpnet", e);
+  return run_history(r, id, find_status_name(st), "open", "Treffer inventaret igjen (regresjon): gjenåpnet", e);
+}
+
+typedef struct IdPos {
+  const char *id;
+  size_t pos;
+} IdPos;
+
+static int cmp_idpos(const void *a, const void *b) {
+  const IdPos *x = a, *y = b;
+  int c = strcmp(x->id, y->id);
+  return c ? c : (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+/* keep[k] for l->m[from + k]: the first match of each vulnerability id, and
+ * the first NVD match of an id whose first match came from elsewhere. By
+ * sorting on (id, position): products with thousands of matches made the
+ * pairwise comparison quadratic. */
+static int keep_marks(const VulnMatchList *l, size_t from, unsigned char *keep) {
+  size_t n = l->n - from;
+  IdPos *ix = malloc(n * sizeof *ix);
+  if (!ix) return VERR_NOMEM;
+  for (size_t k = 0; k < n; k++) ix[k] = (IdPos){l->m[from + k].id, k};
+  qsort(ix, n, sizeof *ix, cmp_idpos);
+  for (size_t a = 0, b; a < n; a = b) {
+    int nvd = 0;
+    for (b = a; b < n && !strcmp(ix[b].id, ix[a].id); b++) {
+      int is_nvd = l->m[from + ix[b].pos].source == VULN_SRC_NVD;
+      keep[ix[b].pos] = b == a || (is_nvd && !nvd);
+      nvd |= is_nvd;
+    }
+  }
+  free(ix);
+  return 0;
 }
 
 /* Matches of one item: NVD before CSAF, one per vulnerability id. */
 int find_store_item(FindRun *r, const FindItemMeta *meta, const VulnItem *it, VulnMatchList *l, size_t from,
                       Err *e) {
-  for (size_t i = from; i < l->n; i++) {
-    int dup = 0;
-    for (size_t j = from; j < i && !dup; j++)
-      dup = !strcmp(l->m[j].id, l->m[i].id) && (l->m[j].source == VULN_SRC_NVD || l->m[i].source != VULN_SRC_NVD);
-    if (dup) continue;
-    r->st.matches++;
-    int rc = find_store_match(r, meta, it, &l->m[i], NULL, e);
-    if (rc) return rc;
+  if (from >= l->n) return 0;
+  unsigned char *keep = malloc(l->n - from);
+  if (!keep || keep_marks(l, from, keep)) {
+    free(keep);
+    return err_set(e, VERR_NOMEM, "tomt for minne");
   }
-  return 0;
+  int rc = 0;
+  for (size_t i = from; !rc && i < l->n; i++) {
+    if (!keep[i - from]) continue;
+    r->st.matches++;
+    rc = find_store_match(r, meta, it, &l->m[i], NULL, e);
+  }
+  free(keep);
+  return rc;
 }
 
 int find_close_ids(FindRun *r, const int64_t *ids, size_t n, Err *e) {
@@ -275,9 +333,9 @@ int find_close_ids(FindRun *r, const int64_t *ids, size_t n, Err *e) {
     rc = db_exec(r->db, e, "UPDATE findings SET matched = 0, status = ?, updated_at = ? WHERE id = ?", "sll",
                  auto_fix ? "fixed" : status, r->now, ids[i]);
     if (!rc)
-      rc = find_history_add(r->db, r->who, ids[i], status, auto_fix ? "fixed" : status,
-                            auto_fix ? "Treffer ikke lenger inventaret: satt til utbedret (må verifiseres)"
-                                     : "Treffer ikke lenger inventaret", e);
+      rc = run_history(r, ids[i], status, auto_fix ? "fixed" : status,
+                       auto_fix ? "Treffer ikke lenger inventaret: satt til utbedret (må verifiseres)"
+                                : "Treffer ikke lenger inventaret", e);
     free(status);
     if (rc) return rc;
     r->st.closed++;

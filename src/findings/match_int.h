@@ -32,7 +32,7 @@ typedef struct FindRun {
   const Principal *who;
   int64_t now;
   int sla[4];
-  DbStmt *sel, *ins, *upd, *kdel, *kins;
+  DbStmt *sel, *ins, *upd, *kdel, *kins, *hist;
   int64_t *seen;              /* finding ids the run matched, for closing the rest */
   size_t nseen, capseen;
   FindMatchStats st;

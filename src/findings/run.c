@@ -116,24 +116,25 @@ static void find_cache_release(void) { pthread_mutex_unlock(&cache_mu); }
 
 /* ---- matching a set of items ---- */
 
-/* kx: KEV name matching too (runs over every feed); NULL for new records only. */
+/* kx: KEV name matching too (runs over every feed); NULL for new records only.
+ * The whole set is matched at once (identical products once, on every CPU);
+ * the list comes item by item, in item order, as one call per item would. */
 static int match_items(FindRun *r, const VulnDb *v, VulnMatcher *m, const FindKevIndex *kx, FindItems *x, Err *e) {
   VulnMatchList l = {0};
-  int rc = 0;
   struct timespec t0;
-  double mm = 0;
   r->kevdb = v;
-  for (size_t i = 0; !rc && i < x->n; i++) {
-    l.n = 0;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    if (vuln_match_item(m, &x->item[i], i, &l)) rc = err_set(e, VERR_NOMEM, "tomt for minne");
-    mm += find_ms_since(&t0);
-    if (!rc) rc = find_store_item(r, &x->meta[i], &x->item[i], &l, 0, e);
-    if (!rc && kx) rc = find_kev_match_item(r, kx, &x->meta[i], &x->item[i], &l, e);
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  int rc = vuln_match_items(m, x->item, x->n, x->n < 256 ? 1 : 0, &l) ? err_set(e, VERR_NOMEM, "tomt for minne") : 0;
+  r->st.ms_match += find_ms_since(&t0);
+  for (size_t i = 0, k = 0; !rc && i < x->n; i++) {
+    size_t from = k;
+    while (k < l.n && l.m[k].item == i) k++;
+    VulnMatchList one = {l.m + from, k - from, k - from};
+    rc = find_store_item(r, &x->meta[i], &x->item[i], &one, 0, e);
+    if (!rc && kx) rc = find_kev_match_item(r, kx, &x->meta[i], &x->item[i], &one, e);
     if (!rc) rc = find_keys_store(r, &x->meta[i], &x->item[i], e);
   }
   r->st.products += x->n;
-  r->st.ms_match += mm;
   vuln_match_list_free(&l);
   return rc;
 }
