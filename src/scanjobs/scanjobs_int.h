@@ -21,4 +21,8 @@ int scanjobs__secret_ok(const char *s, const char *prefix);
  * transaction. */
 int scanjobs__queue_job(Db *db, int64_t org, int64_t sid, int64_t *job_id, Err *e);
 
+/* A finished run's services into the findings module (findings.c): in the
+ * caller's transaction. */
+int scanjobs__run_findings(Db *db, int64_t run, Err *e);
+
 #endif
