@@ -13,13 +13,7 @@
 
 #define FIELD_MAX 2000   /* longest stored text of one field (evidence is cut) */
 
-typedef struct Collect {
-  Arena *a;
-  FindScanService *v;
-  size_t n, cap;
-  const char **tout;
-  size_t ntout, captout;
-} Collect;
+typedef ScanjobsServices Collect;
 
 static const char *str(Collect *c, json_t *o, const char *k) {
   const char *s = json_string_value(json_object_get(o, k));
@@ -85,7 +79,8 @@ static int take(Collect *c, json_t *o) {
   return 0;
 }
 
-static int parse(Collect *c, const char *text, size_t n, Err *e) {
+int scanjobs__services_parse(Collect *c, const char *text, size_t n, Err *e) {
+  if (!c->a && !(c->a = arena_new((size_t)512 << 20))) return err_set(e, VERR_NOMEM, "tomt for minne");
   for (const char *p = text, *end = text + n; p < end;) {
     const char *nl = memchr(p, '\n', (size_t)(end - p));
     const char *le = nl ? nl : end;
@@ -120,13 +115,20 @@ static int load_run(Db *db, int64_t run, FindScanRun *fr, char **scope, char **p
   return rc;
 }
 
+void scanjobs__services_free(Collect *c) {
+  free(c->v);
+  free(c->tout);
+  arena_free(c->a);
+  memset(c, 0, sizeof *c);
+}
+
 int scanjobs__run_findings(Db *db, int64_t run, Err *e) {
   FindScanRun fr = {0};
-  Collect c = {.a = arena_new((size_t)512 << 20)};
+  Collect c = {0};
   char *scope = NULL, *ports = NULL, *report = NULL;
   size_t len = 0;
-  int rc = c.a ? load_run(db, run, &fr, &scope, &ports, &report, &len, e) : err_set(e, VERR_NOMEM, "tomt for minne");
-  if (!rc) rc = parse(&c, report, len, e);
+  int rc = load_run(db, run, &fr, &scope, &ports, &report, &len, e);
+  if (!rc) rc = scanjobs__services_parse(&c, report, len, e);
   if (!rc) {
     fr.scope = scope;
     fr.ports = ports;
@@ -139,8 +141,6 @@ int scanjobs__run_findings(Db *db, int64_t run, Err *e) {
   free(scope);
   free(ports);
   free(report);
-  free(c.v);
-  free(c.tout);
-  arena_free(c.a);
+  scanjobs__services_free(&c);
   return rc;
 }

@@ -6,7 +6,8 @@
  * stays accepted; a run seeing them again reopens; a partial or interrupted
  * run proves nothing; another version moves the old findings; inventory
  * matching runs leave scan findings alone; a new CVE reaches the scanned
- * services at the next matching run; list, CSV and history show it all. */
+ * services at the next matching run; list, CSV and history show it all; a
+ * false positive keeps its state too. */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -267,6 +268,20 @@ TEST(list_filter_and_csv) {
   arena_free(a);
 }
 
+TEST(false_positive_keeps_its_state) {
+  Err e = {0};
+  CHECK_INT(find_set_status(db, &cli, org, finding("CVE-2099-1003"), FIND_ST_FALSE_POSITIVE,
+                            "Pakken er rettet av leverandøren", 0, &e), 0);
+  int64_t r = run(full_sched, SCAN_REC("false"));
+  CHECK_STR(status("CVE-2099-1003"), "false_positive");
+  CHECK_STR(status("CVE-2099-1002"), "accepted");
+  CHECK_INT(count("SELECT count(*) FROM findings WHERE product_id < 0 AND matched = 1"), 0);
+  char want[96];
+  snprintf(want, sizeof want, "(kjøring %lld): status beholdt", (long long)r);
+  CHECK(last_note("CVE-2099-1003", want));
+  CHECK_INT(count("SELECT count(*) FROM finding_scan_services WHERE gone_run IS NULL"), 0);
+}
+
 int main(void) {
   if (!mkdtemp(dir)) return 1;
   setenv("VARDE_SCAN_CONF", "/nonexistent/scan.conf", 1);
@@ -277,6 +292,7 @@ int main(void) {
   RUN(inventory_runs_leave_scan_findings_alone);
   RUN(other_version_moves_the_old_findings);
   RUN(list_filter_and_csv);
+  RUN(false_positive_keeps_its_state);
   db_close(db);
   char cmd[300];
   snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
