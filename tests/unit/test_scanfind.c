@@ -265,6 +265,13 @@ TEST(list_filter_and_csv) {
   CHECK(strstr(csv, "skanning;scan-medium;10.1.0.6;80;cpe:2.3:a:f5:nginx:1.18.0:*:*:*:*:*:*:*;Server: nginx/1.18.0")
         != NULL);
   buf_free(&b);
+  /* the exposure view's counts read the same table */
+  FindExposure *ex = NULL;
+  size_t nex = 0;
+  int64_t with_kev = -1;
+  CHECK_INT(find_exposure(db, a, &org, 1, false, &ex, &nex, &with_kev, &e), 0);
+  CHECK_INT(nex, 1);   /* the open CVE-2099-1003; fixed and accepted ones are not exposure */
+  if (nex) CHECK_STR(ex[0].vuln_id, "CVE-2099-1003");
   arena_free(a);
 }
 
