@@ -21,6 +21,22 @@ static void fail_err(WebCtx *c, const Err *e) {
 
 static json_t *real(double v) { return v < 0 ? json_null() : json_real(v); }
 
+static json_t *run_or_null(int64_t run) { return run ? json_integer((json_int_t)run) : json_null(); }
+
+/* What the scan saw, for a finding from a network scan; null otherwise. */
+static json_t *scan_json(const Finding *f) {
+  if (f->product_id >= 0) return json_null();
+  json_t *s = json_pack("{s:s, s:i, s:s, s:s, s:s?, s:b}", "address", f->scan_addr, "port", f->scan_port, "cpe",
+                        f->scan_cpe, "confidence", f->scan_confidence, "evidence",
+                        f->scan_evidence[0] ? f->scan_evidence : NULL, "needs_verification",
+                        f->status == FIND_ST_FIXED);
+  if (!s) return json_null();
+  json_object_set_new(s, "first_run", run_or_null(f->scan_first_run));
+  json_object_set_new(s, "last_run", run_or_null(f->scan_last_run));
+  json_object_set_new(s, "not_seen_run", run_or_null(f->scan_gone_run));
+  return s;
+}
+
 static json_t *one(WebCtx *c, const Finding *f) {
   json_t *j = json_pack("{s:I, s:s, s:s, s:I, s:s, s:s, s:s, s:b, s:b, s:b, s:i, s:s, s:s, s:b}", "id",
                         (json_int_t)f->id, "vulnerability", f->vuln_id, "source", f->source, "product_id",
@@ -36,6 +52,10 @@ static json_t *one(WebCtx *c, const Finding *f) {
   json_object_set_new(j, "advisory", f->advisory[0] ? json_string(f->advisory) : json_null());
   json_object_set_new(j, "matched", json_boolean(f->matched));
   json_object_set_new(j, "status_reason", f->status_reason[0] ? json_string(f->status_reason) : json_null());
+  json_object_set_new(j, "confidence", f->confidence[0] ? json_string(f->confidence) : json_null());
+  json_object_set_new(j, "origin", json_string(f->origin));
+  json_object_set_new(j, "scan", scan_json(f));
+  if (f->product_id < 0) json_object_set_new(j, "product_id", json_null());
   return j;
 }
 

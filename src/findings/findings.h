@@ -102,6 +102,12 @@ typedef struct Finding {
   int criticality;
   FindStatus status;
   int64_t first_seen, due_at, updated_at, accepted_until, decided_by;
+  /* A finding from a network scan (src/findings/scan.h) has product_id < 0
+   * and these set; an inventory finding has origin "inventory", the rest
+   * "" and 0. scan_confidence is the scanner's grade (low, medium, high). */
+  const char *origin, *scan_addr, *scan_cpe, *scan_confidence, *scan_evidence;
+  int scan_port;
+  int64_t scan_first_run, scan_last_run, scan_gone_run;
 } Finding;
 
 typedef struct FindFilter {
@@ -113,6 +119,7 @@ typedef struct FindFilter {
   int kev;                     /* -1 any, 0/1 */
   bool overdue;                /* only overdue (active and past due) */
   const char *q;               /* substring of vuln id or product name */
+  int origin;                  /* 0 any, 1 inventory products only, 2 scans only */
   int limit;                   /* 0 = 500, capped at 100000 */
 } FindFilter;
 

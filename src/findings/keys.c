@@ -160,7 +160,7 @@ int find_keys_candidates(FindRun *r, const VulnDb *v, int64_t (**pairs)[2], size
   for (size_t i = 0; !rc && !wild && i < nk; i++) rc = add_pairs(r, keys[i], pairs, n, &cap, e);
   free(keys);
   if (rc || wild) return rc;
-  qsort(*pairs, *n, sizeof **pairs, cmp_pair);
+  if (*n > 1) qsort(*pairs, *n, sizeof **pairs, cmp_pair);   /* *pairs is NULL when nothing matched */
   size_t w = 0;
   for (size_t i = 0; i < *n; i++)
     if (!w || cmp_pair((*pairs)[i], (*pairs)[w - 1])) memcpy((*pairs)[w++], (*pairs)[i], sizeof **pairs);

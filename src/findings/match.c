@@ -269,7 +269,8 @@ int find_store_match(FindRun *r, const FindItemMeta *meta, const VulnItem *it, c
   r->st.updated++;
   if (!regress) return 0;
   r->st.reopened++;
-  return run_history(r, id, find_status_name(st), "open", "Treffer inventaret igjen (regresjon): gjenåpnet", e);
+  return run_history(r, id, find_status_name(st), "open",
+                     r->reopen_note ? r->reopen_note : "Treffer inventaret igjen (regresjon): gjenåpnet", e);
 }
 
 typedef struct IdPos {

@@ -37,6 +37,7 @@ typedef struct FindRun {
   size_t nseen, capseen;
   FindMatchStats st;
   const VulnDb *kevdb;        /* the feeds being matched: KEV dates, EPSS of KEV name matches */
+  const char *reopen_note;    /* history note of a regression; NULL: the inventory's wording */
 } FindRun;
 
 int find_run_open(FindRun *r, Db *db, const Principal *who, Err *e);
@@ -48,8 +49,16 @@ int find_store_match(FindRun *r, const FindItemMeta *meta, const VulnItem *it, c
                      Err *e);
 int find_store_item(FindRun *r, const FindItemMeta *meta, const VulnItem *it, VulnMatchList *l, size_t from,
                     Err *e);
-/* Findings with matched = 1 in the scope (WHERE clause with one bound
- * value of type 'l' or 's') that the run has not seen: closed. */
+/* The feeds of the current generation, loaded and indexed once per process
+ * (run.c). Acquire locks the cache (the matcher is not thread-safe), release
+ * unlocks; find_cache_kev is the KEV name index while it is held. ms
+ * accumulates the loading time when it happens. */
+int find_cache_acquire(Db *db, VulnDb **v, VulnMatcher **m, double *ms, Err *e);
+const struct FindKevIndex *find_cache_kev(void);
+void find_cache_release(void);
+/* Inventory findings (product_id > 0) with matched = 1 in the scope (WHERE
+ * clause with one bound value of type 'l' or 's') that the run has not seen:
+ * closed. Scan findings (product_id < 0, scan.c) have their own closing. */
 int find_close_scope(FindRun *r, const char *where, char type, int64_t lv, const char *sv, Err *e);
 int find_close_ids(FindRun *r, const int64_t *ids, size_t n, Err *e);
 

@@ -14,7 +14,11 @@
 #define COLS "f.id, f.org_id, f.product_id, f.vuln_id, f.source, f.advisory, f.product_name, f.cvss_vector," \
              " f.kev_due, f.class, f.confidence, f.reason, f.status_reason, f.cvss, f.epss, f.epss_pct, f.priority," \
              " f.kev, f.ransomware, f.internet, f.matched, f.criticality, f.status, f.first_seen, f.due_at," \
-             " f.updated_at, f.accepted_until, f.decided_by, c.description"
+             " f.updated_at, f.accepted_until, f.decided_by, c.description, v.addr, v.port, s.cpe, s.confidence," \
+             " s.evidence, s.first_run, s.last_run, s.gone_run"
+/* the CVE's description, and for a scan finding what the scan saw */
+#define FROM " FROM findings f LEFT JOIN vuln_cves c ON c.id = f.vuln_id LEFT JOIN finding_scan s" \
+             " ON s.finding_id = f.id LEFT JOIN finding_scan_services v ON v.id = s.service_id"
 
 static double real_or(DbStmt *st, int col) {
   return db_col_is_null(st, col) ? -1 : strtod(db_col_text(st, col), NULL);
@@ -45,6 +49,14 @@ static void read_row(DbStmt *st, Arena *a, int64_t now, Finding *f) {
   f->decided_by = db_col_int(st, 27);
   f->description = arena_strdup(a, db_col_text(st, 28));
   f->overdue = (f->status == FIND_ST_OPEN || f->status == FIND_ST_IN_PROGRESS) && f->due_at < now;
+  f->origin = f->product_id < 0 ? "scan" : "inventory";
+  const char **t[] = {&f->scan_addr, &f->scan_cpe, &f->scan_confidence, &f->scan_evidence};
+  int tc[] = {29, 31, 32, 33};
+  for (int i = 0; i < 4; i++) *t[i] = arena_strdup(a, db_col_text(st, tc[i]));
+  f->scan_port = (int)db_col_int(st, 30);
+  f->scan_first_run = db_col_int(st, 34);
+  f->scan_last_run = db_col_int(st, 35);
+  f->scan_gone_run = db_col_int(st, 36);
 }
 
 /* WHERE text for f; values go to the statement in order by bind_filter. */
@@ -60,6 +72,8 @@ static void where_of(const FindFilter *f, Buf *w) {
   if (f->kev >= 0) buf_puts(w, " AND f.kev = ?");
   if (f->overdue) buf_puts(w, " AND f.status IN ('open','in_progress') AND f.due_at < ?");
   if (f->q && *f->q) buf_puts(w, " AND (instr(lower(f.vuln_id), lower(?)) OR instr(lower(f.product_name), lower(?)))");
+  if (f->origin == 1) buf_puts(w, " AND f.product_id > 0");
+  if (f->origin == 2) buf_puts(w, " AND f.product_id < 0");
 }
 
 static int bind_filter(DbStmt *st, const FindFilter *f, Arena *a) {
@@ -90,7 +104,7 @@ static int bind_filter(DbStmt *st, const FindFilter *f, Arena *a) {
 int find_list(Db *db, Arena *a, const FindFilter *f, Finding **out, size_t *n, Err *e) {
   Buf sql;
   buf_init(&sql, 8192);
-  buf_puts(&sql, "SELECT " COLS " FROM findings f LEFT JOIN vuln_cves c ON c.id = f.vuln_id WHERE ");
+  buf_puts(&sql, "SELECT " COLS FROM " WHERE ");
   where_of(f, &sql);
   int limit = f->limit <= 0 ? 500 : f->limit > 100000 ? 100000 : f->limit;
   buf_printf(&sql, " ORDER BY (f.status IN ('open','in_progress')) DESC, f.priority DESC, f.due_at, f.id LIMIT %d",
@@ -125,8 +139,7 @@ int find_list(Db *db, Arena *a, const FindFilter *f, Finding **out, size_t *n, E
 int find_get(Db *db, Arena *a, int64_t org_id, int64_t id, Finding *out, Err *e) {
   DbStmt *st = NULL;
   int rc = db_query(db, &st, e,
-                    "SELECT " COLS " FROM findings f LEFT JOIN vuln_cves c ON c.id = f.vuln_id"
-                    " WHERE f.id = ? AND f.org_id = ?", "ll", id, org_id);
+                    "SELECT " COLS FROM " WHERE f.id = ? AND f.org_id = ?", "ll", id, org_id);
   if (!rc) rc = db_step(st, e);
   if (rc == DB_ROW) {
     read_row(st, a, db_now(), out);
@@ -236,6 +249,24 @@ static void fmt_day(char *b, size_t cap, int64_t t) {
   else strftime(b, cap, "%Y-%m-%d", &tm);
 }
 
+/* The columns after "treff": where the finding came from and, for a scan,
+ * the confidence, address, port, CPE, evidence and runs. */
+static void scan_cells(CsvWriter *w, const Finding *r) {
+  bool scan = r->product_id < 0;
+  csv_field(w, scan ? "skanning" : "inventar");
+  csv_field(w, r->confidence);
+  csv_field(w, r->scan_addr);
+  if (scan) csv_field_int(w, r->scan_port);
+  else csv_field(w, "");
+  csv_field(w, r->scan_cpe);
+  csv_field(w, r->scan_evidence);
+  int64_t runs[3] = {r->scan_first_run, r->scan_last_run, r->scan_gone_run};
+  for (int i = 0; i < 3; i++) {
+    if (runs[i]) csv_field_int(w, runs[i]);
+    else csv_field(w, "");
+  }
+}
+
 int find_export_csv(Db *db, const FindFilter *f, Buf *out, Err *e) {
   Arena *a = arena_new((size_t)1 << 30);
   Finding *x = NULL;
@@ -246,7 +277,9 @@ int find_export_csv(Db *db, const FindFilter *f, Buf *out, Err *e) {
   CsvWriter w;
   static const char *const head[] = {"id", "sårbarhet", "kilde", "råd", "produkt", "status", "klasse", "prioritet",
                                      "cvss", "kev", "kev_frist", "epss_persentil", "internett", "kritikalitet",
-                                     "frist", "forfalt", "sist_endret", "begrunnelse", "treff"};
+                                     "frist", "forfalt", "sist_endret", "begrunnelse", "treff", "opphav",
+                                     "sikkerhet", "adresse", "port", "cpe", "bevis", "første_kjøring",
+                                     "siste_kjøring", "ikke_sett_i_kjøring"};
   if (!rc) {
     csv_writer_init(&w, out, ';', CSV_DIALECT_EXCEL_NO);
     for (size_t i = 0; i < sizeof head / sizeof head[0]; i++) csv_field(&w, head[i]);
@@ -270,6 +303,7 @@ int find_export_csv(Db *db, const FindFilter *f, Buf *out, Err *e) {
     csv_field(&w, upd);
     csv_field(&w, r->status_reason);
     csv_field(&w, r->reason);
+    scan_cells(&w, r);
     csv_end_row(&w);
   }
   arena_free(a);

@@ -13,6 +13,7 @@
 #include "findings/findings.h"
 #include "findings/internal.h"
 #include "findings/match_int.h"
+#include "findings/scan.h"
 #include "inventory/inventory.h"
 #include "vuln/match.h"
 
@@ -41,7 +42,7 @@ int find_close_scope(FindRun *r, const char *where, char type, int64_t lv, const
   int64_t *gone = NULL;
   size_t n = 0, cap = 0;
   if (r->nseen) qsort(r->seen, r->nseen, sizeof *r->seen, cmp64);
-  snprintf(sql, sizeof sql, "SELECT id FROM findings WHERE matched = 1 AND %s", where);
+  snprintf(sql, sizeof sql, "SELECT id FROM findings WHERE matched = 1 AND product_id > 0 AND %s", where);
   int rc = type == 'l' ? db_query(r->db, &st, e, sql, "l", lv) : type == 's' ? db_query(r->db, &st, e, sql, "s", sv)
                                                                            : db_query(r->db, &st, e, sql, "");
   if (!rc) while ((rc = db_step(st, e)) == DB_ROW) {
@@ -77,7 +78,7 @@ static struct {
 
 /* Locks the cache; find_cache_release unlocks. The matcher is not
  * thread-safe, so holding the lock covers the matching too. */
-static int find_cache_acquire(Db *db, VulnDb **v, VulnMatcher **m, double *ms, Err *e) {
+int find_cache_acquire(Db *db, VulnDb **v, VulnMatcher **m, double *ms, Err *e) {
   pthread_mutex_lock(&cache_mu);
   int64_t gen = find_state_int(db, "gen");
   if (cache.v && cache.gen == gen && !strcmp(cache.path, db_path(db))) {
@@ -112,7 +113,8 @@ static int find_cache_acquire(Db *db, VulnDb **v, VulnMatcher **m, double *ms, E
   return 0;
 }
 
-static void find_cache_release(void) { pthread_mutex_unlock(&cache_mu); }
+void find_cache_release(void) { pthread_mutex_unlock(&cache_mu); }
+const FindKevIndex *find_cache_kev(void) { return cache.kx; }
 
 /* ---- matching a set of items ---- */
 
@@ -200,6 +202,7 @@ int find_match_all(Db *db, const Principal *who, FindMatchStats *st, Err *e) {
   }
   if (!rc) rc = find_close_scope(&r, "1 = 1", 0, 0, NULL, e);
   if (!rc) rc = find_state_set_int(db, "keys_ok", 2, e);
+  if (!rc) rc = find_scan_rematch(db, who, &r.st, e);
   if (!rc) rc = mark_done(db, e);
   if (!rc) rc = finish(&r, "full", st, e);
   run_free(&r);
@@ -308,7 +311,7 @@ static int annotation_changes(FindRun *r, int64_t since, Err *e) {
   int rc = db_query(r->db, &st, e,
                     "SELECT DISTINCT f.org_id, f.product_id FROM (SELECT cve FROM vuln_kev WHERE gen > ?"
                     " UNION SELECT cve FROM vuln_epss WHERE gen > ?) c CROSS JOIN findings f ON f.vuln_id = c.cve"
-                    " WHERE f.matched = 1",
+                    " WHERE f.matched = 1 AND f.product_id > 0",
                     "ll", since, since);
   if (!rc) while ((rc = db_step(st, e)) == DB_ROW) {
     if (n == cap) {
@@ -411,6 +414,7 @@ int find_match_incremental(Db *db, const Principal *who, FindMatchStats *st, Err
   if (!rc) rc = inventory_changes(&r, e);
   if (!rc) rc = feed_changes(&r, since, e);
   if (!rc) rc = annotation_changes(&r, since, e);
+  if (!rc && find_state_int(db, "gen") != since) rc = find_scan_rematch(db, who, &r.st, e);
   if (!rc) rc = mark_done(db, e);
   if (!rc) rc = finish(&r, "inkrementell", st, e);
   run_free(&r);

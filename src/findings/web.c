@@ -47,6 +47,12 @@ int find_web_filter(WebCtx *c, FindFilter *f) {
   f->overdue = web_query(c, "forfalt") && !strcmp(web_query(c, "forfalt"), "1");
   f->q = web_query(c, "q");
   if (f->q && strlen(f->q) > 200) return -1;
+  const char *o = web_query(c, "opphav");
+  if (o && *o && strcmp(o, "alle")) {
+    if (!strcmp(o, "inventar")) f->origin = 1;
+    else if (!strcmp(o, "skanning")) f->origin = 2;
+    else return -1;
+  }
   return 0;
 }
 
@@ -69,6 +75,11 @@ static void filter_form(WebCtx *c) {
   option(b, "", "Alle", k);
   static const char *const cls[] = {"critical", "high", "medium", "low"};
   for (int i = 0; i < 4; i++) option(b, cls[i], find_class_label(cls[i]), k);
+  html_raw(b, "</select></div><div><label for=\"f-op\">Opphav</label><select id=\"f-op\" name=\"opphav\">");
+  const char *op = web_query(c, "opphav");
+  option(b, "alle", "Alle", op);
+  option(b, "inventar", "Inventaret", op);
+  option(b, "skanning", "Nettverksskanning", op);
   html_raw(b, "</select></div>");
   html_printf(b, "<div><label for=\"f-q\">Søk</label><input type=\"text\" id=\"f-q\" name=\"q\" value=\"%s\"></div>",
               q ? q : "");
@@ -84,6 +95,12 @@ static void filter_form(WebCtx *c) {
   html_raw(b, "<button type=\"submit\">Filtrer</button></form>");
 }
 
+/* The product cell: a scan finding says so, with the scanner's confidence. */
+const char *find_web_product(WebCtx *c, const Finding *f) {
+  if (f->product_id >= 0) return f->product_name;
+  return arena_printf(c->a, "%s · skanning, %s sikkerhet", f->product_name, find_scan_conf_label(f->scan_confidence));
+}
+
 static void list_rows(WebCtx *c, const Finding *x, size_t n) {
   Buf *b = &c->resp->body;
   html_raw(b, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">Sårbarhet</th>"
@@ -94,7 +111,7 @@ static void list_rows(WebCtx *c, const Finding *x, size_t n) {
     const Finding *f = &x[i];
     html_printf(b, "<tr><td><a href=\"/org/%lld/funn/%lld\">%s</a></td><td>%s</td><td>%s</td><td>%s</td>"
                    "<td>%s</td><td>%s</td><td>%s</td><td>%s%s</td></tr>",
-                (long long)c->org_id, (long long)f->id, f->vuln_id, f->product_name, find_class_label(f->cls),
+                (long long)c->org_id, (long long)f->id, f->vuln_id, find_web_product(c, f), find_class_label(f->cls),
                 num1(c, f->priority), num1(c, f->cvss), f->kev ? "ja" : "", find_status_label(f->status),
                 find_web_day(c, f->due_at), f->overdue ? " (forfalt)" : "");
   }
@@ -236,6 +253,7 @@ static void get_detail(WebCtx *c) {
   html_printf(b, "<p><a href=\"/org/%lld/funn\">← Alle funn</a></p><h1>%s i %s</h1>", (long long)c->org_id, f.vuln_id,
               f.product_name);
   facts(c, &f);
+  if (f.product_id < 0) find_web_scan_facts(c, &f);
   actions(c, &f);
   history(c, &f);
   web_page_end(c);

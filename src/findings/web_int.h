@@ -15,6 +15,12 @@ int find_web_may_accept(WebCtx *c);
 /* "YYYY-MM-DD" -> end of that day (UTC), or -1. */
 int64_t find_parse_day(const char *s);
 void find_web_exposure(WebCtx *c);
+/* Product name, and for a scan finding "· skanning, lav sikkerhet" (web.c). */
+const char *find_web_product(WebCtx *c, const Finding *f);
+/* The scan section of a scan finding's page (web_scan.c). */
+void find_web_scan_facts(WebCtx *c, const Finding *f);
+/* "lav", "middels", "høy" for the scanner's grade. */
+const char *find_scan_conf_label(const char *grade);
 extern const WebRoute find_api_routes[];
 
 #endif

@@ -1,7 +1,8 @@
 /* ingest.c — result parts into runs: each (job, part) is stored once, and
  * when the last part is in, the report is checked with src/scan's parser,
- * the run and its per-port results are written and observations updated —
- * all in one transaction, so a crash leaves either nothing or everything. */
+ * the run and its per-port results are written, observations updated and
+ * the run's services matched into findings (findings.c) — all in one
+ * transaction, so a crash leaves either nothing or everything. */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,6 +106,7 @@ static int finish_job(Db *db, int64_t job, const JobRow *j, Err *e) {
                  db_now(), job);
   if (rc == 0) rc = db_exec(db, e, "DELETE FROM scan_job_parts WHERE job_id = ?", "l", job);
   if (rc == 0) rc = scanjobs_observe_run(db, run, e);
+  if (rc == 0) rc = scanjobs__run_findings(db, run, e);
   char det[96];
   snprintf(det, sizeof det, "job=%lld run=%lld open=%zu", (long long)job, (long long)run, snap.n);
   AuditEvent ev = {NULL, j->org, "scan.run.receive", "scan_run", NULL, det};

@@ -1,7 +1,8 @@
 /* scanjobs.h — the server side of scanning: confirmed scope per
  * organisation, limits, sensors and their credentials, schedules, jobs,
- * result ingestion into runs, and the seen/not-seen observations the
- * findings lifecycle reads. Every write is audited in its transaction. */
+ * result ingestion into runs (whose identified services become findings,
+ * src/findings/scan.h), and seen/not-seen observations per address and
+ * port. Every write is audited in its transaction. */
 #ifndef VARDE_SCANJOBS_H
 #define VARDE_SCANJOBS_H
 #include <stddef.h>
@@ -95,7 +96,7 @@ int scanjobs_part_parse(Arena *a, const char *body, size_t n, ScanjobsPart *out,
 int scanjobs_part_store(Db *db, int64_t sensor_id, int64_t job_id, const ScanjobsPart *p,
                         int *complete, Err *e);
 
-/* --- observations (bridge.c): the interface for the findings module ----- */
+/* --- observations (bridge.c): seen / not seen per address, port, key ---- */
 /* Called by ingest for a finished run: marks what the run saw as seen and,
  * when the run covered the whole confirmed scope without interruption,
  * marks earlier observations in that scope it did not see as 'not_seen'

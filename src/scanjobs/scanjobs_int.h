@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/arena.h"
 #include "core/err.h"
 
 typedef struct Db Db;
@@ -20,5 +21,21 @@ int scanjobs__secret_ok(const char *s, const char *prefix);
 /* Queues a job for schedule sid (scope checked again); in an open
  * transaction. */
 int scanjobs__queue_job(Db *db, int64_t org, int64_t sid, int64_t *job_id, Err *e);
+
+/* A finished run's services into the findings module (findings.c): in the
+ * caller's transaction. */
+int scanjobs__run_findings(Db *db, int64_t run, Err *e);
+/* A report's open ports with what was identified, and the hosts that timed
+ * out (strings in a, cut to 2000 bytes); lines that are not JSON objects
+ * are skipped. Zero-initialise; free with scanjobs__services_free. */
+typedef struct ScanjobsServices {
+  Arena *a;
+  struct FindScanService *v;
+  size_t n, cap;
+  const char **tout;
+  size_t ntout, captout;
+} ScanjobsServices;
+int scanjobs__services_parse(ScanjobsServices *c, const char *text, size_t n, Err *e);
+void scanjobs__services_free(ScanjobsServices *c);
 
 #endif

@@ -199,8 +199,9 @@ void scanjobs_get_run(WebCtx *c) {
   }
   web_page_begin(c, "Skanning");
   Buf *b = &c->resp->body;
-  html_printf(b, "<h1>Kjøring #%lld</h1><p><a href=\"/org/%lld/skanning\">Tilbake</a></p>",
-              (long long)c->args[0], (long long)c->org_id);
+  html_printf(b, "<h1>Kjøring #%lld</h1><p><a href=\"/org/%lld/skanning\">Tilbake</a> · <a href=\"/org/%lld/funn?"
+                 "opphav=skanning&amp;status=alle\">Sårbarhetsfunn fra skanningene</a></p>",
+              (long long)c->args[0], (long long)c->org_id, (long long)c->org_id);
   run_diff(c, c->args[0]);
   html_raw(b, "<section class=\"card\"><h2>Åpne porter</h2><div class=\"table-wrap\"><table><thead><tr>"
               "<th>Adresse</th><th>Port</th><th>Tjeneste</th><th>Produkt</th><th>Versjon</th><th>CPE</th>"
@@ -231,7 +232,8 @@ void scanjobs_web_not_seen(WebCtx *c) {
   Err e = {0};
   html_raw(b, "<section class=\"card\" id=\"ikke-sett\"><h2>Ikke sett — må verifiseres</h2><p class=\"hint\">"
               "Det en tidligere skanning fant, men som en senere fullstendig skanning av hele omfanget "
-              "ikke så. Ingenting lukkes automatisk.</p><div class=\"table-wrap\"><table><thead><tr>"
+              "ikke så. Ingenting lukkes automatisk: sårbarhetsfunn på slike tjenester står som «Utbedret (må "
+              "verifiseres)» under Funn.</p><div class=\"table-wrap\"><table><thead><tr>"
               "<th>Adresse</th><th>Port</th><th>Hva</th><th>Nøkkel</th><th>Sist sett i</th>"
               "<th>Ikke sett siden</th></tr></thead><tbody>");
   scanjobs_observations(c->db, c->org_id, "not_seen", not_seen_row, c, &e);

@@ -39,6 +39,18 @@ wait_port "$SRV" $A 80 && wait_port "$SRV" $A 22 || { echo "Bail out! tjenester"
 
 # --- server inside the client namespace, on its loopback ---
 "$FIXTURE" "$WORK/v.db" > fx.json || { echo "Bail out! fixture"; exit 1; }
+# fixture CVEs for the target's services: OpenSSH before 9.3p2 (Debian 12
+# ships 9.2p1), nginx before 1.25.0 (Debian 12: 1.22.1)
+fixture_cve() { # id cpe end score
+  printf '{"cve":{"id":"%s","lastModified":"2099-01-01T00:00:00.000","descriptions":[{"lang":"en","value":"fixture"}],' "$1"
+  printf '"metrics":{"cvssMetricV31":[{"type":"Primary","cvssData":{"version":"3.1","baseScore":%s,' "$4"
+  printf '"vectorString":"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}}]},"configurations":[{"nodes":[{"operator":"OR",'
+  printf '"negate":false,"cpeMatch":[{"vulnerable":true,"criteria":"%s","versionEndExcluding":"%s"}]}]}]}}' "$2" "$3"
+}
+{ echo '{"format":"NVD_CVE","vulnerabilities":['
+  fixture_cve CVE-2099-2001 'cpe:2.3:a:openbsd:openssh:*:*:*:*:*:*:*:*' 9.3p2 9.8; echo ,
+  fixture_cve CVE-2099-2002 'cpe:2.3:a:f5:nginx:*:*:*:*:*:*:*:*' 1.25.0 7.5; echo ']}'; } > fixture-cves.json
+"$VARDE" import nvd --db "$WORK/v.db" fixture-cves.json >/dev/null || { echo "Bail out! import nvd"; exit 1; }
 ORG=$(jq .orgs.t_full fx.json)
 PW=$(jq -r .password fx.json)
 SECRET=$(jq -r .users.own_admin.totp fx.json)
@@ -172,6 +184,67 @@ if command -v tshark >/dev/null && command -v socat >/dev/null; then
   check "ingen pakker til 10.213.2.2 (fanget $N)" [ "$N" -eq 0 ]
   check "ingen kjøring for den nektede jobben" [ "$(q "SELECT count(*) FROM scan_runs WHERE job_id = $BADJOB")" = 0 ]
 fi
+
+# --- vulnerability findings from the scans: the target's OpenSSH and nginx
+#     match the fixture CVEs; a complete run of the scope without them moves
+#     them to fixed (needs verification), an accepted risk stays accepted,
+#     and seen again the finding reopens ---
+SF() { API "$BASE/api/v1/orgs/$ORG/findings?status=alle&opphav=skanning"; }
+SF > sf1.json
+SSHF=$(jq '[.findings[] | select(.vulnerability == "CVE-2099-2001")][0]' sf1.json)
+NGF=$(jq '[.findings[] | select(.vulnerability == "CVE-2099-2002")][0]' sf1.json)
+check "to funn fra skanningen (OpenSSH og nginx)" [ "$(jq '[.findings[] | select(.origin == "scan")] | length' sf1.json)" = 2 ]
+check "OpenSSH-funnet: adresse, port, CPE og åpent" \
+  [ "$(jq -c '[.scan.address, .scan.port, (.scan.cpe | startswith("cpe:2.3:a:openbsd:openssh:9.2p1")), .status, .source]' <<<"$SSHF")" = '["10.213.1.2",22,true,"open","nvd"]' ]
+check "Debian-banneret gir lav sikkerhet, og beviset er banneret" \
+  [ "$(jq -c '[.confidence, .scan.confidence, (.scan.evidence | test("^SSH-2.0-OpenSSH_9.2p1 Debian"))]' <<<"$SSHF")" = '["scan-low","low",true]' ]
+check "nginx-funnet har middels sikkerhet og Server-toppteksten som bevis" \
+  [ "$(jq -c '[.confidence, (.scan.evidence | test("nginx/1.22.1"))]' <<<"$NGF")" = '["scan-medium",true]' ]
+check "kjøringen som fant dem står på funnet" \
+  [ "$(jq '.scan.first_run' <<<"$SSHF")" = "$(q "SELECT id FROM scan_runs WHERE job_id = $JOB")" ]
+SSHID=$(jq .id <<<"$SSHF"); NGID=$(jq .id <<<"$NGF")
+C "$BASE/org/$ORG/funn?opphav=skanning" > funn.html
+check "funnsiden viser skanning og lav sikkerhet" grep -q "OpenSSH 9.2p1 (10.213.1.2:22) · skanning, lav sikkerhet" funn.html
+C "$BASE/org/$ORG/funn/$SSHID" > funn1.html
+check "funnets side viser bevis og hva lav sikkerhet betyr" \
+  bash -c "grep -q 'Funnet ved nettverksskanning' funn1.html && grep -q 'SSH-2.0-OpenSSH_9.2p1' funn1.html && grep -q 'tilbakefører sikkerhetsrettinger' funn1.html"
+C "$BASE/org/$ORG/funn.csv?status=alle&opphav=skanning" > funn.csv
+check "CSV-eksporten har opphav, sikkerhet, adresse og port" grep -q ";skanning;scan-low;10.213.1.2;22;" funn.csv
+UNTIL=$(date -u -d '+30 days' +%F)
+API -o /dev/null -d "{\"status\":\"accepted\",\"reason\":\"Intern, byttes ved neste oppgradering\",\"until\":\"$UNTIL\"}" \
+  "$BASE/api/v1/orgs/$ORG/findings/$NGID/status"
+check "nginx-risikoen er akseptert" [ "$(API "$BASE/api/v1/orgs/$ORG/findings/$NGID" | jq -r .status)" = accepted ]
+API -o /dev/null -d "{\"name\":\"hele\",\"sensor_id\":$SENSOR_ID,\"ports\":\"22,80\"}" \
+  "$BASE/api/v1/orgs/$ORG/scan/schedules"
+FULL=$(API "$BASE/api/v1/orgs/$ORG/scan/schedules" | jq '[.schedules[] | select(.name == "hele")][0].id')
+full_run() { # runs the full-scope schedule now; prints the run id
+  local tk j
+  tk=$(csrf "/org/$ORG/skanning")
+  C -o /dev/null -d "csrf=$tk" "$BASE/org/$ORG/skanning/planer/$FULL/kjor"
+  j=$(API "$BASE/api/v1/orgs/$ORG/scan/jobs" | jq '.jobs[0].id')
+  wait_for 90 grep -q "jobb $j levert" "$WORK/sensor.log" || return 1
+  q "SELECT id FROM scan_runs WHERE job_id = $j AND full_scope = 1"
+}
+full_done() { [ "$(q "SELECT count(*) FROM scan_jobs WHERE schedule_id = $FULL AND state = 'done'")" -ge 1 ]; }
+check "den nye planens første kjøring (tjenestene oppe) er levert" wait_for 90 full_done
+check "den endret ikke funnene" [ "$(SF | jq -c '[.findings[].status] | sort')" = '["accepted","open"]' ]
+kill "$(cat "$WORK/sshd.pid")" "$(cat "$WORK/nginx.pid")"
+sleep 0.5
+RB=$(full_run)
+check "fullstendig kjøring uten tjenestene er levert" [ -n "$RB" ]
+API "$BASE/api/v1/orgs/$ORG/findings/$SSHID" > f2.json
+check "OpenSSH-funnet er utbedret, må verifiseres" \
+  [ "$(jq -c '[.status, .matched, .scan.needs_verification, .scan.not_seen_run]' f2.json)" = "[\"fixed\",false,true,$RB]" ]
+check "historikken nevner kjøringen" \
+  [ "$(jq -r '.history[-1].note' f2.json)" = "Ikke sett i fullstendig skanning av omfanget (kjøring $RB): utbedret, må verifiseres" ]
+check "den aksepterte risikoen står seg" [ "$(API "$BASE/api/v1/orgs/$ORG/findings/$NGID" | jq -r .status)" = accepted ]
+check "ingenting er slettet" [ "$(q "SELECT count(*) FROM findings WHERE product_id < 0")" = 2 ]
+bg "$SRV" /usr/sbin/sshd -D -f "$WORK/sshd.conf"
+wait_port "$SRV" $A 22
+RC3=$(full_run)
+API "$BASE/api/v1/orgs/$ORG/findings/$SSHID" > f3.json
+check "sett igjen: gjenåpnet, og historikken sier det" \
+  [ "$(jq -c '[.status, .matched, .history[-1].note]' f3.json)" = "[\"open\",true,\"Sett igjen i skanning (kjøring $RC3, 10.213.1.2:22): gjenåpnet\"]" ]
 quiet_check() { "$VARDE" check --db "$WORK/v.db" >/dev/null; }
 RUN2=$(q "SELECT id FROM scan_runs WHERE job_id = $JOB2")
 API "$BASE/api/v1/orgs/$ORG/scan/runs/$RUN2" > run2.json
