@@ -1,6 +1,6 @@
 /* load.c — the stored feeds back into an in-memory VulnDb for the matcher:
- * NVD records re-read through src/vuln's parser, KEV and EPSS rows copied
- * straight in, CSAF advisories parsed one document at a time. */
+ * NVD configurations from their binary records (JSON only where one is
+ * missing), KEV and EPSS rows copied in, CSAF advisories parsed one by one. */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -8,6 +8,7 @@
 #include "db/db.h"
 #include "findings/findings.h"
 #include "findings/internal.h"
+#include "vuln/cfgbin.h"
 #include "vuln/vuln.h"
 
 double find_ms_since(const struct timespec *t0) {
@@ -16,29 +17,137 @@ double find_ms_since(const struct timespec *t0) {
   return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
 }
 
-/* The records are joined into one API-page-shaped document and parsed once. */
-static int load_nvd(Db *db, VulnDb *v, int64_t min_gen, Err *e) {
+/* ---- NVD: the binary configuration records (vuln_cve_cfg), JSON for the
+ * rest ---- */
+
+int find_cfg_prepare(Db *db, DbStmt **st, Err *e) {
+  return db_prepare(db, st, e, "INSERT OR REPLACE INTO vuln_cve_cfg (id, gen, cfg) VALUES (?, ?, ?)");
+}
+
+/* c's binary record beside its JSON; a CVE the format cannot hold keeps
+ * only the JSON (and loses a stale record). */
+int find_cfg_put(Db *db, DbStmt *st, Buf *b, const VulnCve *c, int64_t gen, Err *e) {
+  buf_reset(b);
+  int rc = vuln_cfgbin_encode(c, b);
+  if (rc == VERR_TOOBIG) return db_exec(db, e, "DELETE FROM vuln_cve_cfg WHERE id = ?", "s", c->id);
+  if (rc) return err_set(e, rc, "tomt for minne");
+  db_reset(st);
+  db_bind_text(st, 1, c->id);
+  if (gen < 0) {   /* the statement takes the stored record's generation */
+    db_bind_blob(st, 2, b->p, b->n);
+  } else {
+    db_bind_int(st, 2, gen);
+    db_bind_blob(st, 3, b->p, b->n);
+  }
+  rc = db_step(st, e);
+  db_reset(st);
+  return rc < 0 ? rc : 0;
+}
+
+typedef struct NvdLoad {
+  Db *db;
+  VulnDb *v;
+  int64_t min_gen;
+  Buf json;             /* records to parse from JSON, comma-separated */
+  size_t from_json;     /* CVEs parsed from JSON */
+} NvdLoad;
+
+/* A CVE whose binary record does not decode: its JSON for the JSON pass. */
+static int add_json(NvdLoad *l, const char *id, Err *e) {
+  char *rec = NULL;
+  int rc = db_text(l->db, e, &rec, "SELECT record FROM vuln_cves WHERE id = ?", "s", id);
+  if (rc == VERR_NOTFOUND) return 0;
+  if (!rc && rec) {
+    if (l->json.n) buf_putc(&l->json, ',');
+    buf_puts(&l->json, rec);
+  }
+  free(rec);
+  return rc;
+}
+
+/* Every binary record of generation >= min_gen; *n how many decoded. */
+static int load_blobs(NvdLoad *l, size_t *n, Err *e) {
   DbStmt *st = NULL;
-  Buf b;
-  buf_init(&b, (size_t)4 << 30);
-  int rc = db_query(db, &st, e, "SELECT record FROM vuln_cves WHERE gen >= ?", "l", min_gen);
-  buf_lit(&b, "{\"format\":\"NVD_CVE\",\"vulnerabilities\":[");
-  int first = 1;
+  VulnCfgDecoder *d = vuln_cfgbin_decoder_new(l->v);
+  *n = 0;
+  if (!d) return err_set(e, VERR_NOMEM, "tomt for minne");
+  int rc = db_query(l->db, &st, e, "SELECT id, cfg FROM vuln_cve_cfg WHERE gen >= ?", "l", l->min_gen);
   if (!rc) while ((rc = db_step(st, e)) == DB_ROW) {
-    if (!first) buf_putc(&b, ',');
-    buf_puts(&b, db_col_text(st, 0));
-    first = 0;
+    size_t len = 0;
+    const void *p = db_col_blob(st, 1, &len);
+    Err de = {0};
+    int drc = vuln_cfgbin_decode(d, db_col_text(st, 0), p, len, &de);
+    if (drc == VERR_NOMEM) {
+      rc = err_set(e, drc, "tomt for minne");
+      break;
+    }
+    *n += !drc;
+    if (drc && (rc = add_json(l, db_col_text(st, 0), e))) break;
   }
   db_finalize(st);
-  buf_lit(&b, "]}");
-  if (rc == DB_DONE) rc = 0;
-  if (!rc && b.err) rc = err_set(e, VERR_NOMEM, "for mye NVD-data til minnet");
-  VulnReport r = {0};
-  if (!rc) rc = vuln_nvd_load(v, "database", b.p, b.n, &r, e);
+  vuln_cfgbin_decoder_free(d);
+  return rc == DB_DONE ? 0 : rc;
+}
+
+/* CVEs of generation >= min_gen without a usable binary record: their JSON
+ * joined into one API-page-shaped document and parsed once; inside a
+ * matching run's transaction their binary records are written. */
+#define NO_BLOB "SELECT c.record FROM vuln_cves c WHERE c.gen >= ?1 AND NOT EXISTS (SELECT 1 FROM" \
+  " vuln_cve_cfg b WHERE b.id = c.id AND b.gen = c.gen AND substr(b.cfg, 1, 4) = ?2)"
+
+/* Binary records for the CVEs from..ncve-1 just parsed from JSON, with
+ * their record's generation (only inside a write transaction). */
+static int backfill(NvdLoad *l, size_t from, Err *e) {
+  if (from == l->v->ncve || !db_in_transaction(l->db)) return 0;
+  DbStmt *st = NULL;
+  Buf b;
+  buf_init(&b, (size_t)64 << 20);
+  int rc = db_prepare(l->db, &st, e,
+                      "INSERT OR REPLACE INTO vuln_cve_cfg (id, gen, cfg) SELECT id, gen, ?2 FROM vuln_cves WHERE id = ?1");
+  for (size_t i = from; !rc && i < l->v->ncve; i++) rc = find_cfg_put(l->db, st, &b, &l->v->cve[i], -1, e);
+  db_finalize(st);
   buf_free(&b);
   return rc;
 }
 
+static int load_json(NvdLoad *l, Err *e) {
+  DbStmt *st = NULL;
+  char magic[4] = {'V', 'C', VULN_CFGBIN_VERSION, 0};
+  int rc = db_query(l->db, &st, e, NO_BLOB, "lb", l->min_gen, magic, sizeof magic);
+  if (!rc) while ((rc = db_step(st, e)) == DB_ROW) {
+    if (l->json.n) buf_putc(&l->json, ',');
+    buf_puts(&l->json, db_col_text(st, 0));
+  }
+  db_finalize(st);
+  if (rc == DB_DONE) rc = 0;
+  if (rc || !l->json.n) return rc;
+  Buf doc;
+  buf_init(&doc, (size_t)4 << 30);
+  buf_lit(&doc, "{\"format\":\"NVD_CVE\",\"vulnerabilities\":[");
+  buf_append(&doc, l->json.p, l->json.n);
+  buf_lit(&doc, "]}");
+  if (doc.err || l->json.err) rc = err_set(e, VERR_NOMEM, "for mye NVD-data til minnet");
+  VulnReport r = {0};
+  size_t before = l->v->ncve;
+  if (!rc) rc = vuln_nvd_load(l->v, "database", doc.p, doc.n, &r, e);
+  buf_free(&doc);
+  l->from_json = l->v->ncve - before;
+  return rc ? rc : backfill(l, before, e);
+}
+
+static int load_nvd(Db *db, VulnDb *v, int64_t min_gen, Err *e) {
+  NvdLoad l = {db, v, min_gen, {0}, 0};
+  size_t n = 0;
+  int64_t total = 0;
+  buf_init(&l.json, (size_t)4 << 30);
+  int rc = load_blobs(&l, &n, e);
+  /* every record decoded: no need to look for CVEs without one (that query
+   * reads the whole JSON table) */
+  if (!rc) rc = db_int(db, e, &total, "SELECT count(*) FROM vuln_cves WHERE gen >= ?", "l", min_gen);
+  if (!rc && (l.json.n || (int64_t)n != total)) rc = load_json(&l, e);
+  buf_free(&l.json);
+  return rc;
+}
 /* With only new records loaded (only > 0), KEV and EPSS rows are needed
  * for those CVEs alone. */
 #define KEV_COLS "k.cve, k.vendor, k.product, k.name, k.added, k.due, k.action, k.ransomware"

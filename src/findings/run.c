@@ -14,6 +14,7 @@
 #include "findings/internal.h"
 #include "findings/match_int.h"
 #include "inventory/inventory.h"
+#include "vuln/map.h"
 #include "vuln/match.h"
 
 /* ---- the seen set ---- */
@@ -114,6 +115,15 @@ static int find_cache_acquire(Db *db, VulnDb **v, VulnMatcher **m, double *ms, E
 
 static void find_cache_release(void) { pthread_mutex_unlock(&cache_mu); }
 
+void find_cache_flush(void) {
+  pthread_mutex_lock(&cache_mu);
+  vuln_matcher_free(cache.m);
+  vuln_db_free(cache.v);
+  find_kev_index_free(cache.kx);
+  memset(&cache, 0, sizeof cache);
+  pthread_mutex_unlock(&cache_mu);
+}
+
 /* ---- matching a set of items ---- */
 
 /* kx: KEV name matching too (runs over every feed); NULL for new records only.
@@ -134,6 +144,7 @@ static int match_items(FindRun *r, const VulnDb *v, VulnMatcher *m, const FindKe
     if (!rc && kx) rc = find_kev_match_item(r, kx, &x->meta[i], &x->item[i], &one, e);
     if (!rc) rc = find_keys_store(r, &x->meta[i], &x->item[i], e);
   }
+  if (!rc) rc = find_batch_flush(r, e);   /* before the feeds' strings it points to are released */
   r->st.products += x->n;
   vuln_match_list_free(&l);
   return rc;
@@ -178,6 +189,72 @@ static void run_free(FindRun *r) {
   find_run_close(r);
   free(r->seen);
   r->seen = NULL;
+  find_known_free(r->known);
+  r->known = NULL;
+  vuln_map_free(r->keys);
+  r->keys = NULL;
+  free(r->keyseen);
+  r->keyseen = NULL;
+}
+
+/* A full run: the stored findings still matched that it did not see close. */
+static int close_unseen(FindRun *r, Err *e) {
+  int64_t *ids = NULL;
+  size_t n = 0;
+  if (find_known_unseen(r->known, &ids, &n)) return err_set(e, VERR_NOMEM, "tomt for minne");
+  int rc = find_close_ids(r, ids, n, e);
+  free(ids);
+  return rc;
+}
+
+/* ---- secondary indexes around a bulk insert ---- */
+
+typedef struct Indexes {
+  char *name[16], *sql[16];
+  size_t n;
+} Indexes;
+
+static void indexes_free(Indexes *x) {
+  for (size_t i = 0; i < x->n; i++) {
+    free(x->name[i]);
+    free(x->sql[i]);
+  }
+  memset(x, 0, sizeof *x);
+}
+
+/* With no finding stored yet, the secondary indexes of findings and
+ * finding_history are dropped (their definitions kept as the schema holds
+ * them) and built again after the insert: one sort each instead of half a
+ * million inserts in random order (measured in README.md). */
+static int indexes_drop(Db *db, Indexes *x, Err *e) {
+  DbStmt *st = NULL;
+  int rc = db_query(db, &st, e, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+                                " AND tbl_name IN ('findings', 'finding_history')", "");
+  if (!rc) while ((rc = db_step(st, e)) == DB_ROW && x->n < 16) {
+    x->name[x->n] = strdup(db_col_text(st, 0));
+    x->sql[x->n] = strdup(db_col_text(st, 1));
+    if (!x->name[x->n++] || !x->sql[x->n - 1]) {
+      rc = err_set(e, VERR_NOMEM, "tomt for minne");
+      break;
+    }
+  }
+  db_finalize(st);
+  if (rc != DB_DONE && rc != DB_ROW) return rc;
+  if (rc == DB_ROW) return err_set(e, VERR_INVALID, "flere indekser enn ventet på findings");
+  rc = 0;
+  for (size_t i = 0; !rc && i < x->n; i++) {
+    char sql[300];
+    if (strchr(x->name[i], '"') || strlen(x->name[i]) > 200) return err_set(e, VERR_INVALID, "uventet indeksnavn");
+    snprintf(sql, sizeof sql, "DROP INDEX \"%s\"", x->name[i]);
+    rc = db_exec(db, e, sql, "");
+  }
+  return rc;
+}
+
+static int indexes_create(Db *db, Indexes *x, Err *e) {
+  int rc = 0;
+  for (size_t i = 0; !rc && i < x->n; i++) rc = db_exec(db, e, x->sql[i], "");
+  return rc;
 }
 
 int find_match_all(Db *db, const Principal *who, FindMatchStats *st, Err *e) {
@@ -185,25 +262,35 @@ int find_match_all(Db *db, const Principal *who, FindMatchStats *st, Err *e) {
   FindItems x = {0};
   VulnDb *v = NULL;
   VulnMatcher *m = NULL;
+  Indexes idx = {0};
   size_t expired = 0;
   int rc = db_begin(db, e);
   if (rc) return rc;
   rc = find_run_open(&r, db, who, e);
   if (!rc) rc = db_exec(db, e, "PRAGMA cache_size = -131072", "");   /* 128 MiB: the findings indexes stay hot */
   if (!rc) rc = find_expire(db, r.now, &expired, e);
-  if (!rc) rc = db_exec(db, e, "DELETE FROM finding_keys", "");
   if (!rc) rc = find_cache_acquire(db, &v, &m, &r.st.ms_load, e);
   if (!rc) {
     rc = find_items_all(db, &x, e);
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    if (!rc) rc = find_known_load(db, &r.known, e);
+    if (!rc) rc = find_keys_full_begin(&r, e);
+    if (!rc) rc = find_batch_open(&r, e);
+    if (!rc && !find_known_count(r.known)) rc = indexes_drop(db, &idx, e);
+    r.st.ms_store += find_ms_since(&t0);
     if (!rc) rc = match_items(&r, v, m, cache.kx, &x, e);
     find_cache_release();
   }
-  if (!rc) rc = find_close_scope(&r, "1 = 1", 0, 0, NULL, e);
+  if (!rc) rc = indexes_create(db, &idx, e);
+  if (!rc) rc = close_unseen(&r, e);
+  if (!rc) rc = find_keys_full_end(&r, e);
   if (!rc) rc = find_state_set_int(db, "keys_ok", 2, e);
   if (!rc) rc = mark_done(db, e);
   if (!rc) rc = finish(&r, "full", st, e);
   run_free(&r);
   find_items_free(&x);
+  indexes_free(&idx);
   if (rc) {
     db_rollback(db);
     return rc;

@@ -278,6 +278,33 @@ TEST(new_cve_reads_only_the_products_it_names) {
   CHECK_INT(full.created + full.updated + full.closed + full.reopened, 0);
 }
 
+/* A CVE without its binary configuration record (stored before migration
+ * 6) or with a damaged one is read from its JSON, gives the same findings,
+ * and gets its record back from the next run. */
+TEST(binary_records_fall_back_to_json) {
+  int64_t cves = count("SELECT count(*) FROM vuln_cves");
+  CHECK_INT(count("SELECT count(*) FROM vuln_cve_cfg"), cves);
+  int64_t bytes = count("SELECT sum(length(cfg)) FROM vuln_cve_cfg");
+  Err e = {0};
+  CHECK_INT(db_exec(db, &e, "DELETE FROM vuln_cve_cfg WHERE id IN (SELECT vuln_id FROM findings WHERE source = 'nvd'"
+                            " ORDER BY vuln_id LIMIT 3)", ""), 0);
+  CHECK_INT(db_exec(db, &e, "UPDATE vuln_cve_cfg SET cfg = substr(cfg, 1, length(cfg) - 1) WHERE id IN"
+                            " (SELECT vuln_id FROM findings WHERE source = 'nvd' ORDER BY vuln_id DESC LIMIT 2)", ""), 0);
+  CHECK_INT(count("SELECT count(*) FROM vuln_cve_cfg"), cves - 3);
+  find_cache_flush();
+  FindMatchStats full = {0};
+  CHECK_INT(find_match_all(db, &cli, &full, &e), 0);
+  CHECK(full.matches > 5);
+  CHECK_INT(full.created + full.updated + full.closed + full.reopened, 0);
+  CHECK_INT(count("SELECT count(*) FROM vuln_cve_cfg"), cves);
+  CHECK_INT(count("SELECT sum(length(cfg)) FROM vuln_cve_cfg"), bytes);   /* the damaged ones rewritten too */
+  find_cache_flush();
+  FindMatchStats again = {0};
+  CHECK_INT(find_match_all(db, &cli, &again, &e), 0);
+  CHECK_INT(again.matches, full.matches);
+  CHECK_INT(again.created + again.updated + again.closed + again.reopened, 0);
+}
+
 TEST(exposure_counts_every_vulnerability) {
   Arena *a = arena_new(0);
   FindExposure *x = NULL;
@@ -334,6 +361,7 @@ int main(void) {
   RUN(kev_name_match_until_nvd_decides);
   RUN(csaf_advisory_against_inventory);
   RUN(new_cve_reads_only_the_products_it_names);
+  RUN(binary_records_fall_back_to_json);
   RUN(exposure_counts_every_vulnerability);
   RUN(export_csv);
   db_close(db);
