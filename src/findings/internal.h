@@ -11,6 +11,7 @@
 typedef struct Db Db;
 typedef struct DbStmt DbStmt;
 typedef struct VulnCve VulnCve;
+typedef struct VulnDb VulnDb;
 
 int64_t find_state_int(Db *db, const char *name);
 int find_state_set_int(Db *db, const char *name, int64_t v, Err *e);
@@ -23,5 +24,15 @@ double find_ms_since(const struct timespec *t0);
  * generation, which the statement then selects). */
 int find_cfg_prepare(Db *db, DbStmt **st, Err *e);
 int find_cfg_put(Db *db, DbStmt *st, Buf *b, const VulnCve *c, int64_t gen, Err *e);
+/* find_load_vulndb in three steps (load.c): read and finish use the
+ * database, decode does not (another thread may run it meanwhile). finish
+ * hands over the VulnDb (*from_json: CVEs it added from JSON, after decode
+ * had run) and frees f, as free does on any error path. */
+typedef struct FindFeeds FindFeeds;
+int find_feeds_read(Db *db, int64_t min_gen, FindFeeds **out, Err *e);
+int find_feeds_decode(FindFeeds *f, Err *e);
+int find_feeds_finish(Db *db, FindFeeds *f, VulnDb **out, size_t *from_json, Err *e);
+void find_feeds_free(FindFeeds *f);
+VulnDb *find_feeds_db(FindFeeds *f);   /* being loaded: decode's thread only */
 
 #endif

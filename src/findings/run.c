@@ -115,6 +115,97 @@ static int find_cache_acquire(Db *db, VulnDb **v, VulnMatcher **m, double *ms, E
 
 static void find_cache_release(void) { pthread_mutex_unlock(&cache_mu); }
 
+/* The memory-only middle of loading the feeds, on a thread of its own:
+ * decode the binary records, then index them. */
+typedef struct FeedJob {
+  FindFeeds *f;
+  VulnDb *v;
+  VulnMatcher *m;
+  FindKevIndex *kx;
+  int rc;
+  Err e;
+} FeedJob;
+
+static int feed_index(FeedJob *j) {
+  vuln_matcher_free(j->m);
+  find_kev_index_free(j->kx);
+  j->kx = NULL;
+  if (!(j->m = vuln_matcher_new(j->v, NULL)) || !(j->kx = find_kev_index_new(j->v)))
+    return err_set(&j->e, VERR_NOMEM, "tomt for minne");
+  return 0;
+}
+
+static void *feed_job(void *arg) {
+  FeedJob *j = arg;
+  j->rc = find_feeds_decode(j->f, &j->e);
+  if (!j->rc) j->rc = feed_index(j);
+  return NULL;
+}
+
+/* Cache miss with other work to do: read the feeds, then decode and index
+ * them on a second thread while work(ctx) reads the rest on this one (the
+ * connection stays with this thread). */
+static int load_overlapped(Db *db, int (*work)(void *, Err *), void *ctx, Err *e) {
+  FeedJob j = {0};
+  int rc = find_feeds_read(db, 0, &j.f, e), wrc = 0;
+  pthread_t th;
+  int threaded = 0;
+  if (!rc) {
+    j.v = find_feeds_db(j.f);
+    threaded = pthread_create(&th, NULL, feed_job, &j) == 0;
+    if (!threaded) feed_job(&j);
+  }
+  wrc = rc ? 0 : work(ctx, e);
+  if (threaded) pthread_join(th, NULL);
+  if (!rc && j.rc) rc = err_set(e, j.rc, "%s", j.e.msg);
+  if (!rc) rc = wrc;
+  size_t added = 0;
+  VulnDb *v = NULL;
+  if (!rc) rc = find_feeds_finish(db, j.f, &v, &added, e);   /* frees j.f */
+  else find_feeds_free(j.f);
+  if (!rc && added) rc = feed_index(&j) ? err_set(e, VERR_NOMEM, "tomt for minne") : 0;   /* CVEs read from JSON */
+  if (rc) {
+    vuln_matcher_free(j.m);
+    find_kev_index_free(j.kx);
+    vuln_db_free(v);
+    return rc;
+  }
+  cache.v = v;
+  cache.m = j.m;
+  cache.kx = j.kx;
+  return 0;
+}
+
+/* find_cache_acquire for a full run: work(ctx) runs exactly once, beside
+ * the loading when the feeds are not cached. */
+static int find_cache_acquire_with(Db *db, VulnDb **v, VulnMatcher **m, double *ms, int (*work)(void *, Err *),
+                                   void *ctx, Err *e) {
+  pthread_mutex_lock(&cache_mu);
+  int64_t gen = find_state_int(db, "gen");
+  int rc;
+  if (cache.v && cache.gen == gen && !strcmp(cache.path, db_path(db))) {
+    rc = work(ctx, e);
+  } else {
+    vuln_matcher_free(cache.m);
+    vuln_db_free(cache.v);
+    find_kev_index_free(cache.kx);
+    memset(&cache, 0, sizeof cache);
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    rc = load_overlapped(db, work, ctx, e);
+    if (ms) *ms += find_ms_since(&t0);
+    cache.gen = gen;
+    snprintf(cache.path, sizeof cache.path, "%s", db_path(db));
+  }
+  if (rc) {
+    pthread_mutex_unlock(&cache_mu);
+    return rc;
+  }
+  *v = cache.v;
+  *m = cache.m;
+  return 0;
+}
+
 void find_cache_flush(void) {
   pthread_mutex_lock(&cache_mu);
   vuln_matcher_free(cache.m);
@@ -257,6 +348,24 @@ static int indexes_create(Db *db, Indexes *x, Err *e) {
   return rc;
 }
 
+/* What a full run reads besides the feeds: every product, the stored
+ * findings and keys; and the bulk-insert set-up. */
+typedef struct FullPrep {
+  FindRun *r;
+  FindItems *x;
+  Indexes *idx;
+} FullPrep;
+
+static int full_prep(void *ctx, Err *e) {
+  FullPrep *p = ctx;
+  int rc = find_items_all(p->r->db, p->x, e);
+  if (!rc) rc = find_known_load(p->r->db, &p->r->known, e);
+  if (!rc) rc = find_keys_full_begin(p->r, e);
+  if (!rc) rc = find_batch_open(p->r, e);
+  if (!rc && !find_known_count(p->r->known)) rc = indexes_drop(p->r->db, p->idx, e);
+  return rc;
+}
+
 int find_match_all(Db *db, const Principal *who, FindMatchStats *st, Err *e) {
   FindRun r;
   FindItems x = {0};
@@ -269,17 +378,10 @@ int find_match_all(Db *db, const Principal *who, FindMatchStats *st, Err *e) {
   rc = find_run_open(&r, db, who, e);
   if (!rc) rc = db_exec(db, e, "PRAGMA cache_size = -131072", "");   /* 128 MiB: the findings indexes stay hot */
   if (!rc) rc = find_expire(db, r.now, &expired, e);
-  if (!rc) rc = find_cache_acquire(db, &v, &m, &r.st.ms_load, e);
+  FullPrep prep = {&r, &x, &idx};
+  if (!rc) rc = find_cache_acquire_with(db, &v, &m, &r.st.ms_load, full_prep, &prep, e);
   if (!rc) {
-    rc = find_items_all(db, &x, e);
-    struct timespec t0;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    if (!rc) rc = find_known_load(db, &r.known, e);
-    if (!rc) rc = find_keys_full_begin(&r, e);
-    if (!rc) rc = find_batch_open(&r, e);
-    if (!rc && !find_known_count(r.known)) rc = indexes_drop(db, &idx, e);
-    r.st.ms_store += find_ms_since(&t0);
-    if (!rc) rc = match_items(&r, v, m, cache.kx, &x, e);
+    rc = match_items(&r, v, m, cache.kx, &x, e);
     find_cache_release();
   }
   if (!rc) rc = indexes_create(db, &idx, e);
