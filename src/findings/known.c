@@ -128,6 +128,15 @@ int find_known_load(Db *db, FindKnown **out, Err *e) {
 
 size_t find_known_count(const FindKnown *k) { return k->n; }
 
+int find_known_reserve(FindKnown *k, size_t more) {
+  if (k->n + more <= k->cap) return 0;
+  FindKnownRow *r = realloc(k->row, (k->n + more) * sizeof *r);
+  if (!r) return VERR_NOMEM;
+  k->row = r;
+  k->cap = k->n + more;
+  return vuln_map_reserve(k->ix, k->n + more) ? VERR_NOMEM : 0;
+}
+
 /* Ids of the findings still matched that the run did not see. */
 int find_known_unseen(const FindKnown *k, int64_t **ids, size_t *n) {
   *n = 0;

@@ -41,6 +41,7 @@ typedef struct FindKnown FindKnown;
 int find_known_load(Db *db, FindKnown **out, Err *e);
 void find_known_free(FindKnown *k);
 size_t find_known_count(const FindKnown *k);
+int find_known_reserve(FindKnown *k, size_t more);   /* room for `more` new rows: 0 or VERR_NOMEM */
 FindKnownRow *find_known_get(FindKnown *k, int64_t org, int64_t product, const char *vuln);
 FindKnownRow *find_known_add(FindKnown *k, int64_t org, int64_t product, const char *vuln);
 int find_known_unseen(const FindKnown *k, int64_t **ids, size_t *n);

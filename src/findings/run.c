@@ -227,6 +227,9 @@ static int match_items(FindRun *r, const VulnDb *v, VulnMatcher *m, const FindKe
   clock_gettime(CLOCK_MONOTONIC, &t0);
   int rc = vuln_match_items(m, x->item, x->n, x->n < 256 ? 1 : 0, &l) ? err_set(e, VERR_NOMEM, "tomt for minne") : 0;
   r->st.ms_match += find_ms_since(&t0);
+  /* nothing stored yet (a first full run): every match is a new row */
+  if (!rc && r->known && !find_known_count(r->known) && find_known_reserve(r->known, l.n))
+    rc = err_set(e, VERR_NOMEM, "tomt for minne");
   for (size_t i = 0, k = 0; !rc && i < x->n; i++) {
     size_t from = k;
     while (k < l.n && l.m[k].item == i) k++;

@@ -329,6 +329,38 @@ TEST(export_csv) {
   buf_free(&b);
 }
 
+/* A first full run (nothing stored) builds the findings' secondary indexes
+ * after its bulk insert: the same indexes, the same findings, one history
+ * row each, and a second run changes nothing. */
+TEST(first_full_run_rebuilds_indexes) {
+  const char *ix = "SELECT group_concat(name || ':' || sql, '|') FROM (SELECT name, sql FROM sqlite_master"
+                   " WHERE type = 'index' AND tbl_name IN ('findings', 'finding_history') ORDER BY name)";
+  char *before = NULL, *after = NULL;
+  Err e = {0};
+  CHECK_INT(db_text(db, &e, &before, ix, ""), 0);
+  int64_t matched = count("SELECT count(*) FROM findings WHERE matched = 1");
+  CHECK(matched > 5);
+  CHECK_INT(db_exec(db, &e, "DELETE FROM finding_history", ""), 0);
+  CHECK_INT(db_exec(db, &e, "DELETE FROM findings", ""), 0);
+  FindMatchStats full = {0}, again = {0};
+  CHECK_INT(find_match_all(db, &cli, &full, &e), 0);
+  CHECK_INT(full.created, matched);
+  CHECK_INT(count("SELECT count(*) FROM findings"), matched);
+  CHECK_INT(count("SELECT count(*) FROM finding_history WHERE to_status = 'open' AND from_status IS NULL"), matched);
+  CHECK_INT(count("SELECT count(*) FROM findings f WHERE reason != (SELECT note FROM finding_history h"
+                  " WHERE h.finding_id = f.id)"), 0);
+  CHECK_INT(db_text(db, &e, &after, ix, ""), 0);
+  CHECK(before && after && !strcmp(before, after));
+  CHECK_INT(find_match_all(db, &cli, &again, &e), 0);
+  CHECK_INT(again.created + again.updated + again.closed + again.reopened, 0);
+  char *ok = NULL;
+  CHECK_INT(db_text(db, &e, &ok, "PRAGMA integrity_check", ""), 0);
+  CHECK_STR(ok, "ok");
+  free(ok);
+  free(before);
+  free(after);
+}
+
 int main(void) {
   const char *shared = getenv("VARDE_SHARED");
   snprintf(nvd_path, sizeof nvd_path, "%s/data/nvd/api2-page-38-cves.json", shared ? shared : "../shared");
@@ -364,6 +396,7 @@ int main(void) {
   RUN(binary_records_fall_back_to_json);
   RUN(exposure_counts_every_vulnerability);
   RUN(export_csv);
+  RUN(first_full_run_rebuilds_indexes);
   db_close(db);
   return TEST_DONE();
 }
