@@ -1,6 +1,6 @@
-/* known.c — the findings already stored, read once into memory for a full
- * run: each match is compared here instead of by a query, and what the run
- * did not see is known without a second scan. */
+/* known.c — the inventory findings already stored (product_id > 0), read
+ * once into memory for a full run: each match is compared here instead of
+ * by a query, and what the run did not see is known without a second scan. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,13 +105,13 @@ int find_known_load(Db *db, FindKnown **out, Err *e) {
   }
   DbStmt *st = NULL;
   int64_t n = 0;   /* sized once: growing a map of 500,000 keys rehashes them all, several times */
-  int rc = db_int(db, e, &n, "SELECT count(*) FROM findings", "");
+  int rc = db_int(db, e, &n, "SELECT count(*) FROM findings WHERE product_id > 0", "");
   if (!rc && n > 0 && (vuln_map_reserve(k->ix, (size_t)n) || !(k->row = malloc((size_t)n * sizeof *k->row))))
     rc = err_set(e, VERR_NOMEM, "tomt for minne");
   k->cap = k->row ? (size_t)n : 0;
   if (!rc) rc = db_query(db, &st, e,
                     "SELECT id, org_id, product_id, vuln_id, status, matched, source, priority, reason, product_name,"
-                    " kev, internet, criticality, due_at, first_seen FROM findings", "");
+                    " kev, internet, criticality, due_at, first_seen FROM findings WHERE product_id > 0", "");
   if (!rc) while ((rc = db_step(st, e)) == DB_ROW)
     if (add_row(k, st)) {
       rc = err_set(e, VERR_NOMEM, "tomt for minne");
