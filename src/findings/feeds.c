@@ -63,7 +63,8 @@ typedef struct NvdStore {
   Db *db;
   VulnDb *vdb;
   size_t next;              /* next VulnCve expected in the walk */
-  DbStmt *get, *put;
+  DbStmt *get, *put, *cfg;
+  Buf blob;
   FindFeedStats *st;
   FindProgress progress;
   void *pctx;
@@ -107,7 +108,7 @@ static int nvd_put(NvdStore *s, const VulnCve *c, const char *rec) {
   db_bind_int(s->put, 9, s->st->gen);
   db_bind_int(s->put, 10, s->now);
   rc = db_step(s->put, s->e);
-  return rc < 0 ? rc : 0;
+  return rc < 0 ? rc : find_cfg_put(s->db, s->cfg, &s->blob, c, s->st->gen, s->e);
 }
 
 static int nvd_each(void *ctx, json_t *elem, size_t index) {
@@ -131,12 +132,14 @@ static int store_nvd(Db *db, const char *name, const char *data, size_t len, Vul
   int rc = vuln_nvd_load(vdb, name, data, len, r, e);
   char *kept = rc ? strstr(e->msg, " (records before it were kept)") : NULL;
   if (kept) snprintf(kept, sizeof e->msg - (size_t)(kept - e->msg), "; ingenting fra denne importen er lagret");
-  NvdStore s = {db, vdb, 0, NULL, NULL, st, pr, pctx, len, db_now(), e};
+  NvdStore s = {db, vdb, 0, NULL, NULL, NULL, {0}, st, pr, pctx, len, db_now(), e};
+  buf_init(&s.blob, (size_t)64 << 20);
   if (!rc) rc = db_prepare(db, &s.get, e, "SELECT record, modified FROM vuln_cves WHERE id = ?");
   if (!rc)
     rc = db_prepare(db, &s.put, e,
                     "INSERT OR REPLACE INTO vuln_cves (id, published, modified, cvss, cvss_vector, severity,"
                     " description, record, gen, imported_at) VALUES (?, ?, ?, CAST(? AS REAL), ?, ?, ?, ?, ?, ?)");
+  if (!rc) rc = find_cfg_prepare(db, &s.cfg, e);
   json_t *top = NULL;
   Err je = {0};
   if (!rc) {
@@ -146,6 +149,8 @@ static int store_nvd(Db *db, const char *name, const char *data, size_t len, Vul
   json_decref(top);
   db_finalize(s.get);
   db_finalize(s.put);
+  db_finalize(s.cfg);
+  buf_free(&s.blob);
   vuln_db_free(vdb);
   return rc;
 }

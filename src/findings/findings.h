@@ -76,6 +76,9 @@ int find_match_incremental(Db *db, const Principal *who, FindMatchStats *st, Err
 /* One organisation's products (product_id 0 = all of them), e.g. from the
  * inventory change hook. */
 int find_match_org(Db *db, const Principal *who, int64_t org_id, int64_t product_id, FindMatchStats *st, Err *e);
+/* Drop the loaded feeds and their index (kept per process and feed
+ * generation): the next run loads them again, as a new process would. */
+void find_cache_flush(void);
 
 /* ---- findings (lifecycle.c) ---- */
 typedef enum FindStatus {

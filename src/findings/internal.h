@@ -5,9 +5,13 @@
 #include <stdint.h>
 
 #include "auth/principal.h"
+#include "core/buf.h"
 #include "core/err.h"
 
 typedef struct Db Db;
+typedef struct DbStmt DbStmt;
+typedef struct VulnCve VulnCve;
+typedef struct VulnDb VulnDb;
 
 int64_t find_state_int(Db *db, const char *name);
 int find_state_set_int(Db *db, const char *name, int64_t v, Err *e);
@@ -15,5 +19,20 @@ int find_state_set_int(Db *db, const char *name, int64_t v, Err *e);
 int find_history_add(Db *db, const Principal *who, int64_t finding_id, const char *from, const char *to,
                      const char *note, Err *e);
 double find_ms_since(const struct timespec *t0);
+/* A CVE's binary configuration record (vuln_cve_cfg, load.c): the statement
+ * find_cfg_put binds, and the write (gen < 0: with the stored record's
+ * generation, which the statement then selects). */
+int find_cfg_prepare(Db *db, DbStmt **st, Err *e);
+int find_cfg_put(Db *db, DbStmt *st, Buf *b, const VulnCve *c, int64_t gen, Err *e);
+/* find_load_vulndb in three steps (load.c): read and finish use the
+ * database, decode does not (another thread may run it meanwhile). finish
+ * hands over the VulnDb (*from_json: CVEs it added from JSON, after decode
+ * had run) and frees f, as free does on any error path. */
+typedef struct FindFeeds FindFeeds;
+int find_feeds_read(Db *db, int64_t min_gen, FindFeeds **out, Err *e);
+int find_feeds_decode(FindFeeds *f, Err *e);
+int find_feeds_finish(Db *db, FindFeeds *f, VulnDb **out, size_t *from_json, Err *e);
+void find_feeds_free(FindFeeds *f);
+VulnDb *find_feeds_db(FindFeeds *f);   /* being loaded: decode's thread only */
 
 #endif

@@ -15,6 +15,7 @@
 #include "db/db.h"
 #include "findings/internal.h"
 #include "findings/match_int.h"
+#include "vuln/map.h"
 #include "vuln/purl.h"
 
 #include <ctype.h>
@@ -50,7 +51,87 @@ static size_t name_key(const char *prefix, const char *s, char *key, size_t cap)
   return n > p ? n : 0;
 }
 
+/* The map key of a finding_keys row: org and product ids, then the key. */
+static size_t row_key(char *out, size_t cap, int64_t org, int64_t product, const char *key) {
+  size_t l = strlen(key);
+  if (16 + l > cap) return 0;
+  memcpy(out, &org, 8);
+  memcpy(out + 8, &product, 8);
+  memcpy(out + 16, key, l);
+  return 16 + l;
+}
+
+/* A full run reads every stored row first, writes only the rows that are
+ * new and deletes the ones no product gave again (find_keys_full_end). */
+int find_keys_full_begin(FindRun *r, Err *e) {
+  DbStmt *st = NULL;
+  char k[16 + 2 * VULN_CPE_MAX + 2];
+  if (!(r->keys = vuln_map_new())) return err_set(e, VERR_NOMEM, "tomt for minne");
+  int rc = db_query(r->db, &st, e, "SELECT org_id, product_id, key FROM finding_keys", "");
+  if (!rc) while ((rc = db_step(st, e)) == DB_ROW) {
+    size_t l = row_key(k, sizeof k, db_col_int(st, 0), db_col_int(st, 1), db_col_text(st, 2));
+    if (l && vuln_map_put(r->keys, k, l, (uint32_t)vuln_map_count(r->keys)) == UINT32_MAX) {
+      rc = err_set(e, VERR_NOMEM, "tomt for minne");
+      break;
+    }
+  }
+  db_finalize(st);
+  r->nkeys = vuln_map_count(r->keys);
+  if (rc == DB_DONE && !(r->keyseen = calloc(r->nkeys + 1, 1))) rc = err_set(e, VERR_NOMEM, "tomt for minne");
+  return rc == DB_DONE ? 0 : rc;
+}
+
+int find_keys_full_end(FindRun *r, Err *e) {
+  DbStmt *st = NULL, *del = NULL;
+  int rc = db_prepare(r->db, &del, e, "DELETE FROM finding_keys WHERE key = ? AND org_id = ? AND product_id = ?");
+  if (!rc) rc = db_query(r->db, &st, e, "SELECT org_id, product_id, key FROM finding_keys", "");
+  char k[16 + 2 * VULN_CPE_MAX + 2];
+  size_t ngone = 0;
+  int64_t (*gone)[2] = NULL;
+  char **gkey = NULL;
+  if (!rc) while ((rc = db_step(st, e)) == DB_ROW) {
+    size_t l = row_key(k, sizeof k, db_col_int(st, 0), db_col_int(st, 1), db_col_text(st, 2));
+    uint32_t i = l ? vuln_map_get(r->keys, k, l) : UINT32_MAX;
+    if (i == UINT32_MAX || i >= r->nkeys || r->keyseen[i]) continue;   /* new this run, or given again */
+    void *g = realloc(gone, (ngone + 1) * sizeof *gone), *gk = realloc(gkey, (ngone + 1) * sizeof *gkey);
+    if (g) gone = g;
+    if (gk) gkey = gk;
+    if (!g || !gk || !(gkey[ngone] = strdup(db_col_text(st, 2)))) {
+      rc = err_set(e, VERR_NOMEM, "tomt for minne");
+      break;
+    }
+    gone[ngone][0] = db_col_int(st, 0);
+    gone[ngone++][1] = db_col_int(st, 1);
+  }
+  db_finalize(st);
+  if (rc == DB_DONE) rc = 0;
+  for (size_t i = 0; i < ngone; i++) {
+    if (!rc) {
+      db_reset(del);
+      db_bind_text(del, 1, gkey[i]);
+      db_bind_int(del, 2, gone[i][0]);
+      db_bind_int(del, 3, gone[i][1]);
+      rc = db_step(del, e);
+      rc = rc < 0 ? rc : 0;
+    }
+    free(gkey[i]);
+  }
+  db_finalize(del);
+  free(gone);
+  free(gkey);
+  return rc;
+}
+
 static int put_key(FindRun *r, const FindItemMeta *meta, const char *key, Err *e) {
+  if (r->keys) {   /* full run: rows already stored stay */
+    char k[16 + 2 * VULN_CPE_MAX + 2];
+    size_t l = row_key(k, sizeof k, meta->org_id, meta->product_id, key);
+    uint32_t i = l ? vuln_map_get(r->keys, k, l) : UINT32_MAX;
+    if (i != UINT32_MAX && i < r->nkeys) {
+      r->keyseen[i] = 1;
+      return 0;
+    }
+  }
   db_reset(r->kins);
   db_bind_text(r->kins, 1, key);
   db_bind_int(r->kins, 2, meta->org_id);
@@ -61,12 +142,15 @@ static int put_key(FindRun *r, const FindItemMeta *meta, const char *key, Err *e
 
 int find_keys_store(FindRun *r, const FindItemMeta *meta, const VulnItem *it, Err *e) {
   char key[2 * VULN_CPE_MAX + 2], plain_name[512] = "";
-  db_reset(r->kdel);
-  db_bind_int(r->kdel, 1, meta->org_id);
-  db_bind_int(r->kdel, 2, meta->product_id);
-  int rc = db_step(r->kdel, e);
-  if (rc < 0) return rc;
-  rc = 0;
+  int rc = 0;
+  if (!r->keys) {   /* a full run deletes what no product gave again at its end instead */
+    db_reset(r->kdel);
+    db_bind_int(r->kdel, 1, meta->org_id);
+    db_bind_int(r->kdel, 2, meta->product_id);
+    rc = db_step(r->kdel, e);
+    if (rc < 0) return rc;
+    rc = 0;
+  }
   if (find_item_key(it, key, sizeof key)) rc = put_key(r, meta, key, e);
   const char *product = it->product;
   if (!product && it->has_cpe && it->cpe.v[CPE_PRODUCT]) {

@@ -1,6 +1,6 @@
 /* load.c — the stored feeds back into an in-memory VulnDb for the matcher:
- * NVD records re-read through src/vuln's parser, KEV and EPSS rows copied
- * straight in, CSAF advisories parsed one document at a time. */
+ * NVD configurations from their binary records (JSON only where one is
+ * missing), KEV and EPSS rows copied in, CSAF advisories parsed one by one. */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -8,6 +8,7 @@
 #include "db/db.h"
 #include "findings/findings.h"
 #include "findings/internal.h"
+#include "vuln/cfgbin.h"
 #include "vuln/vuln.h"
 
 double find_ms_since(const struct timespec *t0) {
@@ -16,27 +17,152 @@ double find_ms_since(const struct timespec *t0) {
   return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
 }
 
-/* The records are joined into one API-page-shaped document and parsed once. */
-static int load_nvd(Db *db, VulnDb *v, int64_t min_gen, Err *e) {
+/* ---- NVD: the binary configuration records (vuln_cve_cfg), JSON for the
+ * rest ---- */
+
+int find_cfg_prepare(Db *db, DbStmt **st, Err *e) {
+  return db_prepare(db, st, e, "INSERT OR REPLACE INTO vuln_cve_cfg (id, gen, cfg) VALUES (?, ?, ?)");
+}
+
+/* c's binary record beside its JSON; a CVE the format cannot hold keeps
+ * only the JSON (and loses a stale record). */
+int find_cfg_put(Db *db, DbStmt *st, Buf *b, const VulnCve *c, int64_t gen, Err *e) {
+  buf_reset(b);
+  int rc = vuln_cfgbin_encode(c, b);
+  if (rc == VERR_TOOBIG) return db_exec(db, e, "DELETE FROM vuln_cve_cfg WHERE id = ?", "s", c->id);
+  if (rc) return err_set(e, rc, "tomt for minne");
+  db_reset(st);
+  db_bind_text(st, 1, c->id);
+  if (gen < 0) {   /* the statement takes the stored record's generation */
+    db_bind_blob(st, 2, b->p, b->n);
+  } else {
+    db_bind_int(st, 2, gen);
+    db_bind_blob(st, 3, b->p, b->n);
+  }
+  rc = db_step(st, e);
+  db_reset(st);
+  return rc < 0 ? rc : 0;
+}
+
+/* The stored feeds in three steps, so that a full run can read the
+ * inventory and the stored findings while another core decodes: read (the
+ * database), decode (memory only), finish (the database again: JSON for
+ * CVEs without a usable binary record). */
+struct FindFeeds {
+  VulnDb *v;
+  int64_t min_gen;
+  Buf raw;              /* per record: u32 id length, id, u32 blob length, blob */
+  size_t nraw, decoded;
+  Buf failed;           /* ids whose record did not decode, each NUL-terminated */
+  Buf json;             /* records to parse from JSON, comma-separated */
+};
+
+static void put32(Buf *b, size_t v) {
+  uint32_t x = (uint32_t)v;
+  buf_append(b, &x, sizeof x);
+}
+
+static int read_blobs(Db *db, FindFeeds *f, Err *e) {
   DbStmt *st = NULL;
-  Buf b;
-  buf_init(&b, (size_t)4 << 30);
-  int rc = db_query(db, &st, e, "SELECT record FROM vuln_cves WHERE gen >= ?", "l", min_gen);
-  buf_lit(&b, "{\"format\":\"NVD_CVE\",\"vulnerabilities\":[");
-  int first = 1;
+  int rc = db_query(db, &st, e, "SELECT id, cfg FROM vuln_cve_cfg WHERE gen >= ?", "l", f->min_gen);
   if (!rc) while ((rc = db_step(st, e)) == DB_ROW) {
-    if (!first) buf_putc(&b, ',');
-    buf_puts(&b, db_col_text(st, 0));
-    first = 0;
+    size_t len = 0;
+    const void *p = db_col_blob(st, 1, &len);
+    const char *id = db_col_text(st, 0);
+    size_t il = strlen(id);
+    if (len > UINT32_MAX || il > 256) continue;   /* not a record this code wrote: read from JSON */
+    put32(&f->raw, il);
+    buf_append(&f->raw, id, il);
+    put32(&f->raw, len);
+    buf_append(&f->raw, p, len);
+    f->nraw++;
   }
   db_finalize(st);
-  buf_lit(&b, "]}");
-  if (rc == DB_DONE) rc = 0;
-  if (!rc && b.err) rc = err_set(e, VERR_NOMEM, "for mye NVD-data til minnet");
-  VulnReport r = {0};
-  if (!rc) rc = vuln_nvd_load(v, "database", b.p, b.n, &r, e);
+  if (rc == DB_DONE && f->raw.err) rc = err_set(e, VERR_NOMEM, "for mye NVD-data til minnet");
+  return rc == DB_DONE ? 0 : rc;
+}
+
+int find_feeds_decode(FindFeeds *f, Err *e) {
+  VulnCfgDecoder *d = vuln_cfgbin_decoder_new(f->v);
+  if (!d) return err_set(e, VERR_NOMEM, "tomt for minne");
+  int rc = 0;
+  char id[257];
+  for (size_t at = 0, i = 0; !rc && i < f->nraw; i++) {
+    uint32_t il, bl;
+    memcpy(&il, f->raw.p + at, 4);
+    memcpy(id, f->raw.p + at + 4, il);
+    id[il] = '\0';
+    memcpy(&bl, f->raw.p + at + 4 + il, 4);
+    const char *blob = f->raw.p + at + 8 + il;
+    at += 8 + (size_t)il + bl;
+    Err de = {0};
+    int drc = vuln_cfgbin_decode(d, id, blob, bl, &de);
+    if (drc == VERR_NOMEM) rc = err_set(e, drc, "tomt for minne");
+    else if (drc) buf_append(&f->failed, id, il + 1);
+    else f->decoded++;
+  }
+  vuln_cfgbin_decoder_free(d);
+  buf_free(&f->raw);
+  if (!rc && (f->failed.err || vuln_db_finish(f->v))) rc = err_set(e, VERR_NOMEM, "tomt for minne");
+  return rc;
+}
+
+/* A CVE whose binary record does not decode: its JSON for the JSON pass. */
+static int add_json(Db *db, FindFeeds *f, const char *id, Err *e) {
+  char *rec = NULL;
+  int rc = db_text(db, e, &rec, "SELECT record FROM vuln_cves WHERE id = ?", "s", id);
+  if (rc == VERR_NOTFOUND) return 0;
+  if (!rc && rec) {
+    if (f->json.n) buf_putc(&f->json, ',');
+    buf_puts(&f->json, rec);
+  }
+  free(rec);
+  return rc;
+}
+
+/* CVEs of generation >= min_gen without a usable binary record: their JSON
+ * joined into one API-page-shaped document and parsed once; inside a
+ * matching run's transaction their binary records are written. */
+#define NO_BLOB "SELECT c.record FROM vuln_cves c WHERE c.gen >= ?1 AND NOT EXISTS (SELECT 1 FROM" \
+  " vuln_cve_cfg b WHERE b.id = c.id AND b.gen = c.gen AND substr(b.cfg, 1, 4) = ?2)"
+
+/* Binary records for the CVEs from..ncve-1 just parsed from JSON, with
+ * their record's generation (only inside a write transaction). */
+static int backfill(Db *db, VulnDb *v, size_t from, Err *e) {
+  if (from == v->ncve || !db_in_transaction(db)) return 0;
+  DbStmt *st = NULL;
+  Buf b;
+  buf_init(&b, (size_t)64 << 20);
+  int rc = db_prepare(db, &st, e,
+                      "INSERT OR REPLACE INTO vuln_cve_cfg (id, gen, cfg) SELECT id, gen, ?2 FROM vuln_cves WHERE id = ?1");
+  for (size_t i = from; !rc && i < v->ncve; i++) rc = find_cfg_put(db, st, &b, &v->cve[i], -1, e);
+  db_finalize(st);
   buf_free(&b);
   return rc;
+}
+
+static int load_json(Db *db, FindFeeds *f, Err *e) {
+  DbStmt *st = NULL;
+  char magic[4] = {'V', 'C', VULN_CFGBIN_VERSION, 0};
+  int rc = db_query(db, &st, e, NO_BLOB, "lb", f->min_gen, magic, sizeof magic);
+  if (!rc) while ((rc = db_step(st, e)) == DB_ROW) {
+    if (f->json.n) buf_putc(&f->json, ',');
+    buf_puts(&f->json, db_col_text(st, 0));
+  }
+  db_finalize(st);
+  if (rc == DB_DONE) rc = 0;
+  if (rc || !f->json.n) return rc;
+  Buf doc;
+  buf_init(&doc, (size_t)4 << 30);
+  buf_lit(&doc, "{\"format\":\"NVD_CVE\",\"vulnerabilities\":[");
+  buf_append(&doc, f->json.p, f->json.n);
+  buf_lit(&doc, "]}");
+  if (doc.err || f->json.err) rc = err_set(e, VERR_NOMEM, "for mye NVD-data til minnet");
+  VulnReport r = {0};
+  size_t before = f->v->ncve;
+  if (!rc) rc = vuln_nvd_load(f->v, "database", doc.p, doc.n, &r, e);
+  buf_free(&doc);
+  return rc ? rc : backfill(db, f->v, before, e);
 }
 
 /* With only new records loaded (only > 0), KEV and EPSS rows are needed
@@ -102,23 +228,68 @@ static int load_csaf(Db *db, VulnDb *v, int64_t min_gen, Err *e) {
   return rc == DB_DONE ? 0 : rc;
 }
 
-int find_load_vulndb(Db *db, int64_t min_gen, VulnDb **out, Err *e) {
-  VulnDb *v = vuln_db_new();
+VulnDb *find_feeds_db(FindFeeds *f) { return f->v; }
+
+void find_feeds_free(FindFeeds *f) {
+  if (!f) return;
+  vuln_db_free(f->v);
+  buf_free(&f->raw);
+  buf_free(&f->failed);
+  buf_free(&f->json);
+  free(f);
+}
+
+int find_feeds_read(Db *db, int64_t min_gen, FindFeeds **out, Err *e) {
+  FindFeeds *f = calloc(1, sizeof *f);
   *out = NULL;
-  if (!v) return err_set(e, VERR_NOMEM, "tomt for minne");
+  if (!f || !(f->v = vuln_db_new())) {
+    free(f);
+    return err_set(e, VERR_NOMEM, "tomt for minne");
+  }
+  f->min_gen = min_gen;
+  buf_init(&f->raw, (size_t)4 << 30);
+  buf_init(&f->failed, (size_t)1 << 30);
+  buf_init(&f->json, (size_t)4 << 30);
   int64_t csaf_new = 0;
-  int rc = load_nvd(db, v, min_gen, e);
+  int rc = read_blobs(db, f, e);
   if (!rc && min_gen > 0) rc = db_int(db, e, &csaf_new, "SELECT count(*) FROM vuln_csaf WHERE gen >= ?", "l", min_gen);
   /* advisories name CVEs NVD may not have: then every KEV/EPSS row */
   int64_t only = min_gen > 0 && !csaf_new ? min_gen : 0;
-  if (!rc) rc = load_kev(db, v, only, e);
-  if (!rc) rc = load_epss(db, v, only, e);
-  if (!rc) rc = load_csaf(db, v, min_gen, e);
-  if (!rc && vuln_db_finish(v)) rc = err_set(e, VERR_NOMEM, "tomt for minne");
+  if (!rc) rc = load_kev(db, f->v, only, e);
+  if (!rc) rc = load_epss(db, f->v, only, e);
+  if (!rc) rc = load_csaf(db, f->v, min_gen, e);
   if (rc) {
-    vuln_db_free(v);
+    find_feeds_free(f);
     return rc;
   }
-  *out = v;
+  *out = f;
   return 0;
+}
+
+int find_feeds_finish(Db *db, FindFeeds *f, VulnDb **out, size_t *from_json, Err *e) {
+  int64_t total = 0;
+  size_t before = f->v->ncve;
+  *out = NULL;
+  int rc = 0;
+  for (const char *id = f->failed.p; !rc && id && id < f->failed.p + f->failed.n; id += strlen(id) + 1)
+    rc = add_json(db, f, id, e);
+  /* every record decoded: no need to look for CVEs without one (that query
+   * reads the whole JSON table) */
+  if (!rc) rc = db_int(db, e, &total, "SELECT count(*) FROM vuln_cves WHERE gen >= ?", "l", f->min_gen);
+  if (!rc && (f->json.n || (int64_t)f->decoded != total)) rc = load_json(db, f, e);
+  if (from_json) *from_json = f->v->ncve - before;
+  if (!rc) {
+    *out = f->v;
+    f->v = NULL;
+  }
+  find_feeds_free(f);
+  return rc;
+}
+
+int find_load_vulndb(Db *db, int64_t min_gen, VulnDb **out, Err *e) {
+  FindFeeds *f = NULL;
+  *out = NULL;
+  int rc = find_feeds_read(db, min_gen, &f, e);
+  if (!rc && (rc = find_feeds_decode(f, e))) find_feeds_free(f);
+  return rc ? rc : find_feeds_finish(db, f, out, NULL, e);
 }

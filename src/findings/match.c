@@ -121,6 +121,7 @@ int find_run_open(FindRun *r, Db *db, const Principal *who, Err *e) {
 }
 
 void find_run_close(FindRun *r) {
+  find_batch_close(r);
   db_finalize(r->sel);
   db_finalize(r->ins);
   db_finalize(r->upd);
@@ -132,7 +133,7 @@ void find_run_close(FindRun *r) {
 
 /* One finding_history row through the run's prepared statement (the same
  * row as find_history_add writes). */
-static int run_history(FindRun *r, int64_t id, const char *from, const char *to, const char *note, Err *e) {
+int find_run_history(FindRun *r, int64_t id, const char *from, const char *to, const char *note, Err *e) {
   DbStmt *h = r->hist;
   db_reset(h);
   db_bind_int(h, 1, id);
@@ -158,7 +159,7 @@ static void bind_real(DbStmt *st, int i, double v) {
 }
 
 /* Common annotation columns of INSERT (from 7) and UPDATE (from 3). */
-static void bind_annotations(DbStmt *st, int i, const VulnMatch *m, const VulnItem *it) {
+void find_bind_annotations(DbStmt *st, int i, const VulnMatch *m, const VulnItem *it) {
   bind_real(st, i, m->cvss);
   db_bind_text(st, i + 1, m->cvss_vector);
   db_bind_int(st, i + 2, m->kev);
@@ -175,40 +176,41 @@ static void bind_annotations(DbStmt *st, int i, const VulnMatch *m, const VulnIt
   db_bind_text(st, i + 11, m->confidence);
 }
 
-static const char *src_name(int source) {
+const char *find_src_name(int source) {
   return source == VULN_SRC_NVD ? "nvd" : source == FIND_SRC_KEV ? "kev" : "csaf";
 }
 
 /* The date CISA added the CVE to the catalogue, when known. */
-static const char *kev_added(const FindRun *r, const VulnMatch *m) {
+const char *find_kev_added(const FindRun *r, const VulnMatch *m) {
   const VulnKev *k = m->kev && r->kevdb ? vuln_db_kev(r->kevdb, m->id) : NULL;
   return k ? k->added : NULL;
 }
 
 static int insert_finding(FindRun *r, const FindItemMeta *meta, const VulnItem *it, const VulnMatch *m,
-                          const char *why, Err *e) {
-  int64_t due = find_due(r->sla, m->priority_class, r->now, m->kev_due, kev_added(r, m));
+                          const char *why, int64_t *idp, Err *e) {
+  int64_t due = find_due(r->sla, m->priority_class, r->now, m->kev_due, find_kev_added(r, m));
   DbStmt *st = r->ins;
   db_reset(st);
   db_bind_int(st, 1, meta->org_id);
   db_bind_int(st, 2, meta->product_id);
   db_bind_text(st, 3, m->id);
-  db_bind_text(st, 4, src_name(m->source));
+  db_bind_text(st, 4, find_src_name(m->source));
   db_bind_text(st, 5, m->advisory);
   db_bind_text(st, 6, it->name);
-  bind_annotations(st, 7, m, it);
+  find_bind_annotations(st, 7, m, it);
   db_bind_text(st, 19, why);
   db_bind_int(st, 20, r->now);
   db_bind_int(st, 21, due);
   db_bind_int(st, 22, r->now);
-  db_bind_text(st, 23, kev_added(r, m));
+  db_bind_text(st, 23, find_kev_added(r, m));
   int rc = db_step(st, e);
   if (rc < 0) return rc;
   int64_t id = db_last_id(r->db);   /* plain INSERT: RETURNING would buffer every row in a temporary table */
   db_reset(st);
   r->st.created++;
-  if (find_seen_add(r, id)) return err_set(e, VERR_NOMEM, "tomt for minne");
-  return run_history(r, id, NULL, "open", why, e);
+  if (idp) *idp = id;
+  if (!r->known && find_seen_add(r, id)) return err_set(e, VERR_NOMEM, "tomt for minne");
+  return find_run_history(r, id, NULL, "open", why, e);
 }
 
 static int changed(DbStmt *sel, const VulnMatch *m, const VulnItem *it, const char *why, int64_t due) {
@@ -217,7 +219,71 @@ static int changed(DbStmt *sel, const VulnMatch *m, const VulnItem *it, const ch
   return !db_col_int(sel, 2) || strtod(p, NULL) != strtod(db_col_text(sel, 4), NULL) ||
          strcmp(why, db_col_text(sel, 5)) || db_col_int(sel, 6) != m->kev ||
          db_col_int(sel, 8) != it->internet || db_col_int(sel, 9) != it->criticality || db_col_int(sel, 10) != due ||
-         strcmp(it->name, db_col_text(sel, 12)) || strcmp(src_name(m->source), db_col_text(sel, 3));
+         strcmp(it->name, db_col_text(sel, 12)) || strcmp(find_src_name(m->source), db_col_text(sel, 3));
+}
+
+/* The stored finding `id` brought up to date with the match; status `to`. */
+static int update_finding(FindRun *r, int64_t id, const VulnItem *it, const VulnMatch *m, const char *why,
+                          FindStatus to, int64_t due, Err *e) {
+  DbStmt *u = r->upd;
+  db_reset(u);
+  db_bind_text(u, 1, m->advisory);
+  db_bind_text(u, 2, it->name);
+  find_bind_annotations(u, 3, m, it);
+  db_bind_text(u, 15, why);
+  db_bind_text(u, 16, find_status_name(to));
+  db_bind_int(u, 17, due);
+  db_bind_int(u, 18, r->now);
+  db_bind_text(u, 19, find_src_name(m->source));
+  db_bind_text(u, 20, find_kev_added(r, m));
+  db_bind_int(u, 21, id);
+  int rc = db_step(u, e);
+  if (rc < 0) return rc;
+  r->st.updated++;
+  return 0;
+}
+
+static double rounded_priority(double p) {
+  char s[32];
+  snprintf(s, sizeof s, "%.2f", p);
+  return strtod(s, NULL);
+}
+
+/* A full run's match against the stored findings read into memory: the same
+ * decisions as find_store_match's query below, and the row kept current in
+ * case the run stores the same finding again (CSAF, then NVD). */
+static int store_known(FindRun *r, const FindItemMeta *meta, const VulnItem *it, const VulnMatch *m,
+                       const char *why, Err *e) {
+  int src = m->source == VULN_SRC_NVD ? 0 : m->source == FIND_SRC_KEV ? 2 : 1;
+  FindKnownRow *k = find_known_get(r->known, meta->org_id, meta->product_id, m->id);
+  if (!k) {
+    int64_t id = 0, due = find_due(r->sla, m->priority_class, r->now, m->kev_due, find_kev_added(r, m));
+    int rc = r->batch ? find_batch_add(r, meta, it, m, why, due, &id, e) : insert_finding(r, meta, it, m, why, &id, e);
+    if (rc) return rc;
+    if (!(k = find_known_add(r->known, meta->org_id, meta->product_id, m->id))) return err_set(e, VERR_NOMEM, "tomt for minne");
+    *k = (FindKnownRow){id, due, r->now, rounded_priority(m->priority), find_known_digest(why, it->name),
+                        it->criticality, FIND_ST_OPEN, 1, m->kev, it->internet, 1, (signed char)src};
+    return 0;
+  }
+  k->seen = 1;
+  int64_t due = find_due(r->sla, m->priority_class, k->first_seen, m->kev_due, find_kev_added(r, m));
+  if (m->source != VULN_SRC_NVD && k->source != src && k->matched) return 0;
+  int regress = !k->matched && (k->status == FIND_ST_FIXED || k->status == FIND_ST_VERIFIED);
+  double prio = rounded_priority(m->priority);
+  uint64_t digest = find_known_digest(why, it->name);
+  int differs = !k->matched || prio != k->priority || digest != k->digest || k->kev != m->kev ||
+                k->internet != it->internet || k->criticality != it->criticality || k->due_at != due || k->source != src;
+  if (!regress && !differs) return 0;
+  FindStatus from = (FindStatus)k->status, to = regress ? FIND_ST_OPEN : from;
+  int rc = find_batch_flush(r, e);   /* the row may still be in the batch */
+  if (!rc) rc = update_finding(r, k->id, it, m, why, to, due, e);
+  if (rc) return rc;
+  *k = (FindKnownRow){k->id, due, k->first_seen, prio, digest, it->criticality, to, 1, m->kev, it->internet, 1,
+                      (signed char)src};
+  if (!regress) return 0;
+  r->st.reopened++;
+  return find_run_history(r, k->id, find_status_name(from), "open",
+                          r->reopen_note ? r->reopen_note : "Treffer inventaret igjen (regresjon): gjenåpnet", e);
 }
 
 int find_store_match(FindRun *r, const FindItemMeta *meta, const VulnItem *it, const VulnMatch *m, const char *text,
@@ -225,6 +291,7 @@ int find_store_match(FindRun *r, const FindItemMeta *meta, const VulnItem *it, c
   char why[1024];
   if (text) snprintf(why, sizeof why, "%s", text);
   else vuln_match_reason(m, why, sizeof why);
+  if (r->known) return store_known(r, meta, it, m, why, e);
   DbStmt *sel = r->sel;
   db_reset(sel);
   db_bind_int(sel, 1, meta->org_id);
@@ -232,11 +299,11 @@ int find_store_match(FindRun *r, const FindItemMeta *meta, const VulnItem *it, c
   db_bind_text(sel, 3, m->id);
   int rc = db_step(sel, e);
   if (rc < 0) return rc;
-  if (rc == DB_DONE) return insert_finding(r, meta, it, m, why, e);
+  if (rc == DB_DONE) return insert_finding(r, meta, it, m, why, NULL, e);
   int64_t id = db_col_int(sel, 0), first = db_col_int(sel, 11);
   FindStatus st = FIND_ST_OPEN;
   find_status_parse(db_col_text(sel, 1), &st);
-  int64_t due = find_due(r->sla, m->priority_class, first, m->kev_due, kev_added(r, m));
+  int64_t due = find_due(r->sla, m->priority_class, first, m->kev_due, find_kev_added(r, m));
   /* A CSAF advisory naming a CVE already found through NVD adds nothing new;
    * nor does a KEV name match where an exact match exists. */
   if (m->source != VULN_SRC_NVD && strcmp(db_col_text(sel, 3), m->source == FIND_SRC_KEV ? "kev" : "csaf") &&
@@ -252,25 +319,11 @@ int find_store_match(FindRun *r, const FindItemMeta *meta, const VulnItem *it, c
   db_reset(sel);
   if (find_seen_add(r, id)) return err_set(e, VERR_NOMEM, "tomt for minne");
   FindStatus to = regress ? FIND_ST_OPEN : st;
-  DbStmt *u = r->upd;
-  db_reset(u);
-  db_bind_text(u, 1, m->advisory);
-  db_bind_text(u, 2, it->name);
-  bind_annotations(u, 3, m, it);
-  db_bind_text(u, 15, why);
-  db_bind_text(u, 16, find_status_name(to));
-  db_bind_int(u, 17, due);
-  db_bind_int(u, 18, r->now);
-  db_bind_text(u, 19, src_name(m->source));
-  db_bind_text(u, 20, kev_added(r, m));
-  db_bind_int(u, 21, id);
-  rc = db_step(u, e);
-  if (rc < 0) return rc;
-  r->st.updated++;
-  if (!regress) return 0;
+  rc = update_finding(r, id, it, m, why, to, due, e);
+  if (rc || !regress) return rc;
   r->st.reopened++;
-  return run_history(r, id, find_status_name(st), "open",
-                     r->reopen_note ? r->reopen_note : "Treffer inventaret igjen (regresjon): gjenåpnet", e);
+  return find_run_history(r, id, find_status_name(st), "open",
+                          r->reopen_note ? r->reopen_note : "Treffer inventaret igjen (regresjon): gjenåpnet", e);
 }
 
 typedef struct IdPos {
@@ -334,7 +387,7 @@ int find_close_ids(FindRun *r, const int64_t *ids, size_t n, Err *e) {
     rc = db_exec(r->db, e, "UPDATE findings SET matched = 0, status = ?, updated_at = ? WHERE id = ?", "sll",
                  auto_fix ? "fixed" : status, r->now, ids[i]);
     if (!rc)
-      rc = run_history(r, ids[i], status, auto_fix ? "fixed" : status,
+      rc = find_run_history(r, ids[i], status, auto_fix ? "fixed" : status,
                        auto_fix ? "Treffer ikke lenger inventaret: satt til utbedret (må verifiseres)"
                                 : "Treffer ikke lenger inventaret", e);
     free(status);

@@ -10,6 +10,7 @@
 #include "vuln/match.h"
 
 typedef struct DbStmt DbStmt;
+typedef struct VulnMap VulnMap;
 
 typedef struct FindItemMeta {
   int64_t org_id, product_id;
@@ -27,6 +28,26 @@ int find_items_org(Db *db, FindItems *x, int64_t org_id, int64_t product_id, Err
 int find_items_all(Db *db, FindItems *x, Err *e);
 void find_items_free(FindItems *x);
 
+/* The stored findings in memory (known.c), for a full run's comparison. */
+typedef struct FindKnownRow {
+  int64_t id, due_at, first_seen;
+  double priority;
+  uint64_t digest;            /* find_known_digest(reason, product_name) */
+  int criticality;
+  unsigned char status, matched, kev, internet, seen;
+  signed char source;         /* find_known_source */
+} FindKnownRow;
+typedef struct FindKnown FindKnown;
+int find_known_load(Db *db, FindKnown **out, Err *e);
+void find_known_free(FindKnown *k);
+size_t find_known_count(const FindKnown *k);
+int find_known_reserve(FindKnown *k, size_t more);   /* room for `more` new rows: 0 or VERR_NOMEM */
+FindKnownRow *find_known_get(FindKnown *k, int64_t org, int64_t product, const char *vuln);
+FindKnownRow *find_known_add(FindKnown *k, int64_t org, int64_t product, const char *vuln);
+int find_known_unseen(const FindKnown *k, int64_t **ids, size_t *n);
+uint64_t find_known_digest(const char *reason, const char *name);
+int find_known_source(const char *s);   /* "nvd" 0, "csaf" 1, "kev" 2, else -1 */
+
 typedef struct FindRun {
   Db *db;
   const Principal *who;
@@ -38,9 +59,27 @@ typedef struct FindRun {
   FindMatchStats st;
   const VulnDb *kevdb;        /* the feeds being matched: KEV dates, EPSS of KEV name matches */
   const char *reopen_note;    /* history note of a regression; NULL: the inventory's wording */
+  FindKnown *known;           /* full run: every stored finding (then seen stays empty) */
+  struct FindBatch *batch;    /* full run: new findings written in batches (batch.c) */
+  VulnMap *keys;              /* full run: stored finding_keys rows -> index in keyseen */
+  unsigned char *keyseen;
+  size_t nkeys;
 } FindRun;
 
+typedef struct FindBatch FindBatch;
 int find_run_open(FindRun *r, Db *db, const Principal *who, Err *e);
+/* Shared by match.c and batch.c. */
+int find_run_history(FindRun *r, int64_t id, const char *from, const char *to, const char *note, Err *e);
+void find_bind_annotations(DbStmt *st, int i, const VulnMatch *m, const VulnItem *it);
+const char *find_src_name(int source);
+const char *find_kev_added(const FindRun *r, const VulnMatch *m);
+/* batch.c: a full run's new findings (ids assigned at once, rows written at
+ * the next flush; flush before anything else writes findings). */
+int find_batch_open(FindRun *r, Err *e);
+int find_batch_add(FindRun *r, const FindItemMeta *meta, const VulnItem *it, const VulnMatch *m, const char *why,
+                   int64_t due, int64_t *id, Err *e);
+int find_batch_flush(FindRun *r, Err *e);
+void find_batch_close(FindRun *r);
 void find_run_close(FindRun *r);
 int find_seen_add(FindRun *r, int64_t id);
 /* One match / all of one item's matches (from index `from` in l) stored.
@@ -66,6 +105,10 @@ int find_close_ids(FindRun *r, const int64_t *ids, size_t n, Err *e);
  * CPE in WFN form, "*" when either has a wildcard, 0 without a CPE. */
 size_t find_item_key(const VulnItem *it, char *key, size_t cap);
 int find_keys_store(FindRun *r, const FindItemMeta *meta, const VulnItem *it, Err *e);
+/* A full run: the stored keys read first (r->keys), and at the end the rows
+ * no product gave again deleted; rows already stored are not rewritten. */
+int find_keys_full_begin(FindRun *r, Err *e);
+int find_keys_full_end(FindRun *r, Err *e);
 /* Products a set of new CVEs can name; -1 in *all when every product must
  * be looked at (a wildcarded criterion, or keys not yet complete). */
 int find_keys_candidates(FindRun *r, const VulnDb *v, int64_t (**pairs)[2], size_t *n, int *all, Err *e);

@@ -15,6 +15,7 @@
 #include "findings/match_int.h"
 #include "findings/scan.h"
 #include "inventory/inventory.h"
+#include "vuln/map.h"
 #include "vuln/match.h"
 
 /* ---- the seen set ---- */
@@ -116,6 +117,106 @@ int find_cache_acquire(Db *db, VulnDb **v, VulnMatcher **m, double *ms, Err *e) 
 void find_cache_release(void) { pthread_mutex_unlock(&cache_mu); }
 const FindKevIndex *find_cache_kev(void) { return cache.kx; }
 
+/* The memory-only middle of loading the feeds, on a thread of its own:
+ * decode the binary records, then index them. */
+typedef struct FeedJob {
+  FindFeeds *f;
+  VulnDb *v;
+  VulnMatcher *m;
+  FindKevIndex *kx;
+  int rc;
+  Err e;
+} FeedJob;
+
+static int feed_index(FeedJob *j) {
+  vuln_matcher_free(j->m);
+  find_kev_index_free(j->kx);
+  j->kx = NULL;
+  if (!(j->m = vuln_matcher_new(j->v, NULL)) || !(j->kx = find_kev_index_new(j->v)))
+    return err_set(&j->e, VERR_NOMEM, "tomt for minne");
+  return 0;
+}
+
+static void *feed_job(void *arg) {
+  FeedJob *j = arg;
+  j->rc = find_feeds_decode(j->f, &j->e);
+  if (!j->rc) j->rc = feed_index(j);
+  return NULL;
+}
+
+/* Cache miss with other work to do: read the feeds, then decode and index
+ * them on a second thread while work(ctx) reads the rest on this one (the
+ * connection stays with this thread). */
+static int load_overlapped(Db *db, int (*work)(void *, Err *), void *ctx, Err *e) {
+  FeedJob j = {0};
+  int rc = find_feeds_read(db, 0, &j.f, e), wrc = 0;
+  pthread_t th;
+  int threaded = 0;
+  if (!rc) {
+    j.v = find_feeds_db(j.f);
+    threaded = pthread_create(&th, NULL, feed_job, &j) == 0;
+    if (!threaded) feed_job(&j);
+  }
+  wrc = rc ? 0 : work(ctx, e);
+  if (threaded) pthread_join(th, NULL);
+  if (!rc && j.rc) rc = err_set(e, j.rc, "%s", j.e.msg);
+  if (!rc) rc = wrc;
+  size_t added = 0;
+  VulnDb *v = NULL;
+  if (!rc) rc = find_feeds_finish(db, j.f, &v, &added, e);   /* frees j.f */
+  else find_feeds_free(j.f);
+  if (!rc && added) rc = feed_index(&j) ? err_set(e, VERR_NOMEM, "tomt for minne") : 0;   /* CVEs read from JSON */
+  if (rc) {
+    vuln_matcher_free(j.m);
+    find_kev_index_free(j.kx);
+    vuln_db_free(v);
+    return rc;
+  }
+  cache.v = v;
+  cache.m = j.m;
+  cache.kx = j.kx;
+  return 0;
+}
+
+/* find_cache_acquire for a full run: work(ctx) runs exactly once, beside
+ * the loading when the feeds are not cached. */
+static int find_cache_acquire_with(Db *db, VulnDb **v, VulnMatcher **m, double *ms, int (*work)(void *, Err *),
+                                   void *ctx, Err *e) {
+  pthread_mutex_lock(&cache_mu);
+  int64_t gen = find_state_int(db, "gen");
+  int rc;
+  if (cache.v && cache.gen == gen && !strcmp(cache.path, db_path(db))) {
+    rc = work(ctx, e);
+  } else {
+    vuln_matcher_free(cache.m);
+    vuln_db_free(cache.v);
+    find_kev_index_free(cache.kx);
+    memset(&cache, 0, sizeof cache);
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    rc = load_overlapped(db, work, ctx, e);
+    if (ms) *ms += find_ms_since(&t0);
+    cache.gen = gen;
+    snprintf(cache.path, sizeof cache.path, "%s", db_path(db));
+  }
+  if (rc) {
+    pthread_mutex_unlock(&cache_mu);
+    return rc;
+  }
+  *v = cache.v;
+  *m = cache.m;
+  return 0;
+}
+
+void find_cache_flush(void) {
+  pthread_mutex_lock(&cache_mu);
+  vuln_matcher_free(cache.m);
+  vuln_db_free(cache.v);
+  find_kev_index_free(cache.kx);
+  memset(&cache, 0, sizeof cache);
+  pthread_mutex_unlock(&cache_mu);
+}
+
 /* ---- matching a set of items ---- */
 
 /* kx: KEV name matching too (runs over every feed); NULL for new records only.
@@ -128,6 +229,9 @@ static int match_items(FindRun *r, const VulnDb *v, VulnMatcher *m, const FindKe
   clock_gettime(CLOCK_MONOTONIC, &t0);
   int rc = vuln_match_items(m, x->item, x->n, x->n < 256 ? 1 : 0, &l) ? err_set(e, VERR_NOMEM, "tomt for minne") : 0;
   r->st.ms_match += find_ms_since(&t0);
+  /* nothing stored yet (a first full run): every match is a new row */
+  if (!rc && r->known && !find_known_count(r->known) && find_known_reserve(r->known, l.n))
+    rc = err_set(e, VERR_NOMEM, "tomt for minne");
   for (size_t i = 0, k = 0; !rc && i < x->n; i++) {
     size_t from = k;
     while (k < l.n && l.m[k].item == i) k++;
@@ -136,6 +240,7 @@ static int match_items(FindRun *r, const VulnDb *v, VulnMatcher *m, const FindKe
     if (!rc && kx) rc = find_kev_match_item(r, kx, &x->meta[i], &x->item[i], &one, e);
     if (!rc) rc = find_keys_store(r, &x->meta[i], &x->item[i], e);
   }
+  if (!rc) rc = find_batch_flush(r, e);   /* before the feeds' strings it points to are released */
   r->st.products += x->n;
   vuln_match_list_free(&l);
   return rc;
@@ -180,6 +285,90 @@ static void run_free(FindRun *r) {
   find_run_close(r);
   free(r->seen);
   r->seen = NULL;
+  find_known_free(r->known);
+  r->known = NULL;
+  vuln_map_free(r->keys);
+  r->keys = NULL;
+  free(r->keyseen);
+  r->keyseen = NULL;
+}
+
+/* A full run: the stored findings still matched that it did not see close. */
+static int close_unseen(FindRun *r, Err *e) {
+  int64_t *ids = NULL;
+  size_t n = 0;
+  if (find_known_unseen(r->known, &ids, &n)) return err_set(e, VERR_NOMEM, "tomt for minne");
+  int rc = find_close_ids(r, ids, n, e);
+  free(ids);
+  return rc;
+}
+
+/* ---- secondary indexes around a bulk insert ---- */
+
+typedef struct Indexes {
+  char *name[16], *sql[16];
+  size_t n;
+} Indexes;
+
+static void indexes_free(Indexes *x) {
+  for (size_t i = 0; i < x->n; i++) {
+    free(x->name[i]);
+    free(x->sql[i]);
+  }
+  memset(x, 0, sizeof *x);
+}
+
+/* With no finding stored yet, the secondary indexes of findings and
+ * finding_history are dropped (their definitions kept as the schema holds
+ * them) and built again after the insert: one sort each instead of half a
+ * million inserts in random order (measured in README.md). */
+static int indexes_drop(Db *db, Indexes *x, Err *e) {
+  DbStmt *st = NULL;
+  int rc = db_query(db, &st, e, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+                                " AND tbl_name IN ('findings', 'finding_history')", "");
+  if (!rc) while ((rc = db_step(st, e)) == DB_ROW && x->n < 16) {
+    x->name[x->n] = strdup(db_col_text(st, 0));
+    x->sql[x->n] = strdup(db_col_text(st, 1));
+    if (!x->name[x->n++] || !x->sql[x->n - 1]) {
+      rc = err_set(e, VERR_NOMEM, "tomt for minne");
+      break;
+    }
+  }
+  db_finalize(st);
+  if (rc != DB_DONE && rc != DB_ROW) return rc;
+  if (rc == DB_ROW) return err_set(e, VERR_INVALID, "flere indekser enn ventet på findings");
+  rc = 0;
+  for (size_t i = 0; !rc && i < x->n; i++) {
+    char sql[300];
+    if (strchr(x->name[i], '"') || strlen(x->name[i]) > 200) return err_set(e, VERR_INVALID, "uventet indeksnavn");
+    snprintf(sql, sizeof sql, "DROP INDEX \"%s\"", x->name[i]);
+    rc = db_exec(db, e, sql, "");
+  }
+  return rc;
+}
+
+static int indexes_create(Db *db, Indexes *x, Err *e) {
+  int rc = 0;
+  for (size_t i = 0; !rc && i < x->n; i++) rc = db_exec(db, e, x->sql[i], "");
+  return rc;
+}
+
+/* What a full run reads besides the feeds: every product, the stored
+ * findings and keys; and the bulk-insert set-up. */
+typedef struct FullPrep {
+  FindRun *r;
+  FindItems *x;
+  Indexes *idx;
+} FullPrep;
+
+static int full_prep(void *ctx, Err *e) {
+  FullPrep *p = ctx;
+  int rc = find_items_all(p->r->db, p->x, e);
+  if (!rc) rc = find_known_load(p->r->db, &p->r->known, e);
+  if (!rc) rc = find_keys_full_begin(p->r, e);
+  if (!rc) rc = find_batch_open(p->r, e);
+  if (!rc && !find_known_count(p->r->known)) rc = indexes_drop(p->r->db, p->idx, e);
+  return rc;
 }
 
 int find_match_all(Db *db, const Principal *who, FindMatchStats *st, Err *e) {
@@ -187,26 +376,29 @@ int find_match_all(Db *db, const Principal *who, FindMatchStats *st, Err *e) {
   FindItems x = {0};
   VulnDb *v = NULL;
   VulnMatcher *m = NULL;
+  Indexes idx = {0};
   size_t expired = 0;
   int rc = db_begin(db, e);
   if (rc) return rc;
   rc = find_run_open(&r, db, who, e);
   if (!rc) rc = db_exec(db, e, "PRAGMA cache_size = -131072", "");   /* 128 MiB: the findings indexes stay hot */
   if (!rc) rc = find_expire(db, r.now, &expired, e);
-  if (!rc) rc = db_exec(db, e, "DELETE FROM finding_keys", "");
-  if (!rc) rc = find_cache_acquire(db, &v, &m, &r.st.ms_load, e);
+  FullPrep prep = {&r, &x, &idx};
+  if (!rc) rc = find_cache_acquire_with(db, &v, &m, &r.st.ms_load, full_prep, &prep, e);
   if (!rc) {
-    rc = find_items_all(db, &x, e);
-    if (!rc) rc = match_items(&r, v, m, cache.kx, &x, e);
+    rc = match_items(&r, v, m, cache.kx, &x, e);
     find_cache_release();
   }
-  if (!rc) rc = find_close_scope(&r, "1 = 1", 0, 0, NULL, e);
+  if (!rc) rc = indexes_create(db, &idx, e);
+  if (!rc) rc = close_unseen(&r, e);
+  if (!rc) rc = find_keys_full_end(&r, e);
   if (!rc) rc = find_state_set_int(db, "keys_ok", 2, e);
   if (!rc) rc = find_scan_rematch(db, who, &r.st, e);
   if (!rc) rc = mark_done(db, e);
   if (!rc) rc = finish(&r, "full", st, e);
   run_free(&r);
   find_items_free(&x);
+  indexes_free(&idx);
   if (rc) {
     db_rollback(db);
     return rc;

@@ -56,8 +56,7 @@ static Slot *find(Slot *tab, size_t cap, const char *key, size_t len, uint64_t h
   }
 }
 
-static int grow(VulnMap *m) {
-  size_t cap = m->cap * 2;
+static int resize(VulnMap *m, size_t cap) {
   Slot *tab = calloc(cap, sizeof *tab);
   if (!tab) return -1;
   for (size_t i = 0; i < m->cap; i++)
@@ -70,7 +69,7 @@ static int grow(VulnMap *m) {
 
 uint32_t vuln_map_put(VulnMap *m, const char *key, size_t len, uint32_t value) {
   if (len > UINT32_MAX) return UINT32_MAX;
-  if ((m->n + 1) * 2 > m->cap && grow(m)) return UINT32_MAX;
+  if ((m->n + 1) * 2 > m->cap && resize(m, m->cap * 2)) return UINT32_MAX;
   uint64_t h = hash_bytes(key, len);
   Slot *s = find(m->slot, m->cap, key, len, h);
   if (s->key) return s->value;
@@ -90,3 +89,12 @@ uint32_t vuln_map_get(const VulnMap *m, const char *key, size_t len) {
 }
 
 size_t vuln_map_count(const VulnMap *m) { return m->n; }
+
+int vuln_map_reserve(VulnMap *m, size_t n) {
+  size_t cap = m->cap;
+  while (cap < n * 2 + 2) {
+    if (cap > SIZE_MAX / 4 / sizeof(Slot)) return -1;
+    cap *= 2;
+  }
+  return cap == m->cap ? 0 : resize(m, cap);
+}

@@ -15,5 +15,8 @@ uint32_t vuln_map_put(VulnMap *m, const char *key, size_t len, uint32_t value);
 /* UINT32_MAX if absent. */
 uint32_t vuln_map_get(const VulnMap *m, const char *key, size_t len);
 size_t vuln_map_count(const VulnMap *m);
+/* Room for n keys without growing again (a bulk load's rehashing spared).
+ * 0, or -1 on allocation failure (the map is unchanged). */
+int vuln_map_reserve(VulnMap *m, size_t n);
 
 #endif

@@ -123,8 +123,20 @@ static int index_node(VulnMatcher *m, const VulnNode *n, uint32_t cve, uint32_t 
   return 0;
 }
 
+static size_t count_vulnerable(const VulnNode *n, int depth) {
+  size_t k = 0;
+  for (uint32_t i = 0; i < n->nmatch; i++) k += n->match[i].vulnerable;
+  for (uint32_t i = 0; i < n->nchild && depth < 8; i++) k += count_vulnerable(&n->child[i], depth + 1);
+  return k;
+}
+
 static int index_nvd(VulnMatcher *m) {
   const VulnDb *db = m->db;
+  size_t upto = 0;   /* at most this many keys: the map is sized once */
+  for (size_t c = 0; c < db->ncve; c++)
+    for (uint32_t k = 0; k < db->cve[c].ncfg; k++)
+      for (uint32_t j = 0; j < db->cve[c].cfg[k].nnode; j++) upto += count_vulnerable(&db->cve[c].cfg[k].node[j], 0);
+  if (vuln_map_reserve(m->nvd_keys, upto)) return VERR_NOMEM;
   for (size_t c = 0; c < db->ncve; c++)
     for (uint32_t k = 0; k < db->cve[c].ncfg; k++)
       for (uint32_t j = 0; j < db->cve[c].cfg[k].nnode; j++)

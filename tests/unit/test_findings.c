@@ -278,6 +278,33 @@ TEST(new_cve_reads_only_the_products_it_names) {
   CHECK_INT(full.created + full.updated + full.closed + full.reopened, 0);
 }
 
+/* A CVE without its binary configuration record (stored before migration
+ * 6) or with a damaged one is read from its JSON, gives the same findings,
+ * and gets its record back from the next run. */
+TEST(binary_records_fall_back_to_json) {
+  int64_t cves = count("SELECT count(*) FROM vuln_cves");
+  CHECK_INT(count("SELECT count(*) FROM vuln_cve_cfg"), cves);
+  int64_t bytes = count("SELECT sum(length(cfg)) FROM vuln_cve_cfg");
+  Err e = {0};
+  CHECK_INT(db_exec(db, &e, "DELETE FROM vuln_cve_cfg WHERE id IN (SELECT vuln_id FROM findings WHERE source = 'nvd'"
+                            " ORDER BY vuln_id LIMIT 3)", ""), 0);
+  CHECK_INT(db_exec(db, &e, "UPDATE vuln_cve_cfg SET cfg = substr(cfg, 1, length(cfg) - 1) WHERE id IN"
+                            " (SELECT vuln_id FROM findings WHERE source = 'nvd' ORDER BY vuln_id DESC LIMIT 2)", ""), 0);
+  CHECK_INT(count("SELECT count(*) FROM vuln_cve_cfg"), cves - 3);
+  find_cache_flush();
+  FindMatchStats full = {0};
+  CHECK_INT(find_match_all(db, &cli, &full, &e), 0);
+  CHECK(full.matches > 5);
+  CHECK_INT(full.created + full.updated + full.closed + full.reopened, 0);
+  CHECK_INT(count("SELECT count(*) FROM vuln_cve_cfg"), cves);
+  CHECK_INT(count("SELECT sum(length(cfg)) FROM vuln_cve_cfg"), bytes);   /* the damaged ones rewritten too */
+  find_cache_flush();
+  FindMatchStats again = {0};
+  CHECK_INT(find_match_all(db, &cli, &again, &e), 0);
+  CHECK_INT(again.matches, full.matches);
+  CHECK_INT(again.created + again.updated + again.closed + again.reopened, 0);
+}
+
 TEST(exposure_counts_every_vulnerability) {
   Arena *a = arena_new(0);
   FindExposure *x = NULL;
@@ -300,6 +327,38 @@ TEST(export_csv) {
   CHECK(strstr(buf_cstr(&b), "sårbarhet;kilde") != NULL);
   CHECK(strstr(buf_cstr(&b), "CVE-2023-22068") != NULL);
   buf_free(&b);
+}
+
+/* A first full run (nothing stored) builds the findings' secondary indexes
+ * after its bulk insert: the same indexes, the same findings, one history
+ * row each, and a second run changes nothing. */
+TEST(first_full_run_rebuilds_indexes) {
+  const char *ix = "SELECT group_concat(name || ':' || sql, '|') FROM (SELECT name, sql FROM sqlite_master"
+                   " WHERE type = 'index' AND tbl_name IN ('findings', 'finding_history') ORDER BY name)";
+  char *before = NULL, *after = NULL;
+  Err e = {0};
+  CHECK_INT(db_text(db, &e, &before, ix, ""), 0);
+  int64_t matched = count("SELECT count(*) FROM findings WHERE matched = 1");
+  CHECK(matched > 5);
+  CHECK_INT(db_exec(db, &e, "DELETE FROM finding_history", ""), 0);
+  CHECK_INT(db_exec(db, &e, "DELETE FROM findings", ""), 0);
+  FindMatchStats full = {0}, again = {0};
+  CHECK_INT(find_match_all(db, &cli, &full, &e), 0);
+  CHECK_INT(full.created, matched);
+  CHECK_INT(count("SELECT count(*) FROM findings"), matched);
+  CHECK_INT(count("SELECT count(*) FROM finding_history WHERE to_status = 'open' AND from_status IS NULL"), matched);
+  CHECK_INT(count("SELECT count(*) FROM findings f WHERE reason != (SELECT note FROM finding_history h"
+                  " WHERE h.finding_id = f.id)"), 0);
+  CHECK_INT(db_text(db, &e, &after, ix, ""), 0);
+  CHECK(before && after && !strcmp(before, after));
+  CHECK_INT(find_match_all(db, &cli, &again, &e), 0);
+  CHECK_INT(again.created + again.updated + again.closed + again.reopened, 0);
+  char *ok = NULL;
+  CHECK_INT(db_text(db, &e, &ok, "PRAGMA integrity_check", ""), 0);
+  CHECK_STR(ok, "ok");
+  free(ok);
+  free(before);
+  free(after);
 }
 
 int main(void) {
@@ -334,8 +393,10 @@ int main(void) {
   RUN(kev_name_match_until_nvd_decides);
   RUN(csaf_advisory_against_inventory);
   RUN(new_cve_reads_only_the_products_it_names);
+  RUN(binary_records_fall_back_to_json);
   RUN(exposure_counts_every_vulnerability);
   RUN(export_csv);
+  RUN(first_full_run_rebuilds_indexes);
   db_close(db);
   return TEST_DONE();
 }
