@@ -37,6 +37,10 @@ typedef struct Fast {
   uint32_t *nrule_fields;
   uint32_t *alias_src, *alias_dst;   /* 4688 aliases as field ids */
   uint32_t *agroup;         /* per atom: scan group | AF_HS | AF_WIT (compact, cache-friendly) */
+  hs_database_t **solo;     /* per atom: a regex alone (NULL for other atoms) */
+  hs_database_t **setdb;    /* per large OP_ANYSET node: its atoms alone */
+  SNode **sets;             /* those nodes, in setdb order */
+  uint32_t nsets, capsets;
   int nalias;
 } Fast;
 
@@ -144,6 +148,11 @@ static int group_add(Group *g, char *x, unsigned fl, unsigned id) {
   return 0;
 }
 
+/* How a group's database is used: every atom of a field (FULL; atoms
+ * Hyperscan rejects lose their hs flag), the witness prefilter (WIT), one
+ * regex atom alone (SOLO), or the atoms of one large OR set (SET). */
+enum { DB_WIT = 0, DB_FULL = 1, DB_SOLO = 2, DB_SET = 3 };
+
 /* Compiles a group; expressions Hyperscan rejects are dropped (their atoms
  * are then matched directly) and the rest retried. */
 static hs_database_t *group_compile(SigmaEngine *e, Group *g, int full) {
@@ -156,11 +165,11 @@ static hs_database_t *group_compile(SigmaEngine *e, Group *g, int full) {
     int bad = ce ? ce->expression : -1;
     hs_free_compile_error(ce);
     if (bad < 0 || (unsigned)bad >= g->n) {
-      for (unsigned i = 0; full && i < g->n; i++) e->atoms[g->ids[i]].hs = 0;
+      for (unsigned i = 0; full == DB_FULL && i < g->n; i++) e->atoms[g->ids[i]].hs = 0;
       g->n = 0;
       return NULL;
     }
-    if (full) e->atoms[g->ids[bad]].hs = 0;
+    if (full == DB_FULL) e->atoms[g->ids[bad]].hs = 0;
     free(g->expr[bad]);
     g->n--;
     g->expr[bad] = g->expr[g->n];
@@ -238,11 +247,11 @@ static hs_database_t *cache_load(SigmaEngine *e, Group *g, uint64_t h, int full)
       fread(blob, 1, (size_t)size, fp) != (size_t)size)
     goto out;
   if (hs_deserialize_database(blob, (size_t)size, &db) != HS_SUCCESS) { db = NULL; goto out; }
-  if (full) {
+  if (full == DB_FULL) {
     for (unsigned i = 0; i < g->n; i++) e->atoms[g->ids[i]].hs = 0;
     for (uint32_t i = 0; i < cnt; i++)
       if (ids[i] < e->natoms) e->atoms[ids[i]].hs = 1;
-  } else if (cnt != g->n) {   /* a witness DB must hold every witness */
+  } else if (cnt != g->n) {   /* a witness or solo DB must hold every atom */
     hs_free_database(db);
     db = NULL;
   }
@@ -289,44 +298,54 @@ static void *compile_worker(void *arg) {
     uint64_t h = group_hash(gr) ^ (uint64_t)j->full;
     hs_database_t *db = cache_load(j->e, gr, h, j->full);
     if (!db && (db = group_compile(j->e, gr, j->full))) {
-      if (!j->full && gr->n != want) { hs_free_database(db); db = NULL; }
+      if (j->full != DB_FULL && gr->n != want) { hs_free_database(db); db = NULL; }
       else cache_store(gr, h, db);
     }
-    if (!j->full && !db) j->wfull[g] = 1;   /* use the full DB for the prefilter */
+    if (j->full == DB_WIT && !db) j->wfull[g] = 1;   /* use the full DB for the prefilter */
     j->out[g] = db;
   }
   return NULL;
 }
 
-/* Compiles one DB per group: all atoms Hyperscan can take (full) or only the
- * witness atoms; two threads, results cached on disk. */
+/* Compiles one DB per group: all atoms Hyperscan can take (DB_FULL), only
+ * the witness atoms (DB_WIT), or each regex atom that Hyperscan took alone
+ * (DB_SOLO, one group per atom), or the atoms of each large set (DB_SET);
+ * two threads, results cached on disk. */
 static int build_dbs(SigmaEngine *e, Fast *f, int full) {
-  uint32_t ng = f->nfields + 1;
+  uint32_t ng = full == DB_SOLO ? (uint32_t)e->natoms + 1 : full == DB_SET ? f->nsets + 1 : f->nfields + 1;
   Group *groups = calloc(ng, sizeof *groups);
   int rc = 0;
   if (!groups) return -1;
-  for (size_t i = 0; i < e->natoms && rc == 0; i++) {
+  for (uint32_t k = 0; full == DB_SET && k < f->nsets && rc == 0; k++) {
+    const SNode *n = f->sets[k];
+    for (uint32_t i = 0; i < n->n && rc == 0; i++) {
+      unsigned fl = 0;
+      char *x = atom_expr(&e->atoms[n->set[i]], &fl);
+      if (!x) continue;
+      if (group_add(&groups[k], x, fl, n->set[i])) { free(x); rc = -1; }
+    }
+  }
+  for (size_t i = 0; full != DB_SET && i < e->natoms && rc == 0; i++) {
     SAtom *a = &e->atoms[i];
     unsigned fl = 0;
-    if (!full && !a->wit) continue;
+    if (full == DB_WIT && !a->wit) continue;
+    if (full == DB_SOLO && (a->kind != A_RE || !a->hs)) continue;
     char *x = atom_expr(a, &fl);
     if (!x) continue;
-    if (full) a->hs = 1;
-    uint32_t g = a->field == SF_KEYWORD ? f->nfields : a->field;
+    if (full == DB_FULL) a->hs = 1;
+    uint32_t g = full == DB_SOLO ? (uint32_t)i : a->field == SF_KEYWORD ? f->nfields : a->field;
     if (group_add(&groups[g], x, fl, (unsigned)i)) { free(x); rc = -1; }
   }
-  CompileJob job = {.e = e, .groups = groups, .out = full ? f->db : f->wdb, .wfull = f->wfull,
-                    .ngroups = ng, .full = full};
+  hs_database_t **out = full == DB_SOLO ? f->solo : full == DB_SET ? f->setdb : full == DB_FULL ? f->db : f->wdb;
+  CompileJob job = {.e = e, .groups = groups, .out = out, .wfull = f->wfull, .ngroups = ng, .full = full};
   pthread_t th[2];
   int nth = 0;
   for (int i = 0; rc == 0 && i < 2; i++)
     if (pthread_create(&th[nth], NULL, compile_worker, &job) == 0) nth++;
   if (rc == 0 && nth == 0) compile_worker(&job);
   for (int i = 0; i < nth; i++) pthread_join(th[i], NULL);
-  for (uint32_t g = 0; g < ng && rc == 0; g++) {
-    hs_database_t *db = full ? f->db[g] : f->wdb[g];
-    if (db && hs_alloc_scratch(db, &f->proto) != HS_SUCCESS) rc = -1;
-  }
+  for (uint32_t g = 0; g < ng && rc == 0; g++)
+    if (out[g] && hs_alloc_scratch(out[g], &f->proto) != HS_SUCCESS) rc = -1;
   for (uint32_t g = 0; g < ng; g++) group_free(&groups[g]);
   free(groups);
   return rc;
@@ -463,6 +482,20 @@ static int u32cmp(const void *a, const void *b) {
 }
 
 #define SET_MIN 4
+#define SET_DIRECT_MAX 16   /* larger sets get their own database */
+
+static int add_set(Fast *f, SNode *set) {
+  if (f->nsets == f->capsets) {
+    uint32_t cap = f->capsets ? f->capsets * 2 : 16;
+    SNode **ns = realloc(f->sets, cap * sizeof *ns);
+    if (!ns) return -1;
+    f->sets = ns;
+    f->capsets = cap;
+  }
+  f->sets[f->nsets++] = set;
+  set->setdb = f->nsets;
+  return 0;
+}
 
 /* Rewrites OR nodes with many Hyperscan atoms of one field into OP_ANYSET
  * nodes (a sorted atom set answered from the event's hit list). Trees are
@@ -503,6 +536,7 @@ static SNode *fold_sets(SigmaEngine *e, Fast *f, SNode *n) {
       }
     }
     qsort(set->set, cnt, sizeof *set->set, u32cmp);
+    if (cnt > SET_DIRECT_MAX && g != f->nfields && add_set(f, set)) { free(grp); return NULL; }
     c->kids[w++] = set;
     c->n = w;
   }
@@ -519,7 +553,8 @@ int sfast_build(SigmaEngine *e, Err *err) {
   f->db = calloc(f->nfields + 1, sizeof *f->db);
   f->wdb = calloc(f->nfields + 1, sizeof *f->wdb);
   f->wfull = calloc(f->nfields + 1, 1);
-  if (!f->db || !f->wdb || !f->wfull) return err_set(err, VERR_NOMEM, "out of memory");
+  f->solo = calloc(e->natoms + 1, sizeof *f->solo);
+  if (!f->db || !f->wdb || !f->wfull || !f->solo) return err_set(err, VERR_NOMEM, "out of memory");
   for (size_t i = 0; i < e->natoms; i++) {
     SAtom *a = &e->atoms[i];
     sm_glob_shape(a);
@@ -530,9 +565,10 @@ int sfast_build(SigmaEngine *e, Err *err) {
       if (a->jcode) pcre2_jit_compile(a->jcode, PCRE2_JIT_COMPLETE);
     }
   }
-  if (build_dbs(e, f, 1)) return err_set(err, VERR_NOMEM, "Hyperscan: could not build databases");
+  if (build_dbs(e, f, DB_FULL)) return err_set(err, VERR_NOMEM, "Hyperscan: could not build databases");
   if (build_witnesses(e, f)) return err_set(err, VERR_NOMEM, "out of memory");
-  if (build_dbs(e, f, 0)) return err_set(err, VERR_NOMEM, "Hyperscan: could not build databases");
+  if (build_dbs(e, f, DB_WIT) || build_dbs(e, f, DB_SOLO))
+    return err_set(err, VERR_NOMEM, "Hyperscan: could not build databases");
   if (!(f->agroup = calloc(e->natoms + 1, sizeof *f->agroup))) return err_set(err, VERR_NOMEM, "out of memory");
   for (size_t i = 0; i < e->natoms; i++) {
     const SAtom *a = &e->atoms[i];
@@ -542,6 +578,8 @@ int sfast_build(SigmaEngine *e, Err *err) {
     if (e->rules[r].cond && !e->rules[r].is_filter && !e->rules[r].corr &&
         !(e->rules[r].cond = fold_sets(e, f, e->rules[r].cond)))
       return err_set(err, VERR_NOMEM, "out of memory");
+  if (!(f->setdb = calloc(f->nsets + 1, sizeof *f->setdb))) return err_set(err, VERR_NOMEM, "out of memory");
+  if (build_dbs(e, f, DB_SET)) return err_set(err, VERR_NOMEM, "Hyperscan: could not build databases");
   return 0;
 }
 
@@ -552,6 +590,11 @@ void sfast_free(SigmaEngine *e) {
     hs_free_database(f->db[i]);
     hs_free_database(f->wdb[i]);
   }
+  for (size_t i = 0; f->solo && i <= e->natoms; i++) hs_free_database(f->solo[i]);
+  free(f->solo);
+  for (uint32_t i = 0; f->setdb && i < f->nsets; i++) hs_free_database(f->setdb[i]);
+  free(f->setdb);
+  free(f->sets);
   free(f->wdb);
   free(f->wfull);
   free(f->agroup);
@@ -778,9 +821,6 @@ static int route_witness(MF *m, const SRule *rule, const SigmaField *ch, const S
 }
 
 #define DIRECT_MAX 3
-#ifndef SET_DIRECT_MAX
-#define SET_DIRECT_MAX 16
-#endif
 
 /* Splits the route's witness fields: a field with at most DIRECT_MAX
  * witness atoms (among this route's rules) has them matched one by one,
@@ -978,6 +1018,26 @@ static void ensure_scan(MF *m, uint32_t g, int wit_ok) {
   }
 }
 
+static int on_solo(unsigned id, unsigned long long from, unsigned long long to, unsigned fl, void *ctx) {
+  *(int *)ctx = 1;
+  return 1;   /* one match answers the atom: stop */
+}
+
+/* Whether a small database (a regex atom alone, or one large set) matches
+ * any value of field fid: linear time, where PCRE can backtrack for long
+ * over patterns like '\+.*\+.*\+...', and far cheaper than a scan with
+ * the field's whole database when nothing else needs it. */
+static int solo_match(MF *m, hs_database_t *db, uint32_t fid) {
+  int hit = 0;
+  if (m->slot_gen[fid] != m->gen) return 0;
+  for (uint32_t k = m->slot_first[fid]; k != UINT32_MAX && !hit; k = m->ent[k].next) {
+    const SigmaField *f = &m->ev->f[m->ent[k].field];
+    if (f->kind != SEV_NULL && f->val_len)
+      hs_scan(db, sev_val(m->ev, f), f->val_len, 0, m->scratch, on_solo, &hit);
+  }
+  return hit;
+}
+
 /* A lone atom whose field has not been scanned fully is cheaper to match
  * directly than by scanning the field with its whole database. */
 static int eval_atom(MF *m, uint32_t a) {
@@ -986,7 +1046,8 @@ static int eval_atom(MF *m, uint32_t a) {
     return m->atom_gen[a] == m->gen;
   if (m->res_gen[a] != m->gen) {
     m->res_gen[a] = m->gen;
-    m->res_val[a] = (uint8_t)sm_atom(&m->e->atoms[a], &m->view, m->md);
+    hs_database_t *solo = m->f->solo[a];
+    m->res_val[a] = (uint8_t)(solo ? solo_match(m, solo, g) : sm_atom(&m->e->atoms[a], &m->view, m->md));
   }
   return m->res_val[a];
 }
@@ -1010,6 +1071,9 @@ static int eval_set(MF *m, const SNode *n) {
       if (eval_atom(m, n->set[i])) return 1;
     return 0;
   }
+  hs_database_t *own = n->setdb ? m->f->setdb[n->setdb - 1] : NULL;
+  if (own && m->fscan_gen[n->group] != m->gen && !(n->allwit && m->wscan_gen[n->group] == m->gen))
+    return solo_match(m, own, n->group);   /* cheaper than the field's whole database */
   ensure_scan(m, n->group, n->allwit);
   if (n->n <= m->nmatched) {
     for (uint32_t i = 0; i < n->n; i++)

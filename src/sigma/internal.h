@@ -75,6 +75,7 @@ typedef struct SNode {
   struct SNode **kids;
   uint32_t *set;               /* OP_ANYSET (fast path only): sorted atoms of one scan group */
   uint32_t group;
+  uint32_t setdb;              /* OP_ANYSET: index + 1 of its own Hyperscan database, 0 none */
 } SNode;
 
 /* ---- rules ---- */
