@@ -307,9 +307,14 @@ static void *compile_worker(void *arg) {
   return NULL;
 }
 
+/* An atom Hyperscan takes whose direct test (PCRE) can backtrack for long. */
+static int costly(const SAtom *a) {
+  return a->hs && a->field != SF_KEYWORD && a->kind == A_RE;
+}
+
 /* Compiles one DB per group: all atoms Hyperscan can take (DB_FULL), only
- * the witness atoms (DB_WIT), or each regex atom that Hyperscan took alone
- * (DB_SOLO, one group per atom), or the atoms of each large set (DB_SET);
+ * the witness atoms (DB_WIT), each regex atom alone (DB_SOLO, one group per
+ * atom), or the atoms of each large set (DB_SET);
  * two threads, results cached on disk. */
 static int build_dbs(SigmaEngine *e, Fast *f, int full) {
   uint32_t ng = full == DB_SOLO ? (uint32_t)e->natoms + 1 : full == DB_SET ? f->nsets + 1 : f->nfields + 1;
@@ -329,7 +334,7 @@ static int build_dbs(SigmaEngine *e, Fast *f, int full) {
     SAtom *a = &e->atoms[i];
     unsigned fl = 0;
     if (full == DB_WIT && !a->wit) continue;
-    if (full == DB_SOLO && (a->kind != A_RE || !a->hs)) continue;
+    if (full == DB_SOLO && !costly(a)) continue;
     char *x = atom_expr(a, &fl);
     if (!x) continue;
     if (full == DB_FULL) a->hs = 1;
@@ -963,8 +968,10 @@ static void scan_value(MF *m, hs_database_t *db, const SigmaField *f) {
   hs_scan(db, sev_val(m->ev, f), f->val_len, 0, m->scratch, on_hit, m);
 }
 
-/* One scan over every value joined by NUL; 0 if a value holds a NUL itself
- * (then the caller scans value by value). */
+/* One scan over every value joined by NUL. No keyword expression can match
+ * a NUL byte (atom_expr), so no match spans two values, and a value that
+ * holds a NUL itself is searched exactly as it would be alone. Returns 0
+ * when out of memory (then the caller scans value by value). */
 static int scan_joined(MF *m, hs_database_t *db) {
   const SigmaEvent *ev = m->ev;
   size_t need = ev->n + 1;
@@ -981,7 +988,6 @@ static int scan_joined(MF *m, hs_database_t *db) {
   for (uint32_t i = 0; i < ev->n; i++) {
     const SigmaField *f = &ev->f[i];
     if (f->kind == SEV_NULL || !f->val_len) continue;
-    if (memchr(sev_val(ev, f), 0, f->val_len)) return 0;
     memcpy(m->join + n, sev_val(ev, f), f->val_len);
     n += f->val_len;
     m->join[n++] = 0;
@@ -1018,6 +1024,8 @@ static void ensure_scan(MF *m, uint32_t g, int wit_ok) {
   }
 }
 
+#define SOLO_MIN_BYTES 64   /* shorter values: a direct test costs less than a scan call */
+
 static int on_solo(unsigned id, unsigned long long from, unsigned long long to, unsigned fl, void *ctx) {
   *(int *)ctx = 1;
   return 1;   /* one match answers the atom: stop */
@@ -1038,8 +1046,17 @@ static int solo_match(MF *m, hs_database_t *db, uint32_t fid) {
   return hit;
 }
 
+/* Total length of field fid's values in this event. */
+static size_t field_bytes(const MF *m, uint32_t fid) {
+  size_t n = 0;
+  if (m->slot_gen[fid] != m->gen) return 0;
+  for (uint32_t k = m->slot_first[fid]; k != UINT32_MAX; k = m->ent[k].next) n += m->ev->f[m->ent[k].field].val_len;
+  return n;
+}
+
 /* A lone atom whose field has not been scanned fully is cheaper to match
- * directly than by scanning the field with its whole database. */
+ * directly than by scanning the field with its whole database; a regex
+ * over long values goes to its own database instead. */
 static int eval_atom(MF *m, uint32_t a) {
   uint32_t info = m->f->agroup[a], g = info & AF_GROUP;
   if ((info & AF_HS) && (((info & AF_WIT) && m->wscan_gen[g] == m->gen) || m->fscan_gen[g] == m->gen))
@@ -1047,7 +1064,8 @@ static int eval_atom(MF *m, uint32_t a) {
   if (m->res_gen[a] != m->gen) {
     m->res_gen[a] = m->gen;
     hs_database_t *solo = m->f->solo[a];
-    m->res_val[a] = (uint8_t)(solo ? solo_match(m, solo, g) : sm_atom(&m->e->atoms[a], &m->view, m->md));
+    if (solo && field_bytes(m, g) >= SOLO_MIN_BYTES) m->res_val[a] = (uint8_t)solo_match(m, solo, g);
+    else m->res_val[a] = (uint8_t)sm_atom(&m->e->atoms[a], &m->view, m->md);
   }
   return m->res_val[a];
 }
@@ -1066,15 +1084,16 @@ static int eval_atom(MF *m, uint32_t a);
 /* A small set on a field not scanned fully yet is cheaper to match atom by
  * atom (memoised) than with a scan of the field's whole database. */
 static int eval_set(MF *m, const SNode *n) {
-  if (!n->allwit && n->n <= SET_DIRECT_MAX && m->fscan_gen[n->group] != m->gen) {
+  uint32_t g = n->group;
+  int scanned = m->fscan_gen[g] == m->gen || (n->allwit && m->wscan_gen[g] == m->gen);
+  hs_database_t *own = n->setdb ? m->f->setdb[n->setdb - 1] : NULL;
+  if (!scanned && own) return solo_match(m, own, g);   /* cheaper than the field's whole database */
+  if (!scanned && !n->allwit && n->n <= SET_DIRECT_MAX) {
     for (uint32_t i = 0; i < n->n; i++)
       if (eval_atom(m, n->set[i])) return 1;
     return 0;
   }
-  hs_database_t *own = n->setdb ? m->f->setdb[n->setdb - 1] : NULL;
-  if (own && m->fscan_gen[n->group] != m->gen && !(n->allwit && m->wscan_gen[n->group] == m->gen))
-    return solo_match(m, own, n->group);   /* cheaper than the field's whole database */
-  ensure_scan(m, n->group, n->allwit);
+  ensure_scan(m, g, n->allwit);
   if (n->n <= m->nmatched) {
     for (uint32_t i = 0; i < n->n; i++)
       if (m->atom_gen[n->set[i]] == m->gen) return 1;
