@@ -631,6 +631,7 @@ typedef struct Route {
   uint32_t *direct;         /* witness atoms matched one by one (their field has few) */
   uint32_t ndirect;
   int keywords, is4688;
+  int exact;                /* the key holds the event's only Channel and EventID, whole */
 } Route;
 
 typedef struct NameEnt {
@@ -825,6 +826,43 @@ static int route_witness(MF *m, const SRule *rule, const SigmaField *ch, const S
   return any;
 }
 
+/* A rule's condition with only the route's Channel and EventID known:
+ * 0 false for every event of the route, 1 true, 2 depends on the event. */
+static int tri_atom(MF *m, uint32_t ai, const SigmaField *ch, const SigmaField *id) {
+  const SAtom *a = &m->e->atoms[ai];
+  if (a->field != m->e->f_channel && a->field != m->e->f_eventid) return 2;
+  if (a->kind != A_GLOB && a->kind != A_RE && a->kind != A_NUM && a->kind != A_CIDR && a->kind != A_TIMEPART)
+    return 2;
+  const SigmaField *f = a->field == m->e->f_channel ? ch : id;
+  return f ? sm_atom_value(a, m->ev, f, m->md) : 0;
+}
+
+static int tri_eval(MF *m, const SNode *n, const SigmaField *ch, const SigmaField *id) {
+  int r, t;
+  switch (n->op) {
+  case OP_FALSE: return 0;
+  case OP_TRUE: return 1;
+  case OP_ATOM: return tri_atom(m, n->n, ch, id);
+  case OP_NOT: t = tri_eval(m, n->kids[0], ch, id); return t == 2 ? 2 : !t;
+  case OP_ANYSET:
+    r = 0;
+    for (uint32_t i = 0; i < n->n; i++) {
+      if ((t = tri_atom(m, n->set[i], ch, id)) == 1) return 1;
+      if (t == 2) r = 2;
+    }
+    return r;
+  case OP_AND: case OP_OR:
+    r = n->op == OP_AND;
+    for (uint32_t i = 0; i < n->n; i++) {
+      t = tri_eval(m, n->kids[i], ch, id);
+      if (t == !(n->op == OP_AND)) return t;   /* AND: a false kid; OR: a true one */
+      if (t == 2) r = 2;
+    }
+    return r;
+  default: return 2;
+  }
+}
+
 #define DIRECT_MAX 3
 
 /* Splits the route's witness fields: a field with at most DIRECT_MAX
@@ -865,7 +903,9 @@ static int route_fill(MF *m, Route *r, const SLogsrc *ls, const SigmaField *ch, 
   for (size_t i = 0; i < e->nrules; i++) {
     const SRule *rule = &e->rules[i];
     if (rule->is_filter || rule->corr || !rule->cond || !sl_rule_applies(rule, ls)) continue;
+    if (r->exact && tri_eval(m, rule->cond, ch, id) == 0) continue;   /* can never match here */
     int rw = rule->has_witness ? route_witness(m, rule, ch, id) : 1;
+    if (rw == 0 && !r->exact) rw = 1;      /* decided per event, not per route */
     if (rw == 0) continue;                 /* can never match on this route */
     r->rules[i / 64] |= 1ull << (i % 64);
     if (rw == 1) { r->always[r->nalways++] = (uint32_t)i; continue; }
@@ -908,21 +948,26 @@ static int routes_grow(MF *m) {
 
 /* The cached route of an event (by format, Channel and EventID); when the
  * cache is full, a scratch route is rebuilt for each such event. */
+/* Key marks per field: absent, exactly one value kept whole, or not exact. */
+static char key_mark(const SigmaField *const *f, size_t n, size_t max) {
+  return n == 0 ? '0' : n == 1 && f[0]->val_len <= max ? '1' : '2';
+}
+
 static Route *route_get(MF *m, const SigmaEvent *ev) {
   SigmaEngine *e = m->e;
-  const SigmaField *ch = NULL, *id = NULL;
-  values(&m->view, e->f_channel, &ch, 1);
-  values(&m->view, e->f_eventid, &id, 1);
+  const SigmaField *chs[2] = {NULL, NULL}, *ids[2] = {NULL, NULL};
+  size_t nch = values(&m->view, e->f_channel, chs, 2), nid = values(&m->view, e->f_eventid, ids, 2);
+  const SigmaField *ch = chs[0], *id = ids[0];
   char key[300];
   size_t cl = ch ? ch->val_len : 0, il = id ? id->val_len : 0;
   if (cl > 200) cl = 200;
   if (il > 64) il = 64;
-  int kl = 0;   /* format | channel | eventid, built by hand: this runs per event */
+  int kl = 0;   /* format | mark channel | mark eventid, built by hand: this runs per event */
   key[kl++] = (char)('0' + (int)ev->format);
-  key[kl++] = '|';
+  key[kl++] = key_mark(chs, nch, 200);
   if (cl) memcpy(key + kl, sev_val(ev, ch), cl);
   kl += (int)cl;
-  key[kl++] = '|';
+  key[kl++] = key_mark(ids, nid, 64);
   if (il) memcpy(key + kl, sev_val(ev, id), il);
   kl += (int)il;
   if (m->last && m->last->klen == (size_t)kl && !memcmp(m->last->key, key, (size_t)kl)) return m->last;
@@ -939,9 +984,11 @@ static Route *route_get(MF *m, const SigmaEvent *ev) {
     if (m->nroutes + 1 <= ROUTE_CACHE_MAX && routes_grow(m) == 0) return route_get(m, ev);
     route_free(&m->scratch_route);
     memset(&m->scratch_route, 0, sizeof m->scratch_route);
+    m->scratch_route.exact = key[1] != '2' && key[2 + cl] != '2';
     return route_fill(m, &m->scratch_route, &ls, ch, id) ? NULL : &m->scratch_route;
   }
   Route *r = calloc(1, sizeof *r);
+  if (r) r->exact = key[1] != '2' && key[2 + cl] != '2';
   if (!r || !(r->key = malloc((size_t)kl + 1)) || route_fill(m, r, &ls, ch, id)) {
     if (r) { route_free(r); free(r); }
     return NULL;
