@@ -7,7 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define BLOCK_MIN ((size_t)64 << 10)
+#define BLOCK_FIRST ((size_t)4 << 10)
+#define BLOCK_MAX_STEP ((size_t)1 << 20)   /* blocks double up to this size */
 
 struct SevBlock {
   SevBlock *next;
@@ -50,7 +51,8 @@ char *sev_store(SigmaEvent *e, size_t n) {
     if (nx && nx->cap >= n) {
       b = nx;
     } else {
-      size_t cap = n > BLOCK_MIN ? n : BLOCK_MIN;
+      size_t cap = b ? (b->cap < BLOCK_MAX_STEP ? b->cap * 2 : b->cap) : BLOCK_FIRST;
+      if (cap < n) cap = n;
       SevBlock *nb = malloc(sizeof *nb + cap);
       if (!nb) return NULL;
       nb->cap = cap;
