@@ -139,7 +139,9 @@ static void note_time(SinJson *j, const char *name, size_t nn, const char *v, si
     {"@timestamp", 10}, {"timestamp", 9}, {"time", 4}, {"CreationTime", 12}, {"CreationDate", 12},
     {"TimeCreated_SystemTime", 22}, {"UtcTime", 7}, {"EventTime", 9}, {"TimeGenerated", 13},
     {"eventTime", 9}, {"ts", 2}, {NULL, 0}};
-  if (j->ev->time_ms != INT64_MIN || vn < 9 || vn > 40) return;
+  /* lengths of the names above: most fields are ruled out by one test */
+  const uint64_t lens = 1u << 2 | 1u << 4 | 1u << 7 | 1u << 9 | 1u << 10 | 1u << 12 | 1u << 13 | 1u << 22;
+  if (j->ev->time_ms != INT64_MIN || vn < 9 || vn > 40 || nn > 22 || !(lens >> nn & 1)) return;
   for (int i = 0; names[i].s; i++)
     if (names[i].n == nn && memcmp(names[i].s, name, nn) == 0) {
       j->ev->time_ms = kind == SEV_NUM ? epoch_ms(v, vn) : sin_parse_time(v, vn);
