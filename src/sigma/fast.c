@@ -20,19 +20,22 @@
 #define MAX_WITNESS 1024
 #define AF_HS 0x80000000u
 #define AF_WIT 0x40000000u
-#define AF_GROUP 0x3fffffffu
+#define AF_GWIT 0x20000000u   /* in the keyword DB of rules that apply to every route */
+#define AF_GROUP 0x1fffffffu
 #define ROUTE_CACHE_MAX 8192
 #define NAME_CACHE_MAX (1u << 20)
 
 typedef struct Fast {
   hs_database_t **db;       /* per group (field id; nfields = keywords): all string atoms */
-  hs_database_t **wdb;      /* per group: only witness atoms (the prefilter scan) */
+  hs_database_t **wdb;      /* per group: only witness atoms (the prefilter scan); after the
+                               keyword group, the keyword witnesses of logsource-wide rules */
   uint8_t *wfull;           /* witness DB failed to build: scan the full DB instead */
   hs_scratch_t *proto;
   uint32_t nfields;
   uint32_t **atom_rules;    /* rules that have this atom as witness */
   uint32_t *natom_rules;
   uint8_t *rule_kw;         /* rule uses keyword atoms */
+  uint8_t *gwit;            /* per atom: keyword witness of a rule with no category/service */
   uint32_t **rule_fields;   /* distinct field ids each rule tests */
   uint32_t *nrule_fields;
   uint32_t *alias_src, *alias_dst;   /* 4688 aliases as field ids */
@@ -317,7 +320,8 @@ static int costly(const SAtom *a) {
  * atom), or the atoms of each large set (DB_SET);
  * two threads, results cached on disk. */
 static int build_dbs(SigmaEngine *e, Fast *f, int full) {
-  uint32_t ng = full == DB_SOLO ? (uint32_t)e->natoms + 1 : full == DB_SET ? f->nsets + 1 : f->nfields + 1;
+  uint32_t ng = full == DB_SOLO ? (uint32_t)e->natoms + 1 : full == DB_SET ? f->nsets + 1
+               : full == DB_WIT ? f->nfields + 2 : f->nfields + 1;
   Group *groups = calloc(ng, sizeof *groups);
   int rc = 0;
   if (!groups) return -1;
@@ -339,7 +343,9 @@ static int build_dbs(SigmaEngine *e, Fast *f, int full) {
     if (!x) continue;
     if (full == DB_FULL) a->hs = 1;
     uint32_t g = full == DB_SOLO ? (uint32_t)i : a->field == SF_KEYWORD ? f->nfields : a->field;
+    char *gx = full == DB_WIT && f->gwit[i] ? strdup(x) : NULL;
     if (group_add(&groups[g], x, fl, (unsigned)i)) { free(x); rc = -1; }
+    if (gx && group_add(&groups[f->nfields + 1], gx, fl, (unsigned)i)) { free(gx); rc = -1; }
   }
   hs_database_t **out = full == DB_SOLO ? f->solo : full == DB_SET ? f->setdb : full == DB_FULL ? f->db : f->wdb;
   CompileJob job = {.e = e, .groups = groups, .out = out, .wfull = f->wfull, .ngroups = ng, .full = full};
@@ -441,9 +447,11 @@ static int build_witnesses(SigmaEngine *e, Fast *f) {
   f->atom_rules = calloc(e->natoms + 1, sizeof *f->atom_rules);
   f->natom_rules = calloc(e->natoms + 1, sizeof *f->natom_rules);
   f->rule_kw = calloc(e->nrules + 1, 1);
+  f->gwit = calloc(e->natoms + 1, 1);
   f->rule_fields = calloc(e->nrules + 1, sizeof *f->rule_fields);
   f->nrule_fields = calloc(e->nrules + 1, sizeof *f->nrule_fields);
-  if (!f->atom_rules || !f->natom_rules || !f->rule_kw || !f->rule_fields || !f->nrule_fields) return -1;
+  if (!f->atom_rules || !f->natom_rules || !f->rule_kw || !f->gwit || !f->rule_fields || !f->nrule_fields)
+    return -1;
   for (size_t r = 0; r < e->nrules; r++) {
     SRule *rule = &e->rules[r];
     if (rule->is_filter || rule->corr || !rule->cond) continue;
@@ -457,6 +465,7 @@ static int build_witnesses(SigmaEngine *e, Fast *f) {
     rule->nwitness = k > 0 ? (size_t)k : 0;
     for (int i = 0; i < k; i++) {
       e->atoms[w[i]].wit = 1;
+      if (e->atoms[w[i]].field == SF_KEYWORD && !rule->category && !rule->service) f->gwit[w[i]] = 1;
       if (push_u32(&f->atom_rules[w[i]], &f->natom_rules[w[i]], (uint32_t)r)) return -1;
     }
   }
@@ -556,8 +565,8 @@ int sfast_build(SigmaEngine *e, Err *err) {
   if (build_aliases(e, f)) return err_set(err, VERR_NOMEM, "out of memory");
   f->nfields = e->fields.n;
   f->db = calloc(f->nfields + 1, sizeof *f->db);
-  f->wdb = calloc(f->nfields + 1, sizeof *f->wdb);
-  f->wfull = calloc(f->nfields + 1, 1);
+  f->wdb = calloc(f->nfields + 2, sizeof *f->wdb);
+  f->wfull = calloc(f->nfields + 2, 1);
   f->solo = calloc(e->natoms + 1, sizeof *f->solo);
   if (!f->db || !f->wdb || !f->wfull || !f->solo) return err_set(err, VERR_NOMEM, "out of memory");
   for (size_t i = 0; i < e->natoms; i++) {
@@ -577,7 +586,8 @@ int sfast_build(SigmaEngine *e, Err *err) {
   if (!(f->agroup = calloc(e->natoms + 1, sizeof *f->agroup))) return err_set(err, VERR_NOMEM, "out of memory");
   for (size_t i = 0; i < e->natoms; i++) {
     const SAtom *a = &e->atoms[i];
-    f->agroup[i] = (a->field == SF_KEYWORD ? f->nfields : a->field) | (a->hs ? AF_HS : 0) | (a->wit ? AF_WIT : 0);
+    f->agroup[i] = (a->field == SF_KEYWORD ? f->nfields : a->field) | (a->hs ? AF_HS : 0) | (a->wit ? AF_WIT : 0) |
+                   (f->gwit[i] && f->wdb[f->nfields + 1] ? AF_GWIT : 0);
   }
   for (size_t r = 0; r < e->nrules; r++)
     if (e->rules[r].cond && !e->rules[r].is_filter && !e->rules[r].corr &&
@@ -595,6 +605,7 @@ void sfast_free(SigmaEngine *e) {
     hs_free_database(f->db[i]);
     hs_free_database(f->wdb[i]);
   }
+  if (f->wdb) hs_free_database(f->wdb[f->nfields + 1]);
   for (size_t i = 0; f->solo && i <= e->natoms; i++) hs_free_database(f->solo[i]);
   free(f->solo);
   for (uint32_t i = 0; f->setdb && i < f->nsets; i++) hs_free_database(f->setdb[i]);
@@ -609,6 +620,7 @@ void sfast_free(SigmaEngine *e) {
   free(f->atom_rules);
   free(f->natom_rules);
   free(f->rule_kw);
+  free(f->gwit);
   free(f->rule_fields);
   free(f->nrule_fields);
   free(f->alias_src);
@@ -631,6 +643,7 @@ typedef struct Route {
   uint32_t *direct;         /* witness atoms matched one by one (their field has few) */
   uint32_t ndirect;
   int keywords, is4688;
+  int kwall;                /* a keyword witness of a rule with a category or service */
   int exact;                /* the key holds the event's only Channel and EventID, whole */
 } Route;
 
@@ -655,6 +668,7 @@ struct SigmaMatcherFast {
   uint32_t gen;
   uint32_t *slot_gen, *slot_first;     /* per field id */
   uint32_t *wscan_gen, *fscan_gen;     /* per group: witness / full scan done */
+  uint32_t gscan_gen;                  /* keyword witnesses of logsource-wide rules scanned */
   uint32_t *atom_gen, *res_gen;        /* hs hit / direct result memo */
   uint8_t *res_val;
   uint32_t *rule_gen;
@@ -911,7 +925,11 @@ static int route_fill(MF *m, Route *r, const SLogsrc *ls, const SigmaField *ch, 
     if (rw == 1) { r->always[r->nalways++] = (uint32_t)i; continue; }
     for (size_t k = 0; k < rule->nwitness; k++) {   /* fields of this rule's witnesses */
       uint32_t a = rule->witness[k], fid = e->atoms[a].field, j = 0;
-      if (fid == SF_KEYWORD) { r->keywords = 1; continue; }
+      if (fid == SF_KEYWORD) {
+        r->keywords = 1;
+        r->kwall |= rule->category || rule->service;
+        continue;
+      }
       if (!cnt[fid]) {
         r->fields[r->nfields++] = fid;
         if (!(atoms[fid] = malloc(DIRECT_MAX * sizeof **atoms))) goto out;
@@ -1106,7 +1124,8 @@ static size_t field_bytes(const MF *m, uint32_t fid) {
  * over long values goes to its own database instead. */
 static int eval_atom(MF *m, uint32_t a) {
   uint32_t info = m->f->agroup[a], g = info & AF_GROUP;
-  if ((info & AF_HS) && (((info & AF_WIT) && m->wscan_gen[g] == m->gen) || m->fscan_gen[g] == m->gen))
+  if ((info & AF_HS) && (((info & AF_WIT) && m->wscan_gen[g] == m->gen) || m->fscan_gen[g] == m->gen ||
+                         ((info & AF_GWIT) && m->gscan_gen == m->gen)))
     return m->atom_gen[a] == m->gen;
   if (m->res_gen[a] != m->gen) {
     m->res_gen[a] = m->gen;
@@ -1176,6 +1195,7 @@ static void new_event(MF *m, const SigmaEvent *ev) {
     size_t na = m->e->natoms + 1;
     memset(m->slot_gen, 0, (m->e->fields.n + 1) * 4);
     memset(m->wscan_gen, 0, (m->e->fields.n + 1) * 4);
+    m->gscan_gen = 0;
     memset(m->fscan_gen, 0, (m->e->fields.n + 1) * 4);
     memset(m->atom_gen, 0, na * 4);
     memset(m->res_gen, 0, na * 4);
@@ -1238,7 +1258,10 @@ size_t sfast_match(SigmaMatcher *sm, const SigmaEvent *ev, uint32_t *out, size_t
     m->res_val[a] = (uint8_t)sm_atom(&m->e->atoms[a], &m->view, m->md);
     if (m->res_val[a]) { m->atom_gen[a] = m->gen; m->matched[m->nmatched++] = a; }
   }
-  if (r->keywords) {
+  if (r->keywords && !r->kwall && f->wdb[f->nfields + 1]) {   /* few, long literals: cheaper */
+    m->gscan_gen = m->gen;
+    scan_group(m, f->wdb[f->nfields + 1], f->nfields);
+  } else if (r->keywords) {
     m->wscan_gen[f->nfields] = m->gen;
     scan_group(m, wdb_of(f, f->nfields), f->nfields);
   }

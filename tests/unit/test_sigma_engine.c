@@ -348,6 +348,36 @@ TEST(route_pruning_needs_exact_keys) {
   sigma_engine_free(r);
 }
 
+/* Routes whose keyword rules all lack a category and service scan only
+ * those rules' keywords; a keyword that is another rule's witness must then
+ * still be tested when a rule uses it (here in a NOT). */
+TEST(keyword_scan_of_logsource_wide_rules) {
+  const char *y = "title: a\nlogsource: {product: windows}\ndetection:\n  k: [mimikatz]\n  condition: k\n"
+                  "---\ntitle: s\nlogsource: {product: windows, service: security}\ndetection:\n"
+                  "  k: [evilword]\n  condition: k\n"
+                  "---\ntitle: c\nlogsource: {product: windows}\ndetection:\n"
+                  "  k: [sekurlsa]\n  n: [evilword]\n  condition: k and not n\n";
+  SigmaEngine *f = h_engine(y, SIGMA_FAST, NULL), *r = h_engine(y, SIGMA_REFERENCE, NULL);
+  CHECK(f && r);
+  if (!f || !r) { sigma_engine_free(f); sigma_engine_free(r); return; }
+  const char *const *evs[] = {
+    EV("Channel=System", "EventID=1", "Data=sekurlsa::logonpasswords evilword"),
+    EV("Channel=System", "EventID=1", "Data=sekurlsa::logonpasswords", "X=mimikatz"),
+    EV("Channel=Security", "EventID=1", "Data=sekurlsa::logonpasswords evilword"),
+    EV("Channel=Security", "EventID=1", "Data=sekurlsa::x"),
+  };
+  const int want[] = {0, 2, 1, 1};
+  SigmaEvent ev;
+  sev_init(&ev);
+  for (size_t i = 0; i < sizeof evs / sizeof evs[0]; i++) {
+    h_event(&ev, evs[i]);
+    CHECK_INT(h_count(f, r, &ev), want[i]);
+  }
+  sev_free(&ev);
+  sigma_engine_free(f);
+  sigma_engine_free(r);
+}
+
 /* Fires under both evaluators for an event of a given input format? */
 static int fires_fmt(const char *yaml, SigmaFormat fmt, const char *const *kv) {
   SigmaEngine *f = h_engine(yaml, SIGMA_FAST, NULL), *r = h_engine(yaml, SIGMA_REFERENCE, NULL);
@@ -439,6 +469,7 @@ int main(void) {
   RUN(filters);
   RUN(logsource_routing);
   RUN(route_pruning_needs_exact_keys);
+  RUN(keyword_scan_of_logsource_wide_rules);
   RUN(m365_and_syslog_routing);
   RUN(field_names);
   RUN(glob_shapes);
