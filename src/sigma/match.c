@@ -46,6 +46,19 @@ int sm_glob(const SAtom *a, const char *str, size_t n) {
   return i == a->plen;
 }
 
+/* How common a byte is in log text (lower: rarer), for picking the byte a
+ * contains-test searches for: spaces, letters and path characters are
+ * everywhere, most punctuation is not. Case-folded. */
+static int byte_rank(uint8_t c) {
+  c = fold(c);
+  if (c == ' ') return 9;
+  if (strchr("etaoinsrhl", c) && c) return 8;
+  if (c >= 'a' && c <= 'z') return 6;
+  if (c == '\\' || c == '.' || c == '/' || c == ':' || c == '-' || c == '_') return 7;
+  if (c >= '0' && c <= '9') return 5;
+  return c == 0 ? 9 : 3;
+}
+
 void sm_glob_shape(SAtom *a) {
   uint32_t i = 0, end = a->plen;
   a->shape = GS_GENERIC;
@@ -58,6 +71,9 @@ void sm_glob_shape(SAtom *a) {
   a->lo = i;
   a->ll = end - i;
   a->shape = i ? (end < a->plen ? GS_CONTAINS : GS_END) : (end < a->plen ? GS_START : GS_EQ);
+  a->anc = 0;
+  for (uint32_t k = 1; k < a->ll; k++)
+    if (byte_rank(a->pat[a->lo + k]) < byte_rank(a->pat[a->lo + a->anc])) a->anc = k;
 }
 
 static int lit_at(const SAtom *a, const uint8_t *s) {
@@ -68,22 +84,58 @@ static int lit_at(const SAtom *a, const uint8_t *s) {
   return 1;
 }
 
-/* Candidate starts come from memchr (vectorised) for the literal's first
- * byte, in both cases when the match is case-insensitive. */
+/* Candidate starts come from memchr (vectorised) for the literal's anchor
+ * byte (its rarest-looking one, at offset anc), in both cases when the
+ * match is case-insensitive: every occurrence has its anchor in
+ * [anc, last + anc]. */
 static int contains(const SAtom *a, const uint8_t *s, size_t n) {
-  uint8_t c0 = a->pat[a->lo], lo = a->cased ? c0 : fold(c0);
+  size_t anc = a->anc, last = n - a->ll;   /* last possible start */
+  uint8_t c0 = a->pat[a->lo + anc], lo = a->cased ? c0 : fold(c0);
   uint8_t up = !a->cased && lo >= 'a' && lo <= 'z' ? (uint8_t)(lo - 32) : lo;
-  size_t last = n - a->ll;   /* last possible start */
-  const uint8_t *pl = memchr(s, lo, last + 1), *pu = up != lo ? memchr(s, up, last + 1) : NULL;
+  const uint8_t *b = s + anc;             /* anchor positions: b[0 .. last] */
+  const uint8_t *pl = memchr(b, lo, last + 1), *pu = up != lo ? memchr(b, up, last + 1) : NULL;
   while (pl || pu) {
     const uint8_t *p = !pu || (pl && pl < pu) ? pl : pu;
-    if (lit_at(a, p)) return 1;
-    size_t o = (size_t)(p - s) + 1;
+    if (lit_at(a, s + (p - b))) return 1;
+    size_t o = (size_t)(p - b) + 1;
     if (o > last) return 0;
-    if (p == pl) pl = memchr(s + o, lo, last + 1 - o);
-    else pu = memchr(s + o, up, last + 1 - o);
+    if (p == pl) pl = memchr(b + o, lo, last + 1 - o);
+    else pu = memchr(b + o, up, last + 1 - o);
   }
   return 0;
+}
+
+/* First position >= j where token i (a literal) can match, n if none;
+ * j itself for other tokens. */
+static size_t skip_to(const SAtom *a, uint32_t i, const uint8_t *s, size_t j, size_t n) {
+  if (i >= a->plen || a->tok[i] != GT_LIT) return j;
+  uint8_t c = a->pat[i];
+  if (a->cased) {
+    const uint8_t *p = j < n ? memchr(s + j, c, n - j) : NULL;
+    return p ? (size_t)(p - s) : n;
+  }
+  c = fold(c);
+  while (j < n && fold(s[j]) != c) j++;
+  return j;
+}
+
+/* sm_glob with the same answers for the fast path: after a star, the next
+ * start worth trying is where the following literal byte occurs, not every
+ * byte (patterns like '*>?%TEMP%\*' over long command lines). */
+static int glob_generic(const SAtom *a, const char *str, size_t n) {
+  const uint8_t *s = (const uint8_t *)str;
+  uint32_t i = 0, star = UINT32_MAX;
+  size_t j = 0, back = 0;
+  while (j < n) {
+    int l;
+    if (i < a->plen && a->tok[i] == GT_STAR) { star = i++; back = j = skip_to(a, i, s, j, n); continue; }
+    if (i < a->plen && (l = tok_len(a, i, s, j, n)) > 0) { i++; j += (size_t)l; continue; }
+    if (star == UINT32_MAX) return 0;
+    i = star + 1;
+    back = j = skip_to(a, i, s, back + 1, n);
+  }
+  while (i < a->plen && a->tok[i] == GT_STAR) i++;
+  return i == a->plen;
 }
 
 /* sm_glob for shaped atoms (same answers, no backtracking); the reference
@@ -96,7 +148,7 @@ static int glob_fast(const SAtom *a, const char *str, size_t n) {
   case GS_START: return n >= ll && lit_at(a, s);
   case GS_END: return n >= ll && lit_at(a, s + n - ll);
   case GS_CONTAINS: return n >= ll && contains(a, s, n);
-  default: return sm_glob(a, str, n);
+  default: return glob_generic(a, str, n);
   }
 }
 

@@ -441,6 +441,16 @@ TEST(glob_shapes) {
   const char *p = RULE("  sel:\n    A|contains: '\\x.'\n  condition: sel\n");   /* non-letter first */
   CHECK_INT(h_fires(p, EV("A=c:\\a\\b\\X.exe")), 1);
   CHECK_INT(h_fires(p, EV("A=c:\\a\\b\\X")), 0);
+  /* contains searches for its rarest-looking byte ('-' here), in both cases */
+  const char *q = RULE("  sel:\n    A|contains: ' -W '\n  condition: sel\n");
+  CHECK_INT(h_fires(q, EV("A=powershell  -x -w  - w -w hidden")), 1);
+  CHECK_INT(h_fires(q, EV("A=powershell  -x -ww - w -W")), 0);
+  CHECK_INT(h_fires(q, EV("A= -W ")), 1);
+  /* other wildcards skip to where the literal after a star occurs */
+  const char *g = RULE("  sel:\n    A|contains: '>?%TEMP%\\'\n  condition: sel\n");
+  CHECK_INT(h_fires(g, EV("A=cmd /c a > b >> c >\"%temp%\\x")), 1);
+  CHECK_INT(h_fires(g, EV("A=cmd /c a > b >> c >\"%temp%x >%TEMP%\\")), 0);
+  CHECK_INT(h_fires(g, EV("A=>>%TEMP%\\")), 1);
 }
 
 int main(void) {
