@@ -50,13 +50,13 @@ int sm_glob(const SAtom *a, const char *str, size_t n) {
  * contains-test searches for: spaces, letters and path characters are
  * everywhere, most punctuation is not. Case-folded. */
 static int byte_rank(uint8_t c) {
+  static const char letters[] = "zqxjkvbpygfwmucdlhrsnioate";   /* rarest first */
   c = fold(c);
-  if (c == ' ') return 9;
-  if (strchr("etaoinsrhl", c) && c) return 8;
-  if (c >= 'a' && c <= 'z') return 6;
-  if (c == '\\' || c == '.' || c == '/' || c == ':' || c == '-' || c == '_') return 7;
-  if (c >= '0' && c <= '9') return 5;
-  return c == 0 ? 9 : 3;
+  if (c >= 'a' && c <= 'z') return 4 + (int)(strchr(letters, c) - letters);
+  if (c >= '0' && c <= '9') return 14;
+  if (c == ' ' || c == 0) return 40;
+  if (c == '\\' || c == '.' || c == '/' || c == ':' || c == '-' || c == '_') return 24;
+  return 2;
 }
 
 void sm_glob_shape(SAtom *a) {
@@ -105,9 +105,13 @@ static int contains(const SAtom *a, const uint8_t *s, size_t n) {
   return 0;
 }
 
-/* First position >= j where token i (a literal) can match, n if none;
- * j itself for other tokens. */
+/* First position >= j where token i (a literal or a dash) can match, n if
+ * none; j itself for other tokens. */
 static size_t skip_to(const SAtom *a, uint32_t i, const uint8_t *s, size_t j, size_t n) {
+  if (i < a->plen && a->tok[i] == GT_DASH) {   /* '-', '/' or a UTF-8 dash (0xe2 ...) */
+    while (j < n && s[j] != '-' && s[j] != '/' && s[j] != 0xe2) j++;
+    return j;
+  }
   if (i >= a->plen || a->tok[i] != GT_LIT) return j;
   uint8_t c = a->pat[i];
   if (a->cased) {
