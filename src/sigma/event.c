@@ -69,7 +69,7 @@ char *sev_store(SigmaEvent *e, size_t n) {
   return p;
 }
 
-static int field_room(SigmaEvent *e) {
+int sev_field_room(SigmaEvent *e) {
   if (e->n >= SEV_MAX_FIELDS) return -1;
   if (e->n < e->cap) return 0;
   uint32_t cap = e->cap ? e->cap * 2 : 64;
@@ -77,18 +77,6 @@ static int field_room(SigmaEvent *e) {
   if (!f) return -1;
   e->f = f;
   e->cap = cap;
-  return 0;
-}
-
-int sev_add_ref(SigmaEvent *e, const char *name, size_t name_len,
-                const char *val, size_t val_len, int kind) {
-  if (name_len > UINT32_MAX / 4 || val_len > UINT32_MAX / 4 || field_room(e)) return -1;
-  SigmaField *f = &e->f[e->n++];
-  f->name = name;
-  f->val = val;
-  f->name_len = (uint32_t)name_len;
-  f->val_len = (uint32_t)val_len;
-  f->kind = (uint8_t)kind;
   return 0;
 }
 

@@ -45,10 +45,24 @@ void sev_reset(SigmaEvent *e);   /* keeps memory */
  * memory or when the event would pass SEV_MAX_FIELDS / SEV_MAX_STORE. */
 int sev_add(SigmaEvent *e, const char *name, size_t name_len,
             const char *val, size_t val_len, int kind);
+/* Makes room for one more field (event.c); 0, or -1 past SEV_MAX_FIELDS. */
+int sev_field_room(SigmaEvent *e);
+
 /* Append a field without copying: name[name_len] and val[val_len] must be
- * NUL bytes, and both must stay unchanged until the event is reset. */
-int sev_add_ref(SigmaEvent *e, const char *name, size_t name_len,
-                const char *val, size_t val_len, int kind);
+ * NUL bytes, and both must stay unchanged until the event is reset. Inline:
+ * parsers call it once per field. */
+static inline int sev_add_ref(SigmaEvent *e, const char *name, size_t name_len,
+                              const char *val, size_t val_len, int kind) {
+  if (name_len > UINT32_MAX / 4 || val_len > UINT32_MAX / 4) return -1;
+  if ((e->n >= e->cap || e->n >= SEV_MAX_FIELDS) && sev_field_room(e)) return -1;
+  SigmaField *f = &e->f[e->n++];
+  f->name = name;
+  f->val = val;
+  f->name_len = (uint32_t)name_len;
+  f->val_len = (uint32_t)val_len;
+  f->kind = (uint8_t)kind;
+  return 0;
+}
 
 /* n bytes of the event's own store (for a parser's working copy of a
  * record), valid until the event is reset; NULL past SEV_MAX_STORE. */
