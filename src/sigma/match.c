@@ -168,13 +168,25 @@ static int re_match(const SAtom *a, const char *s, size_t n, void *umd) {
   return rc >= 0;
 }
 
+/* The address in a value, parsed once per value text and family per
+ * thread: rules test one field against many networks in a row. */
+static int parse_ip(const char *s, size_t n, int v6, uint8_t ip[16]) {
+  static __thread struct { char text[64]; size_t n; int ok[2]; uint8_t ip[2][16]; } c;
+  if (n == 0 || n >= sizeof c.text) return 0;
+  if (n != c.n || memcmp(c.text, s, n)) {
+    memcpy(c.text, s, n);
+    c.text[n] = 0;
+    c.n = n;
+    c.ok[0] = c.ok[1] = -1;   /* not parsed yet */
+  }
+  if (c.ok[v6] < 0) c.ok[v6] = inet_pton(v6 ? AF_INET6 : AF_INET, c.text, c.ip[v6]) == 1;
+  if (c.ok[v6]) memcpy(ip, c.ip[v6], 16);
+  return c.ok[v6];
+}
+
 static int cidr_match(const SAtom *a, const char *s, size_t n) {
-  char buf[64];
   uint8_t ip[16];
-  if (n == 0 || n >= sizeof buf) return 0;
-  memcpy(buf, s, n);
-  buf[n] = 0;
-  if (inet_pton(a->v6 ? AF_INET6 : AF_INET, buf, ip) != 1) return 0;
+  if (!parse_ip(s, n, a->v6 != 0, ip)) return 0;
   int full = a->netbits / 8, rest = a->netbits % 8;
   if (memcmp(ip, a->net, (size_t)full)) return 0;
   if (!rest) return 1;
