@@ -56,6 +56,7 @@ typedef struct Run {
   pthread_mutex_t mu;
   pthread_cond_t cv;
   int quiet;
+  int fields;             /* hits carry the event's fields (alerts or correlations read them) */
 } Run;
 
 typedef struct Diag {
@@ -80,14 +81,16 @@ typedef struct RecHead {
   int64_t time_ms;
 } RecHead;
 
-static void put_hit(Buf *b, const SigmaEvent *ev, const uint32_t *rules, size_t n) {
+/* Without fields (summary table, no correlations) a hit is its header,
+ * rules and source: nothing downstream reads the event's values. */
+static void put_hit(Buf *b, const SigmaEvent *ev, const uint32_t *rules, size_t n, int fields) {
   const char *src = ev->source ? ev->source : "";
-  RecHead h = {.nrules = (uint32_t)n, .nfields = ev->n, .srclen = (uint32_t)strlen(src),
+  RecHead h = {.nrules = (uint32_t)n, .nfields = fields ? ev->n : 0, .srclen = (uint32_t)strlen(src),
                .format = (uint8_t)ev->format, .record = ev->record, .time_ms = ev->time_ms};
   buf_append(b, &h, sizeof h);   /* sizeof h is a multiple of 4: rules stay aligned */
   buf_append(b, rules, n * sizeof *rules);
   buf_append(b, src, h.srclen);
-  for (uint32_t i = 0; i < ev->n; i++) {
+  for (uint32_t i = 0; i < h.nfields; i++) {
     const SigmaField *f = &ev->f[i];
     uint32_t lens[3] = {f->kind, f->name_len, f->val_len};
     buf_append(b, lens, sizeof lens);
@@ -155,7 +158,7 @@ static void run_unit(Run *run, SigmaMatcher *m, size_t i, uint32_t *buf, Buf *lo
     r->events++;
     size_t n = sigma_match(m, &ev, buf, MATCH_CAP);
     if (!n) continue;
-    put_hit(local, &ev, buf, n);
+    put_hit(local, &ev, buf, n, run->fields);
     if ((local->n % 4) != 0) buf_append(local, "\0\0\0", 4 - local->n % 4);
     if (local->n >= FLUSH_BYTES) flush(run, r, local, 0);
   }
@@ -311,7 +314,9 @@ static double cpu_now(void) {
 }
 
 static int detect(const Opts *o, SigmaEngine *e, char **paths, int npaths, DetectOut *out) {
-  Run run = {.e = e, .quiet = o->quiet};
+  Run run = {.e = e, .quiet = o->quiet, .fields = o->format != DF_TABLE};
+  for (uint32_t i = 0; !run.fields && sigma_rule_info(e, i); i++)
+    run.fields = sigma_rule_info(e, i)->is_correlation;
   Err err = {0};
   const char *dash[] = {"-"};
   if (sigma_input_plan(npaths ? (const char *const *)paths : dash, npaths ? (size_t)npaths : 1, 64,

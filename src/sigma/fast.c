@@ -20,23 +20,30 @@
 #define MAX_WITNESS 1024
 #define AF_HS 0x80000000u
 #define AF_WIT 0x40000000u
-#define AF_GROUP 0x3fffffffu
+#define AF_GWIT 0x20000000u   /* in the keyword DB of rules that apply to every route */
+#define AF_GROUP 0x1fffffffu
 #define ROUTE_CACHE_MAX 8192
 #define NAME_CACHE_MAX (1u << 20)
 
 typedef struct Fast {
   hs_database_t **db;       /* per group (field id; nfields = keywords): all string atoms */
-  hs_database_t **wdb;      /* per group: only witness atoms (the prefilter scan) */
+  hs_database_t **wdb;      /* per group: only witness atoms (the prefilter scan); after the
+                               keyword group, the keyword witnesses of logsource-wide rules */
   uint8_t *wfull;           /* witness DB failed to build: scan the full DB instead */
   hs_scratch_t *proto;
   uint32_t nfields;
   uint32_t **atom_rules;    /* rules that have this atom as witness */
   uint32_t *natom_rules;
   uint8_t *rule_kw;         /* rule uses keyword atoms */
+  uint8_t *gwit;            /* per atom: keyword witness of a rule with no category/service */
   uint32_t **rule_fields;   /* distinct field ids each rule tests */
   uint32_t *nrule_fields;
   uint32_t *alias_src, *alias_dst;   /* 4688 aliases as field ids */
   uint32_t *agroup;         /* per atom: scan group | AF_HS | AF_WIT (compact, cache-friendly) */
+  hs_database_t **solo;     /* per atom: a regex alone (NULL for other atoms) */
+  hs_database_t **setdb;    /* per large OP_ANYSET node: its atoms alone */
+  SNode **sets;             /* those nodes, in setdb order */
+  uint32_t nsets, capsets;
   int nalias;
 } Fast;
 
@@ -144,6 +151,11 @@ static int group_add(Group *g, char *x, unsigned fl, unsigned id) {
   return 0;
 }
 
+/* How a group's database is used: every atom of a field (FULL; atoms
+ * Hyperscan rejects lose their hs flag), the witness prefilter (WIT), one
+ * regex atom alone (SOLO), or the atoms of one large OR set (SET). */
+enum { DB_WIT = 0, DB_FULL = 1, DB_SOLO = 2, DB_SET = 3 };
+
 /* Compiles a group; expressions Hyperscan rejects are dropped (their atoms
  * are then matched directly) and the rest retried. */
 static hs_database_t *group_compile(SigmaEngine *e, Group *g, int full) {
@@ -156,11 +168,11 @@ static hs_database_t *group_compile(SigmaEngine *e, Group *g, int full) {
     int bad = ce ? ce->expression : -1;
     hs_free_compile_error(ce);
     if (bad < 0 || (unsigned)bad >= g->n) {
-      for (unsigned i = 0; full && i < g->n; i++) e->atoms[g->ids[i]].hs = 0;
+      for (unsigned i = 0; full == DB_FULL && i < g->n; i++) e->atoms[g->ids[i]].hs = 0;
       g->n = 0;
       return NULL;
     }
-    if (full) e->atoms[g->ids[bad]].hs = 0;
+    if (full == DB_FULL) e->atoms[g->ids[bad]].hs = 0;
     free(g->expr[bad]);
     g->n--;
     g->expr[bad] = g->expr[g->n];
@@ -238,11 +250,11 @@ static hs_database_t *cache_load(SigmaEngine *e, Group *g, uint64_t h, int full)
       fread(blob, 1, (size_t)size, fp) != (size_t)size)
     goto out;
   if (hs_deserialize_database(blob, (size_t)size, &db) != HS_SUCCESS) { db = NULL; goto out; }
-  if (full) {
+  if (full == DB_FULL) {
     for (unsigned i = 0; i < g->n; i++) e->atoms[g->ids[i]].hs = 0;
     for (uint32_t i = 0; i < cnt; i++)
       if (ids[i] < e->natoms) e->atoms[ids[i]].hs = 1;
-  } else if (cnt != g->n) {   /* a witness DB must hold every witness */
+  } else if (cnt != g->n) {   /* a witness or solo DB must hold every atom */
     hs_free_database(db);
     db = NULL;
   }
@@ -289,44 +301,62 @@ static void *compile_worker(void *arg) {
     uint64_t h = group_hash(gr) ^ (uint64_t)j->full;
     hs_database_t *db = cache_load(j->e, gr, h, j->full);
     if (!db && (db = group_compile(j->e, gr, j->full))) {
-      if (!j->full && gr->n != want) { hs_free_database(db); db = NULL; }
+      if (j->full != DB_FULL && gr->n != want) { hs_free_database(db); db = NULL; }
       else cache_store(gr, h, db);
     }
-    if (!j->full && !db) j->wfull[g] = 1;   /* use the full DB for the prefilter */
+    if (j->full == DB_WIT && !db) j->wfull[g] = 1;   /* use the full DB for the prefilter */
     j->out[g] = db;
   }
   return NULL;
 }
 
-/* Compiles one DB per group: all atoms Hyperscan can take (full) or only the
- * witness atoms; two threads, results cached on disk. */
+/* An atom Hyperscan takes whose direct test (PCRE) can backtrack for long. */
+static int costly(const SAtom *a) {
+  return a->hs && a->field != SF_KEYWORD && a->kind == A_RE;
+}
+
+/* Compiles one DB per group: all atoms Hyperscan can take (DB_FULL), only
+ * the witness atoms (DB_WIT), each regex atom alone (DB_SOLO, one group per
+ * atom), or the atoms of each large set (DB_SET);
+ * two threads, results cached on disk. */
 static int build_dbs(SigmaEngine *e, Fast *f, int full) {
-  uint32_t ng = f->nfields + 1;
+  uint32_t ng = full == DB_SOLO ? (uint32_t)e->natoms + 1 : full == DB_SET ? f->nsets + 1
+               : full == DB_WIT ? f->nfields + 2 : f->nfields + 1;
   Group *groups = calloc(ng, sizeof *groups);
   int rc = 0;
   if (!groups) return -1;
-  for (size_t i = 0; i < e->natoms && rc == 0; i++) {
+  for (uint32_t k = 0; full == DB_SET && k < f->nsets && rc == 0; k++) {
+    const SNode *n = f->sets[k];
+    for (uint32_t i = 0; i < n->n && rc == 0; i++) {
+      unsigned fl = 0;
+      char *x = atom_expr(&e->atoms[n->set[i]], &fl);
+      if (!x) continue;
+      if (group_add(&groups[k], x, fl, n->set[i])) { free(x); rc = -1; }
+    }
+  }
+  for (size_t i = 0; full != DB_SET && i < e->natoms && rc == 0; i++) {
     SAtom *a = &e->atoms[i];
     unsigned fl = 0;
-    if (!full && !a->wit) continue;
+    if (full == DB_WIT && !a->wit) continue;
+    if (full == DB_SOLO && !costly(a)) continue;
     char *x = atom_expr(a, &fl);
     if (!x) continue;
-    if (full) a->hs = 1;
-    uint32_t g = a->field == SF_KEYWORD ? f->nfields : a->field;
+    if (full == DB_FULL) a->hs = 1;
+    uint32_t g = full == DB_SOLO ? (uint32_t)i : a->field == SF_KEYWORD ? f->nfields : a->field;
+    char *gx = full == DB_WIT && f->gwit[i] ? strdup(x) : NULL;
     if (group_add(&groups[g], x, fl, (unsigned)i)) { free(x); rc = -1; }
+    if (gx && group_add(&groups[f->nfields + 1], gx, fl, (unsigned)i)) { free(gx); rc = -1; }
   }
-  CompileJob job = {.e = e, .groups = groups, .out = full ? f->db : f->wdb, .wfull = f->wfull,
-                    .ngroups = ng, .full = full};
+  hs_database_t **out = full == DB_SOLO ? f->solo : full == DB_SET ? f->setdb : full == DB_FULL ? f->db : f->wdb;
+  CompileJob job = {.e = e, .groups = groups, .out = out, .wfull = f->wfull, .ngroups = ng, .full = full};
   pthread_t th[2];
   int nth = 0;
   for (int i = 0; rc == 0 && i < 2; i++)
     if (pthread_create(&th[nth], NULL, compile_worker, &job) == 0) nth++;
   if (rc == 0 && nth == 0) compile_worker(&job);
   for (int i = 0; i < nth; i++) pthread_join(th[i], NULL);
-  for (uint32_t g = 0; g < ng && rc == 0; g++) {
-    hs_database_t *db = full ? f->db[g] : f->wdb[g];
-    if (db && hs_alloc_scratch(db, &f->proto) != HS_SUCCESS) rc = -1;
-  }
+  for (uint32_t g = 0; g < ng && rc == 0; g++)
+    if (out[g] && hs_alloc_scratch(out[g], &f->proto) != HS_SUCCESS) rc = -1;
   for (uint32_t g = 0; g < ng; g++) group_free(&groups[g]);
   free(groups);
   return rc;
@@ -417,9 +447,11 @@ static int build_witnesses(SigmaEngine *e, Fast *f) {
   f->atom_rules = calloc(e->natoms + 1, sizeof *f->atom_rules);
   f->natom_rules = calloc(e->natoms + 1, sizeof *f->natom_rules);
   f->rule_kw = calloc(e->nrules + 1, 1);
+  f->gwit = calloc(e->natoms + 1, 1);
   f->rule_fields = calloc(e->nrules + 1, sizeof *f->rule_fields);
   f->nrule_fields = calloc(e->nrules + 1, sizeof *f->nrule_fields);
-  if (!f->atom_rules || !f->natom_rules || !f->rule_kw || !f->rule_fields || !f->nrule_fields) return -1;
+  if (!f->atom_rules || !f->natom_rules || !f->rule_kw || !f->gwit || !f->rule_fields || !f->nrule_fields)
+    return -1;
   for (size_t r = 0; r < e->nrules; r++) {
     SRule *rule = &e->rules[r];
     if (rule->is_filter || rule->corr || !rule->cond) continue;
@@ -433,6 +465,7 @@ static int build_witnesses(SigmaEngine *e, Fast *f) {
     rule->nwitness = k > 0 ? (size_t)k : 0;
     for (int i = 0; i < k; i++) {
       e->atoms[w[i]].wit = 1;
+      if (e->atoms[w[i]].field == SF_KEYWORD && !rule->category && !rule->service) f->gwit[w[i]] = 1;
       if (push_u32(&f->atom_rules[w[i]], &f->natom_rules[w[i]], (uint32_t)r)) return -1;
     }
   }
@@ -463,6 +496,20 @@ static int u32cmp(const void *a, const void *b) {
 }
 
 #define SET_MIN 4
+#define SET_DIRECT_MAX 16   /* larger sets get their own database */
+
+static int add_set(Fast *f, SNode *set) {
+  if (f->nsets == f->capsets) {
+    uint32_t cap = f->capsets ? f->capsets * 2 : 16;
+    SNode **ns = realloc(f->sets, cap * sizeof *ns);
+    if (!ns) return -1;
+    f->sets = ns;
+    f->capsets = cap;
+  }
+  f->sets[f->nsets++] = set;
+  set->setdb = f->nsets;
+  return 0;
+}
 
 /* Rewrites OR nodes with many Hyperscan atoms of one field into OP_ANYSET
  * nodes (a sorted atom set answered from the event's hit list). Trees are
@@ -503,6 +550,7 @@ static SNode *fold_sets(SigmaEngine *e, Fast *f, SNode *n) {
       }
     }
     qsort(set->set, cnt, sizeof *set->set, u32cmp);
+    if (cnt > SET_DIRECT_MAX && g != f->nfields && add_set(f, set)) { free(grp); return NULL; }
     c->kids[w++] = set;
     c->n = w;
   }
@@ -517,9 +565,10 @@ int sfast_build(SigmaEngine *e, Err *err) {
   if (build_aliases(e, f)) return err_set(err, VERR_NOMEM, "out of memory");
   f->nfields = e->fields.n;
   f->db = calloc(f->nfields + 1, sizeof *f->db);
-  f->wdb = calloc(f->nfields + 1, sizeof *f->wdb);
-  f->wfull = calloc(f->nfields + 1, 1);
-  if (!f->db || !f->wdb || !f->wfull) return err_set(err, VERR_NOMEM, "out of memory");
+  f->wdb = calloc(f->nfields + 2, sizeof *f->wdb);
+  f->wfull = calloc(f->nfields + 2, 1);
+  f->solo = calloc(e->natoms + 1, sizeof *f->solo);
+  if (!f->db || !f->wdb || !f->wfull || !f->solo) return err_set(err, VERR_NOMEM, "out of memory");
   for (size_t i = 0; i < e->natoms; i++) {
     SAtom *a = &e->atoms[i];
     sm_glob_shape(a);
@@ -530,18 +579,22 @@ int sfast_build(SigmaEngine *e, Err *err) {
       if (a->jcode) pcre2_jit_compile(a->jcode, PCRE2_JIT_COMPLETE);
     }
   }
-  if (build_dbs(e, f, 1)) return err_set(err, VERR_NOMEM, "Hyperscan: could not build databases");
+  if (build_dbs(e, f, DB_FULL)) return err_set(err, VERR_NOMEM, "Hyperscan: could not build databases");
   if (build_witnesses(e, f)) return err_set(err, VERR_NOMEM, "out of memory");
-  if (build_dbs(e, f, 0)) return err_set(err, VERR_NOMEM, "Hyperscan: could not build databases");
+  if (build_dbs(e, f, DB_WIT) || build_dbs(e, f, DB_SOLO))
+    return err_set(err, VERR_NOMEM, "Hyperscan: could not build databases");
   if (!(f->agroup = calloc(e->natoms + 1, sizeof *f->agroup))) return err_set(err, VERR_NOMEM, "out of memory");
   for (size_t i = 0; i < e->natoms; i++) {
     const SAtom *a = &e->atoms[i];
-    f->agroup[i] = (a->field == SF_KEYWORD ? f->nfields : a->field) | (a->hs ? AF_HS : 0) | (a->wit ? AF_WIT : 0);
+    f->agroup[i] = (a->field == SF_KEYWORD ? f->nfields : a->field) | (a->hs ? AF_HS : 0) | (a->wit ? AF_WIT : 0) |
+                   (f->gwit[i] && f->wdb[f->nfields + 1] ? AF_GWIT : 0);
   }
   for (size_t r = 0; r < e->nrules; r++)
     if (e->rules[r].cond && !e->rules[r].is_filter && !e->rules[r].corr &&
         !(e->rules[r].cond = fold_sets(e, f, e->rules[r].cond)))
       return err_set(err, VERR_NOMEM, "out of memory");
+  if (!(f->setdb = calloc(f->nsets + 1, sizeof *f->setdb))) return err_set(err, VERR_NOMEM, "out of memory");
+  if (build_dbs(e, f, DB_SET)) return err_set(err, VERR_NOMEM, "Hyperscan: could not build databases");
   return 0;
 }
 
@@ -552,6 +605,12 @@ void sfast_free(SigmaEngine *e) {
     hs_free_database(f->db[i]);
     hs_free_database(f->wdb[i]);
   }
+  if (f->wdb) hs_free_database(f->wdb[f->nfields + 1]);
+  for (size_t i = 0; f->solo && i <= e->natoms; i++) hs_free_database(f->solo[i]);
+  free(f->solo);
+  for (uint32_t i = 0; f->setdb && i < f->nsets; i++) hs_free_database(f->setdb[i]);
+  free(f->setdb);
+  free(f->sets);
   free(f->wdb);
   free(f->wfull);
   free(f->agroup);
@@ -561,6 +620,7 @@ void sfast_free(SigmaEngine *e) {
   free(f->atom_rules);
   free(f->natom_rules);
   free(f->rule_kw);
+  free(f->gwit);
   free(f->rule_fields);
   free(f->nrule_fields);
   free(f->alias_src);
@@ -583,6 +643,8 @@ typedef struct Route {
   uint32_t *direct;         /* witness atoms matched one by one (their field has few) */
   uint32_t ndirect;
   int keywords, is4688;
+  int kwall;                /* a keyword witness of a rule with a category or service */
+  int exact;                /* the key holds the event's only Channel and EventID, whole */
 } Route;
 
 typedef struct NameEnt {
@@ -606,6 +668,7 @@ struct SigmaMatcherFast {
   uint32_t gen;
   uint32_t *slot_gen, *slot_first;     /* per field id */
   uint32_t *wscan_gen, *fscan_gen;     /* per group: witness / full scan done */
+  uint32_t gscan_gen;                  /* keyword witnesses of logsource-wide rules scanned */
   uint32_t *atom_gen, *res_gen;        /* hs hit / direct result memo */
   uint8_t *res_val;
   uint32_t *rule_gen;
@@ -777,10 +840,44 @@ static int route_witness(MF *m, const SRule *rule, const SigmaField *ch, const S
   return any;
 }
 
+/* A rule's condition with only the route's Channel and EventID known:
+ * 0 false for every event of the route, 1 true, 2 depends on the event. */
+static int tri_atom(MF *m, uint32_t ai, const SigmaField *ch, const SigmaField *id) {
+  const SAtom *a = &m->e->atoms[ai];
+  if (a->field != m->e->f_channel && a->field != m->e->f_eventid) return 2;
+  if (a->kind != A_GLOB && a->kind != A_RE && a->kind != A_NUM && a->kind != A_CIDR && a->kind != A_TIMEPART)
+    return 2;
+  const SigmaField *f = a->field == m->e->f_channel ? ch : id;
+  return f ? sm_atom_value(a, m->ev, f, m->md) : 0;
+}
+
+static int tri_eval(MF *m, const SNode *n, const SigmaField *ch, const SigmaField *id) {
+  int r, t;
+  switch (n->op) {
+  case OP_FALSE: return 0;
+  case OP_TRUE: return 1;
+  case OP_ATOM: return tri_atom(m, n->n, ch, id);
+  case OP_NOT: t = tri_eval(m, n->kids[0], ch, id); return t == 2 ? 2 : !t;
+  case OP_ANYSET:
+    r = 0;
+    for (uint32_t i = 0; i < n->n; i++) {
+      if ((t = tri_atom(m, n->set[i], ch, id)) == 1) return 1;
+      if (t == 2) r = 2;
+    }
+    return r;
+  case OP_AND: case OP_OR:
+    r = n->op == OP_AND;
+    for (uint32_t i = 0; i < n->n; i++) {
+      t = tri_eval(m, n->kids[i], ch, id);
+      if (t == !(n->op == OP_AND)) return t;   /* AND: a false kid; OR: a true one */
+      if (t == 2) r = 2;
+    }
+    return r;
+  default: return 2;
+  }
+}
+
 #define DIRECT_MAX 3
-#ifndef SET_DIRECT_MAX
-#define SET_DIRECT_MAX 16
-#endif
 
 /* Splits the route's witness fields: a field with at most DIRECT_MAX
  * witness atoms (among this route's rules) has them matched one by one,
@@ -820,13 +917,19 @@ static int route_fill(MF *m, Route *r, const SLogsrc *ls, const SigmaField *ch, 
   for (size_t i = 0; i < e->nrules; i++) {
     const SRule *rule = &e->rules[i];
     if (rule->is_filter || rule->corr || !rule->cond || !sl_rule_applies(rule, ls)) continue;
+    if (r->exact && tri_eval(m, rule->cond, ch, id) == 0) continue;   /* can never match here */
     int rw = rule->has_witness ? route_witness(m, rule, ch, id) : 1;
+    if (rw == 0 && !r->exact) rw = 1;      /* decided per event, not per route */
     if (rw == 0) continue;                 /* can never match on this route */
     r->rules[i / 64] |= 1ull << (i % 64);
     if (rw == 1) { r->always[r->nalways++] = (uint32_t)i; continue; }
     for (size_t k = 0; k < rule->nwitness; k++) {   /* fields of this rule's witnesses */
       uint32_t a = rule->witness[k], fid = e->atoms[a].field, j = 0;
-      if (fid == SF_KEYWORD) { r->keywords = 1; continue; }
+      if (fid == SF_KEYWORD) {
+        r->keywords = 1;
+        r->kwall |= rule->category || rule->service;
+        continue;
+      }
       if (!cnt[fid]) {
         r->fields[r->nfields++] = fid;
         if (!(atoms[fid] = malloc(DIRECT_MAX * sizeof **atoms))) goto out;
@@ -863,21 +966,26 @@ static int routes_grow(MF *m) {
 
 /* The cached route of an event (by format, Channel and EventID); when the
  * cache is full, a scratch route is rebuilt for each such event. */
+/* Key marks per field: absent, exactly one value kept whole, or not exact. */
+static char key_mark(const SigmaField *const *f, size_t n, size_t max) {
+  return n == 0 ? '0' : n == 1 && f[0]->val_len <= max ? '1' : '2';
+}
+
 static Route *route_get(MF *m, const SigmaEvent *ev) {
   SigmaEngine *e = m->e;
-  const SigmaField *ch = NULL, *id = NULL;
-  values(&m->view, e->f_channel, &ch, 1);
-  values(&m->view, e->f_eventid, &id, 1);
+  const SigmaField *chs[2] = {NULL, NULL}, *ids[2] = {NULL, NULL};
+  size_t nch = values(&m->view, e->f_channel, chs, 2), nid = values(&m->view, e->f_eventid, ids, 2);
+  const SigmaField *ch = chs[0], *id = ids[0];
   char key[300];
   size_t cl = ch ? ch->val_len : 0, il = id ? id->val_len : 0;
   if (cl > 200) cl = 200;
   if (il > 64) il = 64;
-  int kl = 0;   /* format | channel | eventid, built by hand: this runs per event */
+  int kl = 0;   /* format | mark channel | mark eventid, built by hand: this runs per event */
   key[kl++] = (char)('0' + (int)ev->format);
-  key[kl++] = '|';
+  key[kl++] = key_mark(chs, nch, 200);
   if (cl) memcpy(key + kl, sev_val(ev, ch), cl);
   kl += (int)cl;
-  key[kl++] = '|';
+  key[kl++] = key_mark(ids, nid, 64);
   if (il) memcpy(key + kl, sev_val(ev, id), il);
   kl += (int)il;
   if (m->last && m->last->klen == (size_t)kl && !memcmp(m->last->key, key, (size_t)kl)) return m->last;
@@ -894,9 +1002,11 @@ static Route *route_get(MF *m, const SigmaEvent *ev) {
     if (m->nroutes + 1 <= ROUTE_CACHE_MAX && routes_grow(m) == 0) return route_get(m, ev);
     route_free(&m->scratch_route);
     memset(&m->scratch_route, 0, sizeof m->scratch_route);
+    m->scratch_route.exact = key[1] != '2' && key[2 + cl] != '2';
     return route_fill(m, &m->scratch_route, &ls, ch, id) ? NULL : &m->scratch_route;
   }
   Route *r = calloc(1, sizeof *r);
+  if (r) r->exact = key[1] != '2' && key[2 + cl] != '2';
   if (!r || !(r->key = malloc((size_t)kl + 1)) || route_fill(m, r, &ls, ch, id)) {
     if (r) { route_free(r); free(r); }
     return NULL;
@@ -923,8 +1033,10 @@ static void scan_value(MF *m, hs_database_t *db, const SigmaField *f) {
   hs_scan(db, sev_val(m->ev, f), f->val_len, 0, m->scratch, on_hit, m);
 }
 
-/* One scan over every value joined by NUL; 0 if a value holds a NUL itself
- * (then the caller scans value by value). */
+/* One scan over every value joined by NUL. No keyword expression can match
+ * a NUL byte (atom_expr), so no match spans two values, and a value that
+ * holds a NUL itself is searched exactly as it would be alone. Returns 0
+ * when out of memory (then the caller scans value by value). */
 static int scan_joined(MF *m, hs_database_t *db) {
   const SigmaEvent *ev = m->ev;
   size_t need = ev->n + 1;
@@ -941,7 +1053,6 @@ static int scan_joined(MF *m, hs_database_t *db) {
   for (uint32_t i = 0; i < ev->n; i++) {
     const SigmaField *f = &ev->f[i];
     if (f->kind == SEV_NULL || !f->val_len) continue;
-    if (memchr(sev_val(ev, f), 0, f->val_len)) return 0;
     memcpy(m->join + n, sev_val(ev, f), f->val_len);
     n += f->val_len;
     m->join[n++] = 0;
@@ -978,15 +1089,49 @@ static void ensure_scan(MF *m, uint32_t g, int wit_ok) {
   }
 }
 
+#define SOLO_MIN_BYTES 64   /* shorter values: a direct test costs less than a scan call */
+
+static int on_solo(unsigned id, unsigned long long from, unsigned long long to, unsigned fl, void *ctx) {
+  *(int *)ctx = 1;
+  return 1;   /* one match answers the atom: stop */
+}
+
+/* Whether a small database (a regex atom alone, or one large set) matches
+ * any value of field fid: linear time, where PCRE can backtrack for long
+ * over patterns like '\+.*\+.*\+...', and far cheaper than a scan with
+ * the field's whole database when nothing else needs it. */
+static int solo_match(MF *m, hs_database_t *db, uint32_t fid) {
+  int hit = 0;
+  if (m->slot_gen[fid] != m->gen) return 0;
+  for (uint32_t k = m->slot_first[fid]; k != UINT32_MAX && !hit; k = m->ent[k].next) {
+    const SigmaField *f = &m->ev->f[m->ent[k].field];
+    if (f->kind != SEV_NULL && f->val_len)
+      hs_scan(db, sev_val(m->ev, f), f->val_len, 0, m->scratch, on_solo, &hit);
+  }
+  return hit;
+}
+
+/* Total length of field fid's values in this event. */
+static size_t field_bytes(const MF *m, uint32_t fid) {
+  size_t n = 0;
+  if (m->slot_gen[fid] != m->gen) return 0;
+  for (uint32_t k = m->slot_first[fid]; k != UINT32_MAX; k = m->ent[k].next) n += m->ev->f[m->ent[k].field].val_len;
+  return n;
+}
+
 /* A lone atom whose field has not been scanned fully is cheaper to match
- * directly than by scanning the field with its whole database. */
+ * directly than by scanning the field with its whole database; a regex
+ * over long values goes to its own database instead. */
 static int eval_atom(MF *m, uint32_t a) {
   uint32_t info = m->f->agroup[a], g = info & AF_GROUP;
-  if ((info & AF_HS) && (((info & AF_WIT) && m->wscan_gen[g] == m->gen) || m->fscan_gen[g] == m->gen))
+  if ((info & AF_HS) && (((info & AF_WIT) && m->wscan_gen[g] == m->gen) || m->fscan_gen[g] == m->gen ||
+                         ((info & AF_GWIT) && m->gscan_gen == m->gen)))
     return m->atom_gen[a] == m->gen;
   if (m->res_gen[a] != m->gen) {
     m->res_gen[a] = m->gen;
-    m->res_val[a] = (uint8_t)sm_atom(&m->e->atoms[a], &m->view, m->md);
+    hs_database_t *solo = m->f->solo[a];
+    if (solo && field_bytes(m, g) >= SOLO_MIN_BYTES) m->res_val[a] = (uint8_t)solo_match(m, solo, g);
+    else m->res_val[a] = (uint8_t)sm_atom(&m->e->atoms[a], &m->view, m->md);
   }
   return m->res_val[a];
 }
@@ -1005,12 +1150,16 @@ static int eval_atom(MF *m, uint32_t a);
 /* A small set on a field not scanned fully yet is cheaper to match atom by
  * atom (memoised) than with a scan of the field's whole database. */
 static int eval_set(MF *m, const SNode *n) {
-  if (!n->allwit && n->n <= SET_DIRECT_MAX && m->fscan_gen[n->group] != m->gen) {
+  uint32_t g = n->group;
+  int scanned = m->fscan_gen[g] == m->gen || (n->allwit && m->wscan_gen[g] == m->gen);
+  hs_database_t *own = n->setdb ? m->f->setdb[n->setdb - 1] : NULL;
+  if (!scanned && own) return solo_match(m, own, g);   /* cheaper than the field's whole database */
+  if (!scanned && !n->allwit && n->n <= SET_DIRECT_MAX) {
     for (uint32_t i = 0; i < n->n; i++)
       if (eval_atom(m, n->set[i])) return 1;
     return 0;
   }
-  ensure_scan(m, n->group, n->allwit);
+  ensure_scan(m, g, n->allwit);
   if (n->n <= m->nmatched) {
     for (uint32_t i = 0; i < n->n; i++)
       if (m->atom_gen[n->set[i]] == m->gen) return 1;
@@ -1046,6 +1195,7 @@ static void new_event(MF *m, const SigmaEvent *ev) {
     size_t na = m->e->natoms + 1;
     memset(m->slot_gen, 0, (m->e->fields.n + 1) * 4);
     memset(m->wscan_gen, 0, (m->e->fields.n + 1) * 4);
+    m->gscan_gen = 0;
     memset(m->fscan_gen, 0, (m->e->fields.n + 1) * 4);
     memset(m->atom_gen, 0, na * 4);
     memset(m->res_gen, 0, na * 4);
@@ -1108,7 +1258,10 @@ size_t sfast_match(SigmaMatcher *sm, const SigmaEvent *ev, uint32_t *out, size_t
     m->res_val[a] = (uint8_t)sm_atom(&m->e->atoms[a], &m->view, m->md);
     if (m->res_val[a]) { m->atom_gen[a] = m->gen; m->matched[m->nmatched++] = a; }
   }
-  if (r->keywords) {
+  if (r->keywords && !r->kwall && f->wdb[f->nfields + 1]) {   /* few, long literals: cheaper */
+    m->gscan_gen = m->gen;
+    scan_group(m, f->wdb[f->nfields + 1], f->nfields);
+  } else if (r->keywords) {
     m->wscan_gen[f->nfields] = m->gen;
     scan_group(m, wdb_of(f, f->nfields), f->nfields);
   }

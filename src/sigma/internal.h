@@ -54,6 +54,7 @@ typedef struct SAtom {
   uint8_t hs, wit;             /* in its field's Hyperscan DB / in the witness DB */
   uint8_t shape;               /* GS_*: literal-only glob shape (fast path), set by sm_glob_shape */
   uint32_t lo, ll;             /* shaped glob: offset and length of its literal in pat */
+  uint32_t anc;                /* GS_CONTAINS: offset in the literal of its rarest-looking byte */
   uint32_t fref;
   double num;
   uint8_t *pat, *tok;          /* glob bytes and token kinds, plen long */
@@ -75,6 +76,7 @@ typedef struct SNode {
   struct SNode **kids;
   uint32_t *set;               /* OP_ANYSET (fast path only): sorted atoms of one scan group */
   uint32_t group;
+  uint32_t setdb;              /* OP_ANYSET: index + 1 of its own Hyperscan database, 0 none */
 } SNode;
 
 /* ---- rules ---- */

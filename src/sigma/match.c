@@ -46,6 +46,19 @@ int sm_glob(const SAtom *a, const char *str, size_t n) {
   return i == a->plen;
 }
 
+/* How common a byte is in log text (lower: rarer), for picking the byte a
+ * contains-test searches for: spaces, letters and path characters are
+ * everywhere, most punctuation is not. Case-folded. */
+static int byte_rank(uint8_t c) {
+  static const char letters[] = "zqxjkvbpygfwmucdlhrsnioate";   /* rarest first */
+  c = fold(c);
+  if (c >= 'a' && c <= 'z') return 4 + (int)(strchr(letters, c) - letters);
+  if (c >= '0' && c <= '9') return 14;
+  if (c == ' ' || c == 0) return 40;
+  if (c == '\\' || c == '.' || c == '/' || c == ':' || c == '-' || c == '_') return 24;
+  return 2;
+}
+
 void sm_glob_shape(SAtom *a) {
   uint32_t i = 0, end = a->plen;
   a->shape = GS_GENERIC;
@@ -58,6 +71,9 @@ void sm_glob_shape(SAtom *a) {
   a->lo = i;
   a->ll = end - i;
   a->shape = i ? (end < a->plen ? GS_CONTAINS : GS_END) : (end < a->plen ? GS_START : GS_EQ);
+  a->anc = 0;
+  for (uint32_t k = 1; k < a->ll; k++)
+    if (byte_rank(a->pat[a->lo + k]) < byte_rank(a->pat[a->lo + a->anc])) a->anc = k;
 }
 
 static int lit_at(const SAtom *a, const uint8_t *s) {
@@ -68,22 +84,62 @@ static int lit_at(const SAtom *a, const uint8_t *s) {
   return 1;
 }
 
-/* Candidate starts come from memchr (vectorised) for the literal's first
- * byte, in both cases when the match is case-insensitive. */
+/* Candidate starts come from memchr (vectorised) for the literal's anchor
+ * byte (its rarest-looking one, at offset anc), in both cases when the
+ * match is case-insensitive: every occurrence has its anchor in
+ * [anc, last + anc]. */
 static int contains(const SAtom *a, const uint8_t *s, size_t n) {
-  uint8_t c0 = a->pat[a->lo], lo = a->cased ? c0 : fold(c0);
+  size_t anc = a->anc, last = n - a->ll;   /* last possible start */
+  uint8_t c0 = a->pat[a->lo + anc], lo = a->cased ? c0 : fold(c0);
   uint8_t up = !a->cased && lo >= 'a' && lo <= 'z' ? (uint8_t)(lo - 32) : lo;
-  size_t last = n - a->ll;   /* last possible start */
-  const uint8_t *pl = memchr(s, lo, last + 1), *pu = up != lo ? memchr(s, up, last + 1) : NULL;
+  const uint8_t *b = s + anc;             /* anchor positions: b[0 .. last] */
+  const uint8_t *pl = memchr(b, lo, last + 1), *pu = up != lo ? memchr(b, up, last + 1) : NULL;
   while (pl || pu) {
     const uint8_t *p = !pu || (pl && pl < pu) ? pl : pu;
-    if (lit_at(a, p)) return 1;
-    size_t o = (size_t)(p - s) + 1;
+    if (lit_at(a, s + (p - b))) return 1;
+    size_t o = (size_t)(p - b) + 1;
     if (o > last) return 0;
-    if (p == pl) pl = memchr(s + o, lo, last + 1 - o);
-    else pu = memchr(s + o, up, last + 1 - o);
+    if (p == pl) pl = memchr(b + o, lo, last + 1 - o);
+    else pu = memchr(b + o, up, last + 1 - o);
   }
   return 0;
+}
+
+/* First position >= j where token i (a literal or a dash) can match, n if
+ * none; j itself for other tokens. */
+static size_t skip_to(const SAtom *a, uint32_t i, const uint8_t *s, size_t j, size_t n) {
+  if (i < a->plen && a->tok[i] == GT_DASH) {   /* '-', '/' or a UTF-8 dash (0xe2 ...) */
+    while (j < n && s[j] != '-' && s[j] != '/' && s[j] != 0xe2) j++;
+    return j;
+  }
+  if (i >= a->plen || a->tok[i] != GT_LIT) return j;
+  uint8_t c = a->pat[i];
+  if (a->cased) {
+    const uint8_t *p = j < n ? memchr(s + j, c, n - j) : NULL;
+    return p ? (size_t)(p - s) : n;
+  }
+  c = fold(c);
+  while (j < n && fold(s[j]) != c) j++;
+  return j;
+}
+
+/* sm_glob with the same answers for the fast path: after a star, the next
+ * start worth trying is where the following literal byte occurs, not every
+ * byte (patterns like '*>?%TEMP%\*' over long command lines). */
+static int glob_generic(const SAtom *a, const char *str, size_t n) {
+  const uint8_t *s = (const uint8_t *)str;
+  uint32_t i = 0, star = UINT32_MAX;
+  size_t j = 0, back = 0;
+  while (j < n) {
+    int l;
+    if (i < a->plen && a->tok[i] == GT_STAR) { star = i++; back = j = skip_to(a, i, s, j, n); continue; }
+    if (i < a->plen && (l = tok_len(a, i, s, j, n)) > 0) { i++; j += (size_t)l; continue; }
+    if (star == UINT32_MAX) return 0;
+    i = star + 1;
+    back = j = skip_to(a, i, s, back + 1, n);
+  }
+  while (i < a->plen && a->tok[i] == GT_STAR) i++;
+  return i == a->plen;
 }
 
 /* sm_glob for shaped atoms (same answers, no backtracking); the reference
@@ -96,7 +152,7 @@ static int glob_fast(const SAtom *a, const char *str, size_t n) {
   case GS_START: return n >= ll && lit_at(a, s);
   case GS_END: return n >= ll && lit_at(a, s + n - ll);
   case GS_CONTAINS: return n >= ll && contains(a, s, n);
-  default: return sm_glob(a, str, n);
+  default: return glob_generic(a, str, n);
   }
 }
 
@@ -112,13 +168,25 @@ static int re_match(const SAtom *a, const char *s, size_t n, void *umd) {
   return rc >= 0;
 }
 
+/* The address in a value, parsed once per value text and family per
+ * thread: rules test one field against many networks in a row. */
+static int parse_ip(const char *s, size_t n, int v6, uint8_t ip[16]) {
+  static __thread struct { char text[64]; size_t n; int ok[2]; uint8_t ip[2][16]; } c;
+  if (n == 0 || n >= sizeof c.text) return 0;
+  if (n != c.n || memcmp(c.text, s, n)) {
+    memcpy(c.text, s, n);
+    c.text[n] = 0;
+    c.n = n;
+    c.ok[0] = c.ok[1] = -1;   /* not parsed yet */
+  }
+  if (c.ok[v6] < 0) c.ok[v6] = inet_pton(v6 ? AF_INET6 : AF_INET, c.text, c.ip[v6]) == 1;
+  if (c.ok[v6]) memcpy(ip, c.ip[v6], 16);
+  return c.ok[v6];
+}
+
 static int cidr_match(const SAtom *a, const char *s, size_t n) {
-  char buf[64];
   uint8_t ip[16];
-  if (n == 0 || n >= sizeof buf) return 0;
-  memcpy(buf, s, n);
-  buf[n] = 0;
-  if (inet_pton(a->v6 ? AF_INET6 : AF_INET, buf, ip) != 1) return 0;
+  if (!parse_ip(s, n, a->v6 != 0, ip)) return 0;
   int full = a->netbits / 8, rest = a->netbits % 8;
   if (memcmp(ip, a->net, (size_t)full)) return 0;
   if (!rest) return 1;

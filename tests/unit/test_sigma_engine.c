@@ -310,6 +310,74 @@ TEST(logsource_routing) {
   CHECK_INT(h_fires(lin, EV("EventID=4624")), 1);   /* unclassified JSON: all rules */
 }
 
+/* Routes are cached per Channel+EventID and drop the rules their values
+ * rule out; an event with two EventID values, or none, must not share the
+ * route of one with a single value. One matcher sees all the events. */
+TEST(route_pruning_needs_exact_keys) {
+  const char *y = "title: a\nlogsource: {product: windows, service: security}\ndetection:\n"
+                  "  s: {EventID: 4732, TargetUserName|startswith: Administr}\n  condition: s\n"
+                  "---\ntitle: b\nlogsource: {product: windows, service: security}\ndetection:\n"
+                  "  s: {TargetUserName: admin}\n  n: {EventID: 1}\n  condition: s and not n\n";
+  SigmaEngine *f = h_engine(y, SIGMA_FAST, NULL), *r = h_engine(y, SIGMA_REFERENCE, NULL);
+  CHECK(f && r);
+  if (!f || !r) { sigma_engine_free(f); sigma_engine_free(r); return; }
+  const char *const *evs[] = {
+    EV("Channel=Security", "EventID=4624", "TargetUserName=Administrator"),
+    EV("Channel=Security", "EventID=4624", "EventID=4732", "TargetUserName=Administrator"),
+    EV("Channel=Security", "EventID=4732", "TargetUserName=Administrator"),
+    EV("Channel=Security", "EventID=1", "TargetUserName=admin"),
+    EV("Channel=Security", "TargetUserName=admin"),
+    EV("Channel=Security", "EventID=1", "EventID=2", "TargetUserName=admin"),
+  };
+  const int want[] = {0, 1, 1, 0, 1, 0};
+  SigmaMatcher *mf = sigma_matcher_new(f), *mr = sigma_matcher_new(r);
+  SigmaEvent ev;
+  sev_init(&ev);
+  for (int round = 0; round < 2; round++)   /* the second round runs on cached routes */
+    for (size_t i = 0; i < sizeof evs / sizeof evs[0]; i++) {
+      uint32_t a[8], b[8];
+      h_event(&ev, evs[i]);
+      size_t na = sigma_match(mf, &ev, a, 8), nb = sigma_match(mr, &ev, b, 8);
+      CHECK_INT(na, nb);
+      CHECK_INT(na, want[i]);
+    }
+  sev_free(&ev);
+  sigma_matcher_free(mf);
+  sigma_matcher_free(mr);
+  sigma_engine_free(f);
+  sigma_engine_free(r);
+}
+
+/* Routes whose keyword rules all lack a category and service scan only
+ * those rules' keywords; a keyword that is another rule's witness must then
+ * still be tested when a rule uses it (here in a NOT). */
+TEST(keyword_scan_of_logsource_wide_rules) {
+  const char *y = "title: a\nlogsource: {product: windows}\ndetection:\n  k: [mimikatz]\n  condition: k\n"
+                  "---\ntitle: s\nlogsource: {product: windows, service: security}\ndetection:\n"
+                  "  k: [evilword]\n  condition: k\n"
+                  "---\ntitle: c\nlogsource: {product: windows}\ndetection:\n"
+                  "  k: [sekurlsa]\n  n: [evilword]\n  condition: k and not n\n";
+  SigmaEngine *f = h_engine(y, SIGMA_FAST, NULL), *r = h_engine(y, SIGMA_REFERENCE, NULL);
+  CHECK(f && r);
+  if (!f || !r) { sigma_engine_free(f); sigma_engine_free(r); return; }
+  const char *const *evs[] = {
+    EV("Channel=System", "EventID=1", "Data=sekurlsa::logonpasswords evilword"),
+    EV("Channel=System", "EventID=1", "Data=sekurlsa::logonpasswords", "X=mimikatz"),
+    EV("Channel=Security", "EventID=1", "Data=sekurlsa::logonpasswords evilword"),
+    EV("Channel=Security", "EventID=1", "Data=sekurlsa::x"),
+  };
+  const int want[] = {0, 2, 1, 1};
+  SigmaEvent ev;
+  sev_init(&ev);
+  for (size_t i = 0; i < sizeof evs / sizeof evs[0]; i++) {
+    h_event(&ev, evs[i]);
+    CHECK_INT(h_count(f, r, &ev), want[i]);
+  }
+  sev_free(&ev);
+  sigma_engine_free(f);
+  sigma_engine_free(r);
+}
+
 /* Fires under both evaluators for an event of a given input format? */
 static int fires_fmt(const char *yaml, SigmaFormat fmt, const char *const *kv) {
   SigmaEngine *f = h_engine(yaml, SIGMA_FAST, NULL), *r = h_engine(yaml, SIGMA_REFERENCE, NULL);
@@ -373,6 +441,16 @@ TEST(glob_shapes) {
   const char *p = RULE("  sel:\n    A|contains: '\\x.'\n  condition: sel\n");   /* non-letter first */
   CHECK_INT(h_fires(p, EV("A=c:\\a\\b\\X.exe")), 1);
   CHECK_INT(h_fires(p, EV("A=c:\\a\\b\\X")), 0);
+  /* contains searches for its rarest-looking byte ('-' here), in both cases */
+  const char *q = RULE("  sel:\n    A|contains: ' -W '\n  condition: sel\n");
+  CHECK_INT(h_fires(q, EV("A=powershell  -x -w  - w -w hidden")), 1);
+  CHECK_INT(h_fires(q, EV("A=powershell  -x -ww - w -W")), 0);
+  CHECK_INT(h_fires(q, EV("A= -W ")), 1);
+  /* other wildcards skip to where the literal after a star occurs */
+  const char *g = RULE("  sel:\n    A|contains: '>?%TEMP%\\'\n  condition: sel\n");
+  CHECK_INT(h_fires(g, EV("A=cmd /c a > b >> c >\"%temp%\\x")), 1);
+  CHECK_INT(h_fires(g, EV("A=cmd /c a > b >> c >\"%temp%x >%TEMP%\\")), 0);
+  CHECK_INT(h_fires(g, EV("A=>>%TEMP%\\")), 1);
 }
 
 int main(void) {
@@ -400,6 +478,8 @@ int main(void) {
   RUN(invalid_rules_reported_with_line);
   RUN(filters);
   RUN(logsource_routing);
+  RUN(route_pruning_needs_exact_keys);
+  RUN(keyword_scan_of_logsource_wide_rules);
   RUN(m365_and_syslog_routing);
   RUN(field_names);
   RUN(glob_shapes);

@@ -1,6 +1,8 @@
 /* json.c — the zero-allocation JSON flattener behind JSON lines and M365
  * input: RFC 8259 parsing (escapes, surrogate pairs, depth limit) straight
- * into SigmaEvent fields, with the naming rules described in README.md. */
+ * into SigmaEvent fields, with the naming rules described in README.md. The
+ * record is copied once into the event's store and its top-level members
+ * are decoded there in place, so their fields need no copies of their own. */
 #include <stdlib.h>
 #include <string.h>
 #ifdef __SSE2__
@@ -24,6 +26,8 @@ struct SinJson {
   const char *why;
   const char *at;
   int evtxjson;               /* evtx_dump-shaped {"Event": {...}} record */
+  const char *key;            /* the current top-level member's name, NUL-ended in place */
+  size_t key_n;
   unsigned seen;              /* top-level M365 markers */
   const char *last_v;         /* the last scalar emitted (for Name/Value lifting) */
   size_t last_n;
@@ -135,7 +139,9 @@ static void note_time(SinJson *j, const char *name, size_t nn, const char *v, si
     {"@timestamp", 10}, {"timestamp", 9}, {"time", 4}, {"CreationTime", 12}, {"CreationDate", 12},
     {"TimeCreated_SystemTime", 22}, {"UtcTime", 7}, {"EventTime", 9}, {"TimeGenerated", 13},
     {"eventTime", 9}, {"ts", 2}, {NULL, 0}};
-  if (j->ev->time_ms != INT64_MIN || vn < 9 || vn > 40) return;
+  /* lengths of the names above: most fields are ruled out by one test */
+  const uint64_t lens = 1u << 2 | 1u << 4 | 1u << 7 | 1u << 9 | 1u << 10 | 1u << 12 | 1u << 13 | 1u << 22;
+  if (j->ev->time_ms != INT64_MIN || vn < 9 || vn > 40 || nn > 22 || !(lens >> nn & 1)) return;
   for (int i = 0; names[i].s; i++)
     if (names[i].n == nn && memcmp(names[i].s, name, nn) == 0) {
       j->ev->time_ms = kind == SEV_NUM ? epoch_ms(v, vn) : sin_parse_time(v, vn);
@@ -143,7 +149,8 @@ static void note_time(SinJson *j, const char *name, size_t nn, const char *v, si
     }
 }
 
-static int emit(SinJson *j, const char *v, size_t vn, int kind) {
+/* Adds the field; vref: v is NUL-ended in the record and may be referenced. */
+static int emit_field(SinJson *j, const char *v, size_t vn, int kind, int vref) {
   const char *name = j->name;
   size_t nn = j->name_n;
   char tmp[J_NAME];
@@ -161,8 +168,14 @@ static int emit(SinJson *j, const char *v, size_t vn, int kind) {
   j->last_v = v;
   j->last_n = vn;
   j->last_kind = kind;
-  if (sev_add(j->ev, name, nn, v, vn, kind)) return fail(j, v, "event too large (or out of memory)");
+  int r = vref && j->key && j->ncomp == 1 && !j->evtxjson ? sev_add_ref(j->ev, j->key, j->key_n, v, vn, kind)
+                                                           : sev_add(j->ev, name, nn, v, vn, kind);
+  if (r) return fail(j, v, "event too large (or out of memory)");
   return 0;
+}
+
+static int emit(SinJson *j, const char *v, size_t vn, int kind) {
+  return emit_field(j, v, vn, kind, 0);
 }
 
 /* --- scalars ------------------------------------------------------------ */
@@ -181,8 +194,7 @@ static int hex4(const char *p, unsigned *out) {
   return 0;
 }
 
-static void put_utf8(Buf *b, unsigned cp) {
-  char u[4];
+static size_t utf8_enc(unsigned cp, char u[4]) {
   size_t n;
   if (cp < 0x80) { u[0] = (char)cp; n = 1; }
   else if (cp < 0x800) { u[0] = (char)(0xC0 | (cp >> 6)); u[1] = (char)(0x80 | (cp & 0x3F)); n = 2; }
@@ -193,11 +205,12 @@ static void put_utf8(Buf *b, unsigned cp) {
     u[0] = (char)(0xF0 | (cp >> 18)); u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
     u[2] = (char)(0x80 | ((cp >> 6) & 0x3F)); u[3] = (char)(0x80 | (cp & 0x3F)); n = 4;
   }
-  buf_append(b, u, n);
+  return n;
 }
 
-/* One escape at p (after the backslash); appends to b, advances *pp. */
-static int unescape(SinJson *j, const char **pp, const char *e, Buf *b) {
+/* One escape at p (after the backslash): its bytes (never more than the
+ * escape's own length) to u, their count to *un; advances *pp. */
+static int unescape_to(SinJson *j, const char **pp, const char *e, char u[4], size_t *un) {
   const char *p = *pp;
   if (p >= e) return fail(j, p, "unterminated string");
   char c = *p++, o;
@@ -210,7 +223,7 @@ static int unescape(SinJson *j, const char **pp, const char *e, Buf *b) {
   case 't': o = '\t'; break;
   default: o = 0; break;
   }
-  if (o) { buf_append(b, &o, 1); *pp = p; return 0; }
+  if (o) { u[0] = o; *un = 1; *pp = p; return 0; }
   if (c != 'u' || e - p < 4) return fail(j, p, "bad escape");
   unsigned cp, lo;
   if (hex4(p, &cp)) return fail(j, p, "bad \\u escape");
@@ -225,8 +238,16 @@ static int unescape(SinJson *j, const char **pp, const char *e, Buf *b) {
   } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
     cp = 0xFFFD;               /* lone low surrogate */
   }
-  put_utf8(b, cp);
+  *un = utf8_enc(cp, u);
   *pp = p;
+  return 0;
+}
+
+static int unescape(SinJson *j, const char **pp, const char *e, Buf *b) {
+  char u[4];
+  size_t un;
+  if (unescape_to(j, pp, e, u, &un)) return -1;
+  buf_append(b, u, un);
   return 0;
 }
 
@@ -285,6 +306,39 @@ static int parse_string(SinJson *j, const char **pp, const char *e, Buf *b,
   *s = b->p ? b->p : "";
   *n = b->n;
   *pp = p + 1;
+  return 0;
+}
+
+/* parse_string decoding in place (in the event's copy of the record): the
+ * text ends with a NUL where the closing quote or the decoded bytes end. */
+static int parse_string_insitu(SinJson *j, const char **pp, const char *e, const char **s, size_t *n) {
+  char *start = (char *)*pp + 1, *p = (char *)scan_plain(start, e);
+  if (p < e && *p == '"') {
+    *p = '\0';
+    *s = start; *n = (size_t)(p - start); *pp = p + 1;
+    return 0;
+  }
+  char *w = p;   /* decoded bytes never outrun the input: w <= p */
+  while (p < e && *p != '"') {
+    if ((unsigned char)*p < 0x20) return fail(j, p, "control character in string");
+    if (*p == '\\') {
+      const char *q = p + 1;
+      char u[4];
+      size_t un;
+      if (unescape_to(j, &q, e, u, &un)) return -1;
+      memcpy(w, u, un);
+      w += un;
+      p = (char *)q;
+      continue;
+    }
+    const char *q = scan_plain(p, e);
+    memmove(w, p, (size_t)(q - p));
+    w += q - p;
+    p = (char *)q;
+  }
+  if (p >= e) return fail(j, p, "unterminated string");
+  *w = '\0';
+  *s = start; *n = (size_t)(w - start); *pp = p + 1;
   return 0;
 }
 
@@ -422,7 +476,13 @@ static int parse_object(SinJson *j, const char **pp, const char *e, int depth, i
   for (;;) {
     const char *k; size_t kn;
     if (p >= e || *p != '"') return fail(j, p, "expected member name");
-    if (parse_string(j, &p, e, &j->str, &k, &kn)) return -1;
+    if (depth == 0) {   /* names of top-level members: decoded in place */
+      if (parse_string_insitu(j, &p, e, &k, &kn)) return -1;
+      j->key = k;
+      j->key_n = kn;
+    } else if (parse_string(j, &p, e, &j->str, &k, &kn)) {
+      return -1;
+    }
     if (j->ncomp == 0 && depth == 0 && kn == 5 && memcmp(k, "Event", 5) == 0) j->evtxjson = 1;
     if (push_comp(j, k, kn)) return fail(j, p, "field name too long or too deep");
     p = skip_ws(p, e);
@@ -469,6 +529,10 @@ static int parse_value(SinJson *j, const char **pp, const char *e, int depth, in
   }
   case '"': {
     const char *s; size_t n;
+    if (depth == 1 && !in_array && j->ncomp == 1) {   /* a top-level member: in place */
+      if (parse_string_insitu(j, pp, e, &s, &n)) return -1;
+      return emit_field(j, s, n, SEV_STR, 1);
+    }
     if (parse_string(j, pp, e, &j->str, &s, &n)) return -1;
     return emit(j, s, n, SEV_STR);
   }
@@ -480,9 +544,10 @@ static int parse_value(SinJson *j, const char **pp, const char *e, int depth, in
   }
 }
 
-int sin_json_flatten(SinJson *j, const char *p, size_t n, SigmaEvent *ev,
-                     const char **why, size_t *at) {
+/* p is the event's own copy of the record (decoded in place). */
+static int flatten(SinJson *j, char *p, size_t n, SigmaEvent *ev, const char **why, size_t *at) {
   const char *e = p + n;
+  j->key = NULL;
   j->ev = ev;
   j->base = p;
   j->why = NULL;
@@ -507,6 +572,18 @@ int sin_json_flatten(SinJson *j, const char *p, size_t n, SigmaEvent *ev,
   else if (j->seen == (SEEN_WORKLOAD | SEEN_RECORDTYPE | SEEN_OPERATION)) ev->format = SFMT_M365;
   else ev->format = SFMT_JSON;
   return 0;
+}
+
+int sin_json_flatten(SinJson *j, const char *p, size_t n, SigmaEvent *ev,
+                     const char **why, size_t *at) {
+  char *own = sev_store(ev, n);
+  if (!own) {
+    *why = "event too large (or out of memory)";
+    *at = 0;
+    return -1;
+  }
+  if (n) memcpy(own, p, n);
+  return flatten(j, own, n, ev, why, at);
 }
 
 ssize_t sin_json_span(const char *p, size_t n) {

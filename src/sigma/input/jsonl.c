@@ -28,7 +28,7 @@ static void lift_auditdata(JsonFile *jf, SigmaEvent *ev, uint64_t line) {
   const SigmaField *f = sev_get(ev, "AuditData", 9);
   if (!f || f->kind != SEV_STR || f->val_len < 2 || sev_val(ev, f)[0] != '{') return;
   buf_reset(&jf->tmp);
-  buf_append(&jf->tmp, sev_val(ev, f), f->val_len);   /* ev->store may move */
+  buf_append(&jf->tmp, sev_val(ev, f), f->val_len);
   uint32_t before = ev->n;
   const char *why;
   size_t at;
