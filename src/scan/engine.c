@@ -96,8 +96,11 @@ int scan_pass_stopping(ScanPass *p) {
 
 void scan_pass_progress(ScanPass *p, int final) {
   int64_t now = scan_now_ms();
-  if (!p->o->progress || (!final && now - p->last_progress < 250)) return;
-  p->last_progress = now;
+  if (!p->o->progress) return;
+  int64_t last = __atomic_load_n(&p->last_progress, __ATOMIC_RELAXED);
+  if (!final && (now - last < 250 || !__atomic_compare_exchange_n(
+                     &p->last_progress, &last, now, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED)))
+    return;   /* one worker prints at a time, four times a second */
   uint64_t done = __atomic_load_n(&p->done, __ATOMIC_RELAXED);
   double secs = (now - p->started) / 1000.0;
   double pct = p->total ? 100.0 * done / p->total : 100;
@@ -124,7 +127,7 @@ static unsigned raise_nofile(void) {
  * per CPU (at most 4) only where one thread would be the limit: no or a high
  * rate ceiling, enough probes, and enough sockets for each. */
 static unsigned pick_workers(const ScanOpts *o, uint64_t total, unsigned sockets) {
-  unsigned n = o->threads;
+  unsigned n = o->threads > 4 ? 4 : o->threads;
   if (n == 0) {
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     n = cpus < 1 ? 1 : cpus > 4 ? 4 : (unsigned)cpus;
@@ -205,9 +208,9 @@ static int pass_run(ScanPass *p, Job *jobs, ScanTally *tallies, Err *e) {
     for (size_t i = 0; i < r->nhosts; i++) tally_seed(&tallies[w * r->nhosts + i], &r->hosts[i]);
     jobs[w] = (Job){.p = p, .id = w, .t = tallies + w * r->nhosts, .rc = 0};
   }
+  /* a worker that could not start leaves its share of the work to the others */
   for (; started < p->nworkers; started++)
     if (pthread_create(&th[started - 1], NULL, job_main, &jobs[started])) break;
-  p->nworkers = started;   /* a worker that could not start leaves its work to the others */
   job_main(&jobs[0]);
   for (unsigned w = 1; w < started; w++) pthread_join(th[w - 1], NULL);
   scan_pass_progress(p, 1);
@@ -215,7 +218,7 @@ static int pass_run(ScanPass *p, Job *jobs, ScanTally *tallies, Err *e) {
   for (unsigned w = 0; w < started && !rc; w++)
     if ((rc = jobs[w].rc)) err_set(e, rc, "%s", jobs[w].e.msg);
   for (size_t i = 0; i < r->nhosts; i++) {
-    tally_merge(&r->hosts[i], &tallies[i], p->nworkers, r->nhosts);
+    tally_merge(&r->hosts[i], &tallies[i], started, r->nhosts);
     if (r->hosts[i].nports > 1)
       qsort(r->hosts[i].ports, r->hosts[i].nports, sizeof *r->hosts[i].ports, port_cmp);
   }

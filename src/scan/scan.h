@@ -99,8 +99,10 @@ const char *scan_state_name(ScanPortState s);
 int scan_conf_parse(const char *s);   /* -1 when unknown */
 int scan_sev_parse(const char *s);
 
-/* Adds an open port to h (allocates from the report arena). NULL on OOM. */
-ScanPort *scan_host_add_port(ScanReport *r, ScanHost *h, uint16_t port);
+/* Adds an open port with its answer time to h, under r->lock. NULL on OOM.
+ * While port-scan workers still add ports, the pointer may move: write to
+ * it only once the port pass is over. */
+ScanPort *scan_host_add_port(ScanReport *r, ScanHost *h, uint16_t port, int rtt_ms);
 /* h's address with port set, ready for connect(). */
 void scan_host_sockaddr(const ScanHost *h, uint16_t port, struct sockaddr_storage *out);
 /* Appends a finding; strings are copied into the arena. */

@@ -154,8 +154,7 @@ static void record(Worker *w, uint32_t host, uint16_t port, ScanPortState st,
     return;
   }
   if (st == SPORT_OPEN) {
-    ScanPort *sp = scan_host_add_port(w->p->r, &w->p->r->hosts[host], port);
-    if (sp) sp->rtt_ms = rtt;
+    scan_host_add_port(w->p->r, &w->p->r->hosts[host], port, rtt);   /* NULL: out of memory */
     t->nopen++;
     __atomic_add_fetch(&w->p->nopen, 1, __ATOMIC_RELAXED);
   } else if (st == SPORT_CLOSED) {
@@ -460,7 +459,7 @@ int scan_worker_run(ScanPass *p, unsigned id, ScanTally *t, Err *e) {
     }
     if (n > 0) handle_events(&w, ev, n);
     expire(&w, scan_now_ms());
-    if (id == 0) scan_pass_progress(p, 0);
+    scan_pass_progress(p, 0);
   }
   worker_fini(&w);
   return rc;

@@ -365,7 +365,7 @@ TEST(json_lines_stay_valid) {
   CHECK_INT(scan_targets_expand(&l, "10.213.5.7", NULL, &e), 0);
   CHECK_INT(scan_scope_load(&sc, "10.213.5.0/24", &e), 0);
   CHECK_INT(scan_report_set_hosts(&r, &l, &sc, &e), 0);
-  ScanPort *p = scan_host_add_port(&r, &r.hosts[0], 443);
+  ScanPort *p = scan_host_add_port(&r, &r.hosts[0], 443, 1);
   p->svc.name = "http";
   p->svc.evidence = "quote \" back \\ bad \xff\xfe utf8 \xc3\xa6 ctl \x01";
   scan_port_add_finding(&r, p, "x-test", "Tittel med «æøå»", SSEV_HIGH, SCONF_LOW, "\xc3");
