@@ -168,14 +168,6 @@ static void *job_main(void *arg) {
   return NULL;
 }
 
-/* Each worker starts from what earlier passes learnt of the host's RTT. */
-static void tally_seed(ScanTally *t, const ScanHost *h) {
-  memset(t, 0, sizeof *t);
-  t->srtt_us = h->srtt_us;
-  t->rttvar_us = h->rttvar_us;
-  t->rtt_known = h->rtt_known;
-}
-
 /* t: the host's tally in worker 0's array; the others follow every stride. */
 static void tally_merge(ScanHost *h, const ScanTally *t, unsigned n, size_t stride) {
   for (unsigned w = 0; w < n; w++, t += stride) {
@@ -183,14 +175,7 @@ static void tally_merge(ScanHost *h, const ScanTally *t, unsigned n, size_t stri
     h->nfiltered += t->nfiltered;
     h->nskipped += t->nskipped;
     h->timed_out |= t->timed_out;
-    h->unreachable |= t->unreachable;
     h->alive |= t->alive;
-    if (t->first_ms && (!h->first_ms || t->first_ms < h->first_ms)) h->first_ms = t->first_ms;
-    if (t->rtt_known && (w == 0 || !h->rtt_known)) {
-      h->srtt_us = t->srtt_us;
-      h->rttvar_us = t->rttvar_us;
-      h->rtt_known = 1;
-    }
   }
 }
 
@@ -205,7 +190,6 @@ static int pass_run(ScanPass *p, Job *jobs, ScanTally *tallies, Err *e) {
   pthread_t th[4];
   unsigned started = 1;
   for (unsigned w = 0; w < p->nworkers; w++) {   /* worker w: tallies[w * nhosts ...] */
-    for (size_t i = 0; i < r->nhosts; i++) tally_seed(&tallies[w * r->nhosts + i], &r->hosts[i]);
     jobs[w] = (Job){.p = p, .id = w, .t = tallies + w * r->nhosts, .rc = 0};
   }
   /* a worker that could not start leaves its share of the work to the others */

@@ -7,13 +7,14 @@
 
 #include "scan/engine.h"
 
-/* One worker's view of one host during a pass; merged into the ScanHost
- * when the pass ends. Workers never write each other's tallies. */
+/* One worker's counts for one host during a pass; added into the ScanHost
+ * when the pass ends. Workers never write each other's tallies. What the
+ * workers learn together — the host's answer time, its first probe, that it
+ * is unreachable — lives in the ScanHost itself, read and written with
+ * atomic operations while the pass runs. */
 typedef struct ScanTally {
   unsigned nopen, nclosed, nfiltered, nskipped;
-  int srtt_us, rttvar_us, rtt_known;
-  int timed_out, unreachable, alive;
-  int64_t first_ms;
+  int timed_out, alive;
 } ScanTally;
 
 typedef struct ScanPass {

@@ -76,6 +76,7 @@ typedef struct ScanHost {
   int unreachable;        /* EHOSTUNREACH/ENETUNREACH: no ARP/ND answer */
   int down;               /* host discovery got no answer: not port-scanned */
   int alive;              /* host discovery got an answer (SYN-ACK or RST) */
+  /* written by the port-scan workers together (atomics) while a pass runs: */
   int srtt_us, rttvar_us; /* smoothed answer time (engine's adaptive time-out) */
   int rtt_known;
   int64_t first_ms;       /* first connect of this host (engine clock) */

@@ -2,6 +2,8 @@
  * its own epoll, its share of the sockets, a min-heap of deadlines, retries
  * of time-outs, and reuse of sockets whose attempt was refused. */
 #include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,27 +110,33 @@ static void heap_pop(Worker *w) {
   if (w->hn) w->heap[i] = last;
 }
 
-/* Jacobson/Karels smoothing of the host's answer times (RFC 6298 gains). */
-static void rtt_sample(ScanTally *t, int64_t us) {
+#define LOAD(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define STORE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
+
+/* Jacobson/Karels smoothing of the host's answer times (RFC 6298 gains),
+ * shared by the workers: two updating at once may lose one sample, which a
+ * smoothed estimate does not mind. */
+static void rtt_sample(ScanHost *h, int64_t us) {
   int r = us > 10000000 ? 10000000 : (int)us;
-  if (!t->rtt_known) {
-    t->srtt_us = r;
-    t->rttvar_us = r / 2;
-    t->rtt_known = 1;
+  if (!LOAD(h->rtt_known)) {
+    STORE(h->srtt_us, r);
+    STORE(h->rttvar_us, r / 2);
+    STORE(h->rtt_known, 1);
     return;
   }
-  int d = r > t->srtt_us ? r - t->srtt_us : t->srtt_us - r;
-  t->rttvar_us += (d - t->rttvar_us) / 4;
-  t->srtt_us += (r - t->srtt_us) / 8;
+  int srtt = LOAD(h->srtt_us), var = LOAD(h->rttvar_us);
+  int d = r > srtt ? r - srtt : srtt - r;
+  STORE(h->rttvar_us, var + (d - var) / 4);
+  STORE(h->srtt_us, srtt + (r - srtt) / 8);
 }
 
 /* Time-out of one attempt. Before a host has answered: --timeout. After:
  * srtt + 4 × rttvar + 250 ms, doubled per retry, never above --timeout (on a
  * LAN that turns a filtered port from 1 s into about a quarter second). */
-static int attempt_timeout(const Worker *w, const ScanTally *t, int attempt) {
+static int attempt_timeout(const Worker *w, ScanHost *h, int attempt) {
   int cap = w->p->o->timeout_ms;
-  if (!t->rtt_known) return cap;
-  int64_t ms = ((int64_t)t->srtt_us + 4 * (int64_t)t->rttvar_us) / 1000 + 250;
+  if (!LOAD(h->rtt_known)) return cap;
+  int64_t ms = ((int64_t)LOAD(h->srtt_us) + 4 * (int64_t)LOAD(h->rttvar_us)) / 1000 + 250;
   ms <<= attempt > 4 ? 4 : attempt;
   return ms < cap ? (int)ms : cap;
 }
@@ -190,23 +198,37 @@ static void release(Worker *w, uint32_t slot, int how) {
   w->active--;
 }
 
+/* Answer time of a connected attempt: the kernel's own measure of the
+ * handshake where it has one. Ours (start to now) also counts the time
+ * the worker spent launching other attempts before it looked, and with
+ * few answers (a firewalled host) that would swell every time-out. */
+static int64_t handshake_us(const Conn *c) {
+  struct tcp_info ti;
+  socklen_t len = sizeof ti;
+  int64_t ours = now_us() - c->start_us;
+  if (getsockopt(c->s.fd, IPPROTO_TCP, TCP_INFO, &ti, &len) || ti.tcpi_rtt == 0) return ours;
+  return ti.tcpi_rtt < ours ? ti.tcpi_rtt : ours;
+}
+
 /* The attempt in slot ended with errno-style result err (0 = connected);
  * dissolved: the kernel already left the socket unconnected. */
 static void finish(Worker *w, uint32_t slot, int err, int dissolved) {
   Conn *c = &w->conns[slot];
-  int64_t rtt_us = now_us() - c->start_us;
+  int64_t rtt_us = err ? now_us() - c->start_us : handshake_us(c);
   int rtt = (int)(rtt_us / 1000);
   uint32_t host = c->host;
   uint16_t port = c->port;
   uint8_t attempt = c->attempt;
   ScanTally *t = &w->t[host];
+  ScanHost *h = &w->p->r->hosts[host];
   release(w, slot, err == 0 ? REL_RESET : err != ECONNREFUSED ? REL_CLOSE
                    : dissolved ? REL_KEEP_DISSOLVED : REL_KEEP);
-  if (err == 0 || err == ECONNREFUSED) rtt_sample(t, rtt_us);
+  if (err == 0 || err == ECONNREFUSED) rtt_sample(h, rtt_us);
   if (err == EHOSTUNREACH || err == ENETUNREACH) {
-    /* no ARP/ND answer or an ICMP host-unreachable: the host is not there,
-     * so its remaining ports are skipped instead of each timing out */
-    if (!t->nopen && !t->nclosed) t->unreachable = 1;
+    /* no ARP/ND answer or an ICMP host-unreachable from a host that never
+     * answered: it is not there, so its remaining ports are skipped
+     * instead of each timing out */
+    if (!LOAD(h->rtt_known)) STORE(h->unreachable, 1);
     record(w, host, port, SPORT_FILTERED, rtt);
   } else if (err == 0) record(w, host, port, SPORT_OPEN, rtt);
   else if (err == ECONNREFUSED || err == ECONNRESET) record(w, host, port, SPORT_CLOSED, rtt);
@@ -219,11 +241,16 @@ static void finish(Worker *w, uint32_t slot, int err, int dissolved) {
  * its --host-timeout); the port is then counted as skipped. */
 static int skip_host(Worker *w, uint32_t host, int64_t now) {
   ScanTally *t = &w->t[host];
-  int down = w->p->r->hosts[host].down;
-  if (!t->first_ms) t->first_ms = now;
-  int hto = w->p->o->host_timeout_ms;
-  if (!down && !t->unreachable && (hto <= 0 || now - t->first_ms <= hto)) return 0;
-  t->timed_out |= !t->unreachable && !down;
+  ScanHost *h = &w->p->r->hosts[host];
+  int64_t first = LOAD(h->first_ms);
+  if (!first) {   /* the first probe of the host by any worker starts its clock */
+    int64_t none = 0;
+    first = __atomic_compare_exchange_n(&h->first_ms, &none, now, 0, __ATOMIC_RELAXED,
+                                        __ATOMIC_RELAXED) ? now : none;
+  }
+  int hto = w->p->o->host_timeout_ms, unreachable = LOAD(h->unreachable);
+  if (!h->down && !unreachable && (hto <= 0 || now - first <= hto)) return 0;
+  t->timed_out |= !unreachable && !h->down;
   t->nskipped++;
   __atomic_add_fetch(&w->p->done, 1, __ATOMIC_RELAXED);
   return 1;
@@ -320,7 +347,7 @@ static int launch(Worker *w, uint32_t host, uint16_t port, uint8_t attempt) {
   uint32_t slot = w->freelist[--w->nfree];
   Conn *c = &w->conns[slot];
   *c = (Conn){s, host, port, attempt, c->gen, now_us(),
-              now + attempt_timeout(w, &w->t[host], attempt)};
+              now + attempt_timeout(w, h, attempt)};
   w->active++;
   int err = start(w, slot, &sa, h->addrlen);
   if (c->s.fd < 0) {   /* no new socket to take the place of an unusable one */
