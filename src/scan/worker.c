@@ -479,6 +479,7 @@ int scan_worker_run(ScanPass *p, unsigned id, ScanTally *t, Err *e) {
   while (rc == 0 && (have_work(&w) || w.active > 0)) {
     if (scan_pass_stopping(p)) w.cur = w.end, w.nretry = 0;   /* drain in-flight */
     launch_some(&w);
+    if (w.active == 0 && !have_work(&w)) break;   /* all settled without epoll */
     int n = epoll_wait(w.ep, ev, 1024, wait_ms(&w, scan_now_ms()));
     if (n < 0 && errno != EINTR) {
       rc = err_set(e, VERR_IO, "epoll_wait: %s", strerror(errno));
