@@ -6,6 +6,8 @@
 
 #include "sigma/litset.h"
 
+#define FILTER_BITS 65536u   /* most probes miss: a bit test before the table */
+
 typedef struct LitEnt {
   uint32_t hash, id;
   uint16_t len;
@@ -16,6 +18,7 @@ typedef struct LitEnt {
 typedef struct LitTab {       /* one shape: open addressing over entry indexes + 1 */
   uint32_t *slot, mask;
   uint64_t lens[4];           /* bit k: some literal has length k */
+  uint64_t filter[FILTER_BITS / 64];   /* bit (hash >> 16): some literal has a hash like it */
   uint32_t maxlen;
 } LitTab;
 
@@ -81,6 +84,7 @@ int slit_build(SLitSet *s) {
       uint32_t p = e->hash & tb->mask;
       while (tb->slot[p]) p = (p + 1) & tb->mask;
       tb->slot[p] = i + 1;
+      tb->filter[(e->hash >> 16) / 64] |= 1ull << ((e->hash >> 16) % 64);
       tb->lens[e->len / 64] |= 1ull << (e->len % 64);
       if (e->len > tb->maxlen) tb->maxlen = e->len;
     }
@@ -101,6 +105,7 @@ static int same(const LitEnt *e, const uint8_t *v) {
  * v[0 .. len) (EQ, START) or v[n - len .. n) (END). */
 static void probe(const SLitSet *s, const LitTab *tb, uint32_t h, size_t len, const uint8_t *at,
                   slit_hit_fn hit, void *ctx) {
+  if (!(tb->filter[(h >> 16) / 64] >> ((h >> 16) % 64) & 1)) return;
   for (uint32_t p = h & tb->mask; tb->slot[p]; p = (p + 1) & tb->mask) {
     const LitEnt *e = &s->ent[tb->slot[p] - 1];
     if (e->hash == h && e->len == len && same(e, at)) hit(e->id, ctx);
