@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "sigma/internal.h"
+#include "sigma/litset.h"
 
 #define MAX_WITNESS 1024
 #define AF_HS 0x80000000u
@@ -44,6 +45,8 @@ typedef struct Fast {
   hs_database_t **setdb;    /* per large OP_ANYSET node: its atoms alone */
   SNode **sets;             /* those nodes, in setdb order */
   uint32_t nsets, capsets;
+  SLitSet **lits;           /* per field: its witness equality/prefix/suffix literals (not in wdb) */
+  uint8_t *hashed;          /* per atom: in its field's lits */
   int nalias;
 } Fast;
 
@@ -337,7 +340,7 @@ static int build_dbs(SigmaEngine *e, Fast *f, int full) {
   for (size_t i = 0; full != DB_SET && i < e->natoms && rc == 0; i++) {
     SAtom *a = &e->atoms[i];
     unsigned fl = 0;
-    if (full == DB_WIT && !a->wit) continue;
+    if (full == DB_WIT && (!a->wit || f->hashed[i])) continue;
     if (full == DB_SOLO && !costly(a)) continue;
     char *x = atom_expr(a, &fl);
     if (!x) continue;
@@ -472,6 +475,41 @@ static int build_witnesses(SigmaEngine *e, Fast *f) {
   return 0;
 }
 
+/* VARDE_SIGMA_DEBUG: per large field, the witnesses hashed and those left to Hyperscan. */
+static void lits_debug(const SigmaEngine *e, const Fast *f) {
+  for (uint32_t g = 0; g < f->nfields; g++) {
+    uint32_t rest[5] = {0};
+    for (size_t i = 0; i < e->natoms; i++)
+      if (e->atoms[i].field == g && e->atoms[i].wit && e->atoms[i].hs && !f->hashed[i])
+        rest[e->atoms[i].kind == A_GLOB ? e->atoms[i].shape : 0]++;
+    if (slit_count(f->lits[g]) > 20 || rest[0] + rest[4] > 20)
+      fprintf(stderr, "lits %s: hashed %zu, scanned: generic/regex %u, contains %u, other %u\n", e->fields.names[g],
+              slit_count(f->lits[g]), rest[0], rest[4], rest[1] + rest[2] + rest[3]);
+  }
+}
+
+/* Witness atoms that are a literal equality, prefix or suffix go into
+ * their field's literal set, answered by hashing, not into its witness
+ * database (Hyperscan then only gets contains, wildcards and regexes). */
+static int build_lits(SigmaEngine *e, Fast *f) {
+  static const int kind[] = {[GS_EQ] = SLIT_EQ, [GS_START] = SLIT_START, [GS_END] = SLIT_END};
+  if (!(f->lits = calloc(f->nfields + 1, sizeof *f->lits)) || !(f->hashed = calloc(e->natoms + 1, 1))) return -1;
+  if (getenv("VARDE_SIGMA_NOLITS")) return 0;
+  for (size_t i = 0; i < e->natoms; i++) {
+    const SAtom *a = &e->atoms[i];
+    if (!a->wit || !a->hs || a->kind != A_GLOB || a->field == SF_KEYWORD || a->ll > SLIT_MAXLEN ||
+        (a->shape != GS_EQ && a->shape != GS_START && a->shape != GS_END))
+      continue;
+    if (!f->lits[a->field] && !(f->lits[a->field] = slit_new())) return -1;
+    if (slit_add(f->lits[a->field], kind[a->shape], a->pat + a->lo, a->ll, a->cased, (uint32_t)i)) return -1;
+    f->hashed[i] = 1;
+  }
+  for (uint32_t g = 0; g < f->nfields; g++)
+    if (f->lits[g] && slit_build(f->lits[g])) return -1;
+  if (getenv("VARDE_SIGMA_DEBUG")) lits_debug(e, f);
+  return 0;
+}
+
 static int build_aliases(SigmaEngine *e, Fast *f) {
   static const char *src[] = {"NewProcessName", "ParentProcessName", "SubjectUserName",
                               "SubjectLogonId", "MandatoryLabel"};
@@ -580,7 +618,7 @@ int sfast_build(SigmaEngine *e, Err *err) {
     }
   }
   if (build_dbs(e, f, DB_FULL)) return err_set(err, VERR_NOMEM, "Hyperscan: could not build databases");
-  if (build_witnesses(e, f)) return err_set(err, VERR_NOMEM, "out of memory");
+  if (build_witnesses(e, f) || build_lits(e, f)) return err_set(err, VERR_NOMEM, "out of memory");
   if (build_dbs(e, f, DB_WIT) || build_dbs(e, f, DB_SOLO))
     return err_set(err, VERR_NOMEM, "Hyperscan: could not build databases");
   if (!(f->agroup = calloc(e->natoms + 1, sizeof *f->agroup))) return err_set(err, VERR_NOMEM, "out of memory");
@@ -614,6 +652,9 @@ void sfast_free(SigmaEngine *e) {
   free(f->wdb);
   free(f->wfull);
   free(f->agroup);
+  for (uint32_t g = 0; f->lits && g < f->nfields; g++) slit_free(f->lits[g]);
+  free(f->lits);
+  free(f->hashed);
   hs_free_scratch(f->proto);
   for (size_t i = 0; i <= e->natoms; i++) free(f->atom_rules[i]);
   for (size_t i = 0; i <= e->nrules; i++) free(f->rule_fields[i]);
@@ -1079,6 +1120,20 @@ static void scan_group(MF *m, hs_database_t *db, uint32_t g) {
     scan_value(m, db, &m->ev->f[m->ent[k].field]);
 }
 
+static void on_lit(uint32_t id, void *ctx) { on_hit(id, 0, 0, 0, ctx); }
+
+/* The witness scan of field g: its witness database and its literal set. */
+static void wit_scan(MF *m, uint32_t g) {
+  const SLitSet *ls = m->f->lits[g];
+  m->wscan_gen[g] = m->gen;
+  scan_group(m, wdb_of(m->f, g), g);
+  if (!ls || m->slot_gen[g] != m->gen) return;
+  for (uint32_t k = m->slot_first[g]; k != UINT32_MAX; k = m->ent[k].next) {
+    const SigmaField *fl = &m->ev->f[m->ent[k].field];
+    if (fl->kind != SEV_NULL && fl->val_len) slit_match(ls, (const uint8_t *)sev_val(m->ev, fl), fl->val_len, on_lit, m);
+  }
+}
+
 static void ensure_scan(MF *m, uint32_t g, int wit_ok) {
   if (wit_ok && m->wscan_gen[g] == m->gen) return;
   if (m->fscan_gen[g] != m->gen) {   /* first need of this field: scan it fully, once */
@@ -1248,8 +1303,7 @@ size_t sfast_match(SigmaMatcher *sm, const SigmaEvent *ev, uint32_t *out, size_t
   for (uint32_t i = 0; i < r->nfields; i++) {
     uint32_t fid = r->fields[i];
     if (m->st_field && m->slot_gen[fid] == m->gen) m->st_field[fid]++;
-    m->wscan_gen[fid] = m->gen;
-    scan_group(m, wdb_of(f, fid), fid);
+    wit_scan(m, fid);
   }
   for (uint32_t i = 0; i < r->ndirect; i++) {   /* exact, so they count as hits */
     uint32_t a = r->direct[i];

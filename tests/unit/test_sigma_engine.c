@@ -74,6 +74,37 @@ TEST(contains_startswith_endswith_all) {
   CHECK_INT(h_fires(RULE("  sel:\n    A|contains|all: one\n  condition: sel\n"), EV("A=one")), -1);
 }
 
+/* Enough equality/startswith/endswith values on one field that the fast
+ * path answers them from its hashed literal sets, not one by one; the
+ * reference evaluator must agree on case, boundaries and empty values. */
+TEST(hashed_literal_witnesses) {
+  const char *r = RULE("  sel:\n    Image|endswith: ['/a.exe', '/bb.exe', '/ccc.exe', '/dddd.exe', '/Xy.EXE']\n"
+                       "  eq:\n    Image: ['C:/e.exe', 'f', 'g', 'h']\n"
+                       "  st:\n    Image|startswith: ['C:/Temp/', 'D:', 'E:', 'F:']\n"
+                       "  cs:\n    Image|endswith|cased: ['/Up.exe', '/x1', '/x2', '/x3']\n"
+                       "  condition: sel or eq or st or cs\n");
+  CHECK_INT(h_fires(r, EV("Image=C:/Windows/A.EXE")), 1);
+  CHECK_INT(h_fires(r, EV("Image=C:/Windows/xA.EXE")), 0);
+  CHECK_INT(h_fires(r, EV("Image=/a.exe")), 1);
+  CHECK_INT(h_fires(r, EV("Image=a.exe")), 0);
+  CHECK_INT(h_fires(r, EV("Image=/xy.exe")), 1);
+  CHECK_INT(h_fires(r, EV("Image=c:/E.EXE")), 1);
+  CHECK_INT(h_fires(r, EV("Image=c:/E.EXEx")), 0);
+  CHECK_INT(h_fires(r, EV("Image=F")), 1);
+  CHECK_INT(h_fires(r, EV("Image=")), 0);
+  CHECK_INT(h_fires(r, EV("Image=~")), 0);
+  CHECK_INT(h_fires(r, EV("Image=c:/temp/x")), 1);
+  CHECK_INT(h_fires(r, EV("Image=c:/temp")), 0);
+  CHECK_INT(h_fires(r, EV("Image=d:")), 1);
+  CHECK_INT(h_fires(r, EV("Image=x/Up.exe")), 1);
+  CHECK_INT(h_fires(r, EV("Image=x/up.exe")), 0);
+  CHECK_INT(h_fires(r, EV("Image=x/up.exe", "Image=x/bb.exe")), 1);   /* any of several values */
+  const char *empty = RULE("  sel:\n    Image: ['', 'a', 'b', 'c', 'd']\n  condition: sel\n");
+  CHECK_INT(h_fires(empty, EV("Image=")), 1);
+  CHECK_INT(h_fires(empty, EV("Image=A")), 1);
+  CHECK_INT(h_fires(empty, EV("Image=e")), 0);
+}
+
 TEST(cased_and_neq) {
   const char *r = RULE("  sel:\n    A|cased: Foo\n  condition: sel\n");
   CHECK_INT(h_fires(r, EV("A=Foo")), 1);
@@ -461,6 +492,7 @@ int main(void) {
   RUN(wildcards_and_escapes);
   RUN(contains_startswith_endswith_all);
   RUN(cased_and_neq);
+  RUN(hashed_literal_witnesses);
   RUN(regex);
   RUN(base64_family);
   RUN(windash);

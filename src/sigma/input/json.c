@@ -321,6 +321,11 @@ static int parse_string_insitu(SinJson *j, const char **pp, const char *e, const
   char *w = p;   /* decoded bytes never outrun the input: w <= p */
   while (p < e && *p != '"') {
     if ((unsigned char)*p < 0x20) return fail(j, p, "control character in string");
+    if (*p == '\\' && p + 1 < e && (p[1] == '\\' || p[1] == '"' || p[1] == '/')) {
+      *w++ = p[1];   /* the common escapes (Windows paths), without a call */
+      p += 2;
+      continue;
+    }
     if (*p == '\\') {
       const char *q = p + 1;
       char u[4];
