@@ -86,7 +86,7 @@ static int add_row(FindKnown *k, DbStmt *st) {
   r->status = (unsigned char)status;
   r->matched = db_col_int(st, 5) != 0;
   r->source = (signed char)find_known_source(db_col_text(st, 6));
-  r->priority = strtod(db_col_text(st, 7), NULL);
+  r->priority = db_col_double(st, 7);   /* REAL: no text round trip */
   r->digest = find_known_digest(db_col_text(st, 8), db_col_text(st, 9));
   r->kev = db_col_int(st, 10) != 0;
   r->internet = db_col_int(st, 11) != 0;

@@ -56,8 +56,18 @@ static Slot *find(Slot *tab, size_t cap, const char *key, size_t len, uint64_t h
   }
 }
 
+/* A zeroed slot table, written rather than calloc'ed: a bulk load probes
+ * (reads) fresh pages before it writes them, and a page first read maps the
+ * shared zero page, so each write would fault again and flush the TLBs of
+ * every core running the process. */
+static Slot *table_new(size_t cap) {
+  Slot *tab = malloc(cap * sizeof *tab);
+  if (tab) memset(tab, 0, cap * sizeof *tab);
+  return tab;
+}
+
 static int resize(VulnMap *m, size_t cap) {
-  Slot *tab = calloc(cap, sizeof *tab);
+  Slot *tab = table_new(cap);
   if (!tab) return -1;
   for (size_t i = 0; i < m->cap; i++)
     if (m->slot[i].key) *find(tab, cap, m->slot[i].key, m->slot[i].len, m->slot[i].hash) = m->slot[i];
