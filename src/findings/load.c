@@ -138,7 +138,7 @@ static int decode_join(FindFeeds *f, DecodePart *p) {
 
 /* Decoding is memory only: with 10,000 records or more, the second half
  * goes to a thread of its own (into its own VulnDb, joined after). */
-int find_feeds_decode(FindFeeds *f, Err *e) {
+int find_feeds_decode(FindFeeds *f, int (*between)(void *, VulnDb *), void *ctx, Err *e) {
   size_t half = f->nraw >= 10000 ? f->nraw / 2 : f->nraw, at = 0;
   for (size_t i = 0; i < half; i++) {
     uint32_t il, bl;
@@ -154,6 +154,7 @@ int find_feeds_decode(FindFeeds *f, Err *e) {
   if (b.n && !(b.v = vuln_db_new())) b.rc = VERR_NOMEM;
   else if (b.n) threaded = pthread_create(&th, NULL, decode_part, &b) == 0;
   decode_part(&a);
+  if (!a.rc && between && between(ctx, f->v)) a.rc = VERR_NOMEM;
   if (threaded) pthread_join(th, NULL);
   else if (b.v && !b.rc) decode_part(&b);
   int rc = a.rc ? a.rc : b.rc;
@@ -351,6 +352,6 @@ int find_load_vulndb(Db *db, int64_t min_gen, VulnDb **out, Err *e) {
   FindFeeds *f = NULL;
   *out = NULL;
   int rc = find_feeds_read(db, min_gen, &f, e);
-  if (!rc && (rc = find_feeds_decode(f, e))) find_feeds_free(f);
+  if (!rc && (rc = find_feeds_decode(f, NULL, NULL, e))) find_feeds_free(f);
   return rc ? rc : find_feeds_finish(db, f, out, NULL, e);
 }

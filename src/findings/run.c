@@ -118,7 +118,8 @@ void find_cache_release(void) { pthread_mutex_unlock(&cache_mu); }
 const FindKevIndex *find_cache_kev(void) { return cache.kx; }
 
 /* The memory-only middle of loading the feeds, on a thread of its own:
- * decode the binary records, then index them. */
+ * decode the binary records, then index them (the first half while the
+ * second is decoded). */
 typedef struct FeedJob {
   FindFeeds *f;
   VulnDb *v;
@@ -137,10 +138,19 @@ static int feed_index(FeedJob *j) {
   return 0;
 }
 
+/* Between the two halves of decoding: the first half indexed while the
+ * second is still being decoded (extended by the rest after). */
+static int index_first_half(void *ctx, VulnDb *v) {
+  FeedJob *j = ctx;
+  return (j->m = vuln_matcher_new(v, NULL)) ? 0 : VERR_NOMEM;
+}
+
 static void *feed_job(void *arg) {
   FeedJob *j = arg;
-  j->rc = find_feeds_decode(j->f, &j->e);
-  if (!j->rc) j->rc = feed_index(j);
+  j->rc = find_feeds_decode(j->f, index_first_half, j, &j->e);
+  if (!j->rc && j->m && vuln_matcher_extend(j->m)) j->rc = err_set(&j->e, VERR_NOMEM, "tomt for minne");
+  if (!j->rc && j->m && !(j->kx = find_kev_index_new(j->v))) j->rc = err_set(&j->e, VERR_NOMEM, "tomt for minne");
+  if (!j->rc && !j->m) j->rc = feed_index(j);
   return NULL;
 }
 

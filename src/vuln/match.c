@@ -176,22 +176,33 @@ static size_t count_vulnerable(const VulnNode *n, int depth) {
   return k;
 }
 
+/* CVEs m->indexed .. ncve-1 into the key index. */
 static int index_nvd(VulnMatcher *m) {
   const VulnDb *db = m->db;
-  size_t upto = 0;   /* at most this many keys: the map is sized once */
-  for (size_t c = 0; c < db->ncve; c++)
+  size_t upto = m->nvd_keys ? vuln_map_count(m->nvd_keys) : 0;   /* at most this many keys: sized once */
+  for (size_t c = m->indexed; c < db->ncve; c++)
     for (uint32_t k = 0; k < db->cve[c].ncfg; k++)
       for (uint32_t j = 0; j < db->cve[c].cfg[k].nnode; j++) upto += count_vulnerable(&db->cve[c].cfg[k].node[j], 0);
   Batch *bt = malloc(sizeof *bt);
   int rc = !bt || vuln_map_reserve(m->nvd_keys, upto) ? VERR_NOMEM : 0;
   if (bt) bt->n = 0;
-  for (size_t c = 0; !rc && c < db->ncve; c++)
+  for (size_t c = m->indexed; !rc && c < db->ncve; c++)
     for (uint32_t k = 0; !rc && k < db->cve[c].ncfg; k++)
       for (uint32_t j = 0; !rc && j < db->cve[c].cfg[k].nnode; j++)
         rc = index_node(m, bt, &db->cve[c].cfg[k].node[j], (uint32_t)c, k, 0);
   if (!rc) rc = batch_flush(m, bt);
   free(bt);
+  if (!rc) m->indexed = db->ncve;
   return rc;
+}
+
+int vuln_matcher_extend(VulnMatcher *m) {
+  if (m->indexed == m->db->ncve) return 0;
+  uint32_t *seen = realloc(m->seen, (m->db->ncve + 1) * sizeof *seen);
+  if (!seen) return VERR_NOMEM;
+  memset(seen + m->indexed, 0, (m->db->ncve + 1 - m->indexed) * sizeof *seen);
+  m->seen = seen;
+  return index_nvd(m);
 }
 
 /* Lower-case alphanumerics only: "Siemens AG" and "siemens-ag" meet. */
