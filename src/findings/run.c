@@ -117,10 +117,12 @@ int find_cache_acquire(Db *db, VulnDb **v, VulnMatcher **m, double *ms, Err *e) 
 void find_cache_release(void) { pthread_mutex_unlock(&cache_mu); }
 const FindKevIndex *find_cache_kev(void) { return cache.kx; }
 
-/* The memory-only middle of loading the feeds, on a thread of its own:
- * decode the binary records, then index them (the first half while the
- * second is decoded). */
+/* Loading the feeds on a thread of its own: read them through a read-only
+ * connection of its own (when the database is a file), decode the binary
+ * records, then index them (the first half while the second is decoded). */
 typedef struct FeedJob {
+  const char *path;     /* read here first when f is NULL */
+  int unread;           /* that connection could not be opened: read on the run's */
   FindFeeds *f;
   VulnDb *v;
   VulnMatcher *m;
@@ -147,6 +149,18 @@ static int index_first_half(void *ctx, VulnDb *v) {
 
 static void *feed_job(void *arg) {
   FeedJob *j = arg;
+  if (!j->f) {
+    Db *rd = NULL;
+    Err oe = {0};
+    if (db_open(&rd, j->path, DB_OPEN_READONLY, &oe)) {
+      j->unread = 1;
+      return NULL;
+    }
+    j->rc = find_feeds_read(rd, 0, &j->f, &j->e);
+    db_close(rd);
+    if (j->rc) return NULL;
+    j->v = find_feeds_db(j->f);
+  }
   j->rc = find_feeds_decode(j->f, index_first_half, j, &j->e);
   if (!j->rc && j->m && vuln_matcher_extend(j->m)) j->rc = err_set(&j->e, VERR_NOMEM, "tomt for minne");
   if (!j->rc && j->m && !(j->kx = find_kev_index_new(j->v))) j->rc = err_set(&j->e, VERR_NOMEM, "tomt for minne");
@@ -154,21 +168,25 @@ static void *feed_job(void *arg) {
   return NULL;
 }
 
-/* Cache miss with other work to do: read the feeds, then decode and index
- * them on a second thread while work(ctx) reads the rest on this one (the
- * connection stays with this thread). */
+/* Cache miss with other work to do: the feeds are read, decoded and indexed
+ * on a second thread while work(ctx) reads the rest on this one. The run
+ * holds the write lock (BEGIN IMMEDIATE) and has not changed the feed
+ * tables, so the second connection reads what the run's would. */
 static int load_overlapped(Db *db, int (*work)(void *, Err *), void *ctx, Err *e) {
-  FeedJob j = {0};
-  int rc = find_feeds_read(db, 0, &j.f, e), wrc = 0;
+  FeedJob j = {.path = db_path(db)};
+  int rc = 0, wrc = 0;
   pthread_t th;
-  int threaded = 0;
-  if (!rc) {
-    j.v = find_feeds_db(j.f);
-    threaded = pthread_create(&th, NULL, feed_job, &j) == 0;
-    if (!threaded) feed_job(&j);
-  }
-  wrc = rc ? 0 : work(ctx, e);
+  int threaded = pthread_create(&th, NULL, feed_job, &j) == 0;
+  if (!threaded) j.unread = 1;
+  wrc = work(ctx, e);
   if (threaded) pthread_join(th, NULL);
+  if (j.unread) {   /* no thread or no second connection: one after the other here */
+    rc = find_feeds_read(db, 0, &j.f, e);
+    if (!rc) {
+      j.v = find_feeds_db(j.f);
+      feed_job(&j);
+    }
+  }
   if (!rc && j.rc) rc = err_set(e, j.rc, "%s", j.e.msg);
   if (!rc) rc = wrc;
   size_t added = 0;
