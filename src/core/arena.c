@@ -84,3 +84,17 @@ char *arena_printf(Arena *a, const char *fmt, ...) {
 }
 
 size_t arena_used(const Arena *a) { return a->total; }
+
+void arena_adopt(Arena *a, Arena *from) {
+  if (!from) return;
+  Chunk *last = from->head;
+  while (last && last->next) last = last->next;
+  if (last) {   /* behind a's current chunk, which stays the one allocated from */
+    Chunk **at = a->head ? &a->head->next : &a->head;
+    last->next = *at;
+    *at = from->head;
+  }
+  a->total += from->total;
+  from->head = NULL;
+  free(from);
+}

@@ -14,5 +14,9 @@ char *arena_strdup(Arena *a, const char *s);
 char *arena_strndup(Arena *a, const char *s, size_t n);
 char *arena_printf(Arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 size_t arena_used(const Arena *a);
+/* Moves every allocation of `from` into `a` (they now live and die with a)
+ * and frees `from`; a's limit is not checked. For work split over threads,
+ * each with an arena of its own. */
+void arena_adopt(Arena *a, Arena *from);
 
 #endif

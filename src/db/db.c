@@ -226,6 +226,7 @@ void db_finalize(DbStmt *st) {
 int db_col_count(DbStmt *st) { return sqlite3_column_count(st->s); }
 int db_col_is_null(DbStmt *st, int col) { return sqlite3_column_type(st->s, col) == SQLITE_NULL; }
 int64_t db_col_int(DbStmt *st, int col) { return sqlite3_column_int64(st->s, col); }
+double db_col_double(DbStmt *st, int col) { return sqlite3_column_double(st->s, col); }
 
 const char *db_col_text(DbStmt *st, int col) {
   const unsigned char *t = sqlite3_column_text(st->s, col);

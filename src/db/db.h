@@ -70,6 +70,7 @@ void db_finalize(DbStmt *st);                            /* NULL is fine */
 int db_col_count(DbStmt *st);
 int db_col_is_null(DbStmt *st, int col);                 /* col from 0 */
 int64_t db_col_int(DbStmt *st, int col);
+double db_col_double(DbStmt *st, int col);
 const char *db_col_text(DbStmt *st, int col);            /* "" for NULL; valid until next step */
 const void *db_col_blob(DbStmt *st, int col, size_t *n);
 

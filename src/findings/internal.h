@@ -30,7 +30,10 @@ int find_cfg_put(Db *db, DbStmt *st, Buf *b, const VulnCve *c, int64_t gen, Err 
  * had run) and frees f, as free does on any error path. */
 typedef struct FindFeeds FindFeeds;
 int find_feeds_read(Db *db, int64_t min_gen, FindFeeds **out, Err *e);
-int find_feeds_decode(FindFeeds *f, Err *e);
+/* between(ctx, v), when given, runs on decode's thread once the first half
+ * of the records is in v and before the second half is appended (a
+ * non-zero return stops decoding): it may read v meanwhile, e.g. index it. */
+int find_feeds_decode(FindFeeds *f, int (*between)(void *, VulnDb *), void *ctx, Err *e);
 int find_feeds_finish(Db *db, FindFeeds *f, VulnDb **out, size_t *from_json, Err *e);
 void find_feeds_free(FindFeeds *f);
 VulnDb *find_feeds_db(FindFeeds *f);   /* being loaded: decode's thread only */

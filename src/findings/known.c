@@ -48,13 +48,20 @@ static const char *key(char *kb, char **big, size_t *len, int64_t org, int64_t p
   return k;
 }
 
-FindKnownRow *find_known_get(FindKnown *k, int64_t org, int64_t product, const char *vuln) {
+size_t find_known_find(const FindKnown *k, int64_t org, int64_t product, const char *vuln) {
   char kb[16 + KEY_INLINE], *big;
   size_t len;
   const char *kp = key(kb, &big, &len, org, product, vuln);
   uint32_t i = kp ? vuln_map_get(k->ix, kp, len) : UINT32_MAX;
   free(big);
-  return i == UINT32_MAX ? NULL : &k->row[i];
+  return i == UINT32_MAX ? 0 : (size_t)i + 1;
+}
+
+FindKnownRow *find_known_at(FindKnown *k, size_t i) { return i < k->n ? &k->row[i] : NULL; }
+
+FindKnownRow *find_known_get(FindKnown *k, int64_t org, int64_t product, const char *vuln) {
+  size_t i = find_known_find(k, org, product, vuln);
+  return i ? &k->row[i - 1] : NULL;
 }
 
 /* A new row (zeroed but for its key); NULL when out of memory. */
@@ -86,7 +93,7 @@ static int add_row(FindKnown *k, DbStmt *st) {
   r->status = (unsigned char)status;
   r->matched = db_col_int(st, 5) != 0;
   r->source = (signed char)find_known_source(db_col_text(st, 6));
-  r->priority = strtod(db_col_text(st, 7), NULL);
+  r->priority = db_col_double(st, 7);   /* REAL: no text round trip */
   r->digest = find_known_digest(db_col_text(st, 8), db_col_text(st, 9));
   r->kev = db_col_int(st, 10) != 0;
   r->internet = db_col_int(st, 11) != 0;

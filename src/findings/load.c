@@ -1,6 +1,7 @@
 /* load.c — the stored feeds back into an in-memory VulnDb for the matcher:
  * NVD configurations from their binary records (JSON only where one is
  * missing), KEV and EPSS rows copied in, CSAF advisories parsed one by one. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -82,29 +83,90 @@ static int read_blobs(Db *db, FindFeeds *f, Err *e) {
   return rc == DB_DONE ? 0 : rc;
 }
 
-int find_feeds_decode(FindFeeds *f, Err *e) {
-  VulnCfgDecoder *d = vuln_cfgbin_decoder_new(f->v);
-  if (!d) return err_set(e, VERR_NOMEM, "tomt for minne");
-  int rc = 0;
+/* One run of records (from the byte offset `at`, n of them) decoded into v;
+ * the ids of those that do not decode go to `failed`. */
+typedef struct DecodePart {
+  const char *raw;
+  size_t at, n, decoded;
+  VulnDb *v;
+  Buf failed;
+  int rc;
+} DecodePart;
+
+static void *decode_part(void *arg) {
+  DecodePart *d = arg;
+  VulnCfgDecoder *dec = vuln_cfgbin_decoder_new(d->v);
+  if (!dec) return d->rc = VERR_NOMEM, NULL;
   char id[257];
-  for (size_t at = 0, i = 0; !rc && i < f->nraw; i++) {
+  for (size_t at = d->at, i = 0; !d->rc && i < d->n; i++) {
     uint32_t il, bl;
-    memcpy(&il, f->raw.p + at, 4);
-    memcpy(id, f->raw.p + at + 4, il);
+    memcpy(&il, d->raw + at, 4);
+    memcpy(id, d->raw + at + 4, il);
     id[il] = '\0';
-    memcpy(&bl, f->raw.p + at + 4 + il, 4);
-    const char *blob = f->raw.p + at + 8 + il;
+    memcpy(&bl, d->raw + at + 4 + il, 4);
+    const char *blob = d->raw + at + 8 + il;
     at += 8 + (size_t)il + bl;
     Err de = {0};
-    int drc = vuln_cfgbin_decode(d, id, blob, bl, &de);
-    if (drc == VERR_NOMEM) rc = err_set(e, drc, "tomt for minne");
-    else if (drc) buf_append(&f->failed, id, il + 1);
-    else f->decoded++;
+    int drc = vuln_cfgbin_decode(dec, id, blob, bl, &de);
+    if (drc == VERR_NOMEM) d->rc = drc;
+    else if (drc) buf_append(&d->failed, id, il + 1);
+    else d->decoded++;
   }
-  vuln_cfgbin_decoder_free(d);
+  vuln_cfgbin_decoder_free(dec);
+  if (d->failed.err) d->rc = VERR_NOMEM;
+  return NULL;
+}
+
+/* The second part's CVEs (and the arena holding them) appended to v, in
+ * record order. */
+static int decode_join(FindFeeds *f, DecodePart *p) {
+  VulnDb *v = f->v, *w = p->v;
+  if (v->ncve + w->ncve > v->capcve) {
+    VulnCve *c = realloc(v->cve, (v->ncve + w->ncve) * sizeof *c);
+    if (!c) return VERR_NOMEM;
+    v->cve = c;
+    v->capcve = v->ncve + w->ncve;
+  }
+  if (w->ncve) memcpy(v->cve + v->ncve, w->cve, w->ncve * sizeof *w->cve);
+  v->ncve += w->ncve;
+  arena_adopt(v->arena, w->arena);
+  w->arena = NULL;
+  buf_append(&f->failed, p->failed.p, p->failed.n);
+  f->decoded += p->decoded;
+  return f->failed.err ? VERR_NOMEM : 0;
+}
+
+/* Decoding is memory only: with 10,000 records or more, the second half
+ * goes to a thread of its own (into its own VulnDb, joined after). */
+int find_feeds_decode(FindFeeds *f, int (*between)(void *, VulnDb *), void *ctx, Err *e) {
+  size_t half = f->nraw >= 10000 ? f->nraw / 2 : f->nraw, at = 0;
+  for (size_t i = 0; i < half; i++) {
+    uint32_t il, bl;
+    memcpy(&il, f->raw.p + at, 4);
+    memcpy(&bl, f->raw.p + at + 4 + il, 4);
+    at += 8 + (size_t)il + bl;
+  }
+  DecodePart a = {f->raw.p, 0, half, 0, f->v, {0}, 0}, b = {f->raw.p, at, f->nraw - half, 0, NULL, {0}, 0};
+  buf_init(&a.failed, (size_t)1 << 30);
+  buf_init(&b.failed, (size_t)1 << 30);
+  pthread_t th;
+  int threaded = 0;
+  if (b.n && !(b.v = vuln_db_new())) b.rc = VERR_NOMEM;
+  else if (b.n) threaded = pthread_create(&th, NULL, decode_part, &b) == 0;
+  decode_part(&a);
+  if (!a.rc && between && between(ctx, f->v)) a.rc = VERR_NOMEM;
+  if (threaded) pthread_join(th, NULL);
+  else if (b.v && !b.rc) decode_part(&b);
+  int rc = a.rc ? a.rc : b.rc;
+  buf_append(&f->failed, a.failed.p, a.failed.n);
+  f->decoded += a.decoded;
+  if (!rc && b.v) rc = decode_join(f, &b);
+  vuln_db_free(b.v);
+  buf_free(&a.failed);
+  buf_free(&b.failed);
   buf_free(&f->raw);
-  if (!rc && (f->failed.err || vuln_db_finish(f->v))) rc = err_set(e, VERR_NOMEM, "tomt for minne");
-  return rc;
+  if (!rc && (f->failed.err || vuln_db_finish(f->v))) rc = VERR_NOMEM;
+  return rc ? err_set(e, rc, "tomt for minne") : 0;
 }
 
 /* A CVE whose binary record does not decode: its JSON for the JSON pass. */
@@ -290,6 +352,6 @@ int find_load_vulndb(Db *db, int64_t min_gen, VulnDb **out, Err *e) {
   FindFeeds *f = NULL;
   *out = NULL;
   int rc = find_feeds_read(db, min_gen, &f, e);
-  if (!rc && (rc = find_feeds_decode(f, e))) find_feeds_free(f);
+  if (!rc && (rc = find_feeds_decode(f, NULL, NULL, e))) find_feeds_free(f);
   return rc ? rc : find_feeds_finish(db, f, out, NULL, e);
 }

@@ -249,6 +249,20 @@ static double rounded_priority(double p) {
   return strtod(s, NULL);
 }
 
+/* 1 when the stored row k already says what m says, with the evidence
+ * digest `digest` (nothing to write); marks k seen either way. */
+static int known_same(const FindRun *r, const VulnItem *it, const VulnMatch *m, FindKnownRow *k, uint64_t digest) {
+  int src = m->source == VULN_SRC_NVD ? 0 : m->source == FIND_SRC_KEV ? 2 : 1;
+  k->seen = 1;
+  if (m->source != VULN_SRC_NVD && k->source != src && k->matched) return 1;
+  int64_t due = find_due(r->sla, m->priority_class, k->first_seen, m->kev_due, find_kev_added(r, m));
+  int regress = !k->matched && (k->status == FIND_ST_FIXED || k->status == FIND_ST_VERIFIED);
+  int differs = !k->matched || rounded_priority(m->priority) != k->priority || digest != k->digest ||
+                k->kev != m->kev || k->internet != it->internet || k->criticality != it->criticality ||
+                k->due_at != due || k->source != src;
+  return !regress && !differs;
+}
+
 /* A full run's match against the stored findings read into memory: the same
  * decisions as find_store_match's query below, and the row kept current in
  * case the run stores the same finding again (CSAF, then NVD). */
@@ -265,15 +279,11 @@ static int store_known(FindRun *r, const FindItemMeta *meta, const VulnItem *it,
                         it->criticality, FIND_ST_OPEN, 1, m->kev, it->internet, 1, (signed char)src};
     return 0;
   }
-  k->seen = 1;
+  uint64_t digest = find_known_digest(why, it->name);
+  if (known_same(r, it, m, k, digest)) return 0;
   int64_t due = find_due(r->sla, m->priority_class, k->first_seen, m->kev_due, find_kev_added(r, m));
-  if (m->source != VULN_SRC_NVD && k->source != src && k->matched) return 0;
   int regress = !k->matched && (k->status == FIND_ST_FIXED || k->status == FIND_ST_VERIFIED);
   double prio = rounded_priority(m->priority);
-  uint64_t digest = find_known_digest(why, it->name);
-  int differs = !k->matched || prio != k->priority || digest != k->digest || k->kev != m->kev ||
-                k->internet != it->internet || k->criticality != it->criticality || k->due_at != due || k->source != src;
-  if (!regress && !differs) return 0;
   FindStatus from = (FindStatus)k->status, to = regress ? FIND_ST_OPEN : from;
   int rc = find_batch_flush(r, e);   /* the row may still be in the batch */
   if (!rc) rc = update_finding(r, k->id, it, m, why, to, due, e);
@@ -289,6 +299,10 @@ static int store_known(FindRun *r, const FindItemMeta *meta, const VulnItem *it,
 int find_store_match(FindRun *r, const FindItemMeta *meta, const VulnItem *it, const VulnMatch *m, const char *text,
                      Err *e) {
   char why[1024];
+  const FindPre *p = text ? NULL : r->cur;
+  r->cur = NULL;
+  FindKnownRow *pk = p && p->row && r->known ? find_known_at(r->known, p->row - 1) : NULL;
+  if (pk && known_same(r, it, m, pk, p->digest)) return 0;   /* worked out before: nothing changed */
   if (text) snprintf(why, sizeof why, "%s", text);
   else vuln_match_reason(m, why, sizeof why);
   if (r->known) return store_known(r, meta, it, m, why, e);
@@ -372,6 +386,7 @@ int find_store_item(FindRun *r, const FindItemMeta *meta, const VulnItem *it, Vu
   for (size_t i = from; !rc && i < l->n; i++) {
     if (!keep[i - from]) continue;
     r->st.matches++;
+    r->cur = r->pre ? &r->pre[i] : NULL;
     rc = find_store_match(r, meta, it, &l->m[i], NULL, e);
   }
   free(keep);

@@ -44,6 +44,17 @@ size_t find_known_count(const FindKnown *k);
 int find_known_reserve(FindKnown *k, size_t more);   /* room for `more` new rows: 0 or VERR_NOMEM */
 FindKnownRow *find_known_get(FindKnown *k, int64_t org, int64_t product, const char *vuln);
 FindKnownRow *find_known_add(FindKnown *k, int64_t org, int64_t product, const char *vuln);
+/* The row's position + 1 (0: none), and the row at a position: positions
+ * stay valid while rows are added (pointers may not). find_known_find only
+ * reads, so threads may call it together while nothing is added. */
+size_t find_known_find(const FindKnown *k, int64_t org, int64_t product, const char *vuln);
+FindKnownRow *find_known_at(FindKnown *k, size_t i);
+/* Of one match, worked out before the serial storing (run.c, two threads):
+ * its evidence digest and its stored row (position + 1, 0 none). */
+typedef struct FindPre {
+  uint64_t digest;
+  size_t row;
+} FindPre;
 int find_known_unseen(const FindKnown *k, int64_t **ids, size_t *n);
 uint64_t find_known_digest(const char *reason, const char *name);
 int find_known_source(const char *s);   /* "nvd" 0, "csaf" 1, "kev" 2, else -1 */
@@ -64,6 +75,8 @@ typedef struct FindRun {
   VulnMap *keys;              /* full run: stored finding_keys rows -> index in keyseen */
   unsigned char *keyseen;
   size_t nkeys;
+  const FindPre *pre;         /* full run: per match of the item being stored, or NULL */
+  const FindPre *cur;         /* the match find_store_match is given (set by find_store_item) */
 } FindRun;
 
 typedef struct FindBatch FindBatch;

@@ -117,9 +117,12 @@ int find_cache_acquire(Db *db, VulnDb **v, VulnMatcher **m, double *ms, Err *e) 
 void find_cache_release(void) { pthread_mutex_unlock(&cache_mu); }
 const FindKevIndex *find_cache_kev(void) { return cache.kx; }
 
-/* The memory-only middle of loading the feeds, on a thread of its own:
- * decode the binary records, then index them. */
+/* Loading the feeds on a thread of its own: read them through a read-only
+ * connection of its own (when the database is a file), decode the binary
+ * records, then index them (the first half while the second is decoded). */
 typedef struct FeedJob {
+  const char *path;     /* read here first when f is NULL */
+  int unread;           /* that connection could not be opened: read on the run's */
   FindFeeds *f;
   VulnDb *v;
   VulnMatcher *m;
@@ -137,28 +140,53 @@ static int feed_index(FeedJob *j) {
   return 0;
 }
 
+/* Between the two halves of decoding: the first half indexed while the
+ * second is still being decoded (extended by the rest after). */
+static int index_first_half(void *ctx, VulnDb *v) {
+  FeedJob *j = ctx;
+  return (j->m = vuln_matcher_new(v, NULL)) ? 0 : VERR_NOMEM;
+}
+
 static void *feed_job(void *arg) {
   FeedJob *j = arg;
-  j->rc = find_feeds_decode(j->f, &j->e);
-  if (!j->rc) j->rc = feed_index(j);
+  if (!j->f) {
+    Db *rd = NULL;
+    Err oe = {0};
+    if (db_open(&rd, j->path, DB_OPEN_READONLY, &oe)) {
+      j->unread = 1;
+      return NULL;
+    }
+    j->rc = find_feeds_read(rd, 0, &j->f, &j->e);
+    db_close(rd);
+    if (j->rc) return NULL;
+    j->v = find_feeds_db(j->f);
+  }
+  j->rc = find_feeds_decode(j->f, index_first_half, j, &j->e);
+  if (!j->rc && j->m && vuln_matcher_extend(j->m)) j->rc = err_set(&j->e, VERR_NOMEM, "tomt for minne");
+  if (!j->rc && j->m && !(j->kx = find_kev_index_new(j->v))) j->rc = err_set(&j->e, VERR_NOMEM, "tomt for minne");
+  if (!j->rc && !j->m) j->rc = feed_index(j);
   return NULL;
 }
 
-/* Cache miss with other work to do: read the feeds, then decode and index
- * them on a second thread while work(ctx) reads the rest on this one (the
- * connection stays with this thread). */
+/* Cache miss with other work to do: the feeds are read, decoded and indexed
+ * on a second thread while work(ctx) reads the rest on this one. The run
+ * holds the write lock (BEGIN IMMEDIATE) and has not changed the feed
+ * tables, so the second connection reads what the run's would. */
 static int load_overlapped(Db *db, int (*work)(void *, Err *), void *ctx, Err *e) {
-  FeedJob j = {0};
-  int rc = find_feeds_read(db, 0, &j.f, e), wrc = 0;
+  FeedJob j = {.path = db_path(db)};
+  int rc = 0, wrc = 0;
   pthread_t th;
-  int threaded = 0;
-  if (!rc) {
-    j.v = find_feeds_db(j.f);
-    threaded = pthread_create(&th, NULL, feed_job, &j) == 0;
-    if (!threaded) feed_job(&j);
-  }
-  wrc = rc ? 0 : work(ctx, e);
+  int threaded = pthread_create(&th, NULL, feed_job, &j) == 0;
+  if (!threaded) j.unread = 1;
+  wrc = work(ctx, e);
   if (threaded) pthread_join(th, NULL);
+  if (j.unread) {   /* no thread or no second connection: one after the other here */
+    rc = find_feeds_read(db, 0, &j.f, e);
+    if (!rc) {
+      j.v = find_feeds_db(j.f);
+      feed_job(&j);
+    }
+  }
   if (!rc && j.rc) rc = err_set(e, j.rc, "%s", j.e.msg);
   if (!rc) rc = wrc;
   size_t added = 0;
@@ -219,6 +247,44 @@ void find_cache_flush(void) {
 
 /* ---- matching a set of items ---- */
 
+/* A full run with stored findings: each match's evidence digest and stored
+ * row worked out on two threads before the serial storing, which then
+ * only compares (formatting the evidence of 565,000 matches and looking
+ * each up was most of a full run's storing when nothing changes). */
+typedef struct PrePart {
+  const FindRun *r;
+  const FindItems *x;
+  const VulnMatchList *l;
+  FindPre *pre;
+  size_t from, to;
+} PrePart;
+
+static void *pre_part(void *arg) {
+  PrePart *p = arg;
+  char why[1024];
+  for (size_t j = p->from; j < p->to; j++) {
+    const VulnMatch *m = &p->l->m[j];
+    const FindItemMeta *meta = &p->x->meta[m->item];
+    vuln_match_reason(m, why, sizeof why);
+    p->pre[j].digest = find_known_digest(why, p->x->item[m->item].name);
+    p->pre[j].row = find_known_find(p->r->known, meta->org_id, meta->product_id, m->id);
+  }
+  return NULL;
+}
+
+static FindPre *pre_compute(const FindRun *r, const FindItems *x, const VulnMatchList *l) {
+  if (!r->known || !find_known_count(r->known) || !l->n) return NULL;
+  FindPre *pre = malloc(l->n * sizeof *pre);
+  if (!pre) return NULL;   /* then each match is worked out as it is stored */
+  PrePart a = {r, x, l, pre, 0, l->n / 2}, b = {r, x, l, pre, l->n / 2, l->n};
+  pthread_t th;
+  int threaded = l->n >= 4096 && pthread_create(&th, NULL, pre_part, &b) == 0;
+  if (!threaded) a.to = l->n;
+  pre_part(&a);
+  if (threaded) pthread_join(th, NULL);
+  return pre;
+}
+
 /* kx: KEV name matching too (runs over every feed); NULL for new records only.
  * The whole set is matched at once (identical products once, on every CPU);
  * the list comes item by item, in item order, as one call per item would. */
@@ -232,16 +298,20 @@ static int match_items(FindRun *r, const VulnDb *v, VulnMatcher *m, const FindKe
   /* nothing stored yet (a first full run): every match is a new row */
   if (!rc && r->known && !find_known_count(r->known) && find_known_reserve(r->known, l.n))
     rc = err_set(e, VERR_NOMEM, "tomt for minne");
+  FindPre *pre = rc ? NULL : pre_compute(r, x, &l);
   for (size_t i = 0, k = 0; !rc && i < x->n; i++) {
     size_t from = k;
     while (k < l.n && l.m[k].item == i) k++;
     VulnMatchList one = {l.m + from, k - from, k - from};
+    r->pre = pre ? pre + from : NULL;
     rc = find_store_item(r, &x->meta[i], &x->item[i], &one, 0, e);
+    r->pre = NULL;
     if (!rc && kx) rc = find_kev_match_item(r, kx, &x->meta[i], &x->item[i], &one, e);
     if (!rc) rc = find_keys_store(r, &x->meta[i], &x->item[i], e);
   }
   if (!rc) rc = find_batch_flush(r, e);   /* before the feeds' strings it points to are released */
   r->st.products += x->n;
+  free(pre);
   vuln_match_list_free(&l);
   return rc;
 }

@@ -123,13 +123,29 @@ static const char *get_str(Rd *r) {
   return c;
 }
 
-/* The criterion (s, l) parsed; -1 if it does not parse. */
+/* The criterion (s, l) parsed; -1 if it does not parse. It is parsed on
+ * the stack and kept in one arena block with only the bytes its values use
+ * (the parser's store is sized for the worst case: twice the string). */
 static int parse_criteria(VulnCfgDecoder *d, const char *s, size_t l, VulnCpeMatch *out) {
+  char str[VULN_CPE_MAX + 1], store[2 * VULN_CPE_MAX + 16];
   Err e = {0};
-  char *str = arena_strndup(d->db->arena, s, l);
-  char *store = str ? arena_alloc(d->db->arena, l * 2 + 16) : NULL;
-  if (!store || vuln_cpe_parse(str, &out->cpe, store, l * 2 + 16, &e)) return -1;
-  out->criteria = str;
+  if (l > VULN_CPE_MAX) return -1;   /* the parser refuses it too */
+  memcpy(str, s, l);
+  str[l] = '\0';
+  if (vuln_cpe_parse(str, &out->cpe, store, sizeof store, &e)) return -1;
+  size_t used = 0;   /* every value the parser sets lies in store */
+  for (int i = 0; i < CPE_NATTR; i++)
+    if (out->cpe.v[i]) {
+      size_t end = (size_t)(out->cpe.v[i] - store) + strlen(out->cpe.v[i]) + 1;
+      used = end > used ? end : used;
+    }
+  char *mem = arena_alloc(d->db->arena, l + 1 + used);
+  if (!mem) return -1;
+  memcpy(mem, str, l + 1);
+  memcpy(mem + l + 1, store, used);
+  for (int i = 0; i < CPE_NATTR; i++)
+    if (out->cpe.v[i]) out->cpe.v[i] = mem + l + 1 + (out->cpe.v[i] - store);
+  out->criteria = mem;
   return 0;
 }
 

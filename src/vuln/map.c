@@ -56,8 +56,18 @@ static Slot *find(Slot *tab, size_t cap, const char *key, size_t len, uint64_t h
   }
 }
 
+/* A zeroed slot table, written rather than calloc'ed: a bulk load probes
+ * (reads) fresh pages before it writes them, and a page first read maps the
+ * shared zero page, so each write would fault again and flush the TLBs of
+ * every core running the process. */
+static Slot *table_new(size_t cap) {
+  Slot *tab = malloc(cap * sizeof *tab);
+  if (tab) memset(tab, 0, cap * sizeof *tab);
+  return tab;
+}
+
 static int resize(VulnMap *m, size_t cap) {
-  Slot *tab = calloc(cap, sizeof *tab);
+  Slot *tab = table_new(cap);
   if (!tab) return -1;
   for (size_t i = 0; i < m->cap; i++)
     if (m->slot[i].key) *find(tab, cap, m->slot[i].key, m->slot[i].len, m->slot[i].hash) = m->slot[i];
@@ -67,10 +77,13 @@ static int resize(VulnMap *m, size_t cap) {
   return 0;
 }
 
-uint32_t vuln_map_put(VulnMap *m, const char *key, size_t len, uint32_t value) {
+uint64_t vuln_map_hash(const char *key, size_t len) { return hash_bytes(key, len); }
+
+void vuln_map_prefetch(const VulnMap *m, uint64_t hash) { __builtin_prefetch(&m->slot[hash & (m->cap - 1)], 1); }
+
+uint32_t vuln_map_put_hashed(VulnMap *m, const char *key, size_t len, uint64_t h, uint32_t value) {
   if (len > UINT32_MAX) return UINT32_MAX;
   if ((m->n + 1) * 2 > m->cap && resize(m, m->cap * 2)) return UINT32_MAX;
-  uint64_t h = hash_bytes(key, len);
   Slot *s = find(m->slot, m->cap, key, len, h);
   if (s->key) return s->value;
   char *k = arena_strndup(m->keys, key, len);
@@ -81,6 +94,10 @@ uint32_t vuln_map_put(VulnMap *m, const char *key, size_t len, uint32_t value) {
   s->value = value;
   m->n++;
   return value;
+}
+
+uint32_t vuln_map_put(VulnMap *m, const char *key, size_t len, uint32_t value) {
+  return vuln_map_put_hashed(m, key, len, hash_bytes(key, len), value);
 }
 
 uint32_t vuln_map_get(const VulnMap *m, const char *key, size_t len) {

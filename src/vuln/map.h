@@ -12,6 +12,11 @@ void vuln_map_free(VulnMap *m);
 /* Insert key -> value if absent (the key is copied). Returns the value now
  * stored under key, or UINT32_MAX on allocation failure. */
 uint32_t vuln_map_put(VulnMap *m, const char *key, size_t len, uint32_t value);
+/* The same with the key's hash (vuln_map_hash) computed beforehand, so a
+ * bulk load can vuln_map_prefetch a batch of slots before it inserts them. */
+uint64_t vuln_map_hash(const char *key, size_t len);
+void vuln_map_prefetch(const VulnMap *m, uint64_t hash);
+uint32_t vuln_map_put_hashed(VulnMap *m, const char *key, size_t len, uint64_t hash, uint32_t value);
 /* UINT32_MAX if absent. */
 uint32_t vuln_map_get(const VulnMap *m, const char *key, size_t len);
 size_t vuln_map_count(const VulnMap *m);

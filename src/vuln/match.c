@@ -15,7 +15,7 @@
 static int bucket_add(Bucket *b, uint32_t a, uint32_t c, const VulnCpeMatch *m) {
   if (!m && b->n && b->e[b->n - 1].a == a && b->e[b->n - 1].b == c) return 0;
   if (b->n == b->cap) {
-    uint32_t nc = b->cap ? b->cap * 2 : 4;
+    uint32_t nc = b->cap ? b->cap * 2 : 1;   /* most keys name one version: one entry */
     Entry *e = realloc(b->e, sizeof *e * nc);
     if (!e) return VERR_NOMEM;
     b->e = e;
@@ -25,9 +25,8 @@ static int bucket_add(Bucket *b, uint32_t a, uint32_t c, const VulnCpeMatch *m) 
   return 0;
 }
 
-/* Find or create the bucket for key in (map, buckets). */
-static Bucket *bucket_for(VulnMap *map, Bucket **bs, size_t *n, size_t *cap, const char *key, size_t klen) {
-  uint32_t i = vuln_map_put(map, key, klen, (uint32_t)*n);
+/* Bucket i of (buckets), appended when i is the next one. */
+static Bucket *bucket_at(Bucket **bs, size_t *n, size_t *cap, uint32_t i) {
   if (i == UINT32_MAX) return NULL;
   if (i == *n) {
     if (*n == *cap) {
@@ -40,6 +39,11 @@ static Bucket *bucket_for(VulnMap *map, Bucket **bs, size_t *n, size_t *cap, con
     memset(&(*bs)[(*n)++], 0, sizeof(Bucket));
   }
   return &(*bs)[i];
+}
+
+/* Find or create the bucket for key in (map, buckets). */
+static Bucket *bucket_for(VulnMap *map, Bucket **bs, size_t *n, size_t *cap, const char *key, size_t klen) {
+  return bucket_at(bs, n, cap, vuln_map_put(map, key, klen, (uint32_t)*n));
 }
 
 static int plain_value(const char *v) {
@@ -105,21 +109,63 @@ static void entry_compile(Entry *en, int keyed, int versioned) {
   }
 }
 
-static int index_node(VulnMatcher *m, const VulnNode *n, uint32_t cve, uint32_t cfg, int depth) {
-  char key[2 * VULN_CPE_MAX + 2];
+/* Keyed criteria are filed in batches: the keys and their hashes first,
+ * the map slots prefetched, then the inserts in the same order (so each
+ * bucket lists its entries as one insert at a time would). With over a
+ * million keys, the slots are random reads from a large table; a batch
+ * waits for them together instead of one after another. */
+#define BATCH 32
+#define KEYMAX (2 * VULN_CPE_MAX + 2)
+typedef struct Pending {
+  const VulnCpeMatch *cm;
+  uint32_t cve, cfg;
+  size_t kl, kv;
+  uint64_t hash;
+} Pending;
+
+typedef struct Batch {
+  Pending p[BATCH];
+  char key[BATCH][KEYMAX];
+  size_t n;
+} Batch;
+
+static int file_entry(VulnMatcher *m, Bucket *b, const Pending *p) {
+  if (!b || bucket_add(b, p->cve, p->cfg, p->cm)) return VERR_NOMEM;
+  entry_compile(&b->e[b->n - 1], p->kl != 0, p->kv > p->kl);
+  m->entries++;
+  return 0;
+}
+
+static int batch_flush(VulnMatcher *m, Batch *bt) {
+  for (size_t i = 0; i < bt->n; i++) vuln_map_prefetch(m->nvd_keys, bt->p[i].hash);
+  for (size_t i = 0; i < bt->n; i++) {
+    const Pending *p = &bt->p[i];
+    uint32_t at = vuln_map_put_hashed(m->nvd_keys, bt->key[i], p->kv, p->hash, (uint32_t)m->nnvd);
+    Bucket *b = bucket_at(&m->nvd, &m->nnvd, &m->capnvd, at);
+    if (file_entry(m, b, p)) return VERR_NOMEM;
+  }
+  bt->n = 0;
+  return 0;
+}
+
+static int index_node(VulnMatcher *m, Batch *bt, const VulnNode *n, uint32_t cve, uint32_t cfg, int depth) {
   for (uint32_t i = 0; i < n->nmatch; i++) {
     const VulnCpeMatch *cm = &n->match[i];
     if (!cm->vulnerable) continue;  /* platforms never carry the finding */
-    size_t kl = cpe_key(&cm->cpe, key, sizeof key), kv = kl;
-    if (kl && !cm->vsi && !cm->vse && !cm->vei && !cm->vee)
-      kv = with_version(&cm->cpe, key, kl, sizeof key);
-    Bucket *b = kv ? bucket_for(m->nvd_keys, &m->nvd, &m->nnvd, &m->capnvd, key, kv) : &m->wild;
-    if (!b || bucket_add(b, cve, cfg, cm)) return VERR_NOMEM;
-    entry_compile(&b->e[b->n - 1], kl != 0, kv > kl);
-    m->entries++;
+    char *key = bt->key[bt->n];
+    size_t kl = cpe_key(&cm->cpe, key, KEYMAX), kv = kl;
+    if (kl && !cm->vsi && !cm->vse && !cm->vei && !cm->vee) kv = with_version(&cm->cpe, key, kl, KEYMAX);
+    Pending p = {cm, cve, cfg, kl, kv, 0};
+    if (!kv) {   /* the wildcard list: no key */
+      if (file_entry(m, &m->wild, &p)) return VERR_NOMEM;
+      continue;
+    }
+    p.hash = vuln_map_hash(key, kv);
+    bt->p[bt->n++] = p;
+    if (bt->n == BATCH && batch_flush(m, bt)) return VERR_NOMEM;
   }
   for (uint32_t i = 0; i < n->nchild && depth < 8; i++)
-    if (index_node(m, &n->child[i], cve, cfg, depth + 1)) return VERR_NOMEM;
+    if (index_node(m, bt, &n->child[i], cve, cfg, depth + 1)) return VERR_NOMEM;
   return 0;
 }
 
@@ -130,18 +176,33 @@ static size_t count_vulnerable(const VulnNode *n, int depth) {
   return k;
 }
 
+/* CVEs m->indexed .. ncve-1 into the key index. */
 static int index_nvd(VulnMatcher *m) {
   const VulnDb *db = m->db;
-  size_t upto = 0;   /* at most this many keys: the map is sized once */
-  for (size_t c = 0; c < db->ncve; c++)
+  size_t upto = m->nvd_keys ? vuln_map_count(m->nvd_keys) : 0;   /* at most this many keys: sized once */
+  for (size_t c = m->indexed; c < db->ncve; c++)
     for (uint32_t k = 0; k < db->cve[c].ncfg; k++)
       for (uint32_t j = 0; j < db->cve[c].cfg[k].nnode; j++) upto += count_vulnerable(&db->cve[c].cfg[k].node[j], 0);
-  if (vuln_map_reserve(m->nvd_keys, upto)) return VERR_NOMEM;
-  for (size_t c = 0; c < db->ncve; c++)
-    for (uint32_t k = 0; k < db->cve[c].ncfg; k++)
-      for (uint32_t j = 0; j < db->cve[c].cfg[k].nnode; j++)
-        if (index_node(m, &db->cve[c].cfg[k].node[j], (uint32_t)c, k, 0)) return VERR_NOMEM;
-  return 0;
+  Batch *bt = malloc(sizeof *bt);
+  int rc = !bt || vuln_map_reserve(m->nvd_keys, upto) ? VERR_NOMEM : 0;
+  if (bt) bt->n = 0;
+  for (size_t c = m->indexed; !rc && c < db->ncve; c++)
+    for (uint32_t k = 0; !rc && k < db->cve[c].ncfg; k++)
+      for (uint32_t j = 0; !rc && j < db->cve[c].cfg[k].nnode; j++)
+        rc = index_node(m, bt, &db->cve[c].cfg[k].node[j], (uint32_t)c, k, 0);
+  if (!rc) rc = batch_flush(m, bt);
+  free(bt);
+  if (!rc) m->indexed = db->ncve;
+  return rc;
+}
+
+int vuln_matcher_extend(VulnMatcher *m) {
+  if (m->indexed == m->db->ncve) return 0;
+  uint32_t *seen = realloc(m->seen, (m->db->ncve + 1) * sizeof *seen);
+  if (!seen) return VERR_NOMEM;
+  memset(seen + m->indexed, 0, (m->db->ncve + 1 - m->indexed) * sizeof *seen);
+  m->seen = seen;
+  return index_nvd(m);
 }
 
 /* Lower-case alphanumerics only: "Siemens AG" and "siemens-ag" meet. */

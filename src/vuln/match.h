@@ -70,6 +70,10 @@ typedef struct VulnMatchOpts {
 typedef struct VulnMatcher VulnMatcher;
 
 VulnMatcher *vuln_matcher_new(const VulnDb *db, const VulnMatchOpts *o);
+/* The CVEs appended to db since the matcher was made (or last extended)
+ * into its index, as if it had been made now; for a db filled in parts.
+ * 0 or VERR_NOMEM (the matcher is then unusable: free it). */
+int vuln_matcher_extend(VulnMatcher *m);
 void vuln_matcher_free(VulnMatcher *m);
 /* Append the matches of one item (index idx) to out. 0 or VERR_NOMEM. */
 int vuln_match_item(VulnMatcher *m, const VulnItem *it, size_t idx, VulnMatchList *out);

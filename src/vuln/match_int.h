@@ -29,6 +29,7 @@ struct VulnMatcher {
   VulnMap *nvd_keys, *csaf_keys;
   Bucket *nvd, *csaf, wild;
   size_t nnvd, capnvd, ncsaf, capcsaf, entries;
+  size_t indexed;     /* CVEs 0 .. indexed-1 are in the key index */
   uint32_t *seen;     /* per CVE: stamp of the last item it matched */
   uint32_t stamp;
   size_t scanned, evaluated;  /* work counters for the benchmark */

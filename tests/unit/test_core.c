@@ -35,6 +35,22 @@ TEST(arena_limits_and_frees) {
   arena_free(a);
 }
 
+TEST(arena_adopts_another) {
+  Arena *a = arena_new(0), *b = arena_new(0), *empty = arena_new(0);
+  char *x = arena_strdup(a, "fra a"), *y = arena_strdup(b, "fra b");
+  CHECK(arena_alloc(b, 100000) != NULL);   /* a chunk of its own */
+  size_t used = arena_used(a) + arena_used(b);
+  arena_adopt(a, b);   /* b is freed; its strings live on in a */
+  CHECK_INT(arena_used(a), used);
+  CHECK_STR(y, "fra b");
+  char *z = arena_strdup(a, "etterpå");
+  CHECK_STR(x, "fra a");
+  CHECK_STR(z, "etterpå");
+  arena_adopt(empty, a);
+  CHECK_STR(y, "fra b");
+  arena_free(empty);   /* ASan reports a chunk freed twice or lost */
+}
+
 TEST(err_returns_code) {
   Err e;
   CHECK_INT(err_set(&e, VERR_INVALID, "felt %s mangler", "navn"), VERR_INVALID);
@@ -46,6 +62,7 @@ int main(void) {
   RUN(buf_grows_and_terminates);
   RUN(buf_bound_is_sticky);
   RUN(arena_limits_and_frees);
+  RUN(arena_adopts_another);
   RUN(err_returns_code);
   return TEST_DONE();
 }

@@ -361,6 +361,55 @@ TEST(first_full_run_rebuilds_indexes) {
   free(after);
 }
 
+/* 12,000 stored CVEs are decoded in two halves on two threads: every CVE
+ * comes back once, in the stored order, with its own configuration, and a
+ * damaged record in either half is read from its JSON instead. */
+TEST(decoding_splits_over_two_threads) {
+  enum { N = 12000 };
+  Buf doc;
+  buf_init(&doc, (size_t)64 << 20);
+  buf_lit(&doc, "{\"vulnerabilities\":[");
+  for (int i = 0; i < N; i++)
+    buf_printf(&doc, "%s{\"cve\":{\"id\":\"CVE-2031-%05d\",\"lastModified\":\"2099-01-01\",\"configurations\":"
+               "[{\"nodes\":[{\"operator\":\"OR\",\"cpeMatch\":[{\"vulnerable\":true,\"criteria\":"
+               "\"cpe:2.3:a:splitco:tool%d:*:*:*:*:*:*:*:*\",\"versionEndExcluding\":\"%d.0\"}]}]}]}}",
+               i ? "," : "", i, i, i + 1);
+  buf_lit(&doc, "]}");
+  FindFeedStats fs = {0};
+  Err e = {0};
+  CHECK_INT(find_feed_store(db, FIND_FEED_NVD, "split.json", doc.p, doc.n, NULL, NULL, NULL, &fs, &e), 0);
+  CHECK_INT(fs.added, N);
+  buf_free(&doc);
+  CHECK_INT(db_exec(db, &e, "UPDATE vuln_cve_cfg SET cfg = substr(cfg, 1, 9) WHERE id IN"
+                            " ('CVE-2031-00007', 'CVE-2031-11993')", ""), 0);
+  VulnDb *v = NULL;
+  CHECK_INT(find_load_vulndb(db, 0, &v, &e), 0);
+  int64_t total = count("SELECT count(*) FROM vuln_cves");
+  CHECK(v && (int64_t)v->ncve == total);
+  int seen[N] = {0}, bad = 0, last = -1, ordered = 1;
+  for (size_t i = 0; v && i < v->ncve; i++) {
+    int k;
+    if (sscanf(v->cve[i].id, "CVE-2031-%d", &k) != 1 || k < 0 || k >= N) continue;
+    seen[k]++;
+    char want[64], product[32], end[32];
+    snprintf(want, sizeof want, "cpe:2.3:a:splitco:tool%d:*:*:*:*:*:*:*:*", k);
+    snprintf(product, sizeof product, "tool%d", k);
+    snprintf(end, sizeof end, "%d.0", k + 1);
+    const VulnCpeMatch *m = v->cve[i].ncfg ? &v->cve[i].cfg[0].node[0].match[0] : NULL;
+    if (!m || strcmp(m->criteria, want) || !m->cpe.v[CPE_PRODUCT] || strcmp(m->cpe.v[CPE_PRODUCT], product) ||
+        !m->vee || strcmp(m->vee, end))
+      bad++;
+    if (k != 7 && k != 11993) {   /* the JSON fallbacks come last */
+      ordered &= k > last;
+      last = k;
+    }
+  }
+  for (int k = 0; k < N; k++) bad += seen[k] != 1;
+  CHECK_INT(bad, 0);
+  CHECK(ordered);
+  vuln_db_free(v);
+}
+
 int main(void) {
   const char *shared = getenv("VARDE_SHARED");
   snprintf(nvd_path, sizeof nvd_path, "%s/data/nvd/api2-page-38-cves.json", shared ? shared : "../shared");
@@ -397,6 +446,7 @@ int main(void) {
   RUN(exposure_counts_every_vulnerability);
   RUN(export_csv);
   RUN(first_full_run_rebuilds_indexes);
+  RUN(decoding_splits_over_two_threads);
   db_close(db);
   return TEST_DONE();
 }
