@@ -167,7 +167,8 @@ check "nginx 443: https" [ "$(svc 443 '.service + " " + (.tls|tostring)')" = "ht
 redis_ver=$(redis-server --version | sed 's/.*v=\([0-9.]*\).*/\1/')
 check "redis: versjon $redis_ver fra INFO, høy sikkerhet" [ "$(svc 6379 '.version + " " + .confidence')" = "$redis_ver high" ]
 check "redis: funn redis-no-auth" has_finding 6379 redis-no-auth
-check "ftp: vsftpd 3.0.3" [ "$(svc 21 '.service + " " + .version')" = "ftp 3.0.3" ]
+got=$(svc 21 '.service + " " + .version + " " + .method')
+check "ftp: vsftpd 3.0.3 ($got)" [ "$got" = "ftp 3.0.3 banner" ]
 check "imap: Dovecot" [ "$(svc 143 '.service + " " + .product')" = "imap Dovecot" ]
 check "pop3: Dovecot" [ "$(svc 110 '.service + " " + .product')" = "pop3 Dovecot" ]
 check "vnc" [ "$(svc 5900 .service)" = vnc ]
