@@ -8,6 +8,7 @@
 #include <zlib.h>
 
 #include "sigma/input/input.h"
+#include "sigma/input/sin.h"
 #include "test.h"
 
 static int nwarn;
@@ -297,6 +298,73 @@ TEST(folder_order) {
   CHECK(e2.code == VERR_IO);
 }
 
+/* Flattens one record with sin_json_flatten; 0 or -1. */
+static int flat1(SinJson *j, const char *rec, SigmaEvent *ev) {
+  const char *why;
+  size_t at;
+  sev_reset(ev);
+  return sin_json_flatten(j, rec, strlen(rec), ev, &why, &at);
+}
+
+/* Escapes and closing quotes at every offset around the 16-byte blocks of
+ * the string scanner, in top-level values and keys (decoded in place) and in
+ * nested values (decoded into a buffer), and strings ending at the record's end. */
+TEST(string_scan_block_edges) {
+  static const struct { const char *esc, *dec; } es[] = {
+    {"\\\\", "\\"}, {"\\\"", "\""}, {"\\/", "/"}, {"\\n", "\n"}, {"\\u00e9", "\xc3\xa9"}, {"", ""}};
+  SinJson *j = sin_json_new();
+  SigmaEvent ev;
+  sev_init(&ev);
+  char rec[512], want[256], pre[64], post[64];
+  int bad = 0;
+  for (size_t e = 0; e < sizeof es / sizeof es[0]; e++)
+    for (int a = 0; a < 40; a++)
+      for (int b = 0; b < 20; b++) {
+        memset(pre, 'a', (size_t)a); pre[a] = '\0';
+        memset(post, 'b', (size_t)b); post[b] = '\0';
+        snprintf(want, sizeof want, "%s%s%s", pre, es[e].dec, post);
+        snprintf(rec, sizeof rec, "{\"k\":\"%s%s%s\",\"n\":{\"m\":\"%s%s%s\"},\"%s%s%s\":1}",
+                 pre, es[e].esc, post, pre, es[e].esc, post, pre, es[e].esc, post);
+        if (flat1(j, rec, &ev) || !get(&ev, "k") || strcmp(get(&ev, "k"), want) ||
+            !get(&ev, "n.m") || strcmp(get(&ev, "n.m"), want) || !sev_get(&ev, want, strlen(want)))
+          bad++;
+        snprintf(rec, sizeof rec, "{\"k\":\"%s%s%s\"}", pre, es[e].esc, post);   /* at the end */
+        if (flat1(j, rec, &ev) || !get(&ev, "k") || strcmp(get(&ev, "k"), want)) bad++;
+      }
+  CHECK_INT(bad, 0);
+  sev_free(&ev);
+  sin_json_free(j);
+}
+
+/* Unterminated strings, a trailing lone backslash, and control characters at
+ * every offset are errors, never reads past the record. */
+TEST(string_scan_unterminated) {
+  SinJson *j = sin_json_new();
+  SigmaEvent ev;
+  sev_init(&ev);
+  char rec[256];
+  int ok = 0;
+  for (int a = 0; a < 40; a++) {
+    char pre[64];
+    memset(pre, 'a', (size_t)a); pre[a] = '\0';
+    snprintf(rec, sizeof rec, "{\"k\":\"%s", pre);
+    ok += flat1(j, rec, &ev) == 0;
+    snprintf(rec, sizeof rec, "{\"k\":\"%s\\", pre);
+    ok += flat1(j, rec, &ev) == 0;
+    snprintf(rec, sizeof rec, "{\"n\":{\"m\":\"%s", pre);
+    ok += flat1(j, rec, &ev) == 0;
+    snprintf(rec, sizeof rec, "{\"%s", pre);
+    ok += flat1(j, rec, &ev) == 0;
+    snprintf(rec, sizeof rec, "{\"k\":\"%s\tb\"}", pre);
+    ok += flat1(j, rec, &ev) == 0;
+    snprintf(rec, sizeof rec, "{\"k\":\"%s\\\\\tb\"}", pre);
+    ok += flat1(j, rec, &ev) == 0;
+  }
+  CHECK_INT(ok, 0);
+  sev_free(&ev);
+  sin_json_free(j);
+}
+
 int main(void) {
   RUN(flat_and_nested);
   RUN(epoch_times);
@@ -311,5 +379,7 @@ int main(void) {
   RUN(bom_and_auditdata_string);
   RUN(gzip_file);
   RUN(folder_order);
+  RUN(string_scan_block_edges);
+  RUN(string_scan_unterminated);
   return TEST_DONE();
 }
