@@ -304,13 +304,7 @@ typedef struct Cover {
 
 /* Was addr:port looked at by the run (in scope, in its ports, host done)? */
 static int covered(const Cover *c, const char *addr, unsigned port) {
-  struct sockaddr_storage ss = {0};
-  struct sockaddr_in *v4 = (struct sockaddr_in *)&ss;
-  struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&ss;
-  if (inet_pton(AF_INET, addr, &v4->sin_addr) == 1) v4->sin_family = AF_INET;
-  else if (inet_pton(AF_INET6, addr, &v6->sin6_addr) == 1) v6->sin6_family = AF_INET6;
-  else return 0;
-  if (!scan_rangelist_contains(&c->scope, (struct sockaddr *)&ss)) return 0;
+  if (!scan_rangelist_contains_text(&c->scope, addr)) return 0;
   if (port > 65535 || !(c->ports->seen[port >> 3] & (1u << (port & 7))) || scan_port_is_printer((uint16_t)port))
     return 0;
   for (size_t i = 0; i < c->run->ntimed_out; i++)

@@ -134,6 +134,16 @@ int scan_rangelist_contains(const ScanRangeList *l, const struct sockaddr *sa) {
   return 0;
 }
 
+int scan_rangelist_contains_text(const ScanRangeList *l, const char *addr) {
+  struct sockaddr_storage ss = {0};
+  struct sockaddr_in *v4 = (struct sockaddr_in *)&ss;
+  struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&ss;
+  if (inet_pton(AF_INET, addr, &v4->sin_addr) == 1) v4->sin_family = AF_INET;
+  else if (inet_pton(AF_INET6, addr, &v6->sin6_addr) == 1) v6->sin6_family = AF_INET6;
+  else return 0;
+  return scan_rangelist_contains(l, (struct sockaddr *)&ss);
+}
+
 static int looks_like_name(const char *s) {
   if (!*s || strlen(s) > 253) return 0;
   for (; *s; s++)

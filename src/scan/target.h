@@ -49,6 +49,8 @@ int scan_range_contains(const ScanRange *r, const struct sockaddr *sa);
 int scan_rangelist_add(ScanRangeList *l, const ScanRange *r);
 void scan_rangelist_free(ScanRangeList *l);
 int scan_rangelist_contains(const ScanRangeList *l, const struct sockaddr *sa);
+/* The same for an address written as text; 0 when it is not an address. */
+int scan_rangelist_contains_text(const ScanRangeList *l, const char *addr);
 
 /* Adds a comma-separated list of specs (addresses, ranges, CIDR, names;
  * names are resolved with getaddrinfo) to a range list. */

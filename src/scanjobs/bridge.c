@@ -3,7 +3,6 @@
  * a complete run over the whole confirmed scope marks what it no longer saw
  * inside that scope as 'not_seen' (needs verification). Nothing is closed
  * or deleted here: the findings module decides what a not_seen means. */
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,16 +63,6 @@ static int mark_seen(Db *db, int64_t org, int64_t run, int64_t now, Err *e) {
   return rc < 0 ? rc : 0;
 }
 
-static int in_scope(const ScanRangeList *l, const char *addr) {
-  struct sockaddr_storage ss = {0};
-  struct sockaddr_in *v4 = (struct sockaddr_in *)&ss;
-  struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&ss;
-  if (inet_pton(AF_INET, addr, &v4->sin_addr) == 1) v4->sin_family = AF_INET;
-  else if (inet_pton(AF_INET6, addr, &v6->sin6_addr) == 1) v6->sin6_family = AF_INET6;
-  else return 0;
-  return scan_rangelist_contains(l, (struct sockaddr *)&ss);
-}
-
 static int add_range(const char *spec, void *ctx) {
   ScanRange r;
   if (!spec || scan_range_parse(spec, &r, NULL)) return 0;
@@ -95,7 +84,7 @@ static int mark_not_seen(Db *db, int64_t org, int64_t run, const char *scope, in
   int64_t *ids = NULL;
   size_t n = 0, cap = 0;
   while ((rc = db_step(st, e)) == DB_ROW) {
-    if (!in_scope(&l, db_col_text(st, 1))) continue;
+    if (!scan_rangelist_contains_text(&l, db_col_text(st, 1))) continue;
     if (n == cap) {
       int64_t *v = realloc(ids, (cap = cap ? cap * 2 : 64) * sizeof *v);
       if (!v) { rc = VERR_NOMEM; break; }
