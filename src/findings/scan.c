@@ -233,7 +233,7 @@ static int store_service(FindRun *r, ScanSet *x, size_t i, VulnMatchList *one, c
   if (!rc && kx) rc = find_kev_match_item(r, kx, &x->meta[i], &x->item[i], one, e);
   r->reopen_note = NULL;
   for (size_t k = from; !rc && k < r->nseen; k++) rc = scan_row(r, s, r->seen[k], e);
-  if (!rc) rc = gone_except(r, s->org_id, s->id, r->seen + from, r->nseen - from, x->feed ? 0 : s->run, why, e);
+  if (!rc) rc = gone_except(r, s->org_id, s->id, r->seen ? r->seen + from : NULL, r->nseen - from, x->feed ? 0 : s->run, why, e);
   return rc;
 }
 
@@ -249,7 +249,7 @@ static int match_set(FindRun *r, ScanSet *x, Err *e) {
   for (size_t i = 0, k = 0; !rc && i < x->n; i++) {
     size_t from = k;
     while (k < l.n && l.m[k].item == i) k++;
-    VulnMatchList one = {l.m + from, k - from, k - from};
+    VulnMatchList one = {l.m ? l.m + from : NULL, k - from, k - from};
     r->st.matches += one.n;
     rc = store_service(r, x, i, &one, find_cache_kev(), e);
   }

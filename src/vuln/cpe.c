@@ -223,7 +223,8 @@ static void bind_fs_value(const VulnCpe *c, int attr, Out *o) {
   for (; *v; v++) {
     if (*v == '\\' && v[1]) {
       v++;
-      if (*v != '.' && *v != '-' && *v != '_') out_c(o, '\\');
+      /* the spec drops these quotes, but a lone literal '-' would read back as NA */
+      if ((*v != '.' && *v != '-' && *v != '_') || !strcmp(c->v[attr], "\\-")) out_c(o, '\\');
     }
     out_c(o, *v);
   }

@@ -101,7 +101,9 @@ TEST(bind_round_trip) {
   const char *fs[] = {"cpe:2.3:a:hp:insight_diagnostics:7.4.0.1570:-:*:*:online:win2003:x64:*",
                       "cpe:2.3:a:foo\\\\bar:big\\$money_2010:*:*:*:*:special:ipod_touch:80gb:*",
                       "cpe:2.3:a:microsoft:internet_explorer:8.*:sp?:*:*:*:*:*:*",
-                      "cpe:2.3:a:foo:bar\\:baz:1.0-beta_2:*:*:*:*:*:*:*", NULL};
+                      "cpe:2.3:a:foo:bar\\:baz:1.0-beta_2:*:*:*:*:*:*:*",
+                      /* a lone literal hyphen keeps its quote, or it would read back as NA */
+                      "cpe:2.3:a:foo:bar:\\-:-:*:*:*:*:*:*", NULL};
   for (int i = 0; fs[i]; i++) {
     CHECK_INT(parse(fs[i], &c), 0);
     CHECK(vuln_cpe_bind_fs(&c, out, sizeof out) > 0);
