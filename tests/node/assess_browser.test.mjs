@@ -6,19 +6,14 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
-import { chromium } from 'playwright-core';
-import { startServer } from './lib.mjs';
+import { startServer, launchBrowser } from './lib.mjs';
 
 const OUT = process.env.VARDE_BUILD || '.';
 let srv, browser;
 
 before(async () => {
   srv = await startServer();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-           '--no-proxy-server'],
-  });
+  browser = await launchBrowser();
 });
 after(async () => {
   await browser?.close();

@@ -4,19 +4,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { startServer, totp } from './lib.mjs';
+import { startServer, totp, launchBrowser } from './lib.mjs';
 
 const OUT = process.env.VARDE_BUILD || '.';
 let srv, browser;
 
 before(async () => {
   srv = await startServer();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-           '--no-proxy-server'],
-  });
+  browser = await launchBrowser();
 });
 after(async () => {
   await browser?.close();

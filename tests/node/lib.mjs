@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
 
 export const BIN = process.env.VARDE_BIN;
 export const FIXTURE = process.env.VARDE_FIXTURE;
@@ -133,6 +134,15 @@ export async function login(srv, name, { code } = {}) {
   }
   await c.get('/profil');   // picks up the CSRF token
   return c;
+}
+
+// Debian's Chromium, headless, with the flags every browser test uses.
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+           '--no-proxy-server'],
+  });
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

@@ -9,8 +9,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { startServer, totp, BIN } from './lib.mjs';
+import { startServer, totp, BIN, launchBrowser } from './lib.mjs';
 
 const OUT = process.env.VARDE_BUILD || '.';
 const SHARED = process.env.VARDE_SHARED || new URL('../../../shared', import.meta.url).pathname;
@@ -25,10 +24,7 @@ before(async () => {
   org = srv.fx.orgs.t_full;
   execFileSync(BIN, ['import', 'nvd', NVD, '--db', srv.db]);
   execFileSync(BIN, ['import', 'kev', KEV, '--db', srv.db]);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-proxy-server'],
-  });
+  browser = await launchBrowser();
 });
 after(async () => {
   await browser?.close();
