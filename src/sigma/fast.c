@@ -549,6 +549,52 @@ static int add_set(Fast *f, SNode *set) {
   return 0;
 }
 
+/* A rough cost of evaluating a node when its rule is a candidate: a witness
+ * atom's answer is already known from the prefilter scan, a literal compare
+ * is cheap, a search through a value less so, a regex or a keyword search
+ * over every value the most. */
+static uint32_t atom_cost(const SigmaEngine *e, const Fast *f, uint32_t a) {
+  const SAtom *at = &e->atoms[a];
+  if ((f->agroup[a] & (AF_HS | AF_WIT)) == (AF_HS | AF_WIT)) return 1;
+  if (at->field == SF_KEYWORD) return 40;
+  if (at->kind == A_RE) return 20;
+  if (at->kind != A_GLOB) return 3;
+  return at->shape == GS_CONTAINS ? 8 : at->shape == GS_GENERIC ? 12 : 3;
+}
+
+static uint32_t node_cost(const SigmaEngine *e, const Fast *f, const SNode *n) {
+  uint32_t c = 0;
+  switch (n->op) {
+  case OP_ATOM: return atom_cost(e, f, n->n);
+  case OP_ANYSET:
+    if (n->allwit) return 2;
+    if (n->group == f->nfields) return 40;
+    if (n->n > SET_DIRECT_MAX) return 16;
+    for (uint32_t i = 0; i < n->n; i++) c += atom_cost(e, f, n->set[i]);
+    return c;
+  case OP_AND: case OP_OR: case OP_NOT:
+    for (uint32_t i = 0; i < n->n && c < 100000; i++) c += node_cost(e, f, n->kids[i]);
+    return c;
+  default: return 0;
+  }
+}
+
+/* AND and OR are evaluated left to right and stop at the first answer, so
+ * the cheap children go first (the result does not depend on the order);
+ * in an AND, a NOT (a rule's filter, rarely true) stays behind the tests
+ * that can end the evaluation early. */
+static void order_kids(const SigmaEngine *e, const Fast *f, SNode *n) {
+  uint32_t cost[64];
+  if ((n->op != OP_AND && n->op != OP_OR) || n->n < 2 || n->n > 64) return;
+  for (uint32_t i = 0; i < n->n; i++)
+    cost[i] = node_cost(e, f, n->kids[i]) + (n->op == OP_AND && n->kids[i]->op == OP_NOT ? 1000000 : 0);
+  for (uint32_t i = 1; i < n->n; i++)   /* stable insertion sort */
+    for (uint32_t j = i; j > 0 && cost[j - 1] > cost[j]; j--) {
+      uint32_t t = cost[j]; cost[j] = cost[j - 1]; cost[j - 1] = t;
+      SNode *k = n->kids[j]; n->kids[j] = n->kids[j - 1]; n->kids[j - 1] = k;
+    }
+}
+
 /* Rewrites OR nodes with many Hyperscan atoms of one field into OP_ANYSET
  * nodes (a sorted atom set answered from the event's hit list). Trees are
  * rebuilt, never changed in place, since filters share subtrees. */
@@ -558,7 +604,10 @@ static SNode *fold_sets(SigmaEngine *e, Fast *f, SNode *n) {
   if (!c) return NULL;
   for (uint32_t i = 0; i < n->n; i++)
     if (!(c->kids[i] = fold_sets(e, f, n->kids[i]))) return NULL;
-  if (n->op != OP_OR) return c;
+  if (n->op != OP_OR) {
+    order_kids(e, f, c);
+    return c;
+  }
   uint32_t *grp = malloc((n->n + 1) * sizeof *grp), k = 0;
   if (!grp) return NULL;
   for (uint32_t i = 0; i < c->n; i++) {   /* each group once, in first-seen order */
@@ -593,6 +642,7 @@ static SNode *fold_sets(SigmaEngine *e, Fast *f, SNode *n) {
     c->n = w;
   }
   free(grp);
+  order_kids(e, f, c);
   return c->n == 1 ? c->kids[0] : c;
 }
 
