@@ -32,24 +32,32 @@ static int count(const SigmaEvent *e, const char *name) {
   return n;
 }
 
-/* Reads all events of a memory input; returns the count, leaves the last in ev. */
+static void copy_event(SigmaEvent *dst, const SigmaEvent *src) {
+  sev_reset(dst);
+  for (uint32_t i = 0; i < src->n; i++)
+    sev_add(dst, sev_name(src, &src->f[i]), src->f[i].name_len, sev_val(src, &src->f[i]),
+            src->f[i].val_len, src->f[i].kind);
+  dst->record = src->record;
+  dst->time_ms = src->time_ms;
+  dst->format = src->format;
+}
+
+/* Reads all events of a memory input; returns the count, leaves a copy of
+ * the last in ev (an event read is valid only until the next call). */
 static int read_all(const char *text, SigmaEvent *ev, SigmaEvent *first) {
   Err err = {0};
   SigmaInput *in = sigma_input_open_mem("t.json", text, strlen(text), &opts, &err);
+  SigmaEvent cur;
+  sev_init(&cur);
   int n = 0, r;
-  while ((r = sigma_input_next(in, ev, &err)) == 1) {
-    if (n == 0 && first) {
-      sev_reset(first);
-      for (uint32_t i = 0; i < ev->n; i++)
-        sev_add(first, sev_name(ev, &ev->f[i]), ev->f[i].name_len, sev_val(ev, &ev->f[i]),
-                ev->f[i].val_len, ev->f[i].kind);
-      first->record = ev->record;
-      first->time_ms = ev->time_ms;
-    }
+  while ((r = sigma_input_next(in, &cur, &err)) == 1) {
+    if (n == 0 && first) copy_event(first, &cur);
+    copy_event(ev, &cur);
     n++;
   }
   CHECK_INT(r, 0);
   sigma_input_close(in);
+  sev_free(&cur);
   return n;
 }
 

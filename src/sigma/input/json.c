@@ -1,8 +1,8 @@
 /* json.c — the zero-allocation JSON flattener behind JSON lines and M365
  * input: RFC 8259 parsing (escapes, surrogate pairs, depth limit) straight
  * into SigmaEvent fields, with the naming rules described in README.md. The
- * record is copied once into the event's store and its top-level members
- * are decoded there in place, so their fields need no copies of their own. */
+ * top-level members are decoded in place, in the JSON reader's own window or
+ * in a copy in the event's store, so their fields need no copies of their own. */
 #include <stdlib.h>
 #include <string.h>
 #ifdef __SSE2__
@@ -589,6 +589,11 @@ int sin_json_flatten(SinJson *j, const char *p, size_t n, SigmaEvent *ev,
   }
   if (n) memcpy(own, p, n);
   return flatten(j, own, n, ev, why, at);
+}
+
+int sin_json_flatten_inplace(SinJson *j, char *p, size_t n, SigmaEvent *ev,
+                             const char **why, size_t *at) {
+  return flatten(j, p, n, ev, why, at);
 }
 
 ssize_t sin_json_span(const char *p, size_t n) {

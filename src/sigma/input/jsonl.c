@@ -40,11 +40,14 @@ static void lift_auditdata(JsonFile *jf, SigmaEvent *ev, uint64_t line) {
   }
 }
 
-static int parse_into(JsonFile *jf, const char *p, size_t n, uint64_t line, SigmaEvent *ev) {
+/* p is in the reader's window, which holds still until the next event is
+ * asked for (input.h: an event is valid until then), so the record is
+ * decoded where it lies. */
+static int parse_into(JsonFile *jf, char *p, size_t n, uint64_t line, SigmaEvent *ev) {
   const char *why;
   size_t at;
   sev_reset(ev);
-  if (sin_json_flatten(jf->j, p, n, ev, &why, &at) == 0) {
+  if (sin_json_flatten_inplace(jf->j, p, n, ev, &why, &at) == 0) {
     lift_auditdata(jf, ev, line);
     ev->source = jf->base.name;
     ev->record = line;
@@ -56,7 +59,7 @@ static int parse_into(JsonFile *jf, const char *p, size_t n, uint64_t line, Sigm
 
 static int next_line(JsonFile *jf, SigmaEvent *ev, Err *err) {
   for (;;) {
-    const char *l;
+    char *l;
     size_t n;
     int toolong;
     int r = sin_win_line(&jf->w, jf->base.src, &l, &n, &toolong, err);
@@ -120,7 +123,7 @@ static int next_doc(JsonFile *jf, SigmaEvent *ev, Err *err) {
       skip_rest_of_line(jf);
       continue;
     }
-    const char *p = w->p + w->pos;
+    char *p = w->p + w->pos;
     count_lines(jf, p, (size_t)span);
     w->pos += (size_t)span;
     if (parse_into(jf, p, (size_t)span, line, ev)) return 1;

@@ -57,7 +57,7 @@ void sin_win_free(SinWin *w);
 ssize_t sin_win_fill(SinWin *w, SinSrc *s, Err *err);
 /* Next line without its "\n" / "\r\n". Returns 1, 0 at end, -1 on error;
  * *toolong is set when a line exceeded max (it is skipped and reported). */
-int sin_win_line(SinWin *w, SinSrc *s, const char **line, size_t *len, int *toolong, Err *err);
+int sin_win_line(SinWin *w, SinSrc *s, char **line, size_t *len, int *toolong, Err *err);
 
 /* Per-file reader: one per format. */
 typedef struct SinFile SinFile;
@@ -94,6 +94,10 @@ void sin_json_free(SinJson *j);
  * *at the byte offset of the error. */
 int sin_json_flatten(SinJson *j, const char *p, size_t n, SigmaEvent *ev,
                      const char **why, size_t *at);
+/* The same over the reader's own bytes, which stay put while ev is in use:
+ * they are decoded in place and the fields point into them (no copy). */
+int sin_json_flatten_inplace(SinJson *j, char *p, size_t n, SigmaEvent *ev,
+                             const char **why, size_t *at);
 /* Returns the offset just past the JSON value starting at p[0] (an object or
  * array), 0 if the value is incomplete in [p, p+n), or -1 if malformed. */
 ssize_t sin_json_span(const char *p, size_t n);

@@ -208,7 +208,7 @@ ssize_t sin_win_fill(SinWin *w, SinSrc *s, Err *err) {
   return r;
 }
 
-int sin_win_line(SinWin *w, SinSrc *s, const char **line, size_t *len, int *toolong, Err *err) {
+int sin_win_line(SinWin *w, SinSrc *s, char **line, size_t *len, int *toolong, Err *err) {
   size_t scanned = 0;
   *toolong = 0;
   for (;;) {

@@ -262,7 +262,7 @@ static int syslog_next(SinFile *f, SigmaEvent *ev, Err *err) {
   SyslogFile *sf = (SyslogFile *)f;
   if (!sf->w.max) sin_win_init(&sf->w, f->opts->max_record);
   for (;;) {
-    const char *l;
+    char *l;
     size_t n;
     int toolong;
     int r = sin_win_line(&sf->w, f->src, &l, &n, &toolong, err);
