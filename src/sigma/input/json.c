@@ -149,6 +149,14 @@ static void note_time(SinJson *j, const char *name, size_t nn, const char *v, si
     }
 }
 
+/* The M365 markers and the time of a top-level member name. */
+static void note_top(SinJson *j, const char *name, size_t nn, const char *v, size_t vn, int kind) {
+  note_time(j, name, nn, v, vn, kind);
+  if (nn == 8 && memcmp(name, "Workload", 8) == 0) j->seen |= SEEN_WORKLOAD;
+  if (nn == 10 && memcmp(name, "RecordType", 10) == 0) j->seen |= SEEN_RECORDTYPE;
+  if (nn == 9 && memcmp(name, "Operation", 9) == 0) j->seen |= SEEN_OPERATION;
+}
+
 /* Adds the field; vref: v is NUL-ended in the record and may be referenced. */
 static int emit_field(SinJson *j, const char *v, size_t vn, int kind, int vref) {
   const char *name = j->name;
@@ -159,12 +167,8 @@ static int emit_field(SinJson *j, const char *v, size_t vn, int kind, int vref) 
     if (!nn) return 0;
     name = tmp;
   }
-  if (j->ncomp == 1 || j->evtxjson) note_time(j, name, nn, v, vn, kind);
-  if (j->ncomp == 1) {
-    if (nn == 8 && memcmp(name, "Workload", 8) == 0) j->seen |= SEEN_WORKLOAD;
-    if (nn == 10 && memcmp(name, "RecordType", 10) == 0) j->seen |= SEEN_RECORDTYPE;
-    if (nn == 9 && memcmp(name, "Operation", 9) == 0) j->seen |= SEEN_OPERATION;
-  }
+  if (j->ncomp == 1) note_top(j, name, nn, v, vn, kind);
+  else if (j->evtxjson) note_time(j, name, nn, v, vn, kind);
   j->last_v = v;
   j->last_n = vn;
   j->last_kind = kind;
@@ -469,6 +473,21 @@ static int parse_nv_member(SinJson *j, const char **pp, const char *e, int depth
   return emit_nv(j, key, kn, j->last_v, j->last_n, j->last_kind);
 }
 
+/* A top-level string member ("Name": "text"), decoded in place and
+ * referenced: the same field as parse_value gives, without the path. */
+static int parse_top_string(SinJson *j, const char **pp, const char *e, const char *k, size_t kn) {
+  const char *v;
+  size_t vn;
+  if (kn + 1 > J_NAME) return fail(j, *pp, "field name too long or too deep");
+  if (parse_string_insitu(j, pp, e, &v, &vn)) return -1;
+  note_top(j, k, kn, v, vn, SEV_STR);
+  j->last_v = v;
+  j->last_n = vn;
+  j->last_kind = SEV_STR;
+  if (sev_add_ref(j->ev, k, kn, v, vn, SEV_STR)) return fail(j, v, "event too large (or out of memory)");
+  return 0;
+}
+
 static int parse_object(SinJson *j, const char **pp, const char *e, int depth, int in_array) {
   const char *obj = *pp;
   const char *p = skip_ws(*pp + 1, e);
@@ -489,11 +508,14 @@ static int parse_object(SinJson *j, const char **pp, const char *e, int depth, i
       return -1;
     }
     if (j->ncomp == 0 && depth == 0 && kn == 5 && memcmp(k, "Event", 5) == 0) j->evtxjson = 1;
-    if (push_comp(j, k, kn)) return fail(j, p, "field name too long or too deep");
     p = skip_ws(p, e);
     if (p >= e || *p != ':') return fail(j, p, "expected ':'");
     p = skip_ws(p + 1, e);
-    if (!nv) {
+    if (depth == 0 && j->ncomp == 0 && !j->evtxjson && p < e && *p == '"') {
+      if (parse_top_string(j, &p, e, k, kn)) return -1;   /* the common member: no path to build */
+    } else if (push_comp(j, k, kn)) {
+      return fail(j, p, "field name too long or too deep");
+    } else if (!nv) {
       if (parse_value(j, &p, e, depth + 1, 0)) return -1;
       pop_comp(j);
     } else if (parse_nv_member(j, &p, e, depth + 1, obj)) {
