@@ -19,6 +19,7 @@
 #include "sigma/litset.h"
 
 #define MAX_WITNESS 1024
+#define PROGRAM_PENALTY 4   /* atom_score: literal bytes a program-name test counts less */
 #define AF_HS 0x80000000u
 #define AF_WIT 0x40000000u
 #define AF_GWIT 0x20000000u   /* in the keyword DB of rules that apply to every route */
@@ -368,17 +369,25 @@ static int build_dbs(SigmaEngine *e, Fast *f, int full) {
 /* ---- witnesses ---- */
 
 /* How selective an atom is as a prefilter: its literal bytes, but tests of
- * fields shared by whole log sources (EventID, Channel, ...) count as weak. */
+ * fields shared by whole log sources (EventID, Channel, ...) count as weak,
+ * and so, less, do tests of program names: a few programs (cmd.exe,
+ * powershell.exe, ...) start most processes, while a command line is as
+ * varied as its literal is long. */
 static int atom_score(const SigmaEngine *e, uint32_t id) {
   static const char *weak[] = {"eventid", "channel", "provider_name", "eventtype", "logontype",
                                "level", "task", "opcode", "keywords", "version", "status"};
+  static const char *program[] = {"image", "parentimage", "originalfilename"};
   const SAtom *a = &e->atoms[id];
-  if (a->field != SF_KEYWORD)
+  int lit = 0, common = 0;
+  if (a->field != SF_KEYWORD) {
     for (size_t i = 0; i < sizeof weak / sizeof weak[0]; i++)
       if (!strcmp(e->fields.names[a->field], weak[i])) return 1;
-  int lit = 0;
+    for (size_t i = 0; i < sizeof program / sizeof program[0]; i++)
+      common |= !strcmp(e->fields.names[a->field], program[i]);
+  }
   for (uint32_t i = 0; i < a->plen; i++) lit += a->tok[i] == GT_LIT;
   if (a->kind == A_RE) lit = 3;
+  if (common) lit = lit > PROGRAM_PENALTY ? lit - PROGRAM_PENALTY : 1;
   return lit > 32 ? 32 : lit + 1;
 }
 
