@@ -168,6 +168,24 @@ TEST(bad_lines_skipped) {
   sev_free(&first);
 }
 
+/* Line endings, separators and blanks around the objects of JSON lines, and
+ * a string cut by its line end, which must not swallow the next line. */
+TEST(line_shapes) {
+  SigmaEvent ev, first;
+  sev_init(&ev);
+  sev_init(&first);
+  nwarn = 0;
+  int n = read_all("{\"a\": 1},\r\n  {\"a\": 2} \r\n{\"a\": \"x\n{\"a\": \"y\"}\t,\t\n{\"a\": [1,\n2]}\n{\"a\": 6}",
+                   &ev, &first);
+  CHECK_INT(n, 4);
+  CHECK_INT(nwarn, 3);
+  CHECK_STR(get(&first, "a"), "1");
+  CHECK_STR(get(&ev, "a"), "6");
+  CHECK_INT(ev.record, 7);
+  sev_free(&ev);
+  sev_free(&first);
+}
+
 TEST(depth_limit) {
   char deep[400];
   size_t i = 0;
@@ -381,6 +399,7 @@ int main(void) {
   RUN(name_value_lifting);
   RUN(evtx_dump_shape);
   RUN(bad_lines_skipped);
+  RUN(line_shapes);
   RUN(depth_limit);
   RUN(event_size_bound);
   RUN(pretty_documents_and_array);
