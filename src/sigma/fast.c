@@ -48,6 +48,7 @@ typedef struct Fast {
   uint32_t nsets, capsets;
   SLitSet **lits;           /* per field: its witness equality/prefix/suffix literals (not in wdb) */
   uint8_t *hashed;          /* per atom: in its field's lits */
+  uint32_t kwmin[3];        /* shortest match of the keyword DBs: full, witness, logsource-wide */
   int nalias;
 } Fast;
 
@@ -655,6 +656,24 @@ static SNode *fold_sets(SigmaEngine *e, Fast *f, SNode *n) {
   return c->n == 1 ? c->kids[0] : c;
 }
 
+/* The shortest text each keyword database can match: values shorter than
+ * that are left out of its joined scan. A keyword atom is a glob whose
+ * tokens other than '*' each take at least one byte. */
+static void kw_minlens(const SigmaEngine *e, Fast *f) {
+  uint32_t *k = f->kwmin;
+  k[0] = k[1] = k[2] = UINT32_MAX;
+  for (size_t i = 0; i < e->natoms; i++) {
+    const SAtom *a = &e->atoms[i];
+    uint32_t n = 0;
+    if (a->field != SF_KEYWORD || !a->hs) continue;
+    for (uint32_t t = 0; t < a->plen; t++) n += a->tok[t] != GT_STAR;
+    if (n < k[0]) k[0] = n;
+    if (a->wit && n < k[1]) k[1] = n;
+    if (f->gwit[i] && n < k[2]) k[2] = n;
+  }
+  for (int i = 0; i < 3; i++) if (k[i] == UINT32_MAX) k[i] = 0;
+}
+
 int sfast_build(SigmaEngine *e, Err *err) {
   Fast *f = calloc(1, sizeof *f);
   if (!f) return err_set(err, VERR_NOMEM, "out of memory");
@@ -681,6 +700,7 @@ int sfast_build(SigmaEngine *e, Err *err) {
   if (build_dbs(e, f, DB_WIT) || build_dbs(e, f, DB_SOLO))
     return err_set(err, VERR_NOMEM, "Hyperscan: could not build databases");
   if (!(f->agroup = calloc(e->natoms + 1, sizeof *f->agroup))) return err_set(err, VERR_NOMEM, "out of memory");
+  kw_minlens(e, f);
   for (size_t i = 0; i < e->natoms; i++) {
     const SAtom *a = &e->atoms[i];
     f->agroup[i] = (a->field == SF_KEYWORD ? f->nfields : a->field) | (a->hs ? AF_HS : 0) | (a->wit ? AF_WIT : 0) |
@@ -1139,6 +1159,8 @@ static void scan_value(MF *m, hs_database_t *db, const SigmaField *f) {
  * when out of memory (then the caller scans value by value). */
 static int scan_joined(MF *m, hs_database_t *db) {
   const SigmaEvent *ev = m->ev;
+  const Fast *fa = m->f;
+  uint32_t minlen = db == fa->wdb[fa->nfields + 1] ? fa->kwmin[2] : db == fa->wdb[fa->nfields] ? fa->kwmin[1] : fa->kwmin[0];
   size_t need = ev->n + 1;
   for (uint32_t i = 0; i < ev->n; i++) need += ev->f[i].val_len;
   if (need > m->joincap) {
@@ -1152,7 +1174,7 @@ static int scan_joined(MF *m, hs_database_t *db) {
   size_t n = 0;
   for (uint32_t i = 0; i < ev->n; i++) {
     const SigmaField *f = &ev->f[i];
-    if (f->kind == SEV_NULL || !f->val_len) continue;
+    if (f->kind == SEV_NULL || !f->val_len || f->val_len < minlen) continue;   /* too short to match */
     memcpy(m->join + n, sev_val(ev, f), f->val_len);
     n += f->val_len;
     m->join[n++] = 0;
