@@ -376,7 +376,7 @@ static int build_dbs(SigmaEngine *e, Fast *f, int full) {
  * varied as its literal is long. */
 static int atom_score(const SigmaEngine *e, uint32_t id) {
   static const char *weak[] = {"eventid", "channel", "provider_name", "eventtype", "logontype",
-                               "level", "task", "opcode", "keywords", "version"};
+                               "level", "task", "opcode", "keywords", "version", "company", "product"};
   static const char *program[] = {"image", "parentimage", "originalfilename"};
   const SAtom *a = &e->atoms[id];
   int lit = 0, common = 0;
