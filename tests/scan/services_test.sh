@@ -134,7 +134,7 @@ done
 
 # --- the scan (all ports of the target, like an operator would) ---
 PORTS=1-10000
-ip netns exec "$CLI" "$VARDE" scan -f json -p $PORTS --rate 0 --no-progress $A > scan.jsonl
+ip netns exec "$CLI" "$VARDE" scan -f json -p $PORTS --rate 0 --threads 1 --no-progress $A > scan.jsonl
 rc=$?
 check "varde scan avslutter med 1 (funn)" [ $rc -eq 1 ]
 
