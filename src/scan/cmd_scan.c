@@ -38,6 +38,8 @@ static void usage(FILE *f) {
     "  --timeout MS         tidsavbrudd per forsøk (standard 1000); etter første svar\n"
     "                       tilpasses det vertens svartid, aldri over MS\n"
     "  --retries N          nye forsøk etter tidsavbrudd (standard 1)\n"
+    "  --threads N          tråder i portskanningen (standard 0 = automatisk: én per\n"
+    "                       CPU, høyst 4, når --rate er 0 eller over 20000)\n"
     "  --host-timeout S     gi opp en vert etter S sekunder\n"
     "  --max-time S         stopp hele skanningen etter S sekunder\n"
     "  --no-discovery       skann alle verter, også de som ikke svarer på\n"
@@ -60,7 +62,7 @@ static void usage(FILE *f) {
 
 enum { O_SCOPE = 256, O_EXCLUDE, O_PRINTER, O_RATE, O_CONC, O_TIMEOUT, O_RETRIES,
        O_HTO, O_MAXT, O_NOSVC, O_NOADMIN, O_PTO, O_WORKERS, O_PROGRESS, O_NOPROGRESS,
-       O_DIFF, O_PRINTPORTS, O_DISC, O_NODISC };
+       O_DIFF, O_PRINTPORTS, O_DISC, O_NODISC, O_THREADS };
 
 
 static const struct option longopts[] = {
@@ -77,7 +79,7 @@ static const struct option longopts[] = {
   {"progress", no_argument, 0, O_PROGRESS}, {"no-progress", no_argument, 0, O_NOPROGRESS},
   {"diff", no_argument, 0, O_DIFF}, {"print-ports", no_argument, 0, O_PRINTPORTS},
   {"discovery", no_argument, 0, O_DISC}, {"no-discovery", no_argument, 0, O_NODISC},
-  {0, 0, 0, 0}};
+  {"threads", required_argument, 0, O_THREADS}, {0, 0, 0, 0}};
 
 typedef struct Args {
   ScanOpts o;
@@ -122,6 +124,7 @@ static int parse_opt(Args *a, int c) {
   case O_PRINTPORTS: a->print_ports = 1; return 0;
   case O_DISC: a->o.discovery = 1; return 0;
   case O_NODISC: a->o.discovery = 0; return 0;
+  case O_THREADS: if (num(optarg, 0, 4, &v)) return -1; a->o.threads = (unsigned)v; return 0;
   default: return -1;
   }
 }

@@ -1,15 +1,14 @@
-/* engine.c — the connect scanner: non-blocking connect() under epoll, a
- * token bucket for the rate, a socket budget bounded only by RLIMIT_NOFILE,
- * per-attempt/per-host/global time-outs, retries of time-outs, progress. */
+/* engine.c — the connect scan's passes (host discovery, then the ports):
+ * the global rate bucket and socket budget, the worker threads that share
+ * them (worker.c), the global time-out, progress, and merging the results. */
 #include "scan/engine.h"
 
+#include "scan/pass.h"
+
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
@@ -56,41 +55,62 @@ int scan_report_set_hosts(ScanReport *r, const ScanAddrList *addrs,
   return 0;
 }
 
-/* ---- engine state ---- */
+/* ---- one pass: its shared state, rate bucket and threads ---- */
 
-typedef struct Conn {
-  int fd;                 /* -1 when free */
-  uint32_t host;
-  uint16_t port;
-  uint8_t attempt;
-  uint32_t gen;
-  int64_t start_us, deadline;
-} Conn;
+unsigned scan_pass_take(ScanPass *p, unsigned want) {
+  if (!p->o->rate) return want;
+  pthread_mutex_lock(&p->mu);
+  int64_t now = scan_now_ms();
+  double burst = p->o->rate / 50.0 < 1 ? 1 : p->o->rate / 50.0;
+  p->tokens += (double)(now - p->last_refill) * p->o->rate / 1000.0;
+  if (p->tokens > burst) p->tokens = burst;
+  p->last_refill = now;
+  unsigned got = p->tokens < want ? (unsigned)p->tokens : want;
+  p->tokens -= got;
+  pthread_mutex_unlock(&p->mu);
+  return got;
+}
 
-typedef struct Pending { uint32_t host; uint16_t port; uint8_t attempt; } Pending;
-typedef struct TimeEnt { int64_t deadline; uint32_t slot, gen; } TimeEnt;
+void scan_pass_give(ScanPass *p, unsigned n) {
+  if (!p->o->rate) return;
+  pthread_mutex_lock(&p->mu);
+  p->tokens += n;
+  pthread_mutex_unlock(&p->mu);
+}
 
-typedef struct Engine {
-  ScanReport *r;
-  const ScanScope *scope;
-  const ScanPorts *ports;
-  const ScanOpts *o;
-  int ep;
-  Conn *conns;
-  uint32_t *freelist;
-  size_t nfree, nslots, active, limit;
-  int *spare[2];          /* refused sockets kept for reuse, per family */
-  size_t nspare[2];
-  TimeEnt *heap;          /* min-heap of deadlines; stale entries skipped */
-  size_t hn, hcap;
-  Pending *retry;
-  size_t nretry, capretry;
-  int discovery;          /* this run only marks hosts alive */
-  uint64_t next, total, done;
-  double tokens;
-  int64_t last_refill, started, last_progress;
-  unsigned long nopen;
-} Engine;
+int scan_pass_token_wait(ScanPass *p) {
+  if (!p->o->rate) return 0;
+  pthread_mutex_lock(&p->mu);
+  double missing = 1 - p->tokens - (double)(scan_now_ms() - p->last_refill) * p->o->rate / 1000.0;
+  pthread_mutex_unlock(&p->mu);
+  return missing <= 0 ? 0 : (int)(missing * 1000.0 / p->o->rate) + 1;
+}
+
+int scan_pass_stopping(ScanPass *p) {
+  if (scan_stop_flag || __atomic_load_n(&p->stop, __ATOMIC_RELAXED)) return 1;
+  int g = p->o->global_timeout_ms;
+  if (g <= 0 || scan_now_ms() - p->started <= g) return 0;
+  __atomic_store_n(&p->stop, 1, __ATOMIC_RELAXED);
+  return 1;
+}
+
+void scan_pass_progress(ScanPass *p, int final) {
+  int64_t now = scan_now_ms();
+  if (!p->o->progress) return;
+  int64_t last = __atomic_load_n(&p->last_progress, __ATOMIC_RELAXED);
+  if (!final && (now - last < 250 || !__atomic_compare_exchange_n(
+                     &p->last_progress, &last, now, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED)))
+    return;   /* one worker prints at a time, four times a second */
+  uint64_t done = __atomic_load_n(&p->done, __ATOMIC_RELAXED);
+  double secs = (now - p->started) / 1000.0;
+  double pct = p->total ? 100.0 * done / p->total : 100;
+  double rate = secs > 0 ? done / secs : 0;
+  double eta = rate > 0 ? (p->total - done) / rate : 0;
+  fprintf(stderr, "\r[varde scan] %llu/%llu porter (%.1f %%), åpne %lu, %.0f/s, "
+          "gjenstår ca. %.0f s   %s", (unsigned long long)done,
+          (unsigned long long)p->total, pct, __atomic_load_n(&p->nopen, __ATOMIC_RELAXED),
+          rate, eta, final ? "\n" : "");
+}
 
 static unsigned raise_nofile(void) {
   struct rlimit rl;
@@ -103,378 +123,105 @@ static unsigned raise_nofile(void) {
   return rl.rlim_cur > 1u << 20 ? 1u << 20 : (unsigned)rl.rlim_cur;
 }
 
-static int engine_init(Engine *g, Err *e) {
+/* Worker threads for a pass. --threads N asks for N; automatic (0) uses one
+ * per CPU (at most 4) only where one thread would be the limit: no or a high
+ * rate ceiling, enough probes, and enough sockets for each. */
+static unsigned pick_workers(const ScanOpts *o, uint64_t total, unsigned sockets) {
+  unsigned n = o->threads > 4 ? 4 : o->threads;
+  if (n == 0) {
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    n = cpus < 1 ? 1 : cpus > 4 ? 4 : (unsigned)cpus;
+    if ((o->rate && o->rate <= 20000) || total < 4096) n = 1;
+  }
+  while (n > 1 && sockets / n < 32) n--;
+  return n ? n : 1;
+}
+
+/* Sets up p for a pass; the socket budget is the concurrency (capped by
+ * RLIMIT_NOFILE), shared evenly by the workers. */
+static void pass_init(ScanPass *p, uint64_t total) {
   unsigned nofile = raise_nofile();
-  unsigned want = g->o->concurrency ? g->o->concurrency : 512;
+  unsigned want = p->o->concurrency ? p->o->concurrency : 512;
   if (want + 64 > nofile) want = nofile > 128 ? nofile - 64 : 64;
-  g->nslots = g->limit = want;
-  g->conns = calloc(want, sizeof *g->conns);
-  g->freelist = calloc(want, sizeof *g->freelist);
-  g->hcap = want * 2;
-  g->heap = calloc(g->hcap, sizeof *g->heap);
-  g->ep = epoll_create1(EPOLL_CLOEXEC);
-  g->spare[0] = calloc(want, sizeof(int));
-  g->spare[1] = calloc(want, sizeof(int));
-  if (!g->spare[0] || !g->spare[1])
-    return err_set(e, VERR_NOMEM, "kan ikke sette opp skannemotoren");
-  if (!g->conns || !g->freelist || !g->heap || g->ep < 0)
-    return err_set(e, VERR_NOMEM, "kan ikke sette opp skannemotoren");
-  for (size_t i = 0; i < want; i++) {
-    g->conns[i].fd = -1;
-    g->freelist[g->nfree++] = (uint32_t)(want - 1 - i);
-  }
-  g->total = (uint64_t)g->r->nhosts * g->ports->n;
-  g->started = g->last_refill = scan_now_ms();
-  g->tokens = 1;
-  return 0;
+  p->total = total;
+  p->nworkers = pick_workers(p->o, total, want);
+  p->per_worker = want / p->nworkers;
+  p->chunk = total / (p->nworkers * 16ull);
+  p->chunk = p->chunk < 1 ? 1 : p->chunk > 256 ? 256 : p->chunk;
+  p->started = p->last_refill = scan_now_ms();
+  p->tokens = 1;
+  pthread_mutex_init(&p->mu, NULL);
 }
 
-static void engine_fini(Engine *g) {
-  for (int f = 0; f < 2; f++) {
-    for (size_t i = 0; i < g->nspare[f]; i++) close(g->spare[f][i]);
-    free(g->spare[f]);
-  }
-  for (size_t i = 0; i < g->nslots && g->conns; i++)
-    if (g->conns[i].fd >= 0) close(g->conns[i].fd);
-  if (g->ep >= 0) close(g->ep);
-  free(g->conns);
-  free(g->freelist);
-  free(g->heap);
-  free(g->retry);
+typedef struct Job {
+  ScanPass *p;
+  unsigned id;
+  ScanTally *t;
+  int rc;
+  Err e;
+} Job;
+
+static void *job_main(void *arg) {
+  Job *j = arg;
+  j->rc = scan_worker_run(j->p, j->id, j->t, &j->e);
+  if (j->rc) __atomic_store_n(&j->p->stop, 1, __ATOMIC_RELAXED);
+  return NULL;
 }
 
-static int heap_push(Engine *g, TimeEnt t) {
-  if (g->hn == g->hcap) {
-    TimeEnt *v = realloc(g->heap, g->hcap * 2 * sizeof *v);
-    if (!v) return -1;
-    g->heap = v;
-    g->hcap *= 2;
-  }
-  size_t i = g->hn++;
-  while (i > 0 && g->heap[(i - 1) / 2].deadline > t.deadline) {
-    g->heap[i] = g->heap[(i - 1) / 2];
-    i = (i - 1) / 2;
-  }
-  g->heap[i] = t;
-  return 0;
-}
-
-static void heap_pop(Engine *g) {
-  TimeEnt last = g->heap[--g->hn];
-  size_t i = 0;
-  for (;;) {
-    size_t c = 2 * i + 1;
-    if (c >= g->hn) break;
-    if (c + 1 < g->hn && g->heap[c + 1].deadline < g->heap[c].deadline) c++;
-    if (g->heap[c].deadline >= last.deadline) break;
-    g->heap[i] = g->heap[c];
-    i = c;
-  }
-  if (g->hn) g->heap[i] = last;
-}
-
-static int64_t now_us(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-/* Jacobson/Karels smoothing of the host's answer times (RFC 6298 gains). */
-static void rtt_sample(ScanHost *h, int64_t us) {
-  int r = us > 10000000 ? 10000000 : (int)us;
-  if (!h->rtt_known) {
-    h->srtt_us = r;
-    h->rttvar_us = r / 2;
-    h->rtt_known = 1;
-    return;
-  }
-  int d = r > h->srtt_us ? r - h->srtt_us : h->srtt_us - r;
-  h->rttvar_us += (d - h->rttvar_us) / 4;
-  h->srtt_us += (r - h->srtt_us) / 8;
-}
-
-/* Time-out of one attempt. Before a host has answered: --timeout. After:
- * srtt + 4 × rttvar + 250 ms, doubled per retry, never above --timeout (on a
- * LAN that turns a filtered port from 1 s into about a quarter second). */
-static int attempt_timeout(const Engine *g, const ScanHost *h, int attempt) {
-  int cap = g->o->timeout_ms;
-  if (!h->rtt_known) return cap;
-  int64_t t = ((int64_t)h->srtt_us + 4 * (int64_t)h->rttvar_us) / 1000 + 250;
-  t <<= attempt > 4 ? 4 : attempt;
-  return t < cap ? (int)t : cap;
-}
-
-static int push_retry(Engine *g, uint32_t host, uint16_t port, uint8_t attempt) {
-  if (g->nretry == g->capretry) {
-    size_t cap = g->capretry ? g->capretry * 2 : 64;
-    Pending *v = realloc(g->retry, cap * sizeof *v);
-    if (!v) return -1;
-    g->retry = v;
-    g->capretry = cap;
-  }
-  g->retry[g->nretry++] = (Pending){host, port, attempt};
-  return 0;
-}
-
-static void record(Engine *g, uint32_t host, uint16_t port, ScanPortState st,
-                   int rtt) {
-  ScanHost *h = &g->r->hosts[host];
-  g->done++;
-  if (g->discovery) {
-    h->alive |= st != SPORT_FILTERED;
-    return;
-  }
-  if (st == SPORT_OPEN) {
-    ScanPort *p = scan_host_add_port(g->r, h, port);
-    if (p) p->rtt_ms = rtt;
-    g->nopen++;
-  } else if (st == SPORT_CLOSED) {
-    h->nclosed++;
-  } else {
-    h->nfiltered++;
+/* t: the host's tally in worker 0's array; the others follow every stride. */
+static void tally_merge(ScanHost *h, const ScanTally *t, unsigned n, size_t stride) {
+  for (unsigned w = 0; w < n; w++, t += stride) {
+    h->nclosed += t->nclosed;
+    h->nfiltered += t->nfiltered;
+    h->nskipped += t->nskipped;
+    h->timed_out |= t->timed_out;
+    h->alive |= t->alive;
   }
 }
 
-/* A socket whose connect was refused is dissolved (connect to AF_UNSPEC)
- * and kept: the next attempt reuses it, which saves socket(), close() and
- * the epoll registration — about a third of the kernel time per port. */
-static int stash(Engine *g, int fd) {
-  struct sockaddr_storage ss;
-  socklen_t len = sizeof ss;
-  if (getsockname(fd, (struct sockaddr *)&ss, &len)) return -1;
-  int f = ss.ss_family == AF_INET6;
-  struct sockaddr un = {.sa_family = AF_UNSPEC};
-  if (g->nspare[f] >= g->nslots || connect(fd, &un, sizeof un)) return -1;
-  g->spare[f][g->nspare[f]++] = fd;
-  return 0;
+static int port_cmp(const void *a, const void *b) {
+  return (int)((const ScanPort *)a)->port - (int)((const ScanPort *)b)->port;
 }
 
-static void release(Engine *g, uint32_t slot, int how) {
-  Conn *c = &g->conns[slot];
-  if (how == 1) {   /* connected: RST on close, no TIME_WAIT pile-up */
-    struct linger lg = {1, 0};
-    setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+/* Runs the workers (the first on this thread) and merges their tallies;
+ * open ports end up in port order whatever thread found them. */
+static int pass_run(ScanPass *p, Job *jobs, ScanTally *tallies, Err *e) {
+  ScanReport *r = p->r;
+  pthread_t th[4];
+  unsigned started = 1;
+  for (unsigned w = 0; w < p->nworkers; w++) {   /* worker w: tallies[w * nhosts ...] */
+    jobs[w] = (Job){.p = p, .id = w, .t = tallies + w * r->nhosts, .rc = 0};
   }
-  if (how != 2 || stash(g, c->fd)) close(c->fd);
-  c->fd = -1;
-  c->gen++;
-  g->freelist[g->nfree++] = slot;
-  g->active--;
-}
-
-/* The attempt in slot ended with errno-style result err (0 = connected). */
-static void finish(Engine *g, uint32_t slot, int err) {
-  Conn *c = &g->conns[slot];
-  int64_t rtt_us = now_us() - c->start_us;
-  int rtt = (int)(rtt_us / 1000);
-  uint32_t host = c->host;
-  uint16_t port = c->port;
-  uint8_t attempt = c->attempt;
-  ScanHost *h = &g->r->hosts[host];
-  release(g, slot, err == 0 ? 1 : err == ECONNREFUSED ? 2 : 0);
-  if (err == 0 || err == ECONNREFUSED) rtt_sample(h, rtt_us);
-  if (err == EHOSTUNREACH || err == ENETUNREACH) {
-    /* no ARP/ND answer or an ICMP host-unreachable: the host is not there,
-     * so its remaining ports are skipped instead of each timing out */
-    if (!h->nports && !h->nclosed) h->unreachable = 1;
-    record(g, host, port, SPORT_FILTERED, rtt);
-  } else if (err == 0) record(g, host, port, SPORT_OPEN, rtt);
-  else if (err == ECONNREFUSED || err == ECONNRESET) record(g, host, port, SPORT_CLOSED, rtt);
-  else if (err == ETIMEDOUT && attempt < (uint8_t)g->o->retries &&
-           !g->r->hosts[host].timed_out && push_retry(g, host, port, attempt + 1) == 0) {
-  } else record(g, host, port, SPORT_FILTERED, rtt);
-}
-
-/* 1 when h is not to be probed any more (down, unreachable, or past its
- * --host-timeout); the port is then counted as skipped. */
-static int skip_host(Engine *g, ScanHost *h, int64_t now) {
-  if (!h->first_ms) h->first_ms = now;
-  if (!h->down && !h->unreachable &&
-      (g->o->host_timeout_ms <= 0 || now - h->first_ms <= g->o->host_timeout_ms))
-    return 0;
-  h->timed_out |= !h->unreachable && !h->down;
-  h->nskipped++;
-  g->done++;
-  return 1;
-}
-
-/* Starts one attempt. Returns 0 when started or settled, 1 when settled
- * without sending anything, -1 when it must be tried again later
- * (descriptor or ephemeral port shortage). */
-static int launch(Engine *g, uint32_t host, uint16_t port, uint8_t attempt) {
-  ScanHost *h = &g->r->hosts[host];
-  int64_t now = scan_now_ms();
-  if (skip_host(g, h, now)) return 1;   /* settled without a packet: no token */
-  struct sockaddr_storage sa;
-  scan_host_sockaddr(h, port, &sa);
-  int f = sa.ss_family == AF_INET6, reused = g->nspare[f] > 0;
-  int fd = reused ? g->spare[f][--g->nspare[f]]
-                  : socket(sa.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) {
-    if (errno == EMFILE || errno == ENFILE) {
-      if (g->limit > 16 && g->active > 0) g->limit = g->active;  /* shrink */
-      return -1;
-    }
-    record(g, host, port, SPORT_FILTERED, 0);
-    return 0;
+  /* a worker that could not start leaves its share of the work to the others */
+  for (; started < p->nworkers; started++)
+    if (pthread_create(&th[started - 1], NULL, job_main, &jobs[started])) break;
+  job_main(&jobs[0]);
+  for (unsigned w = 1; w < started; w++) pthread_join(th[w - 1], NULL);
+  scan_pass_progress(p, 1);
+  int rc = 0;
+  for (unsigned w = 0; w < started && !rc; w++)
+    if ((rc = jobs[w].rc)) err_set(e, rc, "%s", jobs[w].e.msg);
+  for (size_t i = 0; i < r->nhosts; i++) {
+    tally_merge(&r->hosts[i], &tallies[i], started, r->nhosts);
+    if (r->hosts[i].nports > 1)
+      qsort(r->hosts[i].ports, r->hosts[i].nports, sizeof *r->hosts[i].ports, port_cmp);
   }
-  uint32_t slot = g->freelist[--g->nfree];
-  Conn *c = &g->conns[slot];
-  *c = (Conn){fd, host, port, attempt, c->gen, now_us(),
-              now + attempt_timeout(g, h, attempt)};
-  g->active++;
-  int rc = scan_connect(g->scope, fd, (struct sockaddr *)&sa, h->addrlen);
-  if (rc == 0) {
-    finish(g, slot, 0);
-    return 0;
-  }
-  if (errno == EINPROGRESS) {
-    /* one-shot: a stashed socket stays silent until it is armed again */
-    struct epoll_event ev = {.events = EPOLLOUT | EPOLLERR | EPOLLHUP | EPOLLONESHOT,
-                             .data.u32 = slot};
-    if (epoll_ctl(g->ep, reused ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &ev) == 0 &&
-        heap_push(g, (TimeEnt){c->deadline, slot, c->gen}) == 0)
-      return 0;
-  }
-  int err = errno;
-  if (err == EADDRNOTAVAIL || err == EAGAIN) {  /* out of local ports: wait */
-    release(g, slot, 0);
-    return -1;
-  }
-  if (err == EACCES) {           /* refused by the scope gate */
-    release(g, slot, 0);
-    g->r->refused++;
-    h->nskipped++;
-    g->done++;
-    return 0;
-  }
-  finish(g, slot, err);
-  return 0;
-}
-
-static void refill(Engine *g, int64_t now) {
-  if (!g->o->rate) {
-    g->tokens = 1e9;
-    return;
-  }
-  double burst = g->o->rate / 50.0 < 1 ? 1 : g->o->rate / 50.0;
-  g->tokens += (double)(now - g->last_refill) * g->o->rate / 1000.0;
-  if (g->tokens > burst) g->tokens = burst;
-  g->last_refill = now;
-}
-
-static int have_work(const Engine *g) { return g->nretry > 0 || g->next < g->total; }
-
-/* Launches as many attempts as tokens and free slots allow. */
-static void launch_some(Engine *g) {
-  int burst = 512;   /* then look at answers: keeps measured RTTs honest */
-  while (burst-- > 0 && !scan_stop_flag && g->tokens >= 1 && g->nfree > 0 &&
-         g->active < g->limit && have_work(g)) {
-    Pending p;
-    int from_retry = g->nretry > 0;
-    if (from_retry) {
-      p = g->retry[g->nretry - 1];
-    } else {
-      uint64_t i = g->next;
-      p = (Pending){(uint32_t)(i % g->r->nhosts), g->ports->v[i / g->r->nhosts], 0};
-    }
-    int rc = launch(g, p.host, p.port, p.attempt);
-    if (rc < 0) break;
-    if (from_retry) g->nretry--;
-    else g->next++;
-    if (rc == 0) g->tokens -= 1;
-  }
-}
-
-/* Result of a connect whose deadline passed. Its answer may already sit in
- * the epoll ready list (the process was not scheduled, or more events were
- * ready than one epoll_wait returns), so look before calling it a time-out. */
-static int settled_error(int fd) {
-  struct pollfd p = {fd, POLLOUT, 0};
-  if (poll(&p, 1, 0) <= 0) return ETIMEDOUT;
-  int err = 0;
-  socklen_t len = sizeof err;
-  if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len)) return errno;
-  return err;
-}
-
-static void expire(Engine *g, int64_t now) {
-  while (g->hn > 0) {
-    TimeEnt t = g->heap[0];
-    Conn *c = &g->conns[t.slot];
-    int live = c->fd >= 0 && c->gen == t.gen;
-    if (live && t.deadline > now) break;
-    heap_pop(g);
-    if (live) finish(g, t.slot, settled_error(c->fd));
-  }
-}
-
-static int wait_ms(const Engine *g, int64_t now) {
-  int ms = 100;
-  if (g->hn > 0) {
-    int64_t d = g->heap[0].deadline - now;
-    if (d < ms) ms = d < 0 ? 0 : (int)d;
-  }
-  int can_launch = have_work(g) && g->nfree > 0 && g->active < g->limit;
-  if (can_launch && (!g->o->rate || g->tokens >= 1)) return 0;
-  if (can_launch) {
-    int need = (int)((1 - g->tokens) * 1000.0 / g->o->rate) + 1;
-    if (need < ms) ms = need < 0 ? 0 : need;
-  }
-  return ms;
-}
-
-static void progress(Engine *g, int64_t now, int final) {
-  if (!g->o->progress || (!final && now - g->last_progress < 250)) return;
-  g->last_progress = now;
-  double secs = (now - g->started) / 1000.0;
-  double pct = g->total ? 100.0 * g->done / g->total : 100;
-  double rate = secs > 0 ? g->done / secs : 0;
-  double eta = rate > 0 ? (g->total - g->done) / rate : 0;
-  fprintf(stderr, "\r[varde scan] %llu/%llu porter (%.1f %%), åpne %lu, %.0f/s, "
-          "gjenstår ca. %.0f s   %s", (unsigned long long)g->done,
-          (unsigned long long)g->total, pct, g->nopen, rate, eta, final ? "\n" : "");
-}
-
-static void handle_events(Engine *g, struct epoll_event *ev, int n) {
-  for (int i = 0; i < n; i++) {
-    uint32_t slot = ev[i].data.u32;
-    Conn *c = &g->conns[slot];
-    if (c->fd < 0) continue;
-    int err = 0;
-    socklen_t len = sizeof err;
-    if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len)) err = errno;
-    finish(g, slot, err);
-  }
+  return rc;
 }
 
 static int run_pass(ScanReport *r, const ScanScope *scope, const ScanPorts *ports,
                     const ScanOpts *o, int discovery, Err *e) {
-  Engine g = {.r = r, .scope = scope, .ports = ports, .o = o, .ep = -1,
-              .discovery = discovery};
-  int rc = engine_init(&g, e);
-  struct epoll_event ev[1024];
-  while (rc == 0 && (have_work(&g) || g.active > 0)) {
-    int64_t now = scan_now_ms();
-    if (o->global_timeout_ms > 0 && now - g.started > o->global_timeout_ms)
-      scan_stop_flag = 1;
-    if (scan_stop_flag && g.active == 0) break;
-    refill(&g, now);
-    launch_some(&g);
-    int n = epoll_wait(g.ep, ev, 1024, wait_ms(&g, scan_now_ms()));
-    if (n < 0 && errno != EINTR) {
-      rc = err_set(e, VERR_IO, "epoll_wait: %s", strerror(errno));
-      break;
-    }
-    if (n > 0) handle_events(&g, ev, n);
-    now = scan_now_ms();
-    expire(&g, now);
-    if (scan_stop_flag) g.next = g.total, g.nretry = 0;  /* drain in-flight */
-    progress(&g, now, 0);
-  }
-  progress(&g, scan_now_ms(), 1);
+  ScanPass p = {.r = r, .scope = scope, .ports = ports, .o = o, .discovery = discovery};
+  pass_init(&p, (uint64_t)r->nhosts * ports->n);
+  Job *jobs = calloc(p.nworkers, sizeof *jobs);
+  ScanTally *tallies = calloc(r->nhosts * p.nworkers, sizeof *tallies);
+  int rc = jobs && tallies ? pass_run(&p, jobs, tallies, e)
+                           : err_set(e, VERR_NOMEM, "tomt for minne");
+  if (p.stop) scan_stop_flag = 1;   /* the global time-out: a partial report */
   if (scan_stop_flag) r->interrupted = 1;
-  engine_fini(&g);
+  pthread_mutex_destroy(&p.mu);
+  free(jobs);
+  free(tallies);
   return rc;
 }
 

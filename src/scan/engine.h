@@ -21,6 +21,7 @@ typedef struct ScanOpts {
   int probe_workers;        /* parallel service probes */
   int admin_pages;          /* probe the short list of admin/default pages */
   int discovery;            /* host discovery: -1 auto (>1 host), 0 off, 1 on */
+  unsigned threads;         /* port-scan threads (1-4), 0 = automatic */
 } ScanOpts;
 
 void scan_opts_default(ScanOpts *o);

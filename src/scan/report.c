@@ -58,7 +58,7 @@ const char *scan_rstrdup(ScanReport *r, const char *s) {
 }
 
 /* Port arrays are plain heap arrays (they grow); strings live in the arena. */
-ScanPort *scan_host_add_port(ScanReport *r, ScanHost *h, uint16_t port) {
+ScanPort *scan_host_add_port(ScanReport *r, ScanHost *h, uint16_t port, int rtt_ms) {
   ScanPort *p = NULL;
   pthread_mutex_lock(&r->lock);
   if (h->nports == h->capports) {
@@ -71,6 +71,7 @@ ScanPort *scan_host_add_port(ScanReport *r, ScanHost *h, uint16_t port) {
   p = &h->ports[h->nports++];
   memset(p, 0, sizeof *p);
   p->port = port;
+  p->rtt_ms = rtt_ms;
 out:
   pthread_mutex_unlock(&r->lock);
   return p;

@@ -76,6 +76,7 @@ typedef struct ScanHost {
   int unreachable;        /* EHOSTUNREACH/ENETUNREACH: no ARP/ND answer */
   int down;               /* host discovery got no answer: not port-scanned */
   int alive;              /* host discovery got an answer (SYN-ACK or RST) */
+  /* written by the port-scan workers together (atomics) while a pass runs: */
   int srtt_us, rttvar_us; /* smoothed answer time (engine's adaptive time-out) */
   int rtt_known;
   int64_t first_ms;       /* first connect of this host (engine clock) */
@@ -99,8 +100,10 @@ const char *scan_state_name(ScanPortState s);
 int scan_conf_parse(const char *s);   /* -1 when unknown */
 int scan_sev_parse(const char *s);
 
-/* Adds an open port to h (allocates from the report arena). NULL on OOM. */
-ScanPort *scan_host_add_port(ScanReport *r, ScanHost *h, uint16_t port);
+/* Adds an open port with its answer time to h, under r->lock. NULL on OOM.
+ * While port-scan workers still add ports, the pointer may move: write to
+ * it only once the port pass is over. */
+ScanPort *scan_host_add_port(ScanReport *r, ScanHost *h, uint16_t port, int rtt_ms);
 /* h's address with port set, ready for connect(). */
 void scan_host_sockaddr(const ScanHost *h, uint16_t port, struct sockaddr_storage *out);
 /* Appends a finding; strings are copied into the arena. */

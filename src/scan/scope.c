@@ -69,14 +69,25 @@ int scan_scope_check(const ScanScope *s, const struct sockaddr *sa, Err *e) {
                  a, s && s->desc[0] ? s->desc : "tomt omfang");
 }
 
+/* The gate itself: 0 when sa is inside the scope, else -1 with errno =
+ * EACCES and the refusal counted. Every connect(2) of the scanner is behind it. */
+static int gate(const ScanScope *s, const struct sockaddr *sa) {
+  if (scan_scope_check(s, sa, NULL) == 0) return 0;
+  __atomic_add_fetch(&refused, 1, __ATOMIC_RELAXED);
+  errno = EACCES;
+  return -1;
+}
+
 int scan_connect(const ScanScope *s, int fd, const struct sockaddr *sa,
                  socklen_t len) {
-  if (scan_scope_check(s, sa, NULL) != 0) {
-    __atomic_add_fetch(&refused, 1, __ATOMIC_RELAXED);
-    errno = EACCES;
-    return -1;
-  }
+  if (gate(s, sa)) return -1;
   __atomic_add_fetch(&connects, 1, __ATOMIC_RELAXED);
+  return connect(fd, sa, len);
+}
+
+int scan_connect_result(const ScanScope *s, int fd, const struct sockaddr *sa,
+                        socklen_t len) {
+  if (gate(s, sa)) return -1;
   return connect(fd, sa, len);
 }
 

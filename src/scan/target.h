@@ -72,6 +72,14 @@ int scan_scope_check(const ScanScope *s, const struct sockaddr *sa, Err *e);
  * with errno = EACCES when the address is outside the scope. */
 int scan_connect(const ScanScope *s, int fd, const struct sockaddr *sa,
                  socklen_t len);
+/* The outcome of the attempt a non-blocking TCP socket fd started to sa
+ * (scan_connect answered EINPROGRESS), asked by calling connect(2) on it
+ * again, through the same gate but not counted as a connect. Linux answers
+ * -1/EALREADY while the attempt is in flight, 0 once connected, or the
+ * attempt's error (ECONNREFUSED ...) once it failed, and then leaves the
+ * socket unconnected, ready for the next scan_connect; nothing is sent. */
+int scan_connect_result(const ScanScope *s, int fd, const struct sockaddr *sa,
+                        socklen_t len);
 unsigned long scan_connect_count(void);
 unsigned long scan_connect_refused(void);
 

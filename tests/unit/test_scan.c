@@ -1,9 +1,11 @@
 /* test_scan.c — unit tests of the scanner's pure parts: target and scope
  * parsing, port lists, banner/probe rules, CPE, HTTP and TLS reply parsers,
- * and the scan diff. No packets are sent here. */
+ * and the scan diff. The only packets sent are loopback connects that check
+ * the kernel behaviour the engine relies on (scan_connect_result). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -97,6 +99,12 @@ TEST(scope_refuses_outside_before_connect) {
   CHECK_INT(errno, EACCES);
   CHECK_INT(scan_connect_count(), before);
   CHECK_INT(scan_connect_refused(), ref + 1);
+  /* asking for an attempt's outcome goes through the same gate */
+  errno = 0;
+  CHECK_INT(scan_connect_result(&s, fd, SA("192.0.2.1"), sizeof(struct sockaddr_in)), -1);
+  CHECK_INT(errno, EACCES);
+  CHECK_INT(scan_connect_count(), before);
+  CHECK_INT(scan_connect_refused(), ref + 2);
   close(fd);
   /* IPv4-mapped IPv6 is judged as the IPv4 address it carries */
   CHECK_INT(scan_scope_check(&s, SA("::ffff:10.213.7.9"), &e), 0);
@@ -357,7 +365,7 @@ TEST(json_lines_stay_valid) {
   CHECK_INT(scan_targets_expand(&l, "10.213.5.7", NULL, &e), 0);
   CHECK_INT(scan_scope_load(&sc, "10.213.5.0/24", &e), 0);
   CHECK_INT(scan_report_set_hosts(&r, &l, &sc, &e), 0);
-  ScanPort *p = scan_host_add_port(&r, &r.hosts[0], 443);
+  ScanPort *p = scan_host_add_port(&r, &r.hosts[0], 443, 1);
   p->svc.name = "http";
   p->svc.evidence = "quote \" back \\ bad \xff\xfe utf8 \xc3\xa6 ctl \x01";
   scan_port_add_finding(&r, p, "x-test", "Tittel med «æøå»", SSEV_HIGH, SCONF_LOW, "\xc3");
@@ -396,7 +404,53 @@ TEST(run_refuses_before_any_connect) {
   scan_report_free(&r);
 }
 
+/* The outcome of a non-blocking attempt, asked with scan_connect_result. */
+static int outcome(const ScanScope *s, int fd, const struct sockaddr *sa) {
+  for (int i = 0; i < 50; i++) {
+    if (scan_connect_result(s, fd, sa, sizeof(struct sockaddr_in)) == 0) return 0;
+    if (errno != EALREADY) return errno;
+    struct pollfd p = {fd, POLLOUT, 0};
+    poll(&p, 1, 100);
+  }
+  return EALREADY;
+}
+
+/* What the engine relies on: connecting again reports a refused attempt
+ * once and leaves the socket ready for the next port; an open port answers 0. */
+TEST(connect_result_reuses_refused_socket) {
+  int lst = socket(AF_INET, SOCK_STREAM, 0), gone = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in open_sa = {.sin_family = AF_INET}, shut_sa;
+  open_sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  shut_sa = open_sa;
+  socklen_t len = sizeof open_sa;
+  CHECK_INT(bind(lst, (struct sockaddr *)&open_sa, len), 0);
+  CHECK_INT(listen(lst, 4), 0);
+  CHECK_INT(getsockname(lst, (struct sockaddr *)&open_sa, &len), 0);
+  CHECK_INT(bind(gone, (struct sockaddr *)&shut_sa, len), 0);   /* a port nobody listens on */
+  CHECK_INT(getsockname(gone, (struct sockaddr *)&shut_sa, &len), 0);
+  close(gone);
+  ScanScope s = {0};
+  Err e = {0};
+  CHECK_INT(scan_scope_load(&s, "127.0.0.1", &e), 0);
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+  unsigned long before = scan_connect_count();
+  for (int round = 0; round < 2; round++) {   /* the same socket twice */
+    int rc = scan_connect(&s, fd, (struct sockaddr *)&shut_sa, len);
+    CHECK(rc == -1 && (errno == EINPROGRESS || errno == ECONNREFUSED));
+    if (rc == -1 && errno == EINPROGRESS)
+      CHECK_INT(outcome(&s, fd, (struct sockaddr *)&shut_sa), ECONNREFUSED);
+  }
+  int rc = scan_connect(&s, fd, (struct sockaddr *)&open_sa, len);
+  CHECK(rc == 0 || errno == EINPROGRESS);
+  if (rc != 0) CHECK_INT(outcome(&s, fd, (struct sockaddr *)&open_sa), 0);
+  CHECK_INT(scan_connect_count(), before + 3);   /* asking is not a connect */
+  close(fd);
+  close(lst);
+  scan_scope_free(&s);
+}
+
 int main(void) {
+  RUN(connect_result_reuses_refused_socket);
   RUN(run_refuses_before_any_connect);
   RUN(json_lines_stay_valid);
   RUN(policy_ceiling);
