@@ -94,6 +94,18 @@ int sev_add(SigmaEvent *e, const char *name, size_t name_len,
   return sev_add_ref(e, p, name_len, v, val_len, kind);
 }
 
+int sev_copy(SigmaEvent *dst, const SigmaEvent *src) {
+  sev_reset(dst);
+  for (uint32_t i = 0; i < src->n; i++) {
+    const SigmaField *f = &src->f[i];
+    if (sev_add(dst, sev_name(src, f), f->name_len, sev_val(src, f), f->val_len, f->kind)) return -1;
+  }
+  dst->format = src->format;
+  dst->record = src->record;
+  dst->time_ms = src->time_ms;
+  return 0;
+}
+
 const SigmaField *sev_get(const SigmaEvent *e, const char *name, size_t name_len) {
   for (uint32_t i = 0; i < e->n; i++) {
     const SigmaField *f = &e->f[i];

@@ -78,5 +78,9 @@ static inline const char *sev_val(const SigmaEvent *e, const SigmaField *f) {
 }
 /* First field with this exact name (case-sensitive), or NULL. */
 const SigmaField *sev_get(const SigmaEvent *e, const char *name, size_t name_len);
+/* dst (reset first) becomes a copy of src's fields, format, record and time
+ * that owns its strings (source is left NULL): for keeping an event past the
+ * next read. 0, or -1 when out of memory or too large. */
+int sev_copy(SigmaEvent *dst, const SigmaEvent *src);
 
 #endif

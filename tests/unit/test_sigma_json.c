@@ -32,16 +32,6 @@ static int count(const SigmaEvent *e, const char *name) {
   return n;
 }
 
-static void copy_event(SigmaEvent *dst, const SigmaEvent *src) {
-  sev_reset(dst);
-  for (uint32_t i = 0; i < src->n; i++)
-    sev_add(dst, sev_name(src, &src->f[i]), src->f[i].name_len, sev_val(src, &src->f[i]),
-            src->f[i].val_len, src->f[i].kind);
-  dst->record = src->record;
-  dst->time_ms = src->time_ms;
-  dst->format = src->format;
-}
-
 /* Reads all events of a memory input; returns the count, leaves a copy of
  * the last in ev (an event read is valid only until the next call). */
 static int read_all(const char *text, SigmaEvent *ev, SigmaEvent *first) {
@@ -51,8 +41,8 @@ static int read_all(const char *text, SigmaEvent *ev, SigmaEvent *first) {
   sev_init(&cur);
   int n = 0, r;
   while ((r = sigma_input_next(in, &cur, &err)) == 1) {
-    if (n == 0 && first) copy_event(first, &cur);
-    copy_event(ev, &cur);
+    if (n == 0 && first) CHECK_INT(sev_copy(first, &cur), 0);
+    CHECK_INT(sev_copy(ev, &cur), 0);
     n++;
   }
   CHECK_INT(r, 0);
