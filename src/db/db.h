@@ -63,6 +63,7 @@ int db_bind_text(DbStmt *st, int idx, const char *s);    /* NULL -> SQL NULL */
 int db_bind_textn(DbStmt *st, int idx, const char *s, size_t n);
 int db_bind_blob(DbStmt *st, int idx, const void *p, size_t n);
 int db_bind_null(DbStmt *st, int idx);
+int db_bind_double(DbStmt *st, int idx, double v);
 /* DB_ROW, DB_DONE or a negative VERR_* (message on e, naming the SQL). */
 int db_step(DbStmt *st, Err *e);
 int db_reset(DbStmt *st);                                /* keeps bindings */

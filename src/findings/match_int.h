@@ -77,14 +77,19 @@ typedef struct FindRun {
   size_t nkeys;
   const FindPre *pre;         /* full run: per match of the item being stored, or NULL */
   const FindPre *cur;         /* the match find_store_match is given (set by find_store_item) */
+  int64_t created_by;         /* this run's finding_runs row, once it has created a finding (0: not yet) */
 } FindRun;
 
 typedef struct FindBatch FindBatch;
 int find_run_open(FindRun *r, Db *db, const Principal *who, Err *e);
 /* Shared by match.c and batch.c. */
 int find_run_history(FindRun *r, int64_t id, const char *from, const char *to, const char *note, Err *e);
+/* The run's finding_runs row (written with its first new finding): what a
+ * new finding's created_by names instead of a creation history row. */
+int find_run_creator(FindRun *r, int64_t *id, Err *e);
 void find_bind_annotations(DbStmt *st, int i, const VulnMatch *m, const VulnItem *it);
 const char *find_src_name(int source);
+double find_priority_rounded(double p);   /* as stored: two decimals */
 const char *find_kev_added(const FindRun *r, const VulnMatch *m);
 /* batch.c: a full run's new findings (ids assigned at once, rows written at
  * the next flush; flush before anything else writes findings). */

@@ -285,6 +285,39 @@ static FindPre *pre_compute(const FindRun *r, const FindItems *x, const VulnMatc
   return pre;
 }
 
+/* Items in (organisation, product id) order: the order a first run's new
+ * findings go into the table's unique (org, product, vulnerability) index. */
+typedef struct ItemKey {
+  int64_t org, product;
+  size_t i;
+} ItemKey;
+
+static int cmp_item(const void *a, const void *b) {
+  const ItemKey *x = a, *y = b;
+  if (x->org != y->org) return x->org < y->org ? -1 : 1;
+  if (x->product != y->product) return x->product < y->product ? -1 : 1;
+  return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* order[k].i: the k-th item in that order; at[i]..at[i + 1]: item i's
+ * matches in l (which lists them item by item). NULL when out of memory. */
+static ItemKey *item_order(const FindItems *x, const VulnMatchList *l, size_t **at) {
+  ItemKey *order = malloc((x->n + 1) * sizeof *order);
+  *at = malloc((x->n + 1) * sizeof **at);
+  if (!order || !*at) {
+    free(order);
+    free(*at);
+    return *at = NULL, NULL;
+  }
+  for (size_t i = 0, k = 0; i <= x->n; i++) {
+    (*at)[i] = k;
+    while (i < x->n && k < l->n && l->m[k].item == i) k++;
+  }
+  for (size_t i = 0; i < x->n; i++) order[i] = (ItemKey){x->meta[i].org_id, x->meta[i].product_id, i};
+  qsort(order, x->n, sizeof *order, cmp_item);
+  return order;
+}
+
 /* kx: KEV name matching too (runs over every feed); NULL for new records only.
  * The whole set is matched at once (identical products once, on every CPU);
  * the list comes item by item, in item order, as one call per item would. */
@@ -299,9 +332,11 @@ static int match_items(FindRun *r, const VulnDb *v, VulnMatcher *m, const FindKe
   if (!rc && r->known && !find_known_count(r->known) && find_known_reserve(r->known, l.n))
     rc = err_set(e, VERR_NOMEM, "tomt for minne");
   FindPre *pre = rc ? NULL : pre_compute(r, x, &l);
-  for (size_t i = 0, k = 0; !rc && i < x->n; i++) {
-    size_t from = k;
-    while (k < l.n && l.m[k].item == i) k++;
+  size_t *at = NULL;
+  ItemKey *order = rc ? NULL : item_order(x, &l, &at);
+  if (!rc && !order) rc = err_set(e, VERR_NOMEM, "tomt for minne");
+  for (size_t o = 0; !rc && o < x->n; o++) {
+    size_t i = order[o].i, from = at[i], k = at[i + 1];
     VulnMatchList one = {l.m + from, k - from, k - from};
     r->pre = pre ? pre + from : NULL;
     rc = find_store_item(r, &x->meta[i], &x->item[i], &one, 0, e);
@@ -311,6 +346,8 @@ static int match_items(FindRun *r, const VulnDb *v, VulnMatcher *m, const FindKe
   }
   if (!rc) rc = find_batch_flush(r, e);   /* before the feeds' strings it points to are released */
   r->st.products += x->n;
+  free(order);
+  free(at);
   free(pre);
   vuln_match_list_free(&l);
   return rc;
