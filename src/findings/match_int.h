@@ -112,6 +112,11 @@ int find_store_item(FindRun *r, const FindItemMeta *meta, const VulnItem *it, Vu
  * accumulates the loading time when it happens. */
 int find_cache_acquire(Db *db, VulnDb **v, VulnMatcher **m, double *ms, Err *e);
 const struct FindKevIndex *find_cache_kev(void);
+/* With the cache held, before matching items it against the cached feeds:
+ * feeds a full run loaded in part (the CVEs its items' keys can reach) are
+ * loaded whole when one of these items has a key outside that part. *v, *m
+ * (when given): the cache's, which a reload replaces. */
+int find_cache_cover(Db *db, const VulnItem *it, size_t n, VulnDb **v, VulnMatcher **m, double *ms, Err *e);
 void find_cache_release(void);
 /* Inventory findings (product_id > 0) with matched = 1 in the scope (WHERE
  * clause with one bound value of type 'l' or 's') that the run has not seen:
@@ -137,6 +142,9 @@ int find_keys_candidates(FindRun *r, const VulnDb *v, int64_t (**pairs)[2], size
 #define FIND_SRC_KEV 2
 typedef struct FindKevIndex FindKevIndex;
 FindKevIndex *find_kev_index_new(const VulnDb *v);
+/* CVEs NVD configures that v does not hold (feeds loaded in part): ids
+ * each NUL-terminated. 0 or VERR_NOMEM. */
+int find_kev_index_configured(FindKevIndex *x, const char *ids, size_t len);
 void find_kev_index_free(FindKevIndex *x);
 /* Store the KEV name matches of one item (skipping CVEs NVD configures or
  * that l already holds for it). */

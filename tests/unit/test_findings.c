@@ -326,6 +326,45 @@ TEST(new_cve_reads_only_the_products_it_names) {
   CHECK_INT(full.created + full.updated + full.closed + full.reopened, 0);
 }
 
+/* A full run that loads the feeds decodes only the CVEs its products'
+ * vendor:product keys can reach; what it skipped is still known to be
+ * configured (no KEV name match for it), and a product added afterwards
+ * with another key is matched against every CVE. */
+TEST(partial_feeds_after_a_full_run) {
+  const char *nvd = "{\"vulnerabilities\":["
+      "{\"cve\":{\"id\":\"CVE-2099-0100\",\"lastModified\":\"2099-01-01\",\"configurations\":[{\"nodes\":[{"
+      "\"operator\":\"OR\",\"cpeMatch\":[{\"vulnerable\":true,\"criteria\":\"cpe:2.3:a:partialco:gadget:*:*:*:*:*:*:*:*\","
+      "\"versionEndExcluding\":\"2.0\"}]}]}]}},"
+      "{\"cve\":{\"id\":\"CVE-2099-0201\",\"lastModified\":\"2099-01-01\",\"configurations\":[{\"nodes\":[{"
+      "\"operator\":\"OR\",\"cpeMatch\":[{\"vulnerable\":true,\"criteria\":\"cpe:2.3:a:acme:widget:*:*:*:*:*:*:*:*\","
+      "\"versionEndExcluding\":\"0.5\"}]}]}]}}]}";
+  const char *kev = "{\"vulnerabilities\":[{\"cveID\":\"CVE-2099-0201\",\"vendorProject\":\"Acme\",\"product\":"
+      "\"Widget\",\"vulnerabilityName\":\"x\",\"dateAdded\":\"2099-01-01\",\"shortDescription\":\"x\","
+      "\"requiredAction\":\"x\",\"dueDate\":\"2099-02-01\"}]}";
+  FindFeedStats fs = {0}, ks = {0};
+  FindMatchStats inc = {0}, full = {0}, added = {0}, again = {0};
+  Err e = {0};
+  CHECK_INT(find_feed_store(db, FIND_FEED_NVD, "p.json", nvd, strlen(nvd), NULL, NULL, NULL, &fs, &e), 0);
+  CHECK_INT(find_feed_store(db, FIND_FEED_KEV, "k.json", kev, strlen(kev), NULL, NULL, NULL, &ks, &e), 0);
+  /* named like the KEV entry, but its CPE (its matcher key) is another vendor's */
+  product_named("Dings", "Acme", "Widget", "1.0", "cpe:2.3:a:othervendor:widget:1.0:*:*:*:*:*:*:*");
+  CHECK_INT(find_match_incremental(db, &cli, &inc, &e), 0);
+  find_cache_flush();
+  CHECK_INT(find_match_all(db, &cli, &full, &e), 0);
+  CHECK_INT(full.created + full.updated + full.closed + full.reopened, 0);
+  CHECK_INT(count("SELECT count(*) FROM findings WHERE vuln_id IN ('CVE-2099-0100', 'CVE-2099-0201')"), 0);
+  int64_t pid = product_named("Duppeditt", "", "", "", "cpe:2.3:a:partialco:gadget:1.0:*:*:*:*:*:*:*");
+  CHECK_INT(find_match_incremental(db, &cli, &added, &e), 0);
+  CHECK_INT(added.created, 1);
+  char sql[160];
+  snprintf(sql, sizeof sql, "SELECT count(*) FROM findings WHERE vuln_id = 'CVE-2099-0100' AND product_id = %lld",
+           (long long)pid);
+  CHECK_INT(count(sql), 1);
+  find_cache_flush();
+  CHECK_INT(find_match_all(db, &cli, &again, &e), 0);
+  CHECK_INT(again.created + again.updated + again.closed + again.reopened, 0);
+}
+
 /* A CVE without its binary configuration record (stored before migration
  * 6) or with a damaged one is read from its JSON, gives the same findings,
  * and gets its record back from the next run. */
@@ -491,6 +530,7 @@ int main(void) {
   RUN(kev_name_match_until_nvd_decides);
   RUN(csaf_advisory_against_inventory);
   RUN(new_cve_reads_only_the_products_it_names);
+  RUN(partial_feeds_after_a_full_run);
   RUN(binary_records_fall_back_to_json);
   RUN(exposure_counts_every_vulnerability);
   RUN(export_csv);
