@@ -183,6 +183,13 @@ int db_bind_textn(DbStmt *st, int idx, const char *s, size_t n) {
   return bind_rc(sqlite3_bind_text(st->s, idx, s, (int)n, SQLITE_TRANSIENT));
 }
 
+int db_bind_text_static(DbStmt *st, int idx, const char *s) {
+  if (!s) return db_bind_null(st, idx);
+  size_t n = strlen(s);
+  if (n > 0x7fffffff) return VERR_TOOBIG;
+  return bind_rc(sqlite3_bind_text(st->s, idx, s, (int)n, SQLITE_STATIC));
+}
+
 int db_bind_blob(DbStmt *st, int idx, const void *p, size_t n) {
   if (n > 0x7fffffff) return VERR_TOOBIG;
   return bind_rc(sqlite3_bind_blob(st->s, idx, p ? p : "", (int)n, SQLITE_TRANSIENT));

@@ -63,21 +63,23 @@ int find_batch_open(FindRun *r, Err *e) {
 }
 
 /* Row k of a findings statement, its values from parameter 1 + k * FCOLS. */
+/* Its strings are bound in place: the row, the run's items and feeds stay
+ * as they are until the statement has run (find_batch_flush). */
 static void bind_finding(FindRun *r, DbStmt *st, int k, const Pending *p) {
   int o = k * FCOLS;
   db_bind_int(st, o + 1, p->id);
   db_bind_int(st, o + 2, p->meta.org_id);
   db_bind_int(st, o + 3, p->meta.product_id);
-  db_bind_text(st, o + 4, p->m.id);
-  db_bind_text(st, o + 5, find_src_name(p->m.source));
-  db_bind_text(st, o + 6, p->m.advisory);
-  db_bind_text(st, o + 7, p->it->name);
+  db_bind_text_static(st, o + 4, p->m.id);
+  db_bind_text_static(st, o + 5, find_src_name(p->m.source));
+  db_bind_text_static(st, o + 6, p->m.advisory);
+  db_bind_text_static(st, o + 7, p->it->name);
   find_bind_annotations(st, o + 8, &p->m, p->it);
-  db_bind_text(st, o + 20, p->why);
+  db_bind_text_static(st, o + 20, p->why);
   db_bind_int(st, o + 21, r->now);
   db_bind_int(st, o + 22, p->due);
   db_bind_int(st, o + 23, r->now);
-  db_bind_text(st, o + 24, find_kev_added(r, &p->m));
+  db_bind_text_static(st, o + 24, find_kev_added(r, &p->m));
   db_bind_int(st, o + 25, r->batch->created_by);
 }
 

@@ -167,20 +167,21 @@ static void bind_real(DbStmt *st, int i, double v) {
   else db_bind_double(st, i, nearbyint(v * 1e6) / 1e6);
 }
 
-/* Common annotation columns of INSERT (from 7) and UPDATE (from 3). */
+/* Common annotation columns of INSERT (from 7) and UPDATE (from 3); the
+ * strings, the feeds' own, are bound in place (the callers step at once). */
 void find_bind_annotations(DbStmt *st, int i, const VulnMatch *m, const VulnItem *it) {
   bind_real(st, i, m->cvss);
-  db_bind_text(st, i + 1, m->cvss_vector);
+  db_bind_text_static(st, i + 1, m->cvss_vector);
   db_bind_int(st, i + 2, m->kev);
-  db_bind_text(st, i + 3, m->kev_due);
+  db_bind_text_static(st, i + 3, m->kev_due);
   db_bind_int(st, i + 4, m->ransomware);
   bind_real(st, i + 5, m->epss);
   bind_real(st, i + 6, m->epss_pct);
   db_bind_int(st, i + 7, it->internet);
   db_bind_int(st, i + 8, it->criticality);
   db_bind_double(st, i + 9, find_priority_rounded(m->priority));
-  db_bind_text(st, i + 10, m->priority_class);
-  db_bind_text(st, i + 11, m->confidence);
+  db_bind_text_static(st, i + 10, m->priority_class);
+  db_bind_text_static(st, i + 11, m->confidence);
 }
 
 /* The stored priority: two decimals, as its text "%.2f" reads back. */
@@ -278,19 +279,19 @@ static int known_same(const FindRun *r, const VulnItem *it, const VulnMatch *m, 
  * decisions as find_store_match's query below, and the row kept current in
  * case the run stores the same finding again (CSAF, then NVD). */
 static int store_known(FindRun *r, const FindItemMeta *meta, const VulnItem *it, const VulnMatch *m,
-                       const char *why, Err *e) {
+                       const char *why, const FindPre *p, Err *e) {
   int src = m->source == VULN_SRC_NVD ? 0 : m->source == FIND_SRC_KEV ? 2 : 1;
-  FindKnownRow *k = find_known_get(r->known, meta->org_id, meta->product_id, m->id);
+  uint64_t digest = p ? p->digest : find_known_digest(why, it->name);
+  FindKnownRow *k = r->fresh ? NULL : find_known_get(r->known, meta->org_id, meta->product_id, m->id);
   if (!k) {
     int64_t id = 0, due = find_due(r->sla, m->priority_class, r->now, m->kev_due, find_kev_added(r, m));
     int rc = r->batch ? find_batch_add(r, meta, it, m, why, due, &id, e) : insert_finding(r, meta, it, m, why, &id, e);
     if (rc) return rc;
     if (!(k = find_known_add(r->known, meta->org_id, meta->product_id, m->id))) return err_set(e, VERR_NOMEM, "tomt for minne");
-    *k = (FindKnownRow){id, due, r->now, find_priority_rounded(m->priority), find_known_digest(why, it->name),
-                        it->criticality, FIND_ST_OPEN, 1, m->kev, it->internet, 1, (signed char)src};
+    *k = (FindKnownRow){id, due, r->now, find_priority_rounded(m->priority), digest, it->criticality, FIND_ST_OPEN,
+                        1, m->kev, it->internet, 1, (signed char)src};
     return 0;
   }
-  uint64_t digest = find_known_digest(why, it->name);
   if (known_same(r, it, m, k, digest)) return 0;
   int64_t due = find_due(r->sla, m->priority_class, k->first_seen, m->kev_due, find_kev_added(r, m));
   int regress = !k->matched && (k->status == FIND_ST_FIXED || k->status == FIND_ST_VERIFIED);
@@ -314,9 +315,11 @@ int find_store_match(FindRun *r, const FindItemMeta *meta, const VulnItem *it, c
   r->cur = NULL;
   FindKnownRow *pk = p && p->row && r->known ? find_known_at(r->known, p->row - 1) : NULL;
   if (pk && known_same(r, it, m, pk, p->digest)) return 0;   /* worked out before: nothing changed */
+  const char *w = why;
   if (text) snprintf(why, sizeof why, "%s", text);
+  else if (p && p->why) w = p->why;   /* a first run's, worked out before */
   else vuln_match_reason(m, why, sizeof why);
-  if (r->known) return store_known(r, meta, it, m, why, e);
+  if (r->known) return store_known(r, meta, it, m, w, p, e);
   DbStmt *sel = r->sel;
   db_reset(sel);
   db_bind_int(sel, 1, meta->org_id);
@@ -403,7 +406,9 @@ int find_store_item(FindRun *r, const FindItemMeta *meta, const VulnItem *it, Vu
     size_t i = from + ix[k].pos;
     r->st.matches++;
     r->cur = r->pre ? &r->pre[i] : NULL;
+    r->fresh = r->first && (k == 0 || strcmp(ix[k].id, ix[k - 1].id));   /* items come once each */
     rc = find_store_match(r, meta, it, &l->m[i], NULL, e);
+    r->fresh = 0;
   }
   free(keep);
   free(ix);

@@ -50,10 +50,12 @@ FindKnownRow *find_known_add(FindKnown *k, int64_t org, int64_t product, const c
 size_t find_known_find(const FindKnown *k, int64_t org, int64_t product, const char *vuln);
 FindKnownRow *find_known_at(FindKnown *k, size_t i);
 /* Of one match, worked out before the serial storing (run.c, two threads):
- * its evidence digest and its stored row (position + 1, 0 none). */
+ * its evidence digest and its stored row (position + 1, 0 none); in a
+ * first run (nothing stored) its evidence text too (else NULL). */
 typedef struct FindPre {
   uint64_t digest;
-  size_t row;
+  size_t row, why_at;
+  const char *why;
 } FindPre;
 int find_known_unseen(const FindKnown *k, int64_t **ids, size_t *n);
 uint64_t find_known_digest(const char *reason, const char *name);
@@ -78,6 +80,8 @@ typedef struct FindRun {
   const FindPre *pre;         /* full run: per match of the item being stored, or NULL */
   const FindPre *cur;         /* the match find_store_match is given (set by find_store_item) */
   int64_t created_by;         /* this run's finding_runs row, once it has created a finding (0: not yet) */
+  int first;                  /* full run, nothing stored at its start: an item's first match of an id is new */
+  int fresh;                  /* the match being stored is such a one (no lookup needed) */
 } FindRun;
 
 typedef struct FindBatch FindBatch;

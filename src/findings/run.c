@@ -329,42 +329,71 @@ void find_cache_flush(void) {
 
 /* ---- matching a set of items ---- */
 
-/* A full run with stored findings: each match's evidence digest and stored
- * row worked out on two threads before the serial storing, which then
- * only compares (formatting the evidence of 565,000 matches and looking
- * each up was most of a full run's storing when nothing changes). */
+/* A full run: each match's evidence digest and stored row (when findings
+ * are stored) worked out on two threads before the serial storing, which
+ * then only compares (formatting the evidence of 565,000 matches and
+ * looking each up was most of a full run's storing when nothing changes).
+ * With nothing stored yet (a first run) every match is a new row: its
+ * evidence text is kept instead (text: the part's texts, NUL-separated). */
 typedef struct PrePart {
   const FindRun *r;
   const FindItems *x;
   const VulnMatchList *l;
   FindPre *pre;
   size_t from, to;
+  Buf text;
 } PrePart;
+
+typedef struct PreSet {
+  FindPre *pre;
+  PrePart part[2];
+} PreSet;
 
 static void *pre_part(void *arg) {
   PrePart *p = arg;
   char why[1024];
+  int first = !find_known_count(p->r->known);
   for (size_t j = p->from; j < p->to; j++) {
     const VulnMatch *m = &p->l->m[j];
     const FindItemMeta *meta = &p->x->meta[m->item];
     vuln_match_reason(m, why, sizeof why);
     p->pre[j].digest = find_known_digest(why, p->x->item[m->item].name);
-    p->pre[j].row = find_known_find(p->r->known, meta->org_id, meta->product_id, m->id);
+    p->pre[j].row = first ? 0 : find_known_find(p->r->known, meta->org_id, meta->product_id, m->id);
+    p->pre[j].why = NULL;
+    p->pre[j].why_at = p->text.n;
+    if (first) buf_append(&p->text, why, strlen(why) + 1);
   }
   return NULL;
 }
 
-static FindPre *pre_compute(const FindRun *r, const FindItems *x, const VulnMatchList *l) {
-  if (!r->known || !find_known_count(r->known) || !l->n) return NULL;
-  FindPre *pre = malloc(l->n * sizeof *pre);
-  if (!pre) return NULL;   /* then each match is worked out as it is stored */
-  PrePart a = {r, x, l, pre, 0, l->n / 2}, b = {r, x, l, pre, l->n / 2, l->n};
+static void pre_free(PreSet *s) {
+  free(s->pre);
+  buf_free(&s->part[0].text);
+  buf_free(&s->part[1].text);
+  memset(s, 0, sizeof *s);
+}
+
+/* s->pre stays NULL when there is nothing to work out or no memory for it
+ * (then each match is worked out as it is stored). */
+static void pre_compute(const FindRun *r, const FindItems *x, const VulnMatchList *l, PreSet *s) {
+  memset(s, 0, sizeof *s);
+  if (!r->known || !l->n || !(s->pre = malloc(l->n * sizeof *s->pre))) return;
+  s->part[0] = (PrePart){r, x, l, s->pre, 0, l->n / 2, {0}};
+  s->part[1] = (PrePart){r, x, l, s->pre, l->n / 2, l->n, {0}};
+  buf_init(&s->part[0].text, (size_t)1 << 34);
+  buf_init(&s->part[1].text, (size_t)1 << 34);
   pthread_t th;
-  int threaded = l->n >= 4096 && pthread_create(&th, NULL, pre_part, &b) == 0;
-  if (!threaded) a.to = l->n;
-  pre_part(&a);
+  int threaded = l->n >= 4096 && pthread_create(&th, NULL, pre_part, &s->part[1]) == 0;
+  if (!threaded) s->part[0].to = l->n;
+  pre_part(&s->part[0]);
   if (threaded) pthread_join(th, NULL);
-  return pre;
+  if (s->part[0].text.err || s->part[1].text.err) {
+    pre_free(s);
+    return;
+  }
+  if (find_known_count(r->known)) return;
+  for (size_t j = 0; j < l->n; j++)
+    s->pre[j].why = (j < s->part[0].to ? s->part[0].text.p : s->part[1].text.p) + s->pre[j].why_at;
 }
 
 /* Items in (organisation, product id) order: the order a first run's new
@@ -411,9 +440,12 @@ static int match_items(FindRun *r, const VulnDb *v, VulnMatcher *m, const FindKe
   int rc = vuln_match_items(m, x->item, x->n, x->n < 256 ? 1 : 0, &l) ? err_set(e, VERR_NOMEM, "tomt for minne") : 0;
   r->st.ms_match += find_ms_since(&t0);
   /* nothing stored yet (a first full run): every match is a new row */
-  if (!rc && r->known && !find_known_count(r->known) && find_known_reserve(r->known, l.n))
-    rc = err_set(e, VERR_NOMEM, "tomt for minne");
-  FindPre *pre = rc ? NULL : pre_compute(r, x, &l);
+  int first = r->known && !find_known_count(r->known);
+  if (!rc && first && find_known_reserve(r->known, l.n)) rc = err_set(e, VERR_NOMEM, "tomt for minne");
+  PreSet ps = {0};
+  if (!rc) pre_compute(r, x, &l, &ps);
+  r->first = first && r->batch;
+  FindPre *pre = ps.pre;
   size_t *at = NULL;
   ItemKey *order = rc ? NULL : item_order(x, &l, &at);
   if (!rc && !order) rc = err_set(e, VERR_NOMEM, "tomt for minne");
@@ -427,10 +459,11 @@ static int match_items(FindRun *r, const VulnDb *v, VulnMatcher *m, const FindKe
     if (!rc) rc = find_keys_store(r, &x->meta[i], &x->item[i], e);
   }
   if (!rc) rc = find_batch_flush(r, e);   /* before the feeds' strings it points to are released */
+  r->first = 0;
   r->st.products += x->n;
   free(order);
   free(at);
-  free(pre);
+  pre_free(&ps);
   vuln_match_list_free(&l);
   return rc;
 }
