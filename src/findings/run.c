@@ -176,6 +176,19 @@ static void *feed_job(void *arg) {
   return NULL;
 }
 
+/* A load's result into the cache (with the keys it was filtered by). */
+static void cache_adopt(Db *db, const FeedJob *j, VulnMap **keys) {
+  cache.v = j->v;
+  cache.m = j->m;
+  cache.kx = j->kx;
+  if (j->keys) {
+    cache.keys = *keys;
+    *keys = NULL;
+  }
+  cache.gen = find_state_int(db, "gen");
+  snprintf(cache.path, sizeof cache.path, "%s", db_path(db));
+}
+
 /* With the cache locked: the feeds loaded into it (only the CVEs the keys
  * can reach when keys is given; the cache then owns keys). With work, the
  * loading runs on a second thread while work(ctx, job) reads the rest on
@@ -221,15 +234,7 @@ static int cache_load(Db *db, VulnMap **keys, int (*work)(void *, FeedJob *, Err
     vuln_db_free(v);
     return rc;
   }
-  cache.v = v;
-  cache.m = j.m;
-  cache.kx = j.kx;
-  if (j.keys) {
-    cache.keys = *keys;
-    *keys = NULL;
-  }
-  cache.gen = find_state_int(db, "gen");
-  snprintf(cache.path, sizeof cache.path, "%s", db_path(db));
+  cache_adopt(db, &j, keys);
   if (ms) *ms += find_ms_since(&t0);
   return 0;
 }
