@@ -170,6 +170,7 @@ static int bind_rc(int rc) { return rc == SQLITE_OK ? 0 : (rc == SQLITE_TOOBIG ?
 
 int db_bind_int(DbStmt *st, int idx, int64_t v) { return bind_rc(sqlite3_bind_int64(st->s, idx, v)); }
 int db_bind_null(DbStmt *st, int idx) { return bind_rc(sqlite3_bind_null(st->s, idx)); }
+int db_bind_double(DbStmt *st, int idx, double v) { return bind_rc(sqlite3_bind_double(st->s, idx, v)); }
 
 int db_bind_text(DbStmt *st, int idx, const char *s) {
   if (!s) return db_bind_null(st, idx);
@@ -180,6 +181,13 @@ int db_bind_textn(DbStmt *st, int idx, const char *s, size_t n) {
   if (!s) return db_bind_null(st, idx);
   if (n > 0x7fffffff) return VERR_TOOBIG;
   return bind_rc(sqlite3_bind_text(st->s, idx, s, (int)n, SQLITE_TRANSIENT));
+}
+
+int db_bind_text_static(DbStmt *st, int idx, const char *s) {
+  if (!s) return db_bind_null(st, idx);
+  size_t n = strlen(s);
+  if (n > 0x7fffffff) return VERR_TOOBIG;
+  return bind_rc(sqlite3_bind_text(st->s, idx, s, (int)n, SQLITE_STATIC));
 }
 
 int db_bind_blob(DbStmt *st, int idx, const void *p, size_t n) {

@@ -63,6 +63,10 @@ int db_bind_text(DbStmt *st, int idx, const char *s);    /* NULL -> SQL NULL */
 int db_bind_textn(DbStmt *st, int idx, const char *s, size_t n);
 int db_bind_blob(DbStmt *st, int idx, const void *p, size_t n);
 int db_bind_null(DbStmt *st, int idx);
+int db_bind_double(DbStmt *st, int idx, double v);
+/* Like db_bind_text, without copying s: s must stay unchanged until the
+ * statement has been stepped (a bulk insert binding strings it owns). */
+int db_bind_text_static(DbStmt *st, int idx, const char *s);
 /* DB_ROW, DB_DONE or a negative VERR_* (message on e, naming the SQL). */
 int db_step(DbStmt *st, Err *e);
 int db_reset(DbStmt *st);                                /* keeps bindings */

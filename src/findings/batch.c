@@ -1,6 +1,7 @@
-/* batch.c — a full run's new findings and their first history rows written
- * FIND_BATCH rows per INSERT (one statement execution opens the table's
- * cursors once for all of them), with ids the run assigns itself. */
+/* batch.c — a full run's new findings written FIND_BATCH rows per INSERT
+ * (one statement execution opens the table's cursors once for all of them),
+ * with ids the run assigns itself; their creation entries come from
+ * created_by (no history rows, schema.c migration 8). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,8 +11,7 @@
 #include "findings/match_int.h"
 
 #define FIND_BATCH 64
-#define FCOLS 24   /* bound values of one findings row */
-#define HCOLS 7    /* and of one history row */
+#define FCOLS 25   /* bound values of one findings row */
 
 typedef struct Pending {
   int64_t id, due;
@@ -24,8 +24,8 @@ typedef struct Pending {
 struct FindBatch {
   Pending row[FIND_BATCH];
   size_t n;
-  int64_t next_id;
-  DbStmt *ins, *hist;      /* FIND_BATCH rows each */
+  int64_t next_id, created_by;
+  DbStmt *ins;             /* FIND_BATCH rows */
   DbStmt *ins1;            /* one findings row */
 };
 
@@ -51,48 +51,36 @@ int find_batch_open(FindRun *r, Err *e) {
     rc = prepare_rows(r->db, &b->ins, e,
                       "INSERT INTO findings (id, org_id, product_id, vuln_id, source, advisory, product_name, cvss,"
                       " cvss_vector, kev, kev_due, ransomware, epss, epss_pct, internet, criticality, priority, class,"
-                      " confidence, reason, matched, status, first_seen, due_at, updated_at, kev_added) VALUES ",
-                      "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,'open',?,?,?,?)");
+                      " confidence, reason, matched, status, first_seen, due_at, updated_at, kev_added, created_by)"
+                      " VALUES ", "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,'open',?,?,?,?,?)");
   if (!rc)
     rc = db_prepare(r->db, &b->ins1, e,
                     "INSERT INTO findings (id, org_id, product_id, vuln_id, source, advisory, product_name, cvss,"
                     " cvss_vector, kev, kev_due, ransomware, epss, epss_pct, internet, criticality, priority, class,"
-                    " confidence, reason, matched, status, first_seen, due_at, updated_at, kev_added) VALUES"
-                    " (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,'open',?,?,?,?)");
-  if (!rc)
-    rc = prepare_rows(r->db, &b->hist, e,
-                      "INSERT INTO finding_history (finding_id, at, user_id, username, from_status, to_status, note)"
-                      " VALUES ", "(?,?,?,?,?,?,?)");
+                    " confidence, reason, matched, status, first_seen, due_at, updated_at, kev_added, created_by)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,'open',?,?,?,?,?)");
   return rc;
 }
 
 /* Row k of a findings statement, its values from parameter 1 + k * FCOLS. */
+/* Its strings are bound in place: the row, the run's items and feeds stay
+ * as they are until the statement has run (find_batch_flush). */
 static void bind_finding(FindRun *r, DbStmt *st, int k, const Pending *p) {
   int o = k * FCOLS;
   db_bind_int(st, o + 1, p->id);
   db_bind_int(st, o + 2, p->meta.org_id);
   db_bind_int(st, o + 3, p->meta.product_id);
-  db_bind_text(st, o + 4, p->m.id);
-  db_bind_text(st, o + 5, find_src_name(p->m.source));
-  db_bind_text(st, o + 6, p->m.advisory);
-  db_bind_text(st, o + 7, p->it->name);
+  db_bind_text_static(st, o + 4, p->m.id);
+  db_bind_text_static(st, o + 5, find_src_name(p->m.source));
+  db_bind_text_static(st, o + 6, p->m.advisory);
+  db_bind_text_static(st, o + 7, p->it->name);
   find_bind_annotations(st, o + 8, &p->m, p->it);
-  db_bind_text(st, o + 20, p->why);
+  db_bind_text_static(st, o + 20, p->why);
   db_bind_int(st, o + 21, r->now);
   db_bind_int(st, o + 22, p->due);
   db_bind_int(st, o + 23, r->now);
-  db_bind_text(st, o + 24, find_kev_added(r, &p->m));
-}
-
-static void bind_history(FindRun *r, DbStmt *st, int k, const Pending *p, int64_t at) {
-  int o = k * HCOLS;
-  db_bind_int(st, o + 1, p->id);
-  db_bind_int(st, o + 2, at);
-  db_bind_int(st, o + 3, r->who ? r->who->user_id : 0);
-  db_bind_text(st, o + 4, r->who ? r->who->username : "system");
-  db_bind_null(st, o + 5);
-  db_bind_text(st, o + 6, "open");
-  db_bind_text(st, o + 7, p->why);
+  db_bind_text_static(st, o + 24, find_kev_added(r, &p->m));
+  db_bind_int(st, o + 25, r->batch->created_by);
 }
 
 static int step(DbStmt *st, Err *e) {
@@ -107,20 +95,15 @@ int find_batch_flush(FindRun *r, Err *e) {
   FindBatch *b = r->batch;
   if (!b || !b->n) return 0;
   int full = b->n == FIND_BATCH, rc = 0;
-  int64_t at = db_now();
   if (full) {
     db_reset(b->ins);
     for (size_t k = 0; k < b->n; k++) bind_finding(r, b->ins, (int)k, &b->row[k]);
     rc = step(b->ins, e);
-    db_reset(b->hist);
-    for (size_t k = 0; !rc && k < b->n; k++) bind_history(r, b->hist, (int)k, &b->row[k], at);
-    if (!rc) rc = step(b->hist, e);
   }
   for (size_t k = 0; !full && !rc && k < b->n; k++) {
     db_reset(b->ins1);
     bind_finding(r, b->ins1, 0, &b->row[k]);
     rc = step(b->ins1, e);
-    if (!rc) rc = find_run_history(r, b->row[k].id, NULL, "open", b->row[k].why, e);
   }
   b->n = 0;
   return rc;
@@ -130,6 +113,10 @@ int find_batch_flush(FindRun *r, Err *e) {
 int find_batch_add(FindRun *r, const FindItemMeta *meta, const VulnItem *it, const VulnMatch *m, const char *why,
                    int64_t due, int64_t *id, Err *e) {
   FindBatch *b = r->batch;
+  if (!b->created_by) {   /* the run's row, once it creates something */
+    int rc = find_run_creator(r, &b->created_by, e);
+    if (rc) return rc;
+  }
   if (b->n == FIND_BATCH) {
     int rc = find_batch_flush(r, e);
     if (rc) return rc;
@@ -148,7 +135,6 @@ int find_batch_add(FindRun *r, const FindItemMeta *meta, const VulnItem *it, con
 void find_batch_close(FindRun *r) {
   if (!r->batch) return;
   db_finalize(r->batch->ins);
-  db_finalize(r->batch->hist);
   db_finalize(r->batch->ins1);
   free(r->batch);
   r->batch = NULL;

@@ -37,5 +37,12 @@ int find_feeds_decode(FindFeeds *f, int (*between)(void *, VulnDb *), void *ctx,
 int find_feeds_finish(Db *db, FindFeeds *f, VulnDb **out, size_t *from_json, Err *e);
 void find_feeds_free(FindFeeds *f);
 VulnDb *find_feeds_db(FindFeeds *f);   /* being loaded: decode's thread only */
+/* Before decode: decode only the records with a vulnerable criterion whose
+ * vendor:product is in keys or has a wildcard (keys outlives decode; NULL:
+ * every record). The ids of skipped records that have configurations, each
+ * NUL-terminated, are then find_feeds_configured's (valid until finish). */
+typedef struct VulnMap VulnMap;
+void find_feeds_filter(FindFeeds *f, const VulnMap *keys);
+const char *find_feeds_configured(const FindFeeds *f, size_t *len);
 
 #endif

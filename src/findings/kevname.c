@@ -67,6 +67,12 @@ static int build(FindKevIndex *x) {
   return 0;
 }
 
+int find_kev_index_configured(FindKevIndex *x, const char *ids, size_t len) {
+  for (const char *id = ids; id && id < ids + len; id += strlen(id) + 1)
+    if (vuln_map_put(x->configured, id, strlen(id), 1) == UINT32_MAX) return VERR_NOMEM;
+  return 0;
+}
+
 FindKevIndex *find_kev_index_new(const VulnDb *v) {
   FindKevIndex *x = calloc(1, sizeof *x);
   if (!x) return NULL;

@@ -10,6 +10,8 @@
 #include "findings/findings.h"
 #include "findings/internal.h"
 #include "vuln/cfgbin.h"
+#include "vuln/cpe.h"
+#include "vuln/map.h"
 #include "vuln/vuln.h"
 
 double find_ms_since(const struct timespec *t0) {
@@ -53,7 +55,9 @@ struct FindFeeds {
   VulnDb *v;
   int64_t min_gen;
   Buf raw;              /* per record: u32 id length, id, u32 blob length, blob */
-  size_t nraw, decoded;
+  size_t nraw, decoded, skipped;
+  const VulnMap *keys;  /* decode only records naming one of these vendor:product keys (NULL: all) */
+  Buf configured;       /* ids of skipped records with configurations, each NUL-terminated */
   Buf failed;           /* ids whose record did not decode, each NUL-terminated */
   Buf json;             /* records to parse from JSON, comma-separated */
 };
@@ -87,11 +91,21 @@ static int read_blobs(Db *db, FindFeeds *f, Err *e) {
  * the ids of those that do not decode go to `failed`. */
 typedef struct DecodePart {
   const char *raw;
-  size_t at, n, decoded;
+  size_t at, n, decoded, skipped;
   VulnDb *v;
-  Buf failed;
+  const VulnMap *keys;
+  Buf failed, configured;
   int rc;
 } DecodePart;
+
+/* A vulnerable criterion the matcher could reach from an item: its
+ * vendor:product key is one of the items', or it has none (the matcher's
+ * wildcard list, looked at for every item). */
+static int wanted(void *ctx, const char *c, size_t l) {
+  char key[2 * VULN_CPE_MAX + 2];
+  size_t kl = vuln_cpe_fs_key(c, l, key, sizeof key);
+  return !kl || vuln_map_get(ctx, key, kl) != UINT32_MAX;
+}
 
 static void *decode_part(void *arg) {
   DecodePart *d = arg;
@@ -106,6 +120,12 @@ static void *decode_part(void *arg) {
     memcpy(&bl, d->raw + at + 4 + il, 4);
     const char *blob = d->raw + at + 8 + il;
     at += 8 + (size_t)il + bl;
+    uint32_t ncfg = 0;
+    if (d->keys && !vuln_cfgbin_wanted(blob, bl, wanted, (void *)d->keys, &ncfg)) {
+      d->skipped++;
+      if (ncfg) buf_append(&d->configured, id, il + 1);
+      continue;
+    }
     Err de = {0};
     int drc = vuln_cfgbin_decode(dec, id, blob, bl, &de);
     if (drc == VERR_NOMEM) d->rc = drc;
@@ -113,7 +133,7 @@ static void *decode_part(void *arg) {
     else d->decoded++;
   }
   vuln_cfgbin_decoder_free(dec);
-  if (d->failed.err) d->rc = VERR_NOMEM;
+  if (d->failed.err || d->configured.err) d->rc = VERR_NOMEM;
   return NULL;
 }
 
@@ -132,8 +152,10 @@ static int decode_join(FindFeeds *f, DecodePart *p) {
   arena_adopt(v->arena, w->arena);
   w->arena = NULL;
   buf_append(&f->failed, p->failed.p, p->failed.n);
+  buf_append(&f->configured, p->configured.p, p->configured.n);
   f->decoded += p->decoded;
-  return f->failed.err ? VERR_NOMEM : 0;
+  f->skipped += p->skipped;
+  return f->failed.err || f->configured.err ? VERR_NOMEM : 0;
 }
 
 /* Decoding is memory only: with 10,000 records or more, the second half
@@ -146,9 +168,12 @@ int find_feeds_decode(FindFeeds *f, int (*between)(void *, VulnDb *), void *ctx,
     memcpy(&bl, f->raw.p + at + 4 + il, 4);
     at += 8 + (size_t)il + bl;
   }
-  DecodePart a = {f->raw.p, 0, half, 0, f->v, {0}, 0}, b = {f->raw.p, at, f->nraw - half, 0, NULL, {0}, 0};
+  DecodePart a = {.raw = f->raw.p, .n = half, .v = f->v, .keys = f->keys},
+             b = {.raw = f->raw.p, .at = at, .n = f->nraw - half, .keys = f->keys};
   buf_init(&a.failed, (size_t)1 << 30);
   buf_init(&b.failed, (size_t)1 << 30);
+  buf_init(&a.configured, (size_t)1 << 30);
+  buf_init(&b.configured, (size_t)1 << 30);
   pthread_t th;
   int threaded = 0;
   if (b.n && !(b.v = vuln_db_new())) b.rc = VERR_NOMEM;
@@ -159,13 +184,17 @@ int find_feeds_decode(FindFeeds *f, int (*between)(void *, VulnDb *), void *ctx,
   else if (b.v && !b.rc) decode_part(&b);
   int rc = a.rc ? a.rc : b.rc;
   buf_append(&f->failed, a.failed.p, a.failed.n);
+  buf_append(&f->configured, a.configured.p, a.configured.n);
   f->decoded += a.decoded;
+  f->skipped += a.skipped;
   if (!rc && b.v) rc = decode_join(f, &b);
   vuln_db_free(b.v);
   buf_free(&a.failed);
   buf_free(&b.failed);
+  buf_free(&a.configured);
+  buf_free(&b.configured);
   buf_free(&f->raw);
-  if (!rc && (f->failed.err || vuln_db_finish(f->v))) rc = VERR_NOMEM;
+  if (!rc && (f->failed.err || f->configured.err || vuln_db_finish(f->v))) rc = VERR_NOMEM;
   return rc ? err_set(e, rc, "tomt for minne") : 0;
 }
 
@@ -292,11 +321,19 @@ static int load_csaf(Db *db, VulnDb *v, int64_t min_gen, Err *e) {
 
 VulnDb *find_feeds_db(FindFeeds *f) { return f->v; }
 
+void find_feeds_filter(FindFeeds *f, const VulnMap *keys) { f->keys = keys; }
+
+const char *find_feeds_configured(const FindFeeds *f, size_t *len) {
+  *len = f->configured.n;
+  return f->configured.p;
+}
+
 void find_feeds_free(FindFeeds *f) {
   if (!f) return;
   vuln_db_free(f->v);
   buf_free(&f->raw);
   buf_free(&f->failed);
+  buf_free(&f->configured);
   buf_free(&f->json);
   free(f);
 }
@@ -311,6 +348,7 @@ int find_feeds_read(Db *db, int64_t min_gen, FindFeeds **out, Err *e) {
   f->min_gen = min_gen;
   buf_init(&f->raw, (size_t)4 << 30);
   buf_init(&f->failed, (size_t)1 << 30);
+  buf_init(&f->configured, (size_t)1 << 30);
   buf_init(&f->json, (size_t)4 << 30);
   int64_t csaf_new = 0;
   int rc = read_blobs(db, f, e);
@@ -338,7 +376,7 @@ int find_feeds_finish(Db *db, FindFeeds *f, VulnDb **out, size_t *from_json, Err
   /* every record decoded: no need to look for CVEs without one (that query
    * reads the whole JSON table) */
   if (!rc) rc = db_int(db, e, &total, "SELECT count(*) FROM vuln_cves WHERE gen >= ?", "l", f->min_gen);
-  if (!rc && (f->json.n || (int64_t)f->decoded != total)) rc = load_json(db, f, e);
+  if (!rc && (f->json.n || (int64_t)(f->decoded + f->skipped) != total)) rc = load_json(db, f, e);
   if (from_json) *from_json = f->v->ncve - before;
   if (!rc) {
     *out = f->v;

@@ -2,6 +2,7 @@
  * against the stored feeds through src/vuln's matcher, and the findings
  * reconciled with the result — created, updated, closed when the match
  * disappears, reopened when it comes back. Full and incremental runs. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,8 +104,8 @@ int find_run_open(FindRun *r, Db *db, const Principal *who, Err *e) {
     rc = db_prepare(db, &r->ins, e,
                     "INSERT INTO findings (org_id, product_id, vuln_id, source, advisory, product_name, cvss,"
                     " cvss_vector, kev, kev_due, ransomware, epss, epss_pct, internet, criticality, priority, class,"
-                    " confidence, reason, matched, status, first_seen, due_at, updated_at, kev_added)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,'open',?,?,?,?)");
+                    " confidence, reason, matched, status, first_seen, due_at, updated_at, kev_added, created_by)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,'open',?,?,?,?,?)");
   if (!rc)
     rc = db_prepare(db, &r->upd, e,
                     "UPDATE findings SET advisory = ?, product_name = ?, cvss = ?, cvss_vector = ?, kev = ?,"
@@ -148,32 +149,46 @@ int find_run_history(FindRun *r, int64_t id, const char *from, const char *to, c
   return rc < 0 ? rc : 0;
 }
 
-static void bind_real(DbStmt *st, int i, double v) {
-  if (v < 0) {
-    db_bind_null(st, i);
-    return;
+int find_run_creator(FindRun *r, int64_t *id, Err *e) {
+  if (!r->created_by) {
+    int rc = db_int(r->db, e, &r->created_by,
+                    "INSERT INTO finding_runs (at, user_id, username) VALUES (?, ?, ?) RETURNING id", "lls", r->now,
+                    (int64_t)(r->who ? r->who->user_id : 0), r->who ? r->who->username : "system");
+    if (rc) return rc;
   }
-  char s[32];
-  snprintf(s, sizeof s, "%.6f", v);
-  db_bind_text(st, i, s);
+  *id = r->created_by;
+  return 0;
 }
 
-/* Common annotation columns of INSERT (from 7) and UPDATE (from 3). */
+/* v to six decimals (as "%.6f" and back did: the values are CVSS and EPSS
+ * figures of at most six), or NULL when absent (< 0). */
+static void bind_real(DbStmt *st, int i, double v) {
+  if (v < 0) db_bind_null(st, i);
+  else db_bind_double(st, i, nearbyint(v * 1e6) / 1e6);
+}
+
+/* Common annotation columns of INSERT (from 7) and UPDATE (from 3); the
+ * strings, the feeds' own, are bound in place (the callers step at once). */
 void find_bind_annotations(DbStmt *st, int i, const VulnMatch *m, const VulnItem *it) {
   bind_real(st, i, m->cvss);
-  db_bind_text(st, i + 1, m->cvss_vector);
+  db_bind_text_static(st, i + 1, m->cvss_vector);
   db_bind_int(st, i + 2, m->kev);
-  db_bind_text(st, i + 3, m->kev_due);
+  db_bind_text_static(st, i + 3, m->kev_due);
   db_bind_int(st, i + 4, m->ransomware);
   bind_real(st, i + 5, m->epss);
   bind_real(st, i + 6, m->epss_pct);
   db_bind_int(st, i + 7, it->internet);
   db_bind_int(st, i + 8, it->criticality);
-  char p[32];
-  snprintf(p, sizeof p, "%.2f", m->priority);
-  db_bind_text(st, i + 9, p);
-  db_bind_text(st, i + 10, m->priority_class);
-  db_bind_text(st, i + 11, m->confidence);
+  db_bind_double(st, i + 9, find_priority_rounded(m->priority));
+  db_bind_text_static(st, i + 10, m->priority_class);
+  db_bind_text_static(st, i + 11, m->confidence);
+}
+
+/* The stored priority: two decimals, as its text "%.2f" reads back. */
+double find_priority_rounded(double p) {
+  char s[32];
+  snprintf(s, sizeof s, "%.2f", p);
+  return strtod(s, NULL);
 }
 
 const char *find_src_name(int source) {
@@ -203,20 +218,22 @@ static int insert_finding(FindRun *r, const FindItemMeta *meta, const VulnItem *
   db_bind_int(st, 21, due);
   db_bind_int(st, 22, r->now);
   db_bind_text(st, 23, find_kev_added(r, m));
-  int rc = db_step(st, e);
+  int64_t by = 0;
+  int rc = find_run_creator(r, &by, e);
+  if (rc) return rc;
+  db_bind_int(st, 24, by);
+  rc = db_step(st, e);
   if (rc < 0) return rc;
   int64_t id = db_last_id(r->db);   /* plain INSERT: RETURNING would buffer every row in a temporary table */
   db_reset(st);
   r->st.created++;
   if (idp) *idp = id;
   if (!r->known && find_seen_add(r, id)) return err_set(e, VERR_NOMEM, "tomt for minne");
-  return find_run_history(r, id, NULL, "open", why, e);
+  return 0;   /* its creation entry comes from created_by (schema.c, migration 8) */
 }
 
 static int changed(DbStmt *sel, const VulnMatch *m, const VulnItem *it, const char *why, int64_t due) {
-  char p[32];
-  snprintf(p, sizeof p, "%.2f", m->priority);
-  return !db_col_int(sel, 2) || strtod(p, NULL) != strtod(db_col_text(sel, 4), NULL) ||
+  return !db_col_int(sel, 2) || find_priority_rounded(m->priority) != db_col_double(sel, 4) ||
          strcmp(why, db_col_text(sel, 5)) || db_col_int(sel, 6) != m->kev ||
          db_col_int(sel, 8) != it->internet || db_col_int(sel, 9) != it->criticality || db_col_int(sel, 10) != due ||
          strcmp(it->name, db_col_text(sel, 12)) || strcmp(find_src_name(m->source), db_col_text(sel, 3));
@@ -243,11 +260,6 @@ static int update_finding(FindRun *r, int64_t id, const VulnItem *it, const Vuln
   return 0;
 }
 
-static double rounded_priority(double p) {
-  char s[32];
-  snprintf(s, sizeof s, "%.2f", p);
-  return strtod(s, NULL);
-}
 
 /* 1 when the stored row k already says what m says, with the evidence
  * digest `digest` (nothing to write); marks k seen either way. */
@@ -257,7 +269,7 @@ static int known_same(const FindRun *r, const VulnItem *it, const VulnMatch *m, 
   if (m->source != VULN_SRC_NVD && k->source != src && k->matched) return 1;
   int64_t due = find_due(r->sla, m->priority_class, k->first_seen, m->kev_due, find_kev_added(r, m));
   int regress = !k->matched && (k->status == FIND_ST_FIXED || k->status == FIND_ST_VERIFIED);
-  int differs = !k->matched || rounded_priority(m->priority) != k->priority || digest != k->digest ||
+  int differs = !k->matched || find_priority_rounded(m->priority) != k->priority || digest != k->digest ||
                 k->kev != m->kev || k->internet != it->internet || k->criticality != it->criticality ||
                 k->due_at != due || k->source != src;
   return !regress && !differs;
@@ -267,23 +279,23 @@ static int known_same(const FindRun *r, const VulnItem *it, const VulnMatch *m, 
  * decisions as find_store_match's query below, and the row kept current in
  * case the run stores the same finding again (CSAF, then NVD). */
 static int store_known(FindRun *r, const FindItemMeta *meta, const VulnItem *it, const VulnMatch *m,
-                       const char *why, Err *e) {
+                       const char *why, const FindPre *p, Err *e) {
   int src = m->source == VULN_SRC_NVD ? 0 : m->source == FIND_SRC_KEV ? 2 : 1;
-  FindKnownRow *k = find_known_get(r->known, meta->org_id, meta->product_id, m->id);
+  uint64_t digest = p ? p->digest : find_known_digest(why, it->name);
+  FindKnownRow *k = r->fresh ? NULL : find_known_get(r->known, meta->org_id, meta->product_id, m->id);
   if (!k) {
     int64_t id = 0, due = find_due(r->sla, m->priority_class, r->now, m->kev_due, find_kev_added(r, m));
     int rc = r->batch ? find_batch_add(r, meta, it, m, why, due, &id, e) : insert_finding(r, meta, it, m, why, &id, e);
     if (rc) return rc;
     if (!(k = find_known_add(r->known, meta->org_id, meta->product_id, m->id))) return err_set(e, VERR_NOMEM, "tomt for minne");
-    *k = (FindKnownRow){id, due, r->now, rounded_priority(m->priority), find_known_digest(why, it->name),
-                        it->criticality, FIND_ST_OPEN, 1, m->kev, it->internet, 1, (signed char)src};
+    *k = (FindKnownRow){id, due, r->now, find_priority_rounded(m->priority), digest, it->criticality, FIND_ST_OPEN,
+                        1, m->kev, it->internet, 1, (signed char)src};
     return 0;
   }
-  uint64_t digest = find_known_digest(why, it->name);
   if (known_same(r, it, m, k, digest)) return 0;
   int64_t due = find_due(r->sla, m->priority_class, k->first_seen, m->kev_due, find_kev_added(r, m));
   int regress = !k->matched && (k->status == FIND_ST_FIXED || k->status == FIND_ST_VERIFIED);
-  double prio = rounded_priority(m->priority);
+  double prio = find_priority_rounded(m->priority);
   FindStatus from = (FindStatus)k->status, to = regress ? FIND_ST_OPEN : from;
   int rc = find_batch_flush(r, e);   /* the row may still be in the batch */
   if (!rc) rc = update_finding(r, k->id, it, m, why, to, due, e);
@@ -303,9 +315,11 @@ int find_store_match(FindRun *r, const FindItemMeta *meta, const VulnItem *it, c
   r->cur = NULL;
   FindKnownRow *pk = p && p->row && r->known ? find_known_at(r->known, p->row - 1) : NULL;
   if (pk && known_same(r, it, m, pk, p->digest)) return 0;   /* worked out before: nothing changed */
+  const char *w = why;
   if (text) snprintf(why, sizeof why, "%s", text);
+  else if (p && p->why) w = p->why;   /* a first run's, worked out before */
   else vuln_match_reason(m, why, sizeof why);
-  if (r->known) return store_known(r, meta, it, m, why, e);
+  if (r->known) return store_known(r, meta, it, m, w, p, e);
   DbStmt *sel = r->sel;
   db_reset(sel);
   db_bind_int(sel, 1, meta->org_id);
@@ -351,45 +365,53 @@ static int cmp_idpos(const void *a, const void *b) {
   return c ? c : (x->pos > y->pos) - (x->pos < y->pos);
 }
 
-/* keep[k] for l->m[from + k]: the first match of each vulnerability id, and
- * the first NVD match of an id whose first match came from elsewhere. By
- * sorting on (id, position): products with thousands of matches made the
+/* The matches l->m[from..] in (id, position) order, ix[k].pos their
+ * offsets from `from`, and keep[k] for ix[k]: the first match of each
+ * vulnerability id, and the first NVD match of an id whose first match came
+ * from elsewhere. By sorting: products with thousands of matches made the
  * pairwise comparison quadratic. */
-static int keep_marks(const VulnMatchList *l, size_t from, unsigned char *keep) {
+static void keep_marks(const VulnMatchList *l, size_t from, IdPos *ix, unsigned char *keep) {
   size_t n = l->n - from;
-  IdPos *ix = malloc(n * sizeof *ix);
-  if (!ix) return VERR_NOMEM;
   for (size_t k = 0; k < n; k++) ix[k] = (IdPos){l->m[from + k].id, k};
   qsort(ix, n, sizeof *ix, cmp_idpos);
   for (size_t a = 0, b; a < n; a = b) {
     int nvd = 0;
     for (b = a; b < n && !strcmp(ix[b].id, ix[a].id); b++) {
       int is_nvd = l->m[from + ix[b].pos].source == VULN_SRC_NVD;
-      keep[ix[b].pos] = b == a || (is_nvd && !nvd);
+      keep[b] = b == a || (is_nvd && !nvd);
       nvd |= is_nvd;
     }
   }
-  free(ix);
-  return 0;
 }
 
-/* Matches of one item: NVD before CSAF, one per vulnerability id. */
+/* Matches of one item: NVD before CSAF, one per vulnerability id, stored in
+ * id order (a first run's new rows then go into the (org, product, id)
+ * index at its end instead of all over it). The matches of one id keep
+ * their order, which is all the storing depends on. */
 int find_store_item(FindRun *r, const FindItemMeta *meta, const VulnItem *it, VulnMatchList *l, size_t from,
                       Err *e) {
   if (from >= l->n) return 0;
-  unsigned char *keep = malloc(l->n - from);
-  if (!keep || keep_marks(l, from, keep)) {
+  size_t n = l->n - from;
+  unsigned char *keep = malloc(n);
+  IdPos *ix = malloc(n * sizeof *ix);
+  if (!keep || !ix) {
     free(keep);
+    free(ix);
     return err_set(e, VERR_NOMEM, "tomt for minne");
   }
+  keep_marks(l, from, ix, keep);
   int rc = 0;
-  for (size_t i = from; !rc && i < l->n; i++) {
-    if (!keep[i - from]) continue;
+  for (size_t k = 0; !rc && k < n; k++) {
+    if (!keep[k]) continue;
+    size_t i = from + ix[k].pos;
     r->st.matches++;
     r->cur = r->pre ? &r->pre[i] : NULL;
+    r->fresh = r->first && (k == 0 || strcmp(ix[k].id, ix[k - 1].id));   /* items come once each */
     rc = find_store_match(r, meta, it, &l->m[i], NULL, e);
+    r->fresh = 0;
   }
   free(keep);
+  free(ix);
   return rc;
 }
 

@@ -50,10 +50,12 @@ FindKnownRow *find_known_add(FindKnown *k, int64_t org, int64_t product, const c
 size_t find_known_find(const FindKnown *k, int64_t org, int64_t product, const char *vuln);
 FindKnownRow *find_known_at(FindKnown *k, size_t i);
 /* Of one match, worked out before the serial storing (run.c, two threads):
- * its evidence digest and its stored row (position + 1, 0 none). */
+ * its evidence digest and its stored row (position + 1, 0 none); in a
+ * first run (nothing stored) its evidence text too (else NULL). */
 typedef struct FindPre {
   uint64_t digest;
-  size_t row;
+  size_t row, why_at;
+  const char *why;
 } FindPre;
 int find_known_unseen(const FindKnown *k, int64_t **ids, size_t *n);
 uint64_t find_known_digest(const char *reason, const char *name);
@@ -77,14 +79,21 @@ typedef struct FindRun {
   size_t nkeys;
   const FindPre *pre;         /* full run: per match of the item being stored, or NULL */
   const FindPre *cur;         /* the match find_store_match is given (set by find_store_item) */
+  int64_t created_by;         /* this run's finding_runs row, once it has created a finding (0: not yet) */
+  int first;                  /* full run, nothing stored at its start: an item's first match of an id is new */
+  int fresh;                  /* the match being stored is such a one (no lookup needed) */
 } FindRun;
 
 typedef struct FindBatch FindBatch;
 int find_run_open(FindRun *r, Db *db, const Principal *who, Err *e);
 /* Shared by match.c and batch.c. */
 int find_run_history(FindRun *r, int64_t id, const char *from, const char *to, const char *note, Err *e);
+/* The run's finding_runs row (written with its first new finding): what a
+ * new finding's created_by names instead of a creation history row. */
+int find_run_creator(FindRun *r, int64_t *id, Err *e);
 void find_bind_annotations(DbStmt *st, int i, const VulnMatch *m, const VulnItem *it);
 const char *find_src_name(int source);
+double find_priority_rounded(double p);   /* as stored: two decimals */
 const char *find_kev_added(const FindRun *r, const VulnMatch *m);
 /* batch.c: a full run's new findings (ids assigned at once, rows written at
  * the next flush; flush before anything else writes findings). */
@@ -107,6 +116,11 @@ int find_store_item(FindRun *r, const FindItemMeta *meta, const VulnItem *it, Vu
  * accumulates the loading time when it happens. */
 int find_cache_acquire(Db *db, VulnDb **v, VulnMatcher **m, double *ms, Err *e);
 const struct FindKevIndex *find_cache_kev(void);
+/* With the cache held, before matching items it against the cached feeds:
+ * feeds a full run loaded in part (the CVEs its items' keys can reach) are
+ * loaded whole when one of these items has a key outside that part. *v, *m
+ * (when given): the cache's, which a reload replaces. */
+int find_cache_cover(Db *db, const VulnItem *it, size_t n, VulnDb **v, VulnMatcher **m, double *ms, Err *e);
 void find_cache_release(void);
 /* Inventory findings (product_id > 0) with matched = 1 in the scope (WHERE
  * clause with one bound value of type 'l' or 's') that the run has not seen:
@@ -132,6 +146,9 @@ int find_keys_candidates(FindRun *r, const VulnDb *v, int64_t (**pairs)[2], size
 #define FIND_SRC_KEV 2
 typedef struct FindKevIndex FindKevIndex;
 FindKevIndex *find_kev_index_new(const VulnDb *v);
+/* CVEs NVD configures that v does not hold (feeds loaded in part): ids
+ * each NUL-terminated. 0 or VERR_NOMEM. */
+int find_kev_index_configured(FindKevIndex *x, const char *ids, size_t len);
 void find_kev_index_free(FindKevIndex *x);
 /* Store the KEV name matches of one item (skipping CVEs NVD configures or
  * that l already holds for it). */

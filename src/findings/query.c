@@ -156,9 +156,14 @@ int find_history(Db *db, Arena *a, int64_t finding_id, FindHistory **out, size_t
   size_t cap = 0;
   *out = NULL;
   *n = 0;
+  /* The creation entry first: derived from the finding while created_by
+   * names its run (schema.c, migration 8), else the stored row (the only
+   * one with no from_status, whenever it was written). */
   int rc = db_query(db, &st, e,
-                    "SELECT at, user_id, username, from_status, to_status, note FROM finding_history"
-                    " WHERE finding_id = ? ORDER BY id", "l", finding_id);
+                    "SELECT 0, 0, f.first_seen, r.user_id, r.username, NULL, 'open', f.reason FROM findings f"
+                    " JOIN finding_runs r ON r.id = f.created_by WHERE f.id = ?1"
+                    " UNION ALL SELECT 1 + (from_status IS NOT NULL), id, at, user_id, username, from_status,"
+                    " to_status, note FROM finding_history WHERE finding_id = ?1 ORDER BY 1, 2", "l", finding_id);
   if (!rc) while ((rc = db_step(st, e)) == DB_ROW) {
     if (*n == cap) {
       size_t nc = cap ? cap * 2 : 16;
@@ -172,12 +177,12 @@ int find_history(Db *db, Arena *a, int64_t finding_id, FindHistory **out, size_t
       cap = nc;
     }
     FindHistory *h = &(*out)[(*n)++];
-    h->at = db_col_int(st, 0);
-    h->user_id = db_col_int(st, 1);
-    h->username = arena_strdup(a, db_col_text(st, 2));
-    h->from = arena_strdup(a, db_col_text(st, 3));
-    h->to = arena_strdup(a, db_col_text(st, 4));
-    h->note = arena_strdup(a, db_col_text(st, 5));
+    h->at = db_col_int(st, 2);
+    h->user_id = db_col_int(st, 3);
+    h->username = arena_strdup(a, db_col_text(st, 4));
+    h->from = arena_strdup(a, db_col_text(st, 5));
+    h->to = arena_strdup(a, db_col_text(st, 6));
+    h->note = arena_strdup(a, db_col_text(st, 7));
   }
   db_finalize(st);
   return rc == DB_DONE ? 0 : rc;

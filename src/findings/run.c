@@ -73,53 +73,24 @@ static struct {
   VulnDb *v;
   VulnMatcher *m;
   FindKevIndex *kx;
+  VulnMap *keys;        /* loaded in part: the item keys it serves (see find_cache_cover); NULL: every CVE */
   int64_t gen;
   char path[512];
 } cache;
 
-/* Locks the cache; find_cache_release unlocks. The matcher is not
- * thread-safe, so holding the lock covers the matching too. */
-int find_cache_acquire(Db *db, VulnDb **v, VulnMatcher **m, double *ms, Err *e) {
-  pthread_mutex_lock(&cache_mu);
-  int64_t gen = find_state_int(db, "gen");
-  if (cache.v && cache.gen == gen && !strcmp(cache.path, db_path(db))) {
-    *v = cache.v;
-    *m = cache.m;
-    return 0;
-  }
+static void cache_clear(void) {
   vuln_matcher_free(cache.m);
   vuln_db_free(cache.v);
   find_kev_index_free(cache.kx);
-  cache.m = NULL;
-  cache.v = NULL;
-  cache.kx = NULL;
-  struct timespec t0;
-  clock_gettime(CLOCK_MONOTONIC, &t0);
-  int rc = find_load_vulndb(db, 0, &cache.v, e);
-  if (!rc && !(cache.m = vuln_matcher_new(cache.v, NULL))) rc = err_set(e, VERR_NOMEM, "tomt for minne");
-  if (!rc && !(cache.kx = find_kev_index_new(cache.v))) rc = err_set(e, VERR_NOMEM, "tomt for minne");
-  if (rc) {
-    vuln_matcher_free(cache.m);
-    vuln_db_free(cache.v);
-    cache.v = NULL;
-    cache.m = NULL;
-    pthread_mutex_unlock(&cache_mu);
-    return rc;
-  }
-  if (ms) *ms += find_ms_since(&t0);
-  cache.gen = gen;
-  snprintf(cache.path, sizeof cache.path, "%s", db_path(db));
-  *v = cache.v;
-  *m = cache.m;
-  return 0;
+  vuln_map_free(cache.keys);
+  memset(&cache, 0, sizeof cache);
 }
-
-void find_cache_release(void) { pthread_mutex_unlock(&cache_mu); }
-const FindKevIndex *find_cache_kev(void) { return cache.kx; }
 
 /* Loading the feeds on a thread of its own: read them through a read-only
  * connection of its own (when the database is a file), decode the binary
- * records, then index them (the first half while the second is decoded). */
+ * records, then index them (the first half while the second is decoded).
+ * A full run hands the thread the keys of its items once it has read them
+ * (keys_set); decoding waits for them and skips the CVEs none can reach. */
 typedef struct FeedJob {
   const char *path;     /* read here first when f is NULL */
   int unread;           /* that connection could not be opened: read on the run's */
@@ -127,17 +98,43 @@ typedef struct FeedJob {
   VulnDb *v;
   VulnMatcher *m;
   FindKevIndex *kx;
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  int keys_ready;
+  const VulnMap *keys;  /* NULL: decode every record */
+  char *configured;     /* skipped CVEs with configurations (find_feeds_configured) */
+  size_t nconfigured;
   int rc;
   Err e;
 } FeedJob;
 
+static void keys_set(FeedJob *j, const VulnMap *keys) {
+  pthread_mutex_lock(&j->mu);
+  if (!j->keys_ready) j->keys = keys;
+  j->keys_ready = 1;
+  pthread_cond_signal(&j->cv);
+  pthread_mutex_unlock(&j->mu);
+}
+
+static const VulnMap *keys_wait(FeedJob *j) {
+  pthread_mutex_lock(&j->mu);
+  while (!j->keys_ready) pthread_cond_wait(&j->cv, &j->mu);
+  const VulnMap *k = j->keys;
+  pthread_mutex_unlock(&j->mu);
+  return k;
+}
+
+static int kev_index(FeedJob *j) {
+  find_kev_index_free(j->kx);
+  j->kx = find_kev_index_new(j->v);
+  if (j->kx && !find_kev_index_configured(j->kx, j->configured, j->nconfigured)) return 0;
+  return err_set(&j->e, VERR_NOMEM, "tomt for minne");
+}
+
 static int feed_index(FeedJob *j) {
   vuln_matcher_free(j->m);
-  find_kev_index_free(j->kx);
-  j->kx = NULL;
-  if (!(j->m = vuln_matcher_new(j->v, NULL)) || !(j->kx = find_kev_index_new(j->v)))
-    return err_set(&j->e, VERR_NOMEM, "tomt for minne");
-  return 0;
+  if (!(j->m = vuln_matcher_new(j->v, NULL))) return err_set(&j->e, VERR_NOMEM, "tomt for minne");
+  return kev_index(j);
 }
 
 /* Between the two halves of decoding: the first half indexed while the
@@ -145,6 +142,17 @@ static int feed_index(FeedJob *j) {
 static int index_first_half(void *ctx, VulnDb *v) {
   FeedJob *j = ctx;
   return (j->m = vuln_matcher_new(v, NULL)) ? 0 : VERR_NOMEM;
+}
+
+static int feed_decode(FeedJob *j) {
+  find_feeds_filter(j->f, keys_wait(j));
+  int rc = find_feeds_decode(j->f, index_first_half, j, &j->e);
+  size_t n = 0;
+  const char *c = rc ? NULL : find_feeds_configured(j->f, &n);
+  if (n && !(j->configured = malloc(n))) return err_set(&j->e, VERR_NOMEM, "tomt for minne");
+  if (n) memcpy(j->configured, c, n);
+  j->nconfigured = n;
+  return rc;
 }
 
 static void *feed_job(void *arg) {
@@ -161,24 +169,46 @@ static void *feed_job(void *arg) {
     if (j->rc) return NULL;
     j->v = find_feeds_db(j->f);
   }
-  j->rc = find_feeds_decode(j->f, index_first_half, j, &j->e);
+  j->rc = feed_decode(j);
   if (!j->rc && j->m && vuln_matcher_extend(j->m)) j->rc = err_set(&j->e, VERR_NOMEM, "tomt for minne");
-  if (!j->rc && j->m && !(j->kx = find_kev_index_new(j->v))) j->rc = err_set(&j->e, VERR_NOMEM, "tomt for minne");
+  if (!j->rc && j->m) j->rc = kev_index(j);
   if (!j->rc && !j->m) j->rc = feed_index(j);
   return NULL;
 }
 
-/* Cache miss with other work to do: the feeds are read, decoded and indexed
- * on a second thread while work(ctx) reads the rest on this one. The run
- * holds the write lock (BEGIN IMMEDIATE) and has not changed the feed
- * tables, so the second connection reads what the run's would. */
-static int load_overlapped(Db *db, int (*work)(void *, Err *), void *ctx, Err *e) {
-  FeedJob j = {.path = db_path(db)};
+/* A load's result into the cache (with the keys it was filtered by). */
+static void cache_adopt(Db *db, const FeedJob *j, VulnMap **keys) {
+  cache.v = j->v;
+  cache.m = j->m;
+  cache.kx = j->kx;
+  if (j->keys) {
+    cache.keys = *keys;
+    *keys = NULL;
+  }
+  cache.gen = find_state_int(db, "gen");
+  snprintf(cache.path, sizeof cache.path, "%s", db_path(db));
+}
+
+/* With the cache locked: the feeds loaded into it (only the CVEs the keys
+ * can reach when keys is given; the cache then owns keys). With work, the
+ * loading runs on a second thread while work(ctx, job) reads the rest on
+ * this one: the run holds the write lock (BEGIN IMMEDIATE) and has not
+ * changed the feed tables, so the second connection reads what the run's
+ * would. work hands the keys over with keys_set (or never: none). */
+static int cache_load(Db *db, VulnMap **keys, int (*work)(void *, FeedJob *, Err *), void *ctx, double *ms,
+                      Err *e) {
+  FeedJob j = {.path = db_path(db), .keys_ready = !work, .keys = work ? NULL : *keys};
   int rc = 0, wrc = 0;
   pthread_t th;
-  int threaded = pthread_create(&th, NULL, feed_job, &j) == 0;
+  struct timespec t0;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  cache_clear();
+  pthread_mutex_init(&j.mu, NULL);
+  pthread_cond_init(&j.cv, NULL);
+  int threaded = work && pthread_create(&th, NULL, feed_job, &j) == 0;
   if (!threaded) j.unread = 1;
-  wrc = work(ctx, e);
+  if (work) wrc = work(ctx, &j, e);
+  keys_set(&j, NULL);   /* no-op if work gave them */
   if (threaded) pthread_join(th, NULL);
   if (j.unread) {   /* no thread or no second connection: one after the other here */
     rc = find_feeds_read(db, 0, &j.f, e);
@@ -193,39 +223,99 @@ static int load_overlapped(Db *db, int (*work)(void *, Err *), void *ctx, Err *e
   VulnDb *v = NULL;
   if (!rc) rc = find_feeds_finish(db, j.f, &v, &added, e);   /* frees j.f */
   else find_feeds_free(j.f);
+  j.v = v;
   if (!rc && added) rc = feed_index(&j) ? err_set(e, VERR_NOMEM, "tomt for minne") : 0;   /* CVEs read from JSON */
+  free(j.configured);
+  pthread_mutex_destroy(&j.mu);
+  pthread_cond_destroy(&j.cv);
   if (rc) {
     vuln_matcher_free(j.m);
     find_kev_index_free(j.kx);
     vuln_db_free(v);
     return rc;
   }
-  cache.v = v;
-  cache.m = j.m;
-  cache.kx = j.kx;
+  cache_adopt(db, &j, keys);
+  if (ms) *ms += find_ms_since(&t0);
   return 0;
 }
 
-/* find_cache_acquire for a full run: work(ctx) runs exactly once, beside
- * the loading when the feeds are not cached. */
-static int find_cache_acquire_with(Db *db, VulnDb **v, VulnMatcher **m, double *ms, int (*work)(void *, Err *),
-                                   void *ctx, Err *e) {
+static int cache_fresh(Db *db) {
+  return cache.v && cache.gen == find_state_int(db, "gen") && !strcmp(cache.path, db_path(db));
+}
+
+/* Locks the cache; find_cache_release unlocks. The matcher is not
+ * thread-safe, so holding the lock covers the matching too. */
+int find_cache_acquire(Db *db, VulnDb **v, VulnMatcher **m, double *ms, Err *e) {
   pthread_mutex_lock(&cache_mu);
-  int64_t gen = find_state_int(db, "gen");
+  VulnMap *none = NULL;
+  int rc = cache_fresh(db) ? 0 : cache_load(db, &none, NULL, NULL, ms, e);
+  if (rc) {
+    pthread_mutex_unlock(&cache_mu);
+    return rc;
+  }
+  *v = cache.v;
+  *m = cache.m;
+  return 0;
+}
+
+void find_cache_release(void) { pthread_mutex_unlock(&cache_mu); }
+const FindKevIndex *find_cache_kev(void) { return cache.kx; }
+
+/* The matcher key of an item into keys (none: it meets only criteria
+ * without one, which every load keeps). */
+static int key_put(VulnMap *keys, const VulnCpe *c) {
+  char key[2 * VULN_CPE_MAX + 2];
+  size_t kl = vuln_cpe_key(c, key, sizeof key);
+  return kl && vuln_map_put(keys, key, kl, 0) == UINT32_MAX ? VERR_NOMEM : 0;
+}
+
+int find_cache_cover(Db *db, const VulnItem *it, size_t n, VulnDb **v, VulnMatcher **m, double *ms, Err *e) {
+  char key[2 * VULN_CPE_MAX + 2];
+  int covered = 1;
+  for (size_t i = 0; cache.keys && covered && i < n; i++) {
+    size_t kl = it[i].has_cpe ? vuln_cpe_key(&it[i].cpe, key, sizeof key) : 0;
+    covered = !kl || vuln_map_get(cache.keys, key, kl) != UINT32_MAX;
+  }
+  VulnMap *none = NULL;
+  int rc = covered ? 0 : cache_load(db, &none, NULL, NULL, ms, e);
+  if (v) *v = cache.v;
+  if (m) *m = cache.m;
+  return rc;
+}
+
+/* Every key a full run's items can have: its products' (x) and those of the
+ * scanned services still seen (find_scan_rematch matches them after). */
+static VulnMap *run_keys(Db *db, const FindItems *x, Err *e) {
+  VulnMap *k = vuln_map_new();
+  DbStmt *st = NULL;
+  int rc = k ? 0 : VERR_NOMEM;
+  for (size_t i = 0; !rc && i < x->n; i++)
+    if (x->item[i].has_cpe) rc = key_put(k, &x->item[i].cpe);
+  if (!rc) rc = db_query(db, &st, e, "SELECT cpe FROM finding_scan_services WHERE gone_run IS NULL AND cpe IS NOT NULL", "");
+  if (!rc) while ((rc = db_step(st, e)) == DB_ROW) {
+    char store[2 * VULN_CPE_MAX + 16];
+    VulnCpe c;
+    if (!vuln_cpe_parse(db_col_text(st, 0), &c, store, sizeof store, NULL) && (rc = key_put(k, &c))) break;
+  }
+  db_finalize(st);
+  if (rc == DB_DONE) return k;
+  vuln_map_free(k);
+  return NULL;   /* then every CVE is loaded */
+}
+
+/* find_cache_acquire for a full run: work(ctx, job) runs exactly once,
+ * beside the loading when the feeds are not cached; it leaves the run's
+ * item keys in *keys (taken by the cache when it loads in part). */
+static int find_cache_acquire_with(Db *db, VulnDb **v, VulnMatcher **m, double *ms,
+                                   int (*work)(void *, FeedJob *, Err *), void *ctx, VulnMap **keys,
+                                   const FindItems *x, Err *e) {
+  pthread_mutex_lock(&cache_mu);
   int rc;
-  if (cache.v && cache.gen == gen && !strcmp(cache.path, db_path(db))) {
-    rc = work(ctx, e);
+  if (cache_fresh(db)) {
+    rc = work(ctx, NULL, e);
+    if (!rc) rc = find_cache_cover(db, x->item, x->n, NULL, NULL, ms, e);
   } else {
-    vuln_matcher_free(cache.m);
-    vuln_db_free(cache.v);
-    find_kev_index_free(cache.kx);
-    memset(&cache, 0, sizeof cache);
-    struct timespec t0;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    rc = load_overlapped(db, work, ctx, e);
-    if (ms) *ms += find_ms_since(&t0);
-    cache.gen = gen;
-    snprintf(cache.path, sizeof cache.path, "%s", db_path(db));
+    rc = cache_load(db, keys, work, ctx, ms, e);
   }
   if (rc) {
     pthread_mutex_unlock(&cache_mu);
@@ -238,51 +328,110 @@ static int find_cache_acquire_with(Db *db, VulnDb **v, VulnMatcher **m, double *
 
 void find_cache_flush(void) {
   pthread_mutex_lock(&cache_mu);
-  vuln_matcher_free(cache.m);
-  vuln_db_free(cache.v);
-  find_kev_index_free(cache.kx);
-  memset(&cache, 0, sizeof cache);
+  cache_clear();
   pthread_mutex_unlock(&cache_mu);
 }
 
 /* ---- matching a set of items ---- */
 
-/* A full run with stored findings: each match's evidence digest and stored
- * row worked out on two threads before the serial storing, which then
- * only compares (formatting the evidence of 565,000 matches and looking
- * each up was most of a full run's storing when nothing changes). */
+/* A full run: each match's evidence digest and stored row (when findings
+ * are stored) worked out on two threads before the serial storing, which
+ * then only compares (formatting the evidence of 565,000 matches and
+ * looking each up was most of a full run's storing when nothing changes).
+ * With nothing stored yet (a first run) every match is a new row: its
+ * evidence text is kept instead (text: the part's texts, NUL-separated). */
 typedef struct PrePart {
   const FindRun *r;
   const FindItems *x;
   const VulnMatchList *l;
   FindPre *pre;
   size_t from, to;
+  Buf text;
 } PrePart;
+
+typedef struct PreSet {
+  FindPre *pre;
+  PrePart part[2];
+} PreSet;
 
 static void *pre_part(void *arg) {
   PrePart *p = arg;
   char why[1024];
+  int first = !find_known_count(p->r->known);
   for (size_t j = p->from; j < p->to; j++) {
     const VulnMatch *m = &p->l->m[j];
     const FindItemMeta *meta = &p->x->meta[m->item];
     vuln_match_reason(m, why, sizeof why);
     p->pre[j].digest = find_known_digest(why, p->x->item[m->item].name);
-    p->pre[j].row = find_known_find(p->r->known, meta->org_id, meta->product_id, m->id);
+    p->pre[j].row = first ? 0 : find_known_find(p->r->known, meta->org_id, meta->product_id, m->id);
+    p->pre[j].why = NULL;
+    p->pre[j].why_at = p->text.n;
+    if (first) buf_append(&p->text, why, strlen(why) + 1);
   }
   return NULL;
 }
 
-static FindPre *pre_compute(const FindRun *r, const FindItems *x, const VulnMatchList *l) {
-  if (!r->known || !find_known_count(r->known) || !l->n) return NULL;
-  FindPre *pre = malloc(l->n * sizeof *pre);
-  if (!pre) return NULL;   /* then each match is worked out as it is stored */
-  PrePart a = {r, x, l, pre, 0, l->n / 2}, b = {r, x, l, pre, l->n / 2, l->n};
+static void pre_free(PreSet *s) {
+  free(s->pre);
+  buf_free(&s->part[0].text);
+  buf_free(&s->part[1].text);
+  memset(s, 0, sizeof *s);
+}
+
+/* s->pre stays NULL when there is nothing to work out or no memory for it
+ * (then each match is worked out as it is stored). */
+static void pre_compute(const FindRun *r, const FindItems *x, const VulnMatchList *l, PreSet *s) {
+  memset(s, 0, sizeof *s);
+  if (!r->known || !l->n || !(s->pre = malloc(l->n * sizeof *s->pre))) return;
+  s->part[0] = (PrePart){r, x, l, s->pre, 0, l->n / 2, {0}};
+  s->part[1] = (PrePart){r, x, l, s->pre, l->n / 2, l->n, {0}};
+  buf_init(&s->part[0].text, (size_t)1 << 34);
+  buf_init(&s->part[1].text, (size_t)1 << 34);
   pthread_t th;
-  int threaded = l->n >= 4096 && pthread_create(&th, NULL, pre_part, &b) == 0;
-  if (!threaded) a.to = l->n;
-  pre_part(&a);
+  int threaded = l->n >= 4096 && pthread_create(&th, NULL, pre_part, &s->part[1]) == 0;
+  if (!threaded) s->part[0].to = l->n;
+  pre_part(&s->part[0]);
   if (threaded) pthread_join(th, NULL);
-  return pre;
+  if (s->part[0].text.err || s->part[1].text.err) {
+    pre_free(s);
+    return;
+  }
+  if (find_known_count(r->known)) return;
+  for (size_t j = 0; j < l->n; j++)
+    s->pre[j].why = (j < s->part[0].to ? s->part[0].text.p : s->part[1].text.p) + s->pre[j].why_at;
+}
+
+/* Items in (organisation, product id) order: the order a first run's new
+ * findings go into the table's unique (org, product, vulnerability) index. */
+typedef struct ItemKey {
+  int64_t org, product;
+  size_t i;
+} ItemKey;
+
+static int cmp_item(const void *a, const void *b) {
+  const ItemKey *x = a, *y = b;
+  if (x->org != y->org) return x->org < y->org ? -1 : 1;
+  if (x->product != y->product) return x->product < y->product ? -1 : 1;
+  return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* order[k].i: the k-th item in that order; at[i]..at[i + 1]: item i's
+ * matches in l (which lists them item by item). NULL when out of memory. */
+static ItemKey *item_order(const FindItems *x, const VulnMatchList *l, size_t **at) {
+  ItemKey *order = malloc((x->n + 1) * sizeof *order);
+  *at = malloc((x->n + 1) * sizeof **at);
+  if (!order || !*at) {
+    free(order);
+    free(*at);
+    return *at = NULL, NULL;
+  }
+  for (size_t i = 0, k = 0; i <= x->n; i++) {
+    (*at)[i] = k;
+    while (i < x->n && k < l->n && l->m[k].item == i) k++;
+  }
+  for (size_t i = 0; i < x->n; i++) order[i] = (ItemKey){x->meta[i].org_id, x->meta[i].product_id, i};
+  qsort(order, x->n, sizeof *order, cmp_item);
+  return order;
 }
 
 /* kx: KEV name matching too (runs over every feed); NULL for new records only.
@@ -296,12 +445,17 @@ static int match_items(FindRun *r, const VulnDb *v, VulnMatcher *m, const FindKe
   int rc = vuln_match_items(m, x->item, x->n, x->n < 256 ? 1 : 0, &l) ? err_set(e, VERR_NOMEM, "tomt for minne") : 0;
   r->st.ms_match += find_ms_since(&t0);
   /* nothing stored yet (a first full run): every match is a new row */
-  if (!rc && r->known && !find_known_count(r->known) && find_known_reserve(r->known, l.n))
-    rc = err_set(e, VERR_NOMEM, "tomt for minne");
-  FindPre *pre = rc ? NULL : pre_compute(r, x, &l);
-  for (size_t i = 0, k = 0; !rc && i < x->n; i++) {
-    size_t from = k;
-    while (k < l.n && l.m[k].item == i) k++;
+  int first = r->known && !find_known_count(r->known);
+  if (!rc && first && find_known_reserve(r->known, l.n)) rc = err_set(e, VERR_NOMEM, "tomt for minne");
+  PreSet ps = {0};
+  if (!rc) pre_compute(r, x, &l, &ps);
+  r->first = first && r->batch;
+  FindPre *pre = ps.pre;
+  size_t *at = NULL;
+  ItemKey *order = rc ? NULL : item_order(x, &l, &at);
+  if (!rc && !order) rc = err_set(e, VERR_NOMEM, "tomt for minne");
+  for (size_t o = 0; !rc && o < x->n; o++) {
+    size_t i = order[o].i, from = at[i], k = at[i + 1];
     VulnMatchList one = {l.m + from, k - from, k - from};
     r->pre = pre ? pre + from : NULL;
     rc = find_store_item(r, &x->meta[i], &x->item[i], &one, 0, e);
@@ -310,8 +464,11 @@ static int match_items(FindRun *r, const VulnDb *v, VulnMatcher *m, const FindKe
     if (!rc) rc = find_keys_store(r, &x->meta[i], &x->item[i], e);
   }
   if (!rc) rc = find_batch_flush(r, e);   /* before the feeds' strings it points to are released */
+  r->first = 0;
   r->st.products += x->n;
-  free(pre);
+  free(order);
+  free(at);
+  pre_free(&ps);
   vuln_match_list_free(&l);
   return rc;
 }
@@ -429,11 +586,15 @@ typedef struct FullPrep {
   FindRun *r;
   FindItems *x;
   Indexes *idx;
+  VulnMap *keys;   /* the items' matcher keys, when the feeds are being loaded */
 } FullPrep;
 
-static int full_prep(void *ctx, Err *e) {
+/* j: the loading of the feeds, which waits for the items' keys (NULL: the
+ * feeds are cached). */
+static int full_prep(void *ctx, FeedJob *j, Err *e) {
   FullPrep *p = ctx;
   int rc = find_items_all(p->r->db, p->x, e);
+  if (!rc && j && (p->keys = run_keys(p->r->db, p->x, e))) keys_set(j, p->keys);
   if (!rc) rc = find_known_load(p->r->db, &p->r->known, e);
   if (!rc) rc = find_keys_full_begin(p->r, e);
   if (!rc) rc = find_batch_open(p->r, e);
@@ -453,8 +614,9 @@ int find_match_all(Db *db, const Principal *who, FindMatchStats *st, Err *e) {
   rc = find_run_open(&r, db, who, e);
   if (!rc) rc = db_exec(db, e, "PRAGMA cache_size = -131072", "");   /* 128 MiB: the findings indexes stay hot */
   if (!rc) rc = find_expire(db, r.now, &expired, e);
-  FullPrep prep = {&r, &x, &idx};
-  if (!rc) rc = find_cache_acquire_with(db, &v, &m, &r.st.ms_load, full_prep, &prep, e);
+  FullPrep prep = {&r, &x, &idx, NULL};
+  if (!rc) rc = find_cache_acquire_with(db, &v, &m, &r.st.ms_load, full_prep, &prep, &prep.keys, &x, e);
+  vuln_map_free(prep.keys);   /* NULL once the cache has it */
   if (!rc) {
     rc = match_items(&r, v, m, cache.kx, &x, e);
     find_cache_release();
@@ -476,12 +638,14 @@ int find_match_all(Db *db, const Principal *who, FindMatchStats *st, Err *e) {
   return db_commit(db, e);
 }
 
-static int match_org_in(FindRun *r, VulnMatcher *m, int64_t org_id, int64_t product_id, Err *e) {
+/* With the cache held. */
+static int match_org_in(FindRun *r, int64_t org_id, int64_t product_id, Err *e) {
   FindItems x = {0};
   r->nseen = 0;
   int rc = find_items_org(r->db, &x, org_id, product_id, e);
   if (rc == VERR_NOTFOUND && product_id) rc = 0;   /* deleted: its findings close below */
-  if (!rc) rc = match_items(r, cache.v, m, cache.kx, &x, e);
+  if (!rc) rc = find_cache_cover(r->db, x.item, x.n, NULL, NULL, &r->st.ms_load, e);
+  if (!rc) rc = match_items(r, cache.v, cache.m, cache.kx, &x, e);
   if (!rc && product_id) {
     char where[96];
     snprintf(where, sizeof where, "org_id = %lld AND product_id = ?", (long long)org_id);
@@ -503,7 +667,7 @@ int find_match_org(Db *db, const Principal *who, int64_t org_id, int64_t product
   rc = find_run_open(&r, db, who, e);
   if (!rc) rc = find_cache_acquire(db, &v, &m, &r.st.ms_load, e);
   if (!rc) {
-    rc = match_org_in(&r, m, org_id, product_id, e);
+    rc = match_org_in(&r, org_id, product_id, e);
     find_cache_release();
   }
   if (!rc && (r.st.created || r.st.reopened || r.st.closed)) rc = finish(&r, "inventar", st, e);
@@ -540,7 +704,7 @@ static int inventory_changes(FindRun *r, Err *e) {
       dup = j != i && ch[j].org_id == ch[i].org_id && !ch[j].product_id &&
             (ch[i].product_id || j < i);
     for (size_t j = 0; j < i && !dup; j++) dup = ch[j].org_id == ch[i].org_id && ch[j].product_id == ch[i].product_id;
-    if (!dup) rc = match_org_in(r, m, ch[i].org_id, ch[i].product_id, e);
+    if (!dup) rc = match_org_in(r, ch[i].org_id, ch[i].product_id, e);
   }
   find_cache_release();
   arena_free(a);
@@ -561,7 +725,8 @@ static int annotation_changes(FindRun *r, int64_t since, Err *e) {
     if (rc) return rc;
     r->nseen = 0;
     rc = find_items_all(r->db, &x, e);
-    if (!rc) rc = match_items(r, cache.v, m, cache.kx, &x, e);
+    if (!rc) rc = find_cache_cover(r->db, x.item, x.n, &v, &m, &r->st.ms_load, e);
+    if (!rc) rc = match_items(r, v, m, cache.kx, &x, e);
     find_cache_release();
     if (!rc) rc = find_close_scope(r, "1 = 1", 0, 0, NULL, e);
     find_items_free(&x);
@@ -594,7 +759,7 @@ static int annotation_changes(FindRun *r, int64_t since, Err *e) {
   VulnMatcher *m = NULL;
   if (!rc && n) {
     rc = find_cache_acquire(r->db, &v, &m, &r->st.ms_load, e);
-    for (size_t i = 0; !rc && i < n; i++) rc = match_org_in(r, m, pairs[i][0], pairs[i][1], e);
+    for (size_t i = 0; !rc && i < n; i++) rc = match_org_in(r, pairs[i][0], pairs[i][1], e);
     if (v) find_cache_release();
   }
   free(pairs);

@@ -244,8 +244,9 @@ static int match_set(FindRun *r, ScanSet *x, Err *e) {
   VulnMatchList l = {0};
   int rc = find_cache_acquire(r->db, &v, &m, &r->st.ms_load, e);
   if (rc) return rc;
+  rc = find_cache_cover(r->db, x->item, x->n, &v, &m, &r->st.ms_load, e);
   r->kevdb = v;
-  if (vuln_match_items(m, x->item, x->n, 1, &l)) rc = err_set(e, VERR_NOMEM, "tomt for minne");
+  if (!rc && vuln_match_items(m, x->item, x->n, 1, &l)) rc = err_set(e, VERR_NOMEM, "tomt for minne");
   for (size_t i = 0, k = 0; !rc && i < x->n; i++) {
     size_t from = k;
     while (k < l.n && l.m[k].item == i) k++;

@@ -76,3 +76,22 @@ const char db_sql_findings_cfg[] =
   " gen INTEGER NOT NULL,"
   " cfg BLOB NOT NULL);"
   "CREATE INDEX vuln_cve_cfg_gen ON vuln_cve_cfg(gen)";
+
+/* Migration 8: a finding's creation entry is no longer a finding_history
+ * row of its own (half a million of them in a first full run, each
+ * repeating the evidence). `created_by` names the matching run that created
+ * the finding (`finding_runs`: who ran it); the history reader derives the
+ * entry from it, the finding's first_seen and its evidence (query.c). The
+ * evidence can change later: the trigger then stores the creation entry
+ * with the old evidence as a history row and clears created_by. Findings
+ * stored before this migration keep their rows (created_by NULL). */
+const char db_sql_findings_created[] =
+  "CREATE TABLE finding_runs (id INTEGER PRIMARY KEY, at INTEGER NOT NULL, user_id INTEGER, username TEXT);"
+  "ALTER TABLE findings ADD COLUMN created_by INTEGER;"   /* finding_runs.id; no FK: one lookup less per insert */
+  "CREATE TRIGGER findings_creation_kept AFTER UPDATE OF reason ON findings"
+  " WHEN OLD.created_by IS NOT NULL AND NEW.reason IS NOT OLD.reason BEGIN"
+  " INSERT INTO finding_history (finding_id, at, user_id, username, from_status, to_status, note)"
+  "  SELECT OLD.id, OLD.first_seen, r.user_id, r.username, NULL, 'open', OLD.reason"
+  "  FROM finding_runs r WHERE r.id = OLD.created_by;"
+  " UPDATE findings SET created_by = NULL WHERE id = OLD.id;"
+  " END";

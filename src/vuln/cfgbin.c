@@ -234,6 +234,60 @@ int vuln_cfgbin_decode(VulnCfgDecoder *d, const char *id, const void *p, size_t 
   return 0;
 }
 
+/* ---- skimming: the vulnerable criteria, nothing decoded ---- */
+
+typedef struct Skim {
+  Rd r;
+  int (*want)(void *, const char *, size_t);
+  void *ctx;
+  int wanted;
+} Skim;
+
+static void skim_str(Rd *r) {
+  size_t l;
+  int absent;
+  get_raw(r, &l, &absent);
+}
+
+static void skim_node(Skim *k, int depth) {
+  Rd *r = &k->r;
+  unsigned f = get_u8(r);
+  uint32_t nm = get_count(r, MIN_MATCH), nc = get_count(r, MIN_NODE);
+  if (r->bad || f > 3 || depth > MAX_DEPTH || nm + (uint64_t)nc == 0) {
+    r->bad = 1;
+    return;
+  }
+  for (uint32_t i = 0; !r->bad && !k->wanted && i < nm; i++) {
+    unsigned mf = get_u8(r);
+    size_t l;
+    int absent;
+    const char *c = get_raw(r, &l, &absent);
+    if (mf > 1 || absent) r->bad = 1;
+    else if ((mf & 1) && k->want(k->ctx, c, l)) k->wanted = 1;
+    for (int j = 0; j < 4; j++) skim_str(r);
+  }
+  for (uint32_t i = 0; !r->bad && !k->wanted && i < nc; i++) skim_node(k, depth + 1);
+}
+
+int vuln_cfgbin_wanted(const void *p, size_t n, int (*want)(void *, const char *, size_t), void *ctx,
+                       uint32_t *ncfg) {
+  Skim k = {{p, n, 0, 0, NULL}, want, ctx, 0};
+  Rd *r = &k.r;
+  *ncfg = 0;
+  if (!p || n < 12 || memcmp(p, "VC", 2) || r->p[2] != VULN_CFGBIN_VERSION || r->p[3]) return 1;
+  r->at = 12;   /* magic, version and the CVSS score */
+  skim_str(r);
+  skim_str(r);
+  *ncfg = get_count(r, 5);
+  for (uint32_t i = 0; !r->bad && !k.wanted && i < *ncfg; i++) {
+    unsigned f = get_u8(r);
+    uint32_t nn = get_count(r, MIN_NODE);
+    if (f > 3 || !nn) r->bad = 1;
+    for (uint32_t j = 0; !r->bad && !k.wanted && j < nn; j++) skim_node(&k, 0);
+  }
+  return k.wanted || r->bad || r->at != n;
+}
+
 VulnCfgDecoder *vuln_cfgbin_decoder_new(VulnDb *db) {
   VulnCfgDecoder *d = calloc(1, sizeof *d);
   if (d) d->db = db;

@@ -25,4 +25,11 @@ void vuln_cfgbin_decoder_free(VulnCfgDecoder *d);
  * cisa_due and cfg (matchCriteriaId is not kept); the rest stays NULL. */
 int vuln_cfgbin_decode(VulnCfgDecoder *d, const char *id, const void *p, size_t n, Err *e);
 
+/* Whether a record is worth decoding, read without decoding it: 1 when
+ * want(ctx, criteria, length) is 1 for one of its vulnerable criteria, or
+ * the record is not well-formed (decoding then reports it); 0 when it is
+ * 0 for all of them. *ncfg: its number of configurations (0 if malformed). */
+int vuln_cfgbin_wanted(const void *p, size_t n, int (*want)(void *, const char *, size_t), void *ctx,
+                       uint32_t *ncfg);
+
 #endif

@@ -118,6 +118,45 @@ int vuln_cpe_parse_fs(const char *s, VulnCpe *out, char *store, size_t cap, Err 
   return check_part(out, e);
 }
 
+/* 1 if the WFN value has no unquoted wildcard (and is set: not ANY/NA). */
+static int plain_wfn(const char *v) {
+  if (!v) return 0;
+  for (; *v; v++) {
+    if (*v == '\\' && v[1]) {
+      v++;
+      continue;
+    }
+    if (*v == '*' || *v == '?') return 0;
+  }
+  return 1;
+}
+
+size_t vuln_cpe_fs_key(const char *s, size_t len, char *key, size_t cap) {
+  char str[VULN_CPE_MAX + 1], store[2 * VULN_CPE_MAX + 16];
+  if (len > VULN_CPE_MAX || len < 8 || strncasecmp(s, "cpe:2.3:", 8)) return 0;
+  memcpy(str, s, len);
+  str[len] = '\0';
+  VulnCpe c;
+  Out o = {store, 0, sizeof store, 0};
+  Err e = {0};
+  memset(&c, 0, sizeof c);
+  const char *p = str + 8;
+  for (int attr = 0; attr <= CPE_PRODUCT; attr++) {   /* split as vuln_cpe_parse_fs does */
+    const char *q = p;
+    while (*q && *q != ':') q += (*q == '\\' && q[1]) ? 2 : 1;
+    if (unbind_fs_value(&c, attr, p, (size_t)(q - p), &o, &e) || (!*q && attr < CPE_PRODUCT)) return 0;
+    p = *q ? q + 1 : q;
+  }
+  const char *v = c.v[CPE_VENDOR], *pr = c.v[CPE_PRODUCT];
+  if (!plain_wfn(v) || !plain_wfn(pr)) return 0;
+  size_t lv = strlen(v), lp = strlen(pr);
+  if (lv + lp + 2 > cap) return 0;
+  memcpy(key, v, lv);
+  key[lv] = ':';
+  memcpy(key + lv + 1, pr, lp + 1);
+  return lv + 1 + lp;
+}
+
 static int hexval(int c) {
   if (c >= '0' && c <= '9') return c - '0';
   c = tolower(c);

@@ -34,6 +34,11 @@ typedef enum {
  * stored in `store` (size `cap`, VULN_CPE_MAX*2 is always enough). */
 int vuln_cpe_parse(const char *s, VulnCpe *out, char *store, size_t cap, Err *e);
 int vuln_cpe_parse_fs(const char *s, VulnCpe *out, char *store, size_t cap, Err *e);
+/* The matcher's "vendor:product" key (WFN values, as the parser unbinds
+ * them) of the formatted string (s, len), without parsing the rest; 0 when
+ * it has none: not a formatted string, a bad vendor or product, ANY, NA or
+ * a wildcard in either, or longer than cap. */
+size_t vuln_cpe_fs_key(const char *s, size_t len, char *key, size_t cap);
 int vuln_cpe_parse_uri(const char *s, VulnCpe *out, char *store, size_t cap, Err *e);
 
 /* Bind back; return bytes written (excluding NUL) or -1 if cap is too small. */

@@ -67,6 +67,8 @@ static size_t cpe_key(const VulnCpe *c, char *key, size_t cap) {
   return lv + 1 + lp;
 }
 
+size_t vuln_cpe_key(const VulnCpe *c, char *key, size_t cap) { return cpe_key(c, key, cap); }
+
 /* Criteria naming one exact version are filed under "vendor:product:version"
  * so an item only meets the versions it could equal; ranges and wildcarded
  * versions stay under "vendor:product". */

@@ -57,6 +57,43 @@ TEST(round_trip_real_page) {
   vuln_db_free(dst);
 }
 
+static int never(void *ctx, const char *c, size_t l) {
+  (void)c, (void)l;
+  ++*(size_t *)ctx;
+  return 0;
+}
+
+static int names_mysql(void *ctx, const char *c, size_t l) {
+  (void)ctx;
+  return l >= 23 && !memcmp(c, "cpe:2.3:a:oracle:mysql:", 23);
+}
+
+/* Skimming a record sees every vulnerable criterion (and only those):
+ * wanted when one is, not when none is; a record that is not whole is
+ * always wanted (decoding then reports it). */
+TEST(skim_sees_vulnerable_criteria) {
+  Buf a;
+  buf_init(&a, 1 << 24);
+  size_t mysql = 0, configured = 0;
+  for (size_t i = 0; i < src->ncve; i++) {
+    buf_reset(&a);
+    CHECK_INT(vuln_cfgbin_encode(&src->cve[i], &a), 0);
+    size_t seen = 0, vulnerable = 0;
+    uint32_t ncfg = 9;
+    CHECK_INT(vuln_cfgbin_wanted(a.p, a.n, never, &seen, &ncfg), 0);
+    CHECK_INT(ncfg, src->cve[i].ncfg);
+    for (uint32_t k = 0; k < src->cve[i].ncfg; k++)
+      for (uint32_t j = 0; j < src->cve[i].cfg[k].nnode; j++)
+        for (uint32_t m = 0; m < src->cve[i].cfg[k].node[j].nmatch; m++) vulnerable += src->cve[i].cfg[k].node[j].match[m].vulnerable;
+    CHECK_INT(seen, vulnerable);   /* the page's nodes have no children */
+    mysql += vuln_cfgbin_wanted(a.p, a.n, names_mysql, NULL, &ncfg);
+    configured += ncfg > 0;
+    if (a.n > 4) CHECK_INT(vuln_cfgbin_wanted(a.p, a.n - 1, never, &seen, &ncfg), 1);
+  }
+  CHECK(mysql >= 1 && mysql < configured);
+  buf_free(&a);
+}
+
 /* Every proper prefix of every record, and a few corruptions, fail cleanly. */
 TEST(malformed_records_rejected) {
   VulnDb *dst = vuln_db_new();
@@ -109,6 +146,7 @@ int main(void) {
   if (vuln_load_path(src, path, &r, &e)) return fprintf(stderr, "# %s\n", e.msg), 1;
   RUN(round_trip_real_page);
   RUN(malformed_records_rejected);
+  RUN(skim_sees_vulnerable_criteria);
   vuln_db_free(src);
   return TEST_DONE();
 }

@@ -2,6 +2,8 @@
  * cases written from the rules and examples of NISTIR 7695/7696. */
 #include "test.h"
 #include "vuln/cpe.h"
+#include "vuln/match.h"
+#include <string.h>
 
 /* Each parse needs its own storage; keep a ring of buffers. */
 static char ring[16][2 * VULN_CPE_MAX + 16];
@@ -208,6 +210,29 @@ TEST(nvd_match_and_relaxation) {
   CHECK_INT(vuln_cpe_matches(&crit, &inv, ~0u, &rel), 0);     /* DISJOINT is never relaxed */
 }
 
+/* The key read from a formatted string without parsing it all is the one
+ * the matcher takes from the parsed name (vuln_cpe_key), or none. */
+TEST(fs_key_equals_parsed_key) {
+  static const char *const names[] = {
+      "cpe:2.3:a:oracle:mysql:8.0.30:*:*:*:*:*:*:*", "cpe:2.3:a:Oracle:MySQL:*:*:*:*:*:*:*:*",
+      "cpe:2.3:a:foo\\.bar:baz\\:qux:1.0:*:*:*:*:*:*:*", "cpe:2.3:a:foo.bar:baz_qux:1:*:*:*:*:*:*:*",
+      "cpe:2.3:a:foo\\*:bar:*:*:*:*:*:*:*:*", "cpe:2.3:a:dreamer_cms_project:dreamer_cms:4.1.3:*:*:*:*:*:*:*",
+      "cpe:2.3:o:fortinet:fortios:-:*:*:*:*:*:*:*", "cpe:2.3:a:a\\!b:c\\~d:*:*:*:*:*:*:*:*"};
+  static const char *const none[] = {"cpe:2.3:a:*:mysql:*:*:*:*:*:*:*:*", "cpe:2.3:a:oracle:-:*:*:*:*:*:*:*:*",
+                                     "cpe:2.3:a:ora*:mysql:*:*:*:*:*:*:*:*", "cpe:2.3:a:oracle:my?ql:*:*:*:*:*:*:*:*",
+                                     "cpe:/a:oracle:mysql", "cpe:2.3:a:oracle", "cpe:2.3:a:ora cle:mysql:*:*:*:*:*:*:*:*"};
+  char k1[2 * VULN_CPE_MAX + 2], k2[2 * VULN_CPE_MAX + 2];
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+    VulnCpe c;
+    CHECK_INT(parse(names[i], &c), 0);
+    size_t l1 = vuln_cpe_fs_key(names[i], strlen(names[i]), k1, sizeof k1), l2 = vuln_cpe_key(&c, k2, sizeof k2);
+    CHECK(l1 > 0 && l1 == l2 && !memcmp(k1, k2, l1));
+  }
+  for (size_t i = 0; i < sizeof none / sizeof none[0]; i++)
+    CHECK_INT(vuln_cpe_fs_key(none[i], strlen(none[i]), k1, sizeof k1), 0);
+  CHECK_INT(vuln_cpe_fs_key(names[0], strlen(names[0]), k1, 8), 0);   /* longer than cap */
+}
+
 TEST(quote_plain_names) {
   char out[128], plain[128];
   CHECK(vuln_cpe_quote("  Internet Explorer 8.0 ", out, sizeof out) > 0);
@@ -230,6 +255,7 @@ int main(void) {
   RUN(attribute_relations_wildcards);
   RUN(name_relations);
   RUN(nvd_match_and_relaxation);
+  RUN(fs_key_equals_parsed_key);
   RUN(quote_plain_names);
   return TEST_DONE();
 }
