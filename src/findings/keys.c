@@ -20,22 +20,9 @@
 
 #include <ctype.h>
 
-static int plain(const char *v) {
-  if (!v) return 0;
-  for (; *v; v++) {
-    if (*v == '\\' && v[1]) {
-      v++;
-      continue;
-    }
-    if (*v == '*' || *v == '?') return 0;
-  }
-  return 1;
-}
-
 static size_t cpe_key(const VulnCpe *c, char *key, size_t cap) {
-  if (!plain(c->v[CPE_VENDOR]) || !plain(c->v[CPE_PRODUCT])) return (size_t)snprintf(key, cap, "*");
-  int n = snprintf(key, cap, "%s:%s", c->v[CPE_VENDOR], c->v[CPE_PRODUCT]);
-  return n > 0 && (size_t)n < cap ? (size_t)n : (size_t)snprintf(key, cap, "*");
+  size_t n = vuln_cpe_key(c, key, cap);
+  return n ? n : (size_t)snprintf(key, cap, "*");
 }
 
 size_t find_item_key(const VulnItem *it, char *key, size_t cap) {

@@ -118,8 +118,7 @@ int vuln_cpe_parse_fs(const char *s, VulnCpe *out, char *store, size_t cap, Err 
   return check_part(out, e);
 }
 
-/* 1 if the WFN value has no unquoted wildcard (and is set: not ANY/NA). */
-static int plain_wfn(const char *v) {
+int vuln_cpe_plain(const char *v) {
   if (!v) return 0;
   for (; *v; v++) {
     if (*v == '\\' && v[1]) {
@@ -129,6 +128,17 @@ static int plain_wfn(const char *v) {
     if (*v == '*' || *v == '?') return 0;
   }
   return 1;
+}
+
+size_t vuln_cpe_key(const VulnCpe *c, char *key, size_t cap) {
+  const char *v = c->v[CPE_VENDOR], *p = c->v[CPE_PRODUCT];
+  if (!vuln_cpe_plain(v) || !vuln_cpe_plain(p)) return 0;
+  size_t lv = strlen(v), lp = strlen(p);
+  if (lv + lp + 2 > cap) return 0;
+  memcpy(key, v, lv);
+  key[lv] = ':';
+  memcpy(key + lv + 1, p, lp + 1);
+  return lv + 1 + lp;
 }
 
 size_t vuln_cpe_fs_key(const char *s, size_t len, char *key, size_t cap) {
@@ -147,14 +157,7 @@ size_t vuln_cpe_fs_key(const char *s, size_t len, char *key, size_t cap) {
     if (unbind_fs_value(&c, attr, p, (size_t)(q - p), &o, &e) || (!*q && attr < CPE_PRODUCT)) return 0;
     p = *q ? q + 1 : q;
   }
-  const char *v = c.v[CPE_VENDOR], *pr = c.v[CPE_PRODUCT];
-  if (!plain_wfn(v) || !plain_wfn(pr)) return 0;
-  size_t lv = strlen(v), lp = strlen(pr);
-  if (lv + lp + 2 > cap) return 0;
-  memcpy(key, v, lv);
-  key[lv] = ':';
-  memcpy(key + lv + 1, pr, lp + 1);
-  return lv + 1 + lp;
+  return vuln_cpe_key(&c, key, cap);
 }
 
 static int hexval(int c) {

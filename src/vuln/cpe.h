@@ -39,6 +39,14 @@ int vuln_cpe_parse_fs(const char *s, VulnCpe *out, char *store, size_t cap, Err 
  * it has none: not a formatted string, a bad vendor or product, ANY, NA or
  * a wildcard in either, or longer than cap. */
 size_t vuln_cpe_fs_key(const char *s, size_t len, char *key, size_t cap);
+/* 1 if the WFN value is set (not ANY/NA) and has no unquoted wildcard. */
+int vuln_cpe_plain(const char *v);
+/* The "vendor:product" key (WFN) under which the matcher files NVD criteria
+ * and looks an item's CPE up; 0 when either is ANY, NA or wildcarded (such
+ * criteria are looked at for every item, such items meet only them), or the
+ * key is longer than cap. The same key as vuln_cpe_fs_key reads from a
+ * formatted string. */
+size_t vuln_cpe_key(const VulnCpe *c, char *key, size_t cap);
 int vuln_cpe_parse_uri(const char *s, VulnCpe *out, char *store, size_t cap, Err *e);
 
 /* Bind back; return bytes written (excluding NUL) or -1 if cap is too small. */

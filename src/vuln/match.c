@@ -46,35 +46,13 @@ static Bucket *bucket_for(VulnMap *map, Bucket **bs, size_t *n, size_t *cap, con
   return bucket_at(bs, n, cap, vuln_map_put(map, key, klen, (uint32_t)*n));
 }
 
-static int plain_value(const char *v) {
-  if (!v) return 0;
-  for (; *v; v++) {
-    if (*v == '\\' && v[1]) { v++; continue; }
-    if (*v == '*' || *v == '?') return 0;
-  }
-  return 1;
-}
-
-/* Key "vendor:product" in WFN form; 0 if either is ANY/NA/wildcarded. */
-static size_t cpe_key(const VulnCpe *c, char *key, size_t cap) {
-  const char *v = c->v[CPE_VENDOR], *p = c->v[CPE_PRODUCT];
-  if (!plain_value(v) || !plain_value(p)) return 0;
-  size_t lv = strlen(v), lp = strlen(p);
-  if (lv + lp + 2 > cap) return 0;
-  memcpy(key, v, lv);
-  key[lv] = ':';
-  memcpy(key + lv + 1, p, lp + 1);
-  return lv + 1 + lp;
-}
-
-size_t vuln_cpe_key(const VulnCpe *c, char *key, size_t cap) { return cpe_key(c, key, cap); }
 
 /* Criteria naming one exact version are filed under "vendor:product:version"
  * so an item only meets the versions it could equal; ranges and wildcarded
  * versions stay under "vendor:product". */
 static size_t with_version(const VulnCpe *c, char *key, size_t kl, size_t cap) {
   const char *v = c->v[CPE_VERSION];
-  if (!plain_value(v)) return kl;
+  if (!vuln_cpe_plain(v)) return kl;
   size_t lv = strlen(v);
   if (kl + lv + 2 > cap) return kl;
   key[kl] = ':';
@@ -155,7 +133,7 @@ static int index_node(VulnMatcher *m, Batch *bt, const VulnNode *n, uint32_t cve
     const VulnCpeMatch *cm = &n->match[i];
     if (!cm->vulnerable) continue;  /* platforms never carry the finding */
     char *key = bt->key[bt->n];
-    size_t kl = cpe_key(&cm->cpe, key, KEYMAX), kv = kl;
+    size_t kl = vuln_cpe_key(&cm->cpe, key, KEYMAX), kv = kl;
     if (kl && !cm->vsi && !cm->vse && !cm->vei && !cm->vee) kv = with_version(&cm->cpe, key, kl, KEYMAX);
     Pending p = {cm, cve, cfg, kl, kv, 0};
     if (!kv) {   /* the wildcard list: no key */
@@ -277,7 +255,7 @@ static int index_csaf_product(VulnMatcher *m, const VulnCsafProduct *p, uint32_t
     if (ok && csaf_add(m, key, kl, d, k)) return VERR_NOMEM;
   }
   VulnCpe c;
-  if (p->cpe && !vuln_cpe_parse(p->cpe, &c, store, sizeof store, NULL) && (kl = cpe_key(&c, key + 2, sizeof key - 2))) {
+  if (p->cpe && !vuln_cpe_parse(p->cpe, &c, store, sizeof store, NULL) && (kl = vuln_cpe_key(&c, key + 2, sizeof key - 2))) {
     key[0] = 'c';
     key[1] = ':';
     if (csaf_add(m, key, kl + 2, d, k)) return VERR_NOMEM;
@@ -495,7 +473,7 @@ static int match_nvd(VulnMatcher *m, const VulnItem *it, size_t idx, VulnMatchLi
   unsigned relax = m->o.relax ? VULN_RELAX_CONTEXT : 0;
   if (!it->has_cpe) return 0;
   if (it->derived) relax |= 1u << CPE_PART;
-  size_t kl = cpe_key(&it->cpe, key, sizeof key);
+  size_t kl = vuln_cpe_key(&it->cpe, key, sizeof key);
   uint32_t b = kl ? vuln_map_get(m->nvd_keys, key, kl) : UINT32_MAX, bv = UINT32_MAX;
   size_t kv = kl ? with_version(&it->cpe, key, kl, sizeof key) : 0;
   if (kv > kl) bv = vuln_map_get(m->nvd_keys, key, kv);
@@ -633,7 +611,7 @@ static int match_csaf(VulnMatcher *m, const VulnItem *it, size_t idx, VulnMatchL
   size_t kl, from = out->n;
   if (!m->db->ncsaf) return 0;
   if (it->has_purl && (kl = purl_key(it->purl, key, sizeof key)) && csaf_bucket(m, it, idx, key, kl, out)) return VERR_NOMEM;
-  if (it->has_cpe && (kl = cpe_key(&it->cpe, key + 2, sizeof key - 2))) {
+  if (it->has_cpe && (kl = vuln_cpe_key(&it->cpe, key + 2, sizeof key - 2))) {
     key[0] = 'c';
     key[1] = ':';
     if (csaf_bucket(m, it, idx, key, kl + 2, out)) return VERR_NOMEM;
@@ -718,7 +696,7 @@ VulnInvIndex *vuln_inv_index_new(const VulnItem *items, size_t n) {
   if (!grp || !(x->keys = vuln_map_new()) || inv_members(x, grp)) goto fail;
   for (size_t g = 0; g < x->ng; g++) {
     uint32_t i = x->member[x->first[g]];
-    size_t kl = items[i].has_cpe ? cpe_key(&items[i].cpe, key, sizeof key) : 0;
+    size_t kl = items[i].has_cpe ? vuln_cpe_key(&items[i].cpe, key, sizeof key) : 0;
     if (!kl) continue;
     Bucket *b = bucket_for(x->keys, &x->b, &x->nb, &x->capb, key, kl);
     if (!b || bucket_add(b, i, (uint32_t)g, NULL)) goto fail;
@@ -744,7 +722,7 @@ void vuln_inv_index_free(VulnInvIndex *x) {
 static void cve_keys(const VulnNode *n, const VulnInvIndex *x, uint32_t *bk, size_t *nbk, size_t cap, int depth) {
   char key[2 * VULN_CPE_MAX + 2];
   for (uint32_t i = 0; i < n->nmatch && *nbk < cap; i++) {
-    size_t kl = n->match[i].vulnerable ? cpe_key(&n->match[i].cpe, key, sizeof key) : 0;
+    size_t kl = n->match[i].vulnerable ? vuln_cpe_key(&n->match[i].cpe, key, sizeof key) : 0;
     uint32_t b = kl ? vuln_map_get(x->keys, key, kl) : UINT32_MAX;
     int dup = 0;
     for (size_t k = 0; k < *nbk; k++) dup |= bk[k] == b;
@@ -760,7 +738,7 @@ static int cve_has_wild(const VulnCve *c) {
   for (uint32_t k = 0; k < c->ncfg; k++)
     for (uint32_t j = 0; j < c->cfg[k].nnode; j++)
       for (uint32_t i = 0; i < c->cfg[k].node[j].nmatch; i++)
-        if (c->cfg[k].node[j].match[i].vulnerable && !cpe_key(&c->cfg[k].node[j].match[i].cpe, key, sizeof key)) return 1;
+        if (c->cfg[k].node[j].match[i].vulnerable && !vuln_cpe_key(&c->cfg[k].node[j].match[i].cpe, key, sizeof key)) return 1;
   return 0;
 }
 

@@ -70,11 +70,6 @@ typedef struct VulnMatchOpts {
 typedef struct VulnMatcher VulnMatcher;
 
 VulnMatcher *vuln_matcher_new(const VulnDb *db, const VulnMatchOpts *o);
-/* The "vendor:product" key (WFN) under which the matcher files NVD criteria
- * and looks an item's CPE up; 0 when either is ANY, NA or wildcarded (such
- * criteria are looked at for every item, such items meet only them). The
- * same key as vuln_cpe_fs_key reads from a formatted string. */
-size_t vuln_cpe_key(const VulnCpe *c, char *key, size_t cap);
 /* The CVEs appended to db since the matcher was made (or last extended)
  * into its index, as if it had been made now; for a db filled in parts.
  * 0 or VERR_NOMEM (the matcher is then unusable: free it). */
