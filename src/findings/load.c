@@ -137,6 +137,14 @@ static void *decode_part(void *arg) {
   return NULL;
 }
 
+/* A part's failed and skipped ids and counts, added to the feeds'. */
+static void part_tally(FindFeeds *f, const DecodePart *p) {
+  buf_append(&f->failed, p->failed.p, p->failed.n);
+  buf_append(&f->configured, p->configured.p, p->configured.n);
+  f->decoded += p->decoded;
+  f->skipped += p->skipped;
+}
+
 /* The second part's CVEs (and the arena holding them) appended to v, in
  * record order. */
 static int decode_join(FindFeeds *f, DecodePart *p) {
@@ -151,10 +159,7 @@ static int decode_join(FindFeeds *f, DecodePart *p) {
   v->ncve += w->ncve;
   arena_adopt(v->arena, w->arena);
   w->arena = NULL;
-  buf_append(&f->failed, p->failed.p, p->failed.n);
-  buf_append(&f->configured, p->configured.p, p->configured.n);
-  f->decoded += p->decoded;
-  f->skipped += p->skipped;
+  part_tally(f, p);
   return f->failed.err || f->configured.err ? VERR_NOMEM : 0;
 }
 
@@ -183,10 +188,7 @@ int find_feeds_decode(FindFeeds *f, int (*between)(void *, VulnDb *), void *ctx,
   if (threaded) pthread_join(th, NULL);
   else if (b.v && !b.rc) decode_part(&b);
   int rc = a.rc ? a.rc : b.rc;
-  buf_append(&f->failed, a.failed.p, a.failed.n);
-  buf_append(&f->configured, a.configured.p, a.configured.n);
-  f->decoded += a.decoded;
-  f->skipped += a.skipped;
+  part_tally(f, &a);
   if (!rc && b.v) rc = decode_join(f, &b);
   vuln_db_free(b.v);
   buf_free(&a.failed);
