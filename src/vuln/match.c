@@ -719,27 +719,23 @@ void vuln_inv_index_free(VulnInvIndex *x) {
   free(x);
 }
 
-static void cve_keys(const VulnNode *n, const VulnInvIndex *x, uint32_t *bk, size_t *nbk, size_t cap, int depth) {
+/* The inventory buckets a CVE's vulnerable criteria name, at any depth;
+ * returns 1 if one of them has a wildcarded vendor or product (it would need
+ * every item, so the reverse path then falls back to all of them). */
+static int cve_keys(const VulnNode *n, const VulnInvIndex *x, uint32_t *bk, size_t *nbk, size_t cap, int depth) {
   char key[2 * VULN_CPE_MAX + 2];
-  for (uint32_t i = 0; i < n->nmatch && *nbk < cap; i++) {
-    size_t kl = n->match[i].vulnerable ? vuln_cpe_key(&n->match[i].cpe, key, sizeof key) : 0;
+  int wild = 0;
+  for (uint32_t i = 0; i < n->nmatch; i++) {
+    if (!n->match[i].vulnerable) continue;
+    size_t kl = vuln_cpe_key(&n->match[i].cpe, key, sizeof key);
     uint32_t b = kl ? vuln_map_get(x->keys, key, kl) : UINT32_MAX;
     int dup = 0;
+    wild |= !kl;
     for (size_t k = 0; k < *nbk; k++) dup |= bk[k] == b;
-    if (b != UINT32_MAX && !dup) bk[(*nbk)++] = b;
+    if (b != UINT32_MAX && !dup && *nbk < cap) bk[(*nbk)++] = b;
   }
-  for (uint32_t i = 0; i < n->nchild && depth < 8; i++) cve_keys(&n->child[i], x, bk, nbk, cap, depth + 1);
-}
-
-/* Criteria with a wildcarded vendor or product would need every item; the
- * reverse path then falls back to all of them. */
-static int cve_has_wild(const VulnCve *c) {
-  char key[2 * VULN_CPE_MAX + 2];
-  for (uint32_t k = 0; k < c->ncfg; k++)
-    for (uint32_t j = 0; j < c->cfg[k].nnode; j++)
-      for (uint32_t i = 0; i < c->cfg[k].node[j].nmatch; i++)
-        if (c->cfg[k].node[j].match[i].vulnerable && !vuln_cpe_key(&c->cfg[k].node[j].match[i].cpe, key, sizeof key)) return 1;
-  return 0;
+  for (uint32_t i = 0; i < n->nchild && depth < 8; i++) wild |= cve_keys(&n->child[i], x, bk, nbk, cap, depth + 1);
+  return wild;
 }
 
 static int item_vs_cve(VulnMatcher *m, const VulnItem *it, size_t idx, uint32_t c, VulnMatchList *out) {
@@ -779,10 +775,11 @@ int vuln_match_cve(VulnMatcher *m, const VulnInvIndex *x, size_t cve, VulnMatchL
   const VulnCve *c = &m->db->cve[cve];
   uint32_t bk[64];
   size_t nbk = 0;
+  int wild = 0;
   if (cve >= m->db->ncve) return 0;
   for (uint32_t k = 0; k < c->ncfg; k++)
-    for (uint32_t j = 0; j < c->cfg[k].nnode; j++) cve_keys(&c->cfg[k].node[j], x, bk, &nbk, 64, 0);
-  if (nbk == 64 || cve_has_wild(c)) {  /* too many products or a wildcard: look at everything */
+    for (uint32_t j = 0; j < c->cfg[k].nnode; j++) wild |= cve_keys(&c->cfg[k].node[j], x, bk, &nbk, 64, 0);
+  if (nbk == 64 || wild) {  /* too many products or a wildcard: look at everything */
     for (size_t g = 0; g < x->ng; g++)
       if (x->items[x->member[x->first[g]]].has_cpe && group_vs_cve(m, x, g, (uint32_t)cve, out)) return VERR_NOMEM;
     return 0;

@@ -222,8 +222,17 @@ static void crit(Buf *b, int vul, int bounds) {
   buf_lit(b, "}");
 }
 
-static void node(Buf *b) {
+/* Now and then a node of two nested nodes, as in NVD's "children" form. */
+static void node(Buf *b, int depth) {
   size_t n = 1 + below(4);
+  if (!depth && below(6) == 0) {
+    buf_printf(b, "{\"operator\":\"%s\",\"children\":[", below(2) ? "OR" : "AND");
+    node(b, 1);
+    buf_putc(b, ',');
+    node(b, 1);
+    buf_lit(b, "]}");
+    return;
+  }
   buf_printf(b, "{\"operator\":\"%s\",\"negate\":%s,\"cpeMatch\":[", below(4) ? "OR" : "AND", below(8) ? "false" : "true");
   for (size_t i = 0; i < n; i++) {
     if (i) buf_putc(b, ',');
@@ -242,7 +251,7 @@ static void gen_feed(Buf *b, size_t ncve) {
       buf_printf(b, "%s{%s\"nodes\":[", i ? "," : "", nn > 1 ? (below(3) ? "\"operator\":\"AND\"," : "\"operator\":\"OR\",") : "");
       for (size_t j = 0; j < nn; j++) {
         if (j) buf_putc(b, ',');
-        node(b);
+        node(b, 0);
       }
       buf_lit(b, "]}");
     }
