@@ -60,7 +60,18 @@ static int refuse_newer(Db *db, int have, Err *e) {
                  db->path, have, VARDE_VERSION, db_latest_version());
 }
 
-static int apply_pending(Db *db, Err *e) {
+/* Foreign-key problems a migration left, as an error naming the first. */
+static int fk_clean(Db *db, Err *e) {
+  DbStmt *st = NULL;
+  int rc = db_query(db, &st, e, "PRAGMA foreign_key_check", "");
+  if (!rc && (rc = db_step(st, e)) == DB_ROW)
+    rc = err_set(e, VERR_DB, "Migreringen etterlot en ugyldig referanse i tabellen «%s»; databasen er ikke endret.",
+                 db_col_text(st, 0));
+  db_finalize(st);
+  return rc == DB_DONE ? 0 : rc;
+}
+
+static int apply_pending_in(Db *db, Err *e) {
   int have, rc = db_begin(db, e);
   if (rc) return rc;
   rc = exec_script(db, e,
@@ -79,9 +90,21 @@ static int apply_pending(Db *db, Err *e) {
       rc = db_exec(db, e, "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)", "isl",
                    migrations[i].version, migrations[i].name, db_now());
   }
+  if (!rc) rc = fk_clean(db, e);
   if (!rc) return db_commit(db, e);
   db_rollback(db);
   return rc;
+}
+
+/* Migrations run with foreign keys off (SQLite's procedure for rebuilding
+ * a table: dropping the old one must not cascade into the tables that
+ * refer to it), and the result is checked before it is committed. */
+static int apply_pending(Db *db, Err *e) {
+  int rc = exec_script(db, e, "PRAGMA foreign_keys=OFF", "migrering");
+  if (!rc) rc = apply_pending_in(db, e);
+  Err ignore = {0};
+  int on = exec_script(db, rc ? &ignore : e, "PRAGMA foreign_keys=ON", "migrering");
+  return rc ? rc : on;
 }
 
 static int configure(Db *db, Err *e) {

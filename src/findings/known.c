@@ -15,11 +15,9 @@ struct FindKnown {
   size_t n, cap;
 };
 
-static const char *const sources[3] = {"nvd", "csaf", "kev"};
-
 int find_known_source(const char *s) {
-  for (int i = 0; i < 3; i++)
-    if (!strcmp(s, sources[i])) return i;
+  for (int i = 0; i < FIND_NSRC; i++)
+    if (!strcmp(s, find_src_name(i))) return i;
   return -1;
 }
 

@@ -191,8 +191,11 @@ double find_priority_rounded(double p) {
   return strtod(s, NULL);
 }
 
+/* A source's stored name; the source numbers are find_known_source's. */
 const char *find_src_name(int source) {
-  return source == VULN_SRC_NVD ? "nvd" : source == FIND_SRC_KEV ? "kev" : "csaf";
+  static const char *const names[FIND_NSRC] = {"nvd", "csaf", "kev", "scan"};
+  _Static_assert(VULN_SRC_NVD == 0 && VULN_SRC_CSAF == 1, "source numbers index the names");
+  return source >= 0 && source < FIND_NSRC ? names[source] : "csaf";
 }
 
 /* The date CISA added the CVE to the catalogue, when known. */
@@ -264,7 +267,7 @@ static int update_finding(FindRun *r, int64_t id, const VulnItem *it, const Vuln
 /* 1 when the stored row k already says what m says, with the evidence
  * digest `digest` (nothing to write); marks k seen either way. */
 static int known_same(const FindRun *r, const VulnItem *it, const VulnMatch *m, FindKnownRow *k, uint64_t digest) {
-  int src = m->source == VULN_SRC_NVD ? 0 : m->source == FIND_SRC_KEV ? 2 : 1;
+  int src = m->source;
   k->seen = 1;
   if (m->source != VULN_SRC_NVD && k->source != src && k->matched) return 1;
   int64_t due = find_due(r->sla, m->priority_class, k->first_seen, m->kev_due, find_kev_added(r, m));
@@ -280,7 +283,7 @@ static int known_same(const FindRun *r, const VulnItem *it, const VulnMatch *m, 
  * case the run stores the same finding again (CSAF, then NVD). */
 static int store_known(FindRun *r, const FindItemMeta *meta, const VulnItem *it, const VulnMatch *m,
                        const char *why, const FindPre *p, Err *e) {
-  int src = m->source == VULN_SRC_NVD ? 0 : m->source == FIND_SRC_KEV ? 2 : 1;
+  int src = m->source;
   uint64_t digest = p ? p->digest : find_known_digest(why, it->name);
   FindKnownRow *k = r->fresh ? NULL : find_known_get(r->known, meta->org_id, meta->product_id, m->id);
   if (!k) {
@@ -334,7 +337,7 @@ int find_store_match(FindRun *r, const FindItemMeta *meta, const VulnItem *it, c
   int64_t due = find_due(r->sla, m->priority_class, first, m->kev_due, find_kev_added(r, m));
   /* A CSAF advisory naming a CVE already found through NVD adds nothing new;
    * nor does a KEV name match where an exact match exists. */
-  if (m->source != VULN_SRC_NVD && strcmp(db_col_text(sel, 3), m->source == FIND_SRC_KEV ? "kev" : "csaf") &&
+  if (m->source != VULN_SRC_NVD && strcmp(db_col_text(sel, 3), find_src_name(m->source)) &&
       db_col_int(sel, 2)) {
     db_reset(sel);
     return find_seen_add(r, id) ? err_set(e, VERR_NOMEM, "tomt for minne") : 0;

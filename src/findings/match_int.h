@@ -59,7 +59,7 @@ typedef struct FindPre {
 } FindPre;
 int find_known_unseen(const FindKnown *k, int64_t **ids, size_t *n);
 uint64_t find_known_digest(const char *reason, const char *name);
-int find_known_source(const char *s);   /* "nvd" 0, "csaf" 1, "kev" 2, else -1 */
+int find_known_source(const char *s);   /* "nvd" 0, "csaf" 1, "kev" 2, "scan" 3, else -1 */
 
 typedef struct FindRun {
   Db *db;
@@ -144,6 +144,9 @@ int find_keys_candidates(FindRun *r, const VulnDb *v, int64_t (**pairs)[2], size
  * catalogue names but NVD has no configuration for. Source "kev",
  * confidence "name": the version is not checked. */
 #define FIND_SRC_KEV 2
+/* The scanner's own checks (scan.c): source "scan", vuln_id the check's id. */
+#define FIND_SRC_SCAN 3
+#define FIND_NSRC 4
 typedef struct FindKevIndex FindKevIndex;
 FindKevIndex *find_kev_index_new(const VulnDb *v);
 /* CVEs NVD configures that v does not hold (feeds loaded in part): ids

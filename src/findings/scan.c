@@ -1,8 +1,9 @@
 /* scan.c — findings from network scans: a run's services are recorded
  * (finding_scan_services), each one whose CPE names a version is matched
  * like an inventory product and stored through match.c (product_id = -the
- * service's id) with the scan's confidence, evidence and run; what a later
- * run no longer sees moves to fixed (needs verification), never closed. */
+ * service's id) with the scan's confidence, evidence and run, and the
+ * scanner's failed checks are stored beside them (source "scan"); what a
+ * later run no longer sees moves to fixed (needs verification), never closed. */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -167,14 +168,22 @@ static int in_list(const int64_t *v, size_t n, int64_t id) {
   return 0;
 }
 
-/* Active (matched) findings of service sid not among keep[0..nkeep): gone. */
-static int gone_except(FindRun *r, int64_t org, int64_t sid, const int64_t *keep, size_t nkeep, int64_t run,
-                       const char *why, Err *e) {
+/* Which of a service's findings: the vulnerabilities its version has, the
+ * scanner's own checks, or both. */
+typedef enum Kind { VULNS, CHECKS, ALL } Kind;
+
+/* Active (matched) findings of that kind of service sid not among
+ * keep[0..nkeep): gone. */
+static int gone_except(FindRun *r, int64_t org, int64_t sid, Kind kind, const int64_t *keep, size_t nkeep,
+                       int64_t run, const char *why, Err *e) {
+  static const char *const sql[] = {
+      "SELECT id FROM findings WHERE org_id = ? AND product_id = ? AND matched = 1 AND source <> 'scan'",
+      "SELECT id FROM findings WHERE org_id = ? AND product_id = ? AND matched = 1 AND source = 'scan'",
+      "SELECT id FROM findings WHERE org_id = ? AND product_id = ? AND matched = 1"};
   DbStmt *st = NULL;
   int64_t *ids = NULL;
   size_t n = 0, cap = 0;
-  int rc = db_query(r->db, &st, e, "SELECT id FROM findings WHERE org_id = ? AND product_id = ? AND matched = 1",
-                    "ll", org, -sid);
+  int rc = db_query(r->db, &st, e, sql[kind], "ll", org, -sid);
   if (!rc) while ((rc = db_step(st, e)) == DB_ROW) {
     int64_t id = db_col_int(st, 0);
     if (in_list(keep, nkeep, id)) continue;
@@ -233,7 +242,73 @@ static int store_service(FindRun *r, ScanSet *x, size_t i, VulnMatchList *one, c
   if (!rc && kx) rc = find_kev_match_item(r, kx, &x->meta[i], &x->item[i], one, e);
   r->reopen_note = NULL;
   for (size_t k = from; !rc && k < r->nseen; k++) rc = scan_row(r, s, r->seen[k], e);
-  if (!rc) rc = gone_except(r, s->org_id, s->id, r->seen ? r->seen + from : NULL, r->nseen - from, x->feed ? 0 : s->run, why, e);
+  if (!rc)
+    rc = gone_except(r, s->org_id, s->id, VULNS, r->seen ? r->seen + from : NULL, r->nseen - from, x->feed ? 0 : s->run,
+                     why, e);
+  return rc;
+}
+
+/* ---- the scanner's own checks ---- */
+
+/* The CVSS-like base a check's severity counts as in the priority formula
+ * (the cvss column stays empty); -1 for "info", which is no finding. */
+static double check_base(const char *sev) {
+  static const struct { const char *name; double base; } t[] = {
+      {"critical", 9.5}, {"high", 7.5}, {"medium", 5.5}, {"low", 3.0}};
+  for (size_t i = 0; sev && i < sizeof t / sizeof t[0]; i++)
+    if (!strcmp(sev, t[i].name)) return t[i].base;
+  return -1;
+}
+
+/* One failed check as a finding of service sv (source "scan", vuln_id the
+ * check's id, advisory its title), with its scan row. */
+static int store_check(FindRun *r, const ScanSvc *sv, const VulnItem *it, const FindScanCheck *k, const char *where,
+                       Err *e) {
+  double base = check_base(k->severity);
+  if (base < 0) return 0;
+  VulnMatch m = {.source = FIND_SRC_SCAN, .id = k->id, .advisory = k->title, .cvss = -1, .epss = -1, .epss_pct = -1,
+                 .confidence = conf_column(k->confidence)};
+  m.priority = vuln_priority(base, false, false, -1, it->internet, it->criticality, &m.priority_class);
+  char why[1024];
+  snprintf(why, sizeof why, "%s (%s)%s%s", k->title ? k->title : k->id, where, k->evidence ? ": " : "",
+           k->evidence ? k->evidence : "");
+  FindItemMeta meta = {sv->org_id, -sv->id};
+  ScanSvc row = *sv;
+  row.cpe = sv->cpe ? sv->cpe : "";
+  row.confidence = conf_ok(k->confidence);
+  row.evidence = k->evidence;
+  size_t from = r->nseen;
+  int rc = find_store_match(r, &meta, it, &m, why, e);
+  for (size_t i = from; !rc && i < r->nseen; i++) rc = scan_row(r, &row, r->seen[i], e);
+  return rc;
+}
+
+static int timed_out(const FindScanRun *run, const char *addr) {
+  for (size_t i = 0; i < run->ntimed_out; i++)
+    if (same_addr(run->timed_out[i], addr)) return 1;
+  return 0;
+}
+
+/* The port's failed checks stored; its earlier check findings this run did
+ * not report again are gone (fixed, needs verification) — unless its host
+ * timed out, when the checks may not have finished. */
+static int store_checks(FindRun *r, const FindScanRun *run, const FindScanService *s, const ScanSvc *sv,
+                        const char *label, Arena *a, Err *e) {
+  const char *where = addr_port(a, s->addr, s->port);
+  VulnItem it = {.name = arena_printf(a, "%s (%s)", label, where)};
+  char reopen[200], why[300];
+  if (!where || !it.name) return err_set(e, VERR_NOMEM, "tomt for minne");
+  if (s->ncheck) exposure(r->db, sv->org_id, s->addr, &it.internet, &it.criticality);
+  snprintf(reopen, sizeof reopen, "Sett igjen i skanning (kjøring %lld, %s): gjenåpnet", (long long)run->run_id, where);
+  snprintf(why, sizeof why, "Skanning (kjøring %lld) fant ikke lenger feilen på %s", (long long)run->run_id, where);
+  size_t from = r->nseen;
+  int rc = 0;
+  r->reopen_note = reopen;
+  for (size_t k = 0; !rc && k < s->ncheck; k++) rc = store_check(r, sv, &it, &s->check[k], where, e);
+  r->reopen_note = NULL;
+  if (!rc && !timed_out(run, s->addr))
+    rc = gone_except(r, sv->org_id, sv->id, CHECKS, r->seen ? r->seen + from : NULL, r->nseen - from, run->run_id,
+                     why, e);
   return rc;
 }
 
@@ -292,7 +367,9 @@ static int collect_run(FindRun *r, const FindScanRun *run, ScanSet *x, Err *e) {
     if (rc) break;
     if (!x->a && !(x->a = arena_new((size_t)256 << 20))) return err_set(e, VERR_NOMEM, "tomt for minne");
     ScanSvc sv = {id, run->org_id, run->run_id, s->addr, s->cpe, s->confidence, s->evidence, s->port};
-    if (set_add(r->db, x, &sv, label_of(x->a, s))) rc = err_set(e, VERR_NOMEM, "tomt for minne");
+    const char *label = label_of(x->a, s);
+    if (!label || set_add(r->db, x, &sv, label)) rc = err_set(e, VERR_NOMEM, "tomt for minne");
+    if (!rc) rc = store_checks(r, run, s, &sv, label, x->a, e);
   }
   return rc;
 }
@@ -308,9 +385,7 @@ static int covered(const Cover *c, const char *addr, unsigned port) {
   if (!scan_rangelist_contains_text(&c->scope, addr)) return 0;
   if (port > 65535 || !(c->ports->seen[port >> 3] & (1u << (port & 7))) || scan_port_is_printer((uint16_t)port))
     return 0;
-  for (size_t i = 0; i < c->run->ntimed_out; i++)
-    if (same_addr(c->run->timed_out[i], addr)) return 0;
-  return 1;
+  return !timed_out(c->run, addr);
 }
 
 /* Services of the organisation the run covered and did not see. */
@@ -350,7 +425,7 @@ static int not_seen(FindRun *r, const FindScanRun *run, Err *e) {
   snprintf(why, sizeof why, "Ikke sett i fullstendig skanning av omfanget (kjøring %lld)", (long long)run->run_id);
   for (size_t i = 0; !rc && i < n; i++) {
     rc = db_exec(r->db, e, "UPDATE finding_scan_services SET gone_run = ? WHERE id = ?", "ll", run->run_id, ids[i]);
-    if (!rc) rc = gone_except(r, run->org_id, ids[i], NULL, 0, run->run_id, why, e);
+    if (!rc) rc = gone_except(r, run->org_id, ids[i], ALL, NULL, 0, run->run_id, why, e);
   }
   free(ids);
   if (c.ports) scan_ports_free(c.ports);
@@ -407,7 +482,7 @@ static int load_current(FindRun *r, ScanSet *x, Err *e) {
   if (!rc && !x->a && !(x->a = arena_new((size_t)256 << 20))) rc = err_set(e, VERR_NOMEM, "tomt for minne");
   if (!rc) while ((rc = db_step(st, e)) == DB_ROW) {
     FindScanService s = {db_col_text(st, 2), (unsigned)db_col_int(st, 3), db_col_text(st, 4), db_col_text(st, 5),
-                         db_col_text(st, 6), NULL, NULL, NULL, NULL, NULL};
+                         db_col_text(st, 6), NULL, NULL, NULL, NULL, NULL, NULL, 0};
     ScanSvc sv = {db_col_int(st, 0), db_col_int(st, 1), db_col_int(st, 10), db_col_text(st, 2), db_col_text(st, 7),
                   db_col_text(st, 8), db_col_is_null(st, 9) ? NULL : db_col_text(st, 9), s.port};
     if (set_add(r->db, x, &sv, label_of(x->a, &s))) {

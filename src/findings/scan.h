@@ -1,7 +1,8 @@
 /* scan.h — findings from network scans (scan.c): a run's identified
  * services go through the same matcher as inventory products and into the
  * same findings table and lifecycle, carrying address, port, the scan's
- * confidence grade, the evidence and the run. src/scanjobs calls
+ * confidence grade, the evidence and the run; the scanner's own failed
+ * checks (certificates, TLS, HTTP headers, open Redis...) join them. src/scanjobs calls
  * find_scan_ingest for every finished run; the matching runs of run.c call
  * find_scan_rematch when the feeds changed. */
 #ifndef VARDE_FINDINGS_SCAN_H
@@ -16,12 +17,21 @@
 
 typedef struct Db Db;
 
+/* One of the scanner's own checks that failed on a port (a "finding" line
+ * of varde-scan(1)): id such as "tls-cert-expired", Norwegian title,
+ * severity info|low|medium|high|critical, confidence low|medium|high. */
+typedef struct FindScanCheck {
+  const char *id, *title, *severity, *confidence, *evidence;
+} FindScanCheck;
+
 /* One open port of a run as the scanner identified it (any field but addr
  * may be NULL). confidence: "low", "medium" or "high" (varde-scan(1)). */
 typedef struct FindScanService {
   const char *addr;
   unsigned port;
   const char *service, *product, *version, *cpe, *confidence, *method, *evidence, *cert;
+  const FindScanCheck *check;    /* the port's failed checks */
+  size_t ncheck;
 } FindScanService;
 
 typedef struct FindScanRun {

@@ -77,6 +77,17 @@ const char db_sql_findings_cfg[] =
   " cfg BLOB NOT NULL);"
   "CREATE INDEX vuln_cve_cfg_gen ON vuln_cve_cfg(gen)";
 
+/* Keeps a finding's creation entry when its evidence changes (migration 8;
+ * made again by 9, which rebuilds the table). */
+#define CREATION_KEPT \
+  "CREATE TRIGGER findings_creation_kept AFTER UPDATE OF reason ON findings" \
+  " WHEN OLD.created_by IS NOT NULL AND NEW.reason IS NOT OLD.reason BEGIN" \
+  " INSERT INTO finding_history (finding_id, at, user_id, username, from_status, to_status, note)" \
+  "  SELECT OLD.id, OLD.first_seen, r.user_id, r.username, NULL, 'open', OLD.reason" \
+  "  FROM finding_runs r WHERE r.id = OLD.created_by;" \
+  " UPDATE findings SET created_by = NULL WHERE id = OLD.id;" \
+  " END"
+
 /* Migration 8: a finding's creation entry is no longer a finding_history
  * row of its own (half a million of them in a first full run, each
  * repeating the evidence). `created_by` names the matching run that created
@@ -88,10 +99,44 @@ const char db_sql_findings_cfg[] =
 const char db_sql_findings_created[] =
   "CREATE TABLE finding_runs (id INTEGER PRIMARY KEY, at INTEGER NOT NULL, user_id INTEGER, username TEXT);"
   "ALTER TABLE findings ADD COLUMN created_by INTEGER;"   /* finding_runs.id; no FK: one lookup less per insert */
-  "CREATE TRIGGER findings_creation_kept AFTER UPDATE OF reason ON findings"
-  " WHEN OLD.created_by IS NOT NULL AND NEW.reason IS NOT OLD.reason BEGIN"
-  " INSERT INTO finding_history (finding_id, at, user_id, username, from_status, to_status, note)"
-  "  SELECT OLD.id, OLD.first_seen, r.user_id, r.username, NULL, 'open', OLD.reason"
-  "  FROM finding_runs r WHERE r.id = OLD.created_by;"
-  " UPDATE findings SET created_by = NULL WHERE id = OLD.id;"
-  " END";
+  CREATION_KEPT;
+
+/* Migration 9: the scanner's own checks (expired or self-signed
+ * certificates, old TLS versions, weak ciphers, missing HTTP security
+ * headers) become findings with source 'scan' (findings/scan.c): vuln_id is
+ * the check's id, advisory its title. SQLite cannot widen a CHECK in place,
+ * so the table is rebuilt (migrate.c runs migrations with foreign keys off,
+ * so dropping the old table does not cascade into history and scan rows)
+ * and its indexes and trigger made again. */
+const char db_sql_findings_scan_checks[] =
+  "CREATE TABLE findings_new ("
+  " id INTEGER PRIMARY KEY,"
+  " org_id INTEGER NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,"
+  " product_id INTEGER NOT NULL,"
+  " vuln_id TEXT NOT NULL,"
+  " source TEXT NOT NULL CHECK (source IN ('nvd','csaf','kev','scan')),"
+  " advisory TEXT,"
+  " product_name TEXT NOT NULL,"
+  " cvss REAL, cvss_vector TEXT,"
+  " kev INTEGER NOT NULL DEFAULT 0, kev_due TEXT, kev_added TEXT, ransomware INTEGER NOT NULL DEFAULT 0,"
+  " epss REAL, epss_pct REAL,"
+  " internet INTEGER NOT NULL DEFAULT 0, criticality INTEGER NOT NULL DEFAULT 0,"
+  " priority REAL NOT NULL, class TEXT NOT NULL CHECK (class IN ('critical','high','medium','low')),"
+  " confidence TEXT, reason TEXT,"
+  " matched INTEGER NOT NULL DEFAULT 1,"
+  " status TEXT NOT NULL DEFAULT 'open' CHECK (status IN"
+  "   ('open','in_progress','fixed','verified','accepted','false_positive')),"
+  " status_reason TEXT, accepted_until INTEGER, decided_by INTEGER,"
+  " first_seen INTEGER NOT NULL, due_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
+  " created_by INTEGER,"
+  " UNIQUE (org_id, product_id, vuln_id));"
+  "INSERT INTO findings_new SELECT id, org_id, product_id, vuln_id, source, advisory, product_name, cvss,"
+  " cvss_vector, kev, kev_due, kev_added, ransomware, epss, epss_pct, internet, criticality, priority, class,"
+  " confidence, reason, matched, status, status_reason, accepted_until, decided_by, first_seen, due_at,"
+  " updated_at, created_by FROM findings;"
+  "DROP TABLE findings;"
+  "ALTER TABLE findings_new RENAME TO findings;"
+  "CREATE INDEX findings_vuln ON findings(vuln_id);"
+  "CREATE INDEX findings_org ON findings(org_id, status, due_at);"
+  "CREATE INDEX findings_accepted ON findings(accepted_until) WHERE status = 'accepted';"
+  CREATION_KEPT;

@@ -101,6 +101,11 @@ const char *find_web_product(WebCtx *c, const Finding *f) {
   return arena_printf(c->a, "%s · skanning, %s sikkerhet", f->product_name, find_scan_conf_label(f->scan_confidence));
 }
 
+/* What the finding is about: the CVE id, or a scanner check's title. */
+static const char *what(const Finding *f) {
+  return !strcmp(f->source, "scan") && f->advisory[0] ? f->advisory : f->vuln_id;
+}
+
 static void list_rows(WebCtx *c, const Finding *x, size_t n) {
   Buf *b = &c->resp->body;
   html_raw(b, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">Sårbarhet</th>"
@@ -111,7 +116,7 @@ static void list_rows(WebCtx *c, const Finding *x, size_t n) {
     const Finding *f = &x[i];
     html_printf(b, "<tr><td><a href=\"/org/%lld/funn/%lld\">%s</a></td><td>%s</td><td>%s</td><td>%s</td>"
                    "<td>%s</td><td>%s</td><td>%s</td><td>%s%s</td></tr>",
-                (long long)c->org_id, (long long)f->id, f->vuln_id, find_web_product(c, f), find_class_label(f->cls),
+                (long long)c->org_id, (long long)f->id, what(f), find_web_product(c, f), find_class_label(f->cls),
                 num1(c, f->priority), num1(c, f->cvss), f->kev ? "ja" : "", find_status_label(f->status),
                 find_web_day(c, f->due_at), f->overdue ? " (forfalt)" : "");
   }
@@ -176,9 +181,11 @@ static void facts(WebCtx *c, const Finding *f) {
   html_printf(b, "<dt>Status</dt><dd>%s%s%s</dd><dt>Frist</dt><dd>%s%s</dd></dl></section>",
               find_status_label(f->status), f->status_reason[0] ? " – " : "", f->status_reason,
               find_web_day(c, f->due_at), f->overdue ? " (forfalt)" : "");
+  int check = !strcmp(f->source, "scan");
   html_printf(b, "<section class=\"card\"><h2>Hvorfor dette treffer</h2><p>Kilde: %s%s%s. Sikkerhet: %s.%s</p>"
                  "<p><code>%s</code></p><p class=\"muted\">%s</p></section>",
-              f->source, f->advisory[0] ? ", råd " : "", f->advisory, f->confidence,
+              check ? "skannerens egen kontroll " : f->source, check ? f->vuln_id : f->advisory[0] ? ", råd " : "",
+              check ? "" : f->advisory, f->confidence,
               f->matched ? "" : " Treffer ikke lenger inventaret.", f->reason, f->description);
 }
 
@@ -247,10 +254,10 @@ static void get_detail(WebCtx *c) {
     return;
   }
   Buf *b = &c->resp->body;
-  web_page_begin(c, f.vuln_id);
+  web_page_begin(c, what(&f));
   const char *ok = web_query(c, "ok");
   if (ok && !strcmp(ok, "status")) html_raw(b, "<p class=\"notice\" role=\"status\">Status er endret.</p>");
-  html_printf(b, "<p><a href=\"/org/%lld/funn\">← Alle funn</a></p><h1>%s i %s</h1>", (long long)c->org_id, f.vuln_id,
+  html_printf(b, "<p><a href=\"/org/%lld/funn\">← Alle funn</a></p><h1>%s i %s</h1>", (long long)c->org_id, what(&f),
               f.product_name);
   facts(c, &f);
   if (f.product_id < 0) find_web_scan_facts(c, &f);

@@ -1,6 +1,6 @@
 /* findings.c — a finished run handed to the findings module: every open
  * port with what the scanner identified (CPE, confidence, method, evidence,
- * certificate), the run's scope and ports, whether it was complete, and the
+ * certificate, failed checks), the run's scope and ports, whether it was complete, and the
  * hosts whose time-out hit (what they did not show proves nothing). */
 #include <jansson.h>
 #include <stdlib.h>
@@ -55,6 +55,19 @@ static int timed_out(Collect *c, const char *addr) {
   return (c->tout[c->ntout++] = arena_strdup(c->a, addr)) ? 0 : -1;
 }
 
+/* A failed check of the scanner's, added to its port's list. */
+static int add_check(Collect *c, FindScanService *s, json_t *o) {
+  FindScanCheck k = {str(c, o, "id"), str(c, o, "title"), str(c, o, "severity"), str(c, o, "confidence"),
+                     str(c, o, "evidence")};
+  if (!k.id || !*k.id) return 0;
+  FindScanCheck *v = arena_alloc(c->a, (s->ncheck + 1) * sizeof *v);   /* a port has a handful */
+  if (!v) return -1;
+  if (s->ncheck) memcpy(v, s->check, s->ncheck * sizeof *v);
+  v[s->ncheck++] = k;
+  s->check = v;
+  return 0;
+}
+
 static int take(Collect *c, json_t *o) {
   const char *type = json_string_value(json_object_get(o, "type"));
   const char *addr = json_string_value(json_object_get(o, "addr"));
@@ -75,6 +88,8 @@ static int take(Collect *c, json_t *o) {
   } else if (!strcmp(type, "tls")) {
     const char *sub = str(c, o, "subject"), *iss = str(c, o, "issuer"), *na = str(c, o, "not_after");
     s->cert = arena_printf(c->a, "%s|%s|%s", sub ? sub : "", iss ? iss : "", na ? na : "");
+  } else if (!strcmp(type, "finding")) {
+    return add_check(c, s, o);
   }
   return 0;
 }

@@ -290,6 +290,87 @@ TEST(false_positive_keeps_its_state) {
   CHECK_INT(count("SELECT count(*) FROM finding_scan_services WHERE gone_run IS NULL"), 0);
 }
 
+/* A failed check of the scanner's on host .7 (outside the earlier tests). */
+#define CHECK_LINE(port, id, sev)                                                                                  \
+  "{\"type\":\"finding\",\"addr\":\"10.1.0.7\",\"port\":" #port ",\"id\":\"" id "\",\"title\":\"Tittel " id  \
+  "\",\"severity\":\"" sev "\",\"confidence\":\"high\",\"evidence\":\"bevis " id "\"}\n"
+#define PORT7(port) "{\"type\":\"port\",\"addr\":\"10.1.0.7\",\"port\":" #port "}\n"
+
+static int64_t check_finding(const char *id) {
+  int64_t n = 0;
+  Err e = {0};
+  db_int(db, &e, &n, "SELECT id FROM findings WHERE vuln_id = ? AND source = 'scan'", "s", id);
+  return n;
+}
+
+/* The scanner's own checks are findings too: source "scan", the check's id
+ * and title, priority from its severity; one the next look at the port
+ * does not report again is fixed (needs verification) and reopens when
+ * seen again; feed matching leaves them alone; a complete run without the
+ * port fixes the rest; "info" is no finding. */
+TEST(scanner_checks_are_findings) {
+  run(full_sched, SCAN_REC("false") PORT7(22) CHECK_LINE(22, "ssh-protocol-1", "high") PORT7(80)
+      CHECK_LINE(80, "http-missing-csp", "low") CHECK_LINE(80, "http-server-header", "info"));
+  CHECK_INT(count("SELECT count(*) FROM findings WHERE source = 'scan' AND status = 'open' AND matched = 1"), 2);
+  CHECK_INT(check_finding("http-server-header"), 0);
+  Arena *a = arena_new(0);
+  Finding f;
+  Err e = {0};
+  CHECK_INT(find_get(db, a, org, check_finding("ssh-protocol-1"), &f, &e), 0);
+  CHECK_STR(f.advisory, "Tittel ssh-protocol-1");
+  CHECK_STR(f.confidence, "scan-high");
+  CHECK_STR(f.scan_evidence, "bevis ssh-protocol-1");
+  CHECK_STR(f.scan_addr, "10.1.0.7");
+  CHECK(f.cvss < 0);
+  const char *cls = NULL;
+  double pr = vuln_priority(7.5, false, false, -1, f.internet, f.criticality, &cls);
+  CHECK(f.priority > pr - 0.01 && f.priority < pr + 0.01);
+  CHECK_STR(f.cls, cls);
+  CHECK(strstr(f.reason, "Tittel ssh-protocol-1 (10.1.0.7:22): bevis ssh-protocol-1") != NULL);
+  arena_free(a);
+  /* port 80 looked at again without the header finding */
+  int64_t r = run(full_sched, SCAN_REC("false") PORT7(22) CHECK_LINE(22, "ssh-protocol-1", "high") PORT7(80));
+  CHECK_STR(status("http-missing-csp"), "fixed");
+  char want[120];
+  snprintf(want, sizeof want, "Skanning (kjøring %lld) fant ikke lenger feilen på 10.1.0.7:80", (long long)r);
+  CHECK(last_note("http-missing-csp", want));
+  CHECK_STR(status("ssh-protocol-1"), "open");
+  r = run(full_sched, SCAN_REC("false") PORT7(22) CHECK_LINE(22, "ssh-protocol-1", "high") PORT7(80)
+          CHECK_LINE(80, "http-missing-csp", "low"));
+  CHECK_STR(status("http-missing-csp"), "open");
+  snprintf(want, sizeof want, "Sett igjen i skanning (kjøring %lld, 10.1.0.7:80): gjenåpnet", (long long)r);
+  CHECK(last_note("http-missing-csp", want));
+  /* matching runs over the feeds do not touch them */
+  FindMatchStats st = {0};
+  CHECK_INT(find_match_all(db, &cli, &st, &e), 0);
+  CHECK_INT(find_scan_rematch(db, &cli, &st, &e), 0);
+  CHECK_INT(count("SELECT count(*) FROM findings WHERE source = 'scan' AND status = 'open' AND matched = 1"), 2);
+  /* a complete run that does not see host .7 at all */
+  run(full_sched, SCAN_REC("false"));
+  CHECK_STR(status("ssh-protocol-1"), "fixed");
+  CHECK_STR(status("http-missing-csp"), "fixed");
+}
+
+/* Migrations run with foreign keys off: migration 9 rebuilds findings, and
+ * the history and scan rows that refer to it stay (run again here). */
+TEST(findings_rebuild_keeps_what_refers_to_it) {
+  int64_t hist = count("SELECT count(*) FROM finding_history"), scan = count("SELECT count(*) FROM finding_scan");
+  int64_t n = count("SELECT count(*) FROM findings");
+  CHECK(hist > 0 && scan > 0);
+  Err e = {0};
+  CHECK_INT(db_exec(db, &e, "DELETE FROM schema_version WHERE version = 9", ""), 0);
+  db_close(db);
+  char p[300];
+  snprintf(p, sizeof p, "%s/t.db", dir);
+  CHECK_INT(db_open(&db, p, 0, &e), 0);
+  CHECK_INT(count("SELECT max(version) FROM schema_version"), 9);
+  CHECK_INT(count("SELECT count(*) FROM finding_history"), hist);
+  CHECK_INT(count("SELECT count(*) FROM finding_scan"), scan);
+  CHECK_INT(count("SELECT count(*) FROM findings"), n);
+  CHECK_INT(count("SELECT count(*) FROM sqlite_master WHERE tbl_name = 'findings' AND type IN ('index', 'trigger')"
+                  " AND sql IS NOT NULL"), 4);
+}
+
 int main(void) {
   if (!mkdtemp(dir)) return 1;
   setenv("VARDE_SCAN_CONF", "/nonexistent/scan.conf", 1);
@@ -301,6 +382,8 @@ int main(void) {
   RUN(other_version_moves_the_old_findings);
   RUN(list_filter_and_csv);
   RUN(false_positive_keeps_its_state);
+  RUN(scanner_checks_are_findings);
+  RUN(findings_rebuild_keeps_what_refers_to_it);
   db_close(db);
   char cmd[300];
   snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
