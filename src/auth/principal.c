@@ -1,5 +1,6 @@
 /* principal.c — role names and small helpers around the Principal struct
- * (the acting user handed to policy and audit). */
+ * (the acting user or sensor handed to policy and audit). */
+#include <stdio.h>
 #include <string.h>
 
 #include "auth/principal.h"
@@ -26,6 +27,16 @@ void auth_principal_cli(Principal *p) {
   p->via = AUTH_VIA_CLI;
   strcpy(p->username, "cli");
   strcpy(p->display_name, "kommandolinje");
+}
+
+void auth_principal_sensor(Principal *p, int64_t sensor_id, int64_t org_id, const char *addr) {
+  memset(p, 0, sizeof *p);
+  p->via = AUTH_VIA_SENSOR;
+  p->sensor_id = sensor_id;
+  p->sensor_org = org_id;
+  snprintf(p->username, sizeof p->username, "sensor-%lld", (long long)sensor_id);
+  snprintf(p->display_name, sizeof p->display_name, "sensor %lld", (long long)sensor_id);
+  snprintf(p->remote_addr, sizeof p->remote_addr, "%s", addr ? addr : "");
 }
 
 int auth_principal_ok(const Principal *p) {

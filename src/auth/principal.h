@@ -1,5 +1,6 @@
-/* principal.h — who is acting: the user context that session and token lookups
- * produce, which the one policy function (src/policy) and audit_append consume. */
+/* principal.h — who is acting: the user or sensor context that session, token
+ * and sensor lookups produce, which the one policy function (src/policy) and
+ * audit_append consume. */
 #ifndef VARDE_AUTH_PRINCIPAL_H
 #define VARDE_AUTH_PRINCIPAL_H
 #include <stdint.h>
@@ -18,6 +19,7 @@ typedef enum AuthVia {
   AUTH_VIA_SESSION = 1,  /* browser session cookie */
   AUTH_VIA_TOKEN = 2,    /* API bearer token */
   AUTH_VIA_CLI = 3,      /* local command line (root on the machine) */
+  AUTH_VIA_SENSOR = 4,   /* a scan sensor's bearer credential: no user at all */
 } AuthVia;
 
 /* What a logged-in session still lacks. Anything but FULL may reach only the
@@ -33,7 +35,7 @@ typedef enum AuthStage {
 #define AUTH_ADDR_MAX 63
 
 typedef struct Principal {
-  int64_t user_id;                         /* 0 = anonymous or CLI */
+  int64_t user_id;                         /* 0 = anonymous, CLI or sensor */
   char username[AUTH_USERNAME_MAX + 1];
   char display_name[AUTH_DISPLAY_MAX + 1];
   AuthVia via;
@@ -41,6 +43,8 @@ typedef struct Principal {
   int64_t session_id;   /* sessions.id when via == SESSION, else 0 */
   int64_t token_id;     /* api_tokens.id when via == TOKEN, else 0 */
   int64_t current_org;  /* organisation picked in the switcher; 0 = none */
+  int64_t sensor_id;    /* scan_sensors.id when via == SENSOR, else 0 */
+  int64_t sensor_org;   /* the organisation that sensor belongs to, else 0 */
   char remote_addr[AUTH_ADDR_MAX + 1];     /* for audit; "" if unknown */
 } Principal;
 
@@ -51,6 +55,9 @@ int auth_role_parse(const char *s, AuthRole *out);
 
 /* A principal for the local command line: user_id 0, via CLI, username "cli". */
 void auth_principal_cli(Principal *p);
+/* A principal for a sensor whose credential was checked: user_id 0, via
+ * SENSOR, username "sensor-<id>"; addr (may be NULL) for the audit. */
+void auth_principal_sensor(Principal *p, int64_t sensor_id, int64_t org_id, const char *addr);
 /* Fully authenticated (a user, and nothing still due)? */
 int auth_principal_ok(const Principal *p);
 

@@ -24,6 +24,7 @@ static const unsigned char own_table[POLICY_N_ACTIONS][3] = {
   [POLICY_AUDIT_READ] = {D, D, A},
   [POLICY_SCOPE_CONFIRM] = {D, D, A},
   [POLICY_RISK_ACCEPT] = {D, D, A},
+  [POLICY_SENSOR_ACT] = {D, D, D},  /* users are never sensors */
 };
 
 /* Ancestor reading: the lowest sharing level at which it is allowed
@@ -41,6 +42,7 @@ static const signed char ancestor_read_min[POLICY_N_ACTIONS] = {
   [POLICY_AUDIT_READ] = -1,
   [POLICY_SCOPE_CONFIRM] = -1,
   [POLICY_RISK_ACCEPT] = -1,
+  [POLICY_SENSOR_ACT] = -1,
 };
 
 static PolicyResult decide_ancestor(AuthRole role, PolicySharing share, PolicyAction act) {
@@ -58,7 +60,7 @@ static PolicyResult decide_ancestor(AuthRole role, PolicySharing share, PolicyAc
     if (share != POLICY_SHARE_FULL) return POLICY_NOT_VISIBLE;
     return role == AUTH_ROLE_ADMIN ? POLICY_ALLOW : POLICY_DENY;
   default: /* POLICY_WRITE, POLICY_SCOPE_CONFIRM, POLICY_RISK_ACCEPT: consent to scanning and accepting a
-            * risk are the organisation's own decisions */
+            * risk are the organisation's own decisions; POLICY_SENSOR_ACT: no user is a sensor */
     return hidden;
   }
 }
@@ -77,6 +79,11 @@ PolicyResult policy_decide(PolicyRelation rel, AuthRole role, PolicySharing shar
   default:
     return POLICY_NOT_VISIBLE;
   }
+}
+
+PolicyResult policy_decide_sensor(int own_org, PolicyAction act) {
+  if (!own_org) return POLICY_NOT_VISIBLE;
+  return act == POLICY_SENSOR_ACT ? POLICY_ALLOW : POLICY_DENY;
 }
 
 int policy_aggregate_allowed(size_t n_orgs) { return n_orgs >= POLICY_K_MIN; }
@@ -175,7 +182,9 @@ static PolicyResult check_user(Db *db, const Principal *who, PolicyAction act, i
 
 PolicyResult policy_check(Db *db, const Principal *who, PolicyAction act, int64_t org_id, Err *e) {
   if ((unsigned)act >= POLICY_N_ACTIONS || !who) return POLICY_DENY;
-  if (who->via == AUTH_VIA_CLI) return POLICY_ALLOW;
+  if (who->via == AUTH_VIA_SENSOR)
+    return who->sensor_id > 0 ? policy_decide_sensor(org_id > 0 && org_id == who->sensor_org, act) : POLICY_DENY;
+  if (who->via == AUTH_VIA_CLI) return act == POLICY_SENSOR_ACT ? POLICY_DENY : POLICY_ALLOW;
   if (who->user_id <= 0 || who->stage != AUTH_STAGE_FULL) return POLICY_DENY;
   if (org_id <= 0) return POLICY_NOT_VISIBLE;
   return check_user(db, who, act, org_id, e);
@@ -192,6 +201,7 @@ PolicyResult policy_check_move(Db *db, const Principal *who, int64_t org_id, int
 static const char *const action_names[POLICY_N_ACTIONS] = {
   "org_view", "read_aggregate", "read_summary", "read", "read_published",
   "write", "org_edit", "sharing_set", "members_manage", "audit_read", "scope_confirm", "risk_accept",
+  "sensor_act",
 };
 static const char *const sharing_names[] = {"none", "aggregate", "summary", "full"};
 

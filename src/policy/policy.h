@@ -30,7 +30,16 @@
  *  NOT_VISIBLE (404: as if it did not exist). Anything the actor cannot read
  *  answers NOT_VISIBLE, so refusals never confirm that an object exists.
  *  The local command line (Principal.via == AUTH_VIA_CLI) is the operator and
- *  is allowed everything; an anonymous or half-logged-in principal is denied. */
+ *  is allowed everything but sensor_act; an anonymous or half-logged-in
+ *  principal is denied.
+ *
+ *  Sensors (Principal.via == AUTH_VIA_SENSOR, user_id 0) are no members and
+ *  hold no role: a sensor may do sensor_act ("act as this organisation's
+ *  scan sensor": fetch its jobs, post their results) on its own organisation
+ *  and nothing else — DENY for any other action there, NOT_VISIBLE anywhere
+ *  else. No user, of whatever role, ever gets sensor_act (DENY where the
+ *  organisation is visible, else NOT_VISIBLE); nor does the command line,
+ *  which is no sensor. */
 #ifndef VARDE_POLICY_H
 #define VARDE_POLICY_H
 #include <stddef.h>
@@ -54,6 +63,7 @@ typedef enum PolicyAction {
   POLICY_AUDIT_READ,       /* read and export its audit log */
   POLICY_SCOPE_CONFIRM,    /* confirm what may be scanned (its own admins only) */
   POLICY_RISK_ACCEPT,      /* accept a risk on its behalf: the director's call (its own admins only) */
+  POLICY_SENSOR_ACT,       /* act as its scan sensor (a sensor principal of that organisation only) */
   POLICY_N_ACTIONS
 } PolicyAction;
 
@@ -83,6 +93,10 @@ typedef enum PolicySharing {
 /* The pure rule table: no database. role is the highest role held in that
  * relation (AUTH_ROLE_NONE for DESCENDANT/OTHER). */
 PolicyResult policy_decide(PolicyRelation rel, AuthRole role, PolicySharing share, PolicyAction act);
+
+/* The pure rule for a sensor principal; own_org is 1 when the target is the
+ * sensor's own organisation. */
+PolicyResult policy_decide_sensor(int own_org, PolicyAction act);
 
 /* The authorisation point. Looks up the principal's memberships and the
  * target organisation. An unknown org_id answers NOT_VISIBLE. A database

@@ -90,21 +90,29 @@ static PolicyResult decide_node(PTree *t, const PNode *x, PolicyAction act) {
   return res;
 }
 
+/* The same answer policy_check gives for one node, for every kind of principal. */
+static int node_allowed(PTree *t, const PNode *x, const Principal *who, PolicyAction act) {
+  if (who->via == AUTH_VIA_CLI) return act != POLICY_SENSOR_ACT;
+  if (who->via == AUTH_VIA_SENSOR)
+    return who->sensor_id > 0 && policy_decide_sensor(x->id == who->sensor_org, act) == POLICY_ALLOW;
+  return decide_node(t, x, act) == POLICY_ALLOW;
+}
+
 int policy_allowed_orgs(Db *db, const Principal *who, PolicyAction act, int64_t **ids, size_t *n, Err *e) {
   *ids = NULL;
   *n = 0;
   if (!who || (unsigned)act >= POLICY_N_ACTIONS) return 0;
-  int cli = who->via == AUTH_VIA_CLI;
-  if (!cli && (who->user_id <= 0 || who->stage != AUTH_STAGE_FULL)) return 0;
+  int user = who->via != AUTH_VIA_CLI && who->via != AUTH_VIA_SENSOR;
+  if (user && (who->user_id <= 0 || who->stage != AUTH_STAGE_FULL)) return 0;
   PTree t = {0};
   int rc = load_nodes(db, &t, e);
-  if (!rc && !cli) rc = load_members(db, &t, who->user_id, 0, e);
-  if (!rc && !cli && act == POLICY_MEMBERS_MANAGE) rc = load_members(db, &t, 0, 1, e);
+  if (!rc && user) rc = load_members(db, &t, who->user_id, 0, e);
+  if (!rc && user && act == POLICY_MEMBERS_MANAGE) rc = load_members(db, &t, 0, 1, e);
   int64_t *out = rc ? NULL : malloc((t.len + 1) * sizeof *out);
   if (!rc && !out) rc = err_set(e, VERR_NOMEM, "Tomt for minne.");
   size_t k = 0;
   for (size_t i = 0; !rc && i < t.len; i++)
-    if (cli || decide_node(&t, &t.n[i], act) == POLICY_ALLOW) out[k++] = t.n[i].id;
+    if (node_allowed(&t, &t.n[i], who, act)) out[k++] = t.n[i].id;
   free(t.n);
   if (rc) {
     free(out);

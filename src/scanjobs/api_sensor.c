@@ -1,36 +1,17 @@
-/* api_sensor.c — the routes a `varde sensor` talks to. They carry no user
- * session: the prologue lets them through as WEB_PUBLIC|WEB_API, and
- * sensor_gate below is their own fixed first step — every handler except
- * enrolment starts with it, and it answers 401 for anything but a live
- * sensor credential. A sensor acts only on its own jobs. */
+/* api_sensor.c — the routes a `varde sensor` talks to. They carry no user:
+ * the web prologue checks the sensor credential (WEB_SENSOR, through
+ * scanjobs_sensor_auth registered in web.c) and the policy's sensor_act on
+ * the sensor's organisation; handlers take the sensor from the principal.
+ * Enrolment is public (its one-time token is the proof). A sensor acts only
+ * on its own jobs (every query is scoped by sensor_id). */
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "db/db.h"
+#include "policy/policy.h"
 #include "scanjobs/api_int.h"
 #include "scanjobs/scanjobs.h"
-
-typedef struct Sensor {
-  int64_t id, org;
-} Sensor;
-
-static int sensor_gate(WebCtx *c, Sensor *s) {
-  const char *h = c->req->authorization;
-  Err e = {0};
-  int rc = VERR_NOTFOUND;
-  if (h && !strncasecmp(h, "Bearer ", 7))
-    rc = scanjobs_sensor_auth(c->db, h + 7, c->req->remote_addr, &s->id, &s->org, &e);
-  if (rc == 0) return 0;
-  if (rc == VERR_NOTFOUND) {
-    http_resp_header(c->resp, "WWW-Authenticate", "Bearer realm=\"varde-sensor\"");
-    web_api_error(c, 401, "Mangler eller ugyldig sensornøkkel.");
-  } else {
-    scanjobs_api_err(c, &e);
-  }
-  return -1;
-}
 
 static json_t *body_json(WebCtx *c) {
   if (!c->req->body || !c->req->body_len) return NULL;
@@ -56,25 +37,21 @@ static void post_enrol(WebCtx *c) {
 }
 
 static void post_heartbeat(WebCtx *c) {
-  Sensor s;
-  if (sensor_gate(c, &s)) return;
   json_t *j = body_json(c);
   const char *ver = json_string_value(json_object_get(j, "version"));
   json_int_t q = json_integer_value(json_object_get(j, "queued"));
   Err e = {0};
-  int rc = scanjobs_sensor_heartbeat(c->db, s.id, ver, q < 0 ? 0 : q, &e);
+  int rc = scanjobs_sensor_heartbeat(c->db, c->p.sensor_id, ver, q < 0 ? 0 : q, &e);
   json_decref(j);
   if (rc) scanjobs_api_err(c, &e);
-  else web_api_json(c, 200, json_pack("{s:I, s:I}", "sensor_id", (json_int_t)s.id, "now",
+  else web_api_json(c, 200, json_pack("{s:I, s:I}", "sensor_id", (json_int_t)c->p.sensor_id, "now",
                                             (json_int_t)c->now));
 }
 
 static void get_jobs(WebCtx *c) {
-  Sensor s;
-  if (sensor_gate(c, &s)) return;
   Err e = {0};
   buf_reset(&c->resp->body);
-  if (scanjobs_sensor_jobs(c->db, s.id, c->now, &c->resp->body, &e)) {
+  if (scanjobs_sensor_jobs(c->db, c->p.sensor_id, c->now, &c->resp->body, &e)) {
     scanjobs_api_err(c, &e);
     return;
   }
@@ -84,22 +61,18 @@ static void get_jobs(WebCtx *c) {
 }
 
 static void post_start(WebCtx *c) {
-  Sensor s;
-  if (sensor_gate(c, &s)) return;
   Err e = {0};
-  if (scanjobs_job_start(c->db, s.id, c->args[0], &e)) scanjobs_api_err(c, &e);
+  if (scanjobs_job_start(c->db, c->p.sensor_id, c->args[0], &e)) scanjobs_api_err(c, &e);
   else web_api_json(c, 200, json_pack("{s:I, s:s}", "job_id", (json_int_t)c->args[0],
                                             "state", "running"));
 }
 
 static void post_results(WebCtx *c) {
-  Sensor s;
-  if (sensor_gate(c, &s)) return;
   ScanjobsPart p;
   Err e = {0};
   int complete = 0;
   if (scanjobs_part_parse(c->a, c->req->body, c->req->body_len, &p, &e) ||
-      scanjobs_part_store(c->db, s.id, c->args[0], &p, &complete, &e)) {
+      scanjobs_part_store(c->db, c->p.sensor_id, c->args[0], &p, &complete, &e)) {
     scanjobs_api_err(c, &e);
     return;
   }
@@ -109,9 +82,9 @@ static void post_results(WebCtx *c) {
 
 const WebRoute scanjobs_sensor_routes[] = {
     {"POST", "/api/v1/sensor/enrol", post_enrol, WEB_NO_ACTION, WEB_PUBLIC | WEB_API},
-    {"POST", "/api/v1/sensor/heartbeat", post_heartbeat, WEB_NO_ACTION, WEB_PUBLIC | WEB_API},
-    {"GET", "/api/v1/sensor/jobs", get_jobs, WEB_NO_ACTION, WEB_PUBLIC | WEB_API},
-    {"POST", "/api/v1/sensor/jobs/{id}/start", post_start, WEB_NO_ACTION, WEB_PUBLIC | WEB_API},
-    {"POST", "/api/v1/sensor/jobs/{id}/results", post_results, WEB_NO_ACTION, WEB_PUBLIC | WEB_API},
+    {"POST", "/api/v1/sensor/heartbeat", post_heartbeat, POLICY_SENSOR_ACT, WEB_SENSOR | WEB_API},
+    {"GET", "/api/v1/sensor/jobs", get_jobs, POLICY_SENSOR_ACT, WEB_SENSOR | WEB_API},
+    {"POST", "/api/v1/sensor/jobs/{id}/start", post_start, POLICY_SENSOR_ACT, WEB_SENSOR | WEB_API},
+    {"POST", "/api/v1/sensor/jobs/{id}/results", post_results, POLICY_SENSOR_ACT, WEB_SENSOR | WEB_API},
     {NULL, NULL, NULL, 0, 0},
 };

@@ -206,5 +206,6 @@ void scanjobs_web_init(void) {
   web_register_routes(scanjobs_page_routes);
   web_register_routes(scanjobs_api_routes);
   web_register_routes(scanjobs_sensor_routes);
+  web_register_sensor_auth(scanjobs_sensor_auth);
   web_register_nav(&(WebNav){"Skanning", "/org/{org}/skanning", POLICY_READ, 60});
 }

@@ -1,6 +1,6 @@
 /* app.c — the fixed prologue every request passes before its handler:
- * route match, identity (session cookie or bearer token), log-in and MFA
- * stage, the policy check on the target organisation, and CSRF. */
+ * route match, identity (session cookie, bearer token or sensor credential),
+ * log-in and MFA stage, the policy check on the target organisation, and CSRF. */
 #include "web/web_int.h"
 
 #include <pthread.h>
@@ -32,8 +32,30 @@ static void deny(WebCtx *c, int status, const char *msg) {
   else web_error(c, status, msg);
 }
 
-/* Bearer token for API routes, session cookie for pages. -1 on DB error. */
+/* WEB_SENSOR routes: only a live sensor credential counts, never a user's
+ * token or session; its organisation becomes the policy target. */
+static int identify_sensor(WebCtx *c) {
+  const char *h = c->req->authorization;
+  WebSensorAuth check = web_sensor_auth();
+  Err e = {0};
+  int64_t sid = 0, org = 0;
+  int rc = VERR_NOTFOUND;
+  if (check && h && !strncasecmp(h, "Bearer ", 7))
+    rc = check(c->db, h + 7, c->req->remote_addr, &sid, &org, &e);
+  if (rc == VERR_NOTFOUND) return 0;  /* stays anonymous: require_login answers 401 */
+  if (rc) {
+    web_error_err(c, &e);
+    return -1;
+  }
+  auth_principal_sensor(&c->p, sid, org, c->req->remote_addr);
+  c->org_id = org;
+  return 0;
+}
+
+/* Bearer token for API routes, session cookie for pages, a sensor
+ * credential for sensor routes. -1 on DB error. */
 static int identify(WebCtx *c, const WebApp *app) {
+  if (c->route->flags & WEB_SENSOR) return identify_sensor(c);
   Err e = {0};
   int rc = VERR_NOTFOUND, had_cookie = 0;
   if (c->route->flags & WEB_API) {
@@ -63,9 +85,17 @@ static const char *stage_page(const Principal *p) {
   return p->stage == AUTH_STAGE_NEED_ENROL ? "/profil/mfa" : "/logg-inn/mfa";
 }
 
-/* Log-in and MFA stage. 0 to go on, -1 when a response was made. */
+static int require_sensor(WebCtx *c) {
+  if (c->p.via == AUTH_VIA_SENSOR) return 0;
+  http_resp_header(c->resp, "WWW-Authenticate", "Bearer realm=\"varde-sensor\"");
+  web_api_error(c, 401, "Mangler eller ugyldig sensornøkkel.");
+  return -1;
+}
+
+/* Log-in and MFA stage (or the sensor). 0 to go on, -1 when a response was made. */
 static int require_login(WebCtx *c) {
   unsigned f = c->route->flags;
+  if (f & WEB_SENSOR) return require_sensor(c);
   if (f & WEB_PUBLIC) return 0;
   if (!c->p.user_id) {
     if (f & WEB_API) {

@@ -11,14 +11,22 @@
 #include "web/modules.def"
 #undef WEB_MODULE
 
-/* A route with {org} must name a policy action; one without must not,
- * unless it is public or acts on the principal itself. Checked at start-up
- * so a forgotten action cannot reach production. */
-static void check_route(const WebRoute *r, void *ctx) {
+/* A route with {org} must name a policy action; one without must not. A
+ * sensor route is a non-public API route without {org} that names
+ * sensor_act (its target is the sensor's organisation), and no other route
+ * may name sensor_act. */
+static int route_ok(const WebRoute *r) {
   int has_org = strstr(r->pattern, "{org}") != NULL;
-  int ok = has_org ? r->action != WEB_NO_ACTION : r->action == WEB_NO_ACTION;
-  if (!strcmp(r->method, "POST") && !(r->flags & (WEB_PUBLIC | WEB_API | WEB_CSRF))) ok = 0;
-  if (!ok) {
+  if (r->flags & WEB_SENSOR)
+    return !has_org && (r->flags & WEB_API) && !(r->flags & WEB_PUBLIC) && r->action == POLICY_SENSOR_ACT;
+  if (r->action == POLICY_SENSOR_ACT) return 0;
+  if (!strcmp(r->method, "POST") && !(r->flags & (WEB_PUBLIC | WEB_API | WEB_CSRF))) return 0;
+  return has_org ? r->action != WEB_NO_ACTION : r->action == WEB_NO_ACTION;
+}
+
+/* Checked at start-up so a forgotten action cannot reach production. */
+static void check_route(const WebRoute *r, void *ctx) {
+  if (!route_ok(r)) {
     fprintf(stderr, "varde: feil i rutetabellen: %s %s\n", r->method, r->pattern);
     abort();
   }

@@ -1,5 +1,5 @@
-/* route.c — the route registry and path matching. Routes are data: each
- * table is registered once at start-up and read-only while serving. */
+/* route.c — the route registry (with the sensor credential hook) and path
+ * matching. Routes are data: registered once at start-up, read-only while serving. */
 #include "web/web_int.h"
 
 #include <stdlib.h>
@@ -15,6 +15,7 @@ static WebNav navs[MAX_NAV];
 static size_t nnav;
 static WebSection sections[MAX_SECTIONS];
 static size_t nsections;
+static WebSensorAuth sensor_auth;
 
 int web_register_routes(const WebRoute *routes) {
   if (ntables >= MAX_TABLES) return -1;
@@ -43,6 +44,10 @@ int web_register_section(const WebSection *s) {
   qsort(sections, nsections, sizeof sections[0], by_order_section);
   return 0;
 }
+
+void web_register_sensor_auth(WebSensorAuth fn) { sensor_auth = fn; }
+
+WebSensorAuth web_sensor_auth(void) { return sensor_auth; }
 
 const WebNav *web_navs(size_t *n) {
   *n = nnav;

@@ -57,11 +57,11 @@ static char *slurp(const char *path) {
 }
 
 static void print_route(const WebRoute *r, void *ctx) {
-  printf("%s\t%s\t%s\t%s%s%s%s%s\n", r->method, r->pattern,
+  printf("%s\t%s\t%s\t%s%s%s%s%s%s\n", r->method, r->pattern,
          r->action == WEB_NO_ACTION ? "-" : policy_action_name((PolicyAction)r->action),
          r->flags & WEB_PUBLIC ? "public," : "", r->flags & WEB_API ? "api," : "",
          r->flags & WEB_CSRF ? "csrf," : "", r->flags & WEB_MFA_STEP ? "mfa-step," : "",
-         r->flags & WEB_SELF ? "self," : "");
+         r->flags & WEB_SELF ? "self," : "", r->flags & WEB_SENSOR ? "sensor," : "");
 }
 
 typedef struct ServeOpts {

@@ -11,13 +11,16 @@
 
 typedef struct Db Db;
 
-/* Route flags. Without WEB_PUBLIC a route needs a fully logged-in principal. */
+/* Route flags. Without WEB_PUBLIC a route needs a fully logged-in principal
+ * (a user; for WEB_SENSOR routes a sensor instead). */
 enum {
   WEB_PUBLIC = 1,     /* no log-in needed (log-in page, CSS) */
   WEB_API = 2,        /* JSON API: bearer token only, errors as JSON */
   WEB_CSRF = 4,       /* state-changing form: session CSRF token required */
   WEB_MFA_STEP = 8,   /* reachable while the MFA step or enrolment is due */
   WEB_SELF = 16,      /* acts on the principal's own account only (no org) */
+  WEB_SENSOR = 32,    /* with WEB_API: a sensor credential, never a user; the
+                       * policy target is the sensor's own organisation */
 };
 
 #define WEB_MAX_ARGS 4
@@ -120,6 +123,15 @@ typedef struct WebJob {
   unsigned interval_s;     /* how often; the server's --job-interval overrides */
 } WebJob;
 int web_register_job(const WebJob *j);
+
+/* How WEB_SENSOR routes check a bearer credential. The web foundation knows
+ * nothing about sensors, so the module that owns them registers this at
+ * start-up: 0 with the sensor and its organisation, VERR_NOTFOUND for an
+ * unknown or revoked credential, another VERR_* with e set. Until one is
+ * registered, every sensor route answers 401. */
+typedef int (*WebSensorAuth)(Db *db, const char *cred, const char *addr, int64_t *sensor_id,
+                             int64_t *org_id, Err *e);
+void web_register_sensor_auth(WebSensorAuth fn);
 
 /* Registers routes (a table ending with a NULL method). */
 int web_register_routes(const WebRoute *routes);

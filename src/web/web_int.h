@@ -8,6 +8,7 @@ const WebRoute *web_route_find(WebCtx *c, const char *method, const char *path,
                                int *method_mismatch);
 void web_route_each(void (*fn)(const WebRoute *r, void *ctx), void *ctx);
 const WebNav *web_navs(size_t *n);
+WebSensorAuth web_sensor_auth(void);   /* NULL until registered */
 const WebSection *web_sections(size_t *n);
 
 /* Policy outcome for the prologue: 0 allowed, 403 refused, 404 hidden. */

@@ -92,6 +92,38 @@ test('sensor: one-time enrolment token; a repeat with the same credential is har
   assert.ok(s.sensors[0].last_seen > 0);
 });
 
+const sensorApi = (path, body) => fetch(srv.base + path, { method: body === undefined ? 'GET' : 'POST',
+  headers: { authorization: `Bearer ${cred}` }, body });
+const postPart = (job, part, total, data) => sensorApi(`/api/v1/sensor/jobs/${job}/results`,
+  JSON.stringify({ part, total, data }));
+
+// The prologue keeps the two kinds of credential apart: a sensor route takes
+// only a sensor credential, a user route only a user's token or session.
+test('credentials do not cross: user tokens and sessions on sensor routes, a sensor on user routes', async () => {
+  const routes = [['GET', '/api/v1/sensor/jobs'], ['POST', '/api/v1/sensor/heartbeat'],
+    ['POST', '/api/v1/sensor/jobs/1/start'], ['POST', '/api/v1/sensor/jobs/1/results']];
+  for (const [method, path] of routes) {
+    const r = await fetch(srv.base + path, { method, headers: { authorization: `Bearer ${tokEditor}` },
+      body: method === 'POST' ? '{}' : undefined });
+    assert.equal(r.status, 401, `${method} ${path} with a user's API token`);
+    assert.equal(r.headers.get('www-authenticate'), 'Bearer realm="varde-sensor"');
+    assert.equal((await r.json()).error, 'Mangler eller ugyldig sensornøkkel.');
+  }
+  const withSession = await admin.get('/api/v1/sensor/jobs');
+  assert.equal(withSession.status, 401, 'a logged-in browser session is no sensor');
+  for (const path of [`/api/v1/orgs/${org}/scan/sensors`, `/api/v1/orgs/${org}/scan/jobs`, '/api/v1/users']) {
+    const r = await sensorApi(path);
+    assert.equal(r.status, 401, `${path} with the sensor credential`);
+    assert.equal(r.headers.get('www-authenticate'), 'Bearer realm="varde"');
+  }
+  const sched = await sensorApi(`/api/v1/orgs/${org}/scan/schedules`,
+    JSON.stringify({ name: 'sensor', sensor_id: sensorId, targets: '10.99.1.5', ports: '22' }));
+  assert.equal(sched.status, 401, 'a sensor cannot make its own schedule');
+  const page2 = await fetch(`${srv.base}${page}`, { headers: { authorization: `Bearer ${cred}` }, redirect: 'manual' });
+  assert.equal(page2.status, 303, 'pages ask for a log-in');
+  assert.equal((await sensorApi('/api/v1/sensor/jobs')).status, 200, 'the sensor itself still gets in');
+});
+
 test('a schedule with a target outside the confirmed scope is refused with a clear message', async () => {
   const r = await api(`/api/v1/orgs/${org}/scan/schedules`, tokEditor,
     { name: 'ute', sensor_id: sensorId, targets: '10.99.1.0/28, 10.99.2.5', ports: '22' });
@@ -113,11 +145,6 @@ test('a schedule with a target outside the confirmed scope is refused with a cle
   assert.equal(form.status, 403);
   assert.match(form.text, /utenfor organisasjonens godkjente skanneomfang/);
 });
-
-const sensorApi = (path, body) => fetch(srv.base + path, { method: body === undefined ? 'GET' : 'POST',
-  headers: { authorization: `Bearer ${cred}` }, body });
-const postPart = (job, part, total, data) => sensorApi(`/api/v1/sensor/jobs/${job}/results`,
-  JSON.stringify({ part, total, data }));
 
 let fullSchedule;
 test('jobs, result parts stored once, runs, diff and the not-seen bridge', async () => {

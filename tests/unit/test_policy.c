@@ -1,7 +1,8 @@
 /* test_policy.c — the authorisation matrix: every role x relation (own,
  * parent and grand-parent at each sharing level, sibling, unrelated, child)
  * x action, against a literal expectation table, both through the pure rule
- * table and through policy_check on a real database. */
+ * table and through policy_check on a real database; and the same for a
+ * sensor principal (own organisation or any other) and the command line. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -15,19 +16,19 @@ static Db *db;
 static int64_t N, R1, R2, M1, M2, M3;
 
 /* Expected answers, one letter per action in PolicyAction order:
- * org_view agg summary read published write org_edit sharing members audit scope risk */
+ * org_view agg summary read published write org_edit sharing members audit scope risk sensor */
 static const char *expect(const char *rel, AuthRole role, PolicySharing s) {
   static const char *parent[3][4] = {
     /* none          aggregate     summary       full */
-    {"ANNNNNDDDNNN", "AANNNNDDDNNN", "AAANNNDDDNNN", "AAAAADDDDDDD"}, /* viewer */
-    {"ANNNNNDDDNNN", "AANNNNDDDNNN", "AAANNNDDDNNN", "AAAAADDDDDDD"}, /* editor */
-    {"ANNNNNADDNNN", "AANNNNADDNNN", "AAANNNADDNNN", "AAAAADADDADD"}, /* admin */
+    {"ANNNNNDDDNNNN", "AANNNNDDDNNNN", "AAANNNDDDNNNN", "AAAAADDDDDDDD"}, /* viewer */
+    {"ANNNNNDDDNNNN", "AANNNNDDDNNNN", "AAANNNDDDNNNN", "AAAAADDDDDDDD"}, /* editor */
+    {"ANNNNNADDNNNN", "AANNNNADDNNNN", "AAANNNADDNNNN", "AAAAADADDADDD"}, /* admin */
   };
-  static const char *own[3] = {"AAAAADDDDDDD", "AAAAAADDDDDD", "AAAAAAAAAAAA"};
+  static const char *own[3] = {"AAAAADDDDDDDD", "AAAAAADDDDDDD", "AAAAAAAAAAAAD"};
   if (!strcmp(rel, "own")) return own[role - 1];
   if (!strcmp(rel, "parent") || !strcmp(rel, "grandparent")) return parent[role - 1][s];
-  if (!strcmp(rel, "child")) return "ANNNANNNNNNN";
-  return "NNNNNNNNNNNN"; /* sibling, unrelated */
+  if (!strcmp(rel, "child")) return "ANNNANNNNNNNN";
+  return "NNNNNNNNNNNNN"; /* sibling, unrelated */
 }
 
 static char letter(PolicyResult r) { return r == POLICY_ALLOW ? 'A' : r == POLICY_DENY ? 'D' : 'N'; }
@@ -199,6 +200,80 @@ TEST(principals_without_full_login) {
   CHECK_INT(policy_check(db, &full, (PolicyAction)99, M1, &e), POLICY_DENY);
 }
 
+/* A sensor of M1: only sensor_act, only on M1; everything else on M1 is
+ * refused, every other organisation is invisible. The letters are the
+ * literal expectation, in PolicyAction order as above. */
+TEST(sensor_principal_matrix) {
+  static const char own[] = "DDDDDDDDDDDDA", other[] = "NNNNNNNNNNNNN";
+  static const struct {
+    int64_t *org;
+    const char *want;
+  } targets[] = {{&M1, own}, {&R1, other}, {&N, other}, {&M2, other}, {&M3, other}};
+  CHECK_INT(sizeof own - 1, POLICY_N_ACTIONS);
+  Principal p;
+  auth_principal_sensor(&p, 7, M1, "127.0.0.1");
+  CHECK_INT(p.user_id, 0);
+  Err e = {0};
+  for (size_t t = 0; t < sizeof targets / sizeof targets[0]; t++)
+    for (int a = 0; a < POLICY_N_ACTIONS; a++) {
+      char pure = letter(policy_decide_sensor(*targets[t].org == M1, (PolicyAction)a));
+      char got = letter(policy_check(db, &p, (PolicyAction)a, *targets[t].org, &e));
+      CHECK_INT(e.code, 0);
+      if (got != targets[t].want[a] || pure != targets[t].want[a]) {
+        CHECK(got == targets[t].want[a] && pure == targets[t].want[a]);
+        fprintf(stderr, "  sensor on org %lld action %s: got %c/%c want %c\n", (long long)*targets[t].org,
+                policy_action_name(a), pure, got, targets[t].want[a]);
+      }
+    }
+  CHECK_INT(policy_check(db, &p, POLICY_SENSOR_ACT, 999999, &e), POLICY_NOT_VISIBLE);
+  Principal nobody;
+  auth_principal_sensor(&nobody, 0, M1, NULL); /* no sensor behind it */
+  CHECK_INT(policy_check(db, &nobody, POLICY_SENSOR_ACT, M1, &e), POLICY_DENY);
+}
+
+/* The other direction: no user of any role anywhere in the tree, and not
+ * the command line, may act as a sensor. */
+TEST(only_sensors_act_as_sensors) {
+  Err e = {0};
+  int64_t nusers = 0, norgs = 0, asked = 0;
+  CHECK_INT(db_int(db, &e, &nusers, "SELECT max(id) FROM users", ""), 0);
+  CHECK_INT(db_int(db, &e, &norgs, "SELECT max(id) FROM organisations", ""), 0);
+  for (int64_t u = 1; u <= nusers; u++)
+    for (int64_t o = 1; o <= norgs; o++, asked++) {
+      Principal p = session_for(u);
+      CHECK(policy_check(db, &p, POLICY_SENSOR_ACT, o, &e) != POLICY_ALLOW);
+      p.via = AUTH_VIA_TOKEN;
+      CHECK(policy_check(db, &p, POLICY_SENSOR_ACT, o, &e) != POLICY_ALLOW);
+    }
+  CHECK(asked > 100);
+  Principal cli;
+  auth_principal_cli(&cli);
+  CHECK_INT(policy_check(db, &cli, POLICY_SENSOR_ACT, M1, &e), POLICY_DENY);
+  CHECK_INT(policy_check(db, &cli, POLICY_RISK_ACCEPT, M1, &e), POLICY_ALLOW);
+  int64_t *ids = NULL;
+  size_t n = 0;
+  CHECK_INT(policy_allowed_orgs(db, &cli, POLICY_SENSOR_ACT, &ids, &n, &e), 0);
+  CHECK_INT(n, 0);
+  free(ids);
+}
+
+TEST(allowed_orgs_for_a_sensor) {
+  Principal p;
+  auth_principal_sensor(&p, 7, M2, NULL);
+  Err e = {0};
+  int64_t *ids = NULL;
+  size_t n = 0;
+  CHECK_INT(policy_allowed_orgs(db, &p, POLICY_SENSOR_ACT, &ids, &n, &e), 0);
+  CHECK_INT(n, 1);
+  CHECK(n == 1 && ids[0] == M2);
+  free(ids);
+  for (int a = 0; a < POLICY_SENSOR_ACT; a++) {
+    CHECK_INT(policy_allowed_orgs(db, &p, (PolicyAction)a, &ids, &n, &e), 0);
+    CHECK_INT(n, 0);
+    free(ids);
+  }
+}
+
 TEST(allowed_orgs_lists_exactly_the_visible) {
   int64_t u = add_user("region-analyst");
   member(u, R1, "viewer");
@@ -295,6 +370,9 @@ int main(void) {
   RUN(most_permissive_membership_wins);
   RUN(bootstrap_first_admin_of_new_child);
   RUN(principals_without_full_login);
+  RUN(sensor_principal_matrix);
+  RUN(only_sensors_act_as_sensors);
+  RUN(allowed_orgs_for_a_sensor);
   RUN(allowed_orgs_lists_exactly_the_visible);
   RUN(allowed_orgs_agrees_with_policy_check);
   RUN(moves_stay_inside_the_admins_subtree);
