@@ -259,6 +259,15 @@ int find_cache_acquire(Db *db, VulnDb **v, VulnMatcher **m, double *ms, Err *e) 
 }
 
 void find_cache_release(void) { pthread_mutex_unlock(&cache_mu); }
+
+void find_cache_warm(Db *db) {
+  VulnDb *v;
+  VulnMatcher *m;
+  Err e = {0};
+  if (db_exec(db, &e, "BEGIN", "")) return;   /* one snapshot: the feeds and their generation agree */
+  if (!find_cache_acquire(db, &v, &m, NULL, &e)) find_cache_release();
+  if (db_exec(db, &e, "COMMIT", "")) db_exec(db, &e, "ROLLBACK", "");
+}
 const FindKevIndex *find_cache_kev(void) { return cache.kx; }
 
 /* The matcher key of an item into keys (none: it meets only criteria

@@ -55,6 +55,12 @@ typedef struct FindScanRun {
  * their status. Never deletes. */
 int find_scan_ingest(Db *db, const Principal *who, const FindScanRun *run, FindMatchStats *st, Err *e);
 
+/* The findings module's index of the stored feeds loaded now, in a read
+ * transaction of its own, so that the write transaction of the
+ * find_scan_ingest that follows does not hold the database while it loads
+ * (seconds with a full NVD). Best effort: a failure is met again there. */
+void find_cache_warm(Db *db);
+
 /* Every service still seen, matched again against the current feeds (after
  * an import): new matches become findings, matches the feeds no longer
  * support move to fixed. Counts are added to *acc (may be NULL). */

@@ -10,6 +10,7 @@
 
 #include "audit/audit.h"
 #include "db/db.h"
+#include "findings/scan.h"
 #include "scan/diff.h"
 #include "scanjobs/scanjobs.h"
 #include "scanjobs/scanjobs_int.h"
@@ -154,6 +155,7 @@ int scanjobs_part_store(Db *db, int64_t sensor, int64_t job, const ScanjobsPart 
                         int *complete, Err *e) {
   JobRow j = {0};
   *complete = 0;
+  if (!p->error && p->part + 1 == p->total) find_cache_warm(db);   /* the likely last part */
   int rc = db_begin(db, e);
   if (rc) return rc;
   rc = job_load(db, sensor, job, &j, e);
