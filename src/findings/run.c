@@ -539,6 +539,43 @@ static int close_unseen(FindRun *r, Err *e) {
   return rc;
 }
 
+/* CVEs NVD has rejected (withdrawn) since generation `since`: their
+ * findings were never vulnerabilities, so every one still in play (open, in
+ * progress, fixed awaiting verification, accepted) becomes a false
+ * positive saying why, instead of "fixed, needs verification". The
+ * description test is the cheap filter ("Rejected reason: ..."), the
+ * record's vulnStatus the proof. */
+static int withdraw_rejected(FindRun *r, int64_t since, Err *e) {
+  static const char note[] = "NVD har avvist CVE-en (Rejected): den er ikke en sårbarhet";
+  struct Row { int64_t id; char from[16]; } *v = NULL;
+  size_t n = 0, cap = 0;
+  DbStmt *st = NULL;
+  int rc = db_query(r->db, &st, e, "SELECT f.id, f.status FROM vuln_cves c CROSS JOIN findings f ON f.vuln_id = c.id"
+                    " WHERE c.gen > ? AND c.description LIKE 'Rejected reason:%'"
+                    " AND json_extract(c.record, '$.cve.vulnStatus') = 'Rejected'"
+                    " AND f.status IN ('open', 'in_progress', 'fixed', 'accepted')", "l", since);
+  if (!rc) while ((rc = db_step(st, e)) == DB_ROW) {
+    struct Row *nv = n < cap ? v : realloc(v, (cap = cap ? cap * 2 : 16) * sizeof *v);
+    if (!nv) {
+      rc = err_set(e, VERR_NOMEM, "tomt for minne");
+      break;
+    }
+    v = nv;
+    v[n].id = db_col_int(st, 0);
+    snprintf(v[n++].from, sizeof v->from, "%s", db_col_text(st, 1));
+  }
+  db_finalize(st);
+  if (rc == DB_DONE) rc = 0;
+  for (size_t i = 0; !rc && i < n; i++) {
+    rc = db_exec(r->db, e, "UPDATE findings SET matched = 0, status = 'false_positive', status_reason = ?,"
+                 " accepted_until = NULL, updated_at = ? WHERE id = ?", "sll", note, r->now, v[i].id);
+    if (!rc) rc = find_run_history(r, v[i].id, v[i].from, "false_positive", note, e);
+    if (!rc) r->st.closed++;
+  }
+  free(v);
+  return rc;
+}
+
 /* ---- secondary indexes around a bulk insert ---- */
 
 typedef struct Indexes {
@@ -623,6 +660,7 @@ int find_match_all(Db *db, const Principal *who, FindMatchStats *st, Err *e) {
   rc = find_run_open(&r, db, who, e);
   if (!rc) rc = db_exec(db, e, "PRAGMA cache_size = -131072", "");   /* 128 MiB: the findings indexes stay hot */
   if (!rc) rc = find_expire(db, r.now, &expired, e);
+  if (!rc) rc = withdraw_rejected(&r, find_state_int(db, "matched_gen"), e);
   FullPrep prep = {&r, &x, &idx, NULL};
   if (!rc) rc = find_cache_acquire_with(db, &v, &m, &r.st.ms_load, full_prep, &prep, &prep.keys, &x, e);
   vuln_map_free(prep.keys);   /* NULL once the cache has it */
@@ -847,6 +885,7 @@ int find_match_incremental(Db *db, const Principal *who, FindMatchStats *st, Err
   if (rc) return rc;
   rc = find_run_open(&r, db, who, e);
   if (!rc) rc = find_expire(db, r.now, &expired, e);
+  if (!rc) rc = withdraw_rejected(&r, since, e);
   if (!rc) rc = inventory_changes(&r, e);
   if (!rc) rc = feed_changes(&r, since, e);
   if (!rc) rc = annotation_changes(&r, since, e);

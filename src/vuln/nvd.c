@@ -213,7 +213,8 @@ static int parse_cve(void *ctx, json_t *rec, size_t index) {
   out->cisa_due = vuln_json_str(db->arena, cve, "cisaActionDue");
   parse_metrics(c, cve, out);
   parse_lists(c, cve, out);
-  parse_configs(c, cve, out);
+  const char *status = json_string_value(json_object_get(cve, "vulnStatus"));
+  parse_configs(c, status && !strcmp(status, "Rejected") ? NULL : cve, out);   /* withdrawn: matches nothing */
   if (!out->id || !out->cfg) return VERR_NOMEM;
   db->ncve++;
   return 0;

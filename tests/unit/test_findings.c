@@ -289,6 +289,42 @@ TEST(kev_name_match_until_nvd_decides) {
   CHECK_INT(full.created + full.updated + full.closed + full.reopened, 0);
 }
 
+/* A CVE NVD later rejects: its findings become false positives saying so
+ * (not "fixed, needs verification"), in the incremental run and the full
+ * run alike; an already verified one is left as it is. */
+#define REJ(id, status, desc, cfg)                                                                                 \
+  "{\"cve\":{\"id\":\"" id "\",\"lastModified\":\"" status "\",\"vulnStatus\":\"" status "\","                    \
+  "\"descriptions\":[{\"lang\":\"en\",\"value\":\"" desc "\"}]" cfg "}}"
+#define REJ_CFG                                                                                                    \
+  ",\"configurations\":[{\"nodes\":[{\"operator\":\"OR\",\"cpeMatch\":[{\"vulnerable\":true,"                    \
+  "\"criteria\":\"cpe:2.3:a:acme:widget:*:*:*:*:*:*:*:*\",\"versionEndExcluding\":\"2.0\"}]}]}]"
+TEST(rejected_cve_findings_become_false_positives) {
+  Err e = {0};
+  FindFeedStats fs = {0};
+  FindMatchStats st = {0};
+  product("Widget", "cpe:2.3:a:acme:widget:1.5:*:*:*:*:*:*:*");
+  const char *before = "{\"vulnerabilities\":[" REJ("CVE-2099-7001", "2099-01-01", "Overflow", REJ_CFG) ","
+                       REJ("CVE-2099-7002", "2099-01-01", "Overflow", REJ_CFG) "]}";
+  CHECK_INT(find_feed_store(db, FIND_FEED_NVD, "nvd.json", before, strlen(before), NULL, NULL, NULL, &fs, &e), 0);
+  CHECK_INT(find_match_incremental(db, &cli, &st, &e), 0);
+  CHECK_INT(count("SELECT count(*) FROM findings WHERE vuln_id LIKE 'CVE-2099-700_' AND status = 'open'"), 2);
+  /* NVD rejects both; the configuration stays in one record and must not count */
+  const char *after = "{\"vulnerabilities\":[" REJ("CVE-2099-7001", "Rejected", "Rejected reason: duplicate", REJ_CFG) ","
+                      REJ("CVE-2099-7002", "Rejected", "Rejected reason: not a vulnerability", "") "]}";
+  FindFeedStats fs2 = {0};
+  CHECK_INT(find_feed_store(db, FIND_FEED_NVD, "nvd.json", after, strlen(after), NULL, NULL, NULL, &fs2, &e), 0);
+  CHECK_INT(fs2.updated, 2);
+  FindMatchStats s2 = {0}, full = {0};
+  CHECK_INT(find_match_incremental(db, &cli, &s2, &e), 0);
+  CHECK_INT(s2.closed, 2);
+  CHECK_INT(count("SELECT count(*) FROM findings WHERE vuln_id LIKE 'CVE-2099-700_' AND status = 'false_positive'"
+                  " AND matched = 0 AND status_reason LIKE 'NVD har avvist%'"), 2);
+  CHECK_INT(count("SELECT count(*) FROM finding_history h JOIN findings f ON f.id = h.finding_id"
+                  " WHERE f.vuln_id = 'CVE-2099-7001' AND h.from_status = 'open' AND h.to_status = 'false_positive'"), 1);
+  CHECK_INT(find_match_all(db, &cli, &full, &e), 0);
+  CHECK_INT(full.created + full.updated + full.closed + full.reopened, 0);
+}
+
 TEST(csaf_advisory_against_inventory) {
   char path[1024];
   snprintf(path, sizeof path, "%s/data/csaf/cisa/csaf_files/OT/white/2023/icsa-23-005-01.json", getenv("VARDE_SHARED"));
@@ -534,6 +570,7 @@ int main(void) {
   RUN(binary_records_fall_back_to_json);
   RUN(exposure_counts_every_vulnerability);
   RUN(export_csv);
+  RUN(rejected_cve_findings_become_false_positives);
   RUN(first_full_run_rebuilds_indexes);
   RUN(decoding_splits_over_two_threads);
   db_close(db);
