@@ -2,6 +2,28 @@
  * EPSS, CSAF advisories), feed state, findings, their history and SLA days. */
 #include "db/schema.h"
 
+/* The findings table's columns before and after `source` (migrations 5 and
+ * 9; product_id has no FK: a deleted product keeps its history). */
+#define FINDINGS_HEAD \
+  " id INTEGER PRIMARY KEY," \
+  " org_id INTEGER NOT NULL REFERENCES organisations(id) ON DELETE CASCADE," \
+  " product_id INTEGER NOT NULL," \
+  " vuln_id TEXT NOT NULL,"
+#define FINDINGS_TAIL \
+  " advisory TEXT," \
+  " product_name TEXT NOT NULL," \
+  " cvss REAL, cvss_vector TEXT," \
+  " kev INTEGER NOT NULL DEFAULT 0, kev_due TEXT, kev_added TEXT, ransomware INTEGER NOT NULL DEFAULT 0," \
+  " epss REAL, epss_pct REAL," \
+  " internet INTEGER NOT NULL DEFAULT 0, criticality INTEGER NOT NULL DEFAULT 0," \
+  " priority REAL NOT NULL, class TEXT NOT NULL CHECK (class IN ('critical','high','medium','low'))," \
+  " confidence TEXT, reason TEXT," \
+  " matched INTEGER NOT NULL DEFAULT 1," \
+  " status TEXT NOT NULL DEFAULT 'open' CHECK (status IN" \
+  "   ('open','in_progress','fixed','verified','accepted','false_positive'))," \
+  " status_reason TEXT, accepted_until INTEGER, decided_by INTEGER," \
+  " first_seen INTEGER NOT NULL, due_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
+
 const char db_sql_findings[] =
   "CREATE TABLE vuln_cves ("
   " id TEXT PRIMARY KEY,"
@@ -25,24 +47,9 @@ const char db_sql_findings[] =
   "CREATE INDEX vuln_csaf_gen ON vuln_csaf(gen);"
   "CREATE TABLE feed_state (name TEXT PRIMARY KEY, value TEXT, updated_at INTEGER NOT NULL);"
   "CREATE TABLE findings ("
-  " id INTEGER PRIMARY KEY,"
-  " org_id INTEGER NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,"
-  " product_id INTEGER NOT NULL,"   /* no FK: a deleted product keeps its history */
-  " vuln_id TEXT NOT NULL,"
+  FINDINGS_HEAD
   " source TEXT NOT NULL CHECK (source IN ('nvd','csaf','kev')),"
-  " advisory TEXT,"
-  " product_name TEXT NOT NULL,"
-  " cvss REAL, cvss_vector TEXT,"
-  " kev INTEGER NOT NULL DEFAULT 0, kev_due TEXT, kev_added TEXT, ransomware INTEGER NOT NULL DEFAULT 0,"
-  " epss REAL, epss_pct REAL,"
-  " internet INTEGER NOT NULL DEFAULT 0, criticality INTEGER NOT NULL DEFAULT 0,"
-  " priority REAL NOT NULL, class TEXT NOT NULL CHECK (class IN ('critical','high','medium','low')),"
-  " confidence TEXT, reason TEXT,"
-  " matched INTEGER NOT NULL DEFAULT 1,"
-  " status TEXT NOT NULL DEFAULT 'open' CHECK (status IN"
-  "   ('open','in_progress','fixed','verified','accepted','false_positive')),"
-  " status_reason TEXT, accepted_until INTEGER, decided_by INTEGER,"
-  " first_seen INTEGER NOT NULL, due_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
+  FINDINGS_TAIL
   " UNIQUE (org_id, product_id, vuln_id));"
   "CREATE INDEX findings_vuln ON findings(vuln_id);"
   "CREATE INDEX findings_org ON findings(org_id, status, due_at);"
@@ -110,24 +117,9 @@ const char db_sql_findings_created[] =
  * and its indexes and trigger made again. */
 const char db_sql_findings_scan_checks[] =
   "CREATE TABLE findings_new ("
-  " id INTEGER PRIMARY KEY,"
-  " org_id INTEGER NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,"
-  " product_id INTEGER NOT NULL,"
-  " vuln_id TEXT NOT NULL,"
+  FINDINGS_HEAD
   " source TEXT NOT NULL CHECK (source IN ('nvd','csaf','kev','scan')),"
-  " advisory TEXT,"
-  " product_name TEXT NOT NULL,"
-  " cvss REAL, cvss_vector TEXT,"
-  " kev INTEGER NOT NULL DEFAULT 0, kev_due TEXT, kev_added TEXT, ransomware INTEGER NOT NULL DEFAULT 0,"
-  " epss REAL, epss_pct REAL,"
-  " internet INTEGER NOT NULL DEFAULT 0, criticality INTEGER NOT NULL DEFAULT 0,"
-  " priority REAL NOT NULL, class TEXT NOT NULL CHECK (class IN ('critical','high','medium','low')),"
-  " confidence TEXT, reason TEXT,"
-  " matched INTEGER NOT NULL DEFAULT 1,"
-  " status TEXT NOT NULL DEFAULT 'open' CHECK (status IN"
-  "   ('open','in_progress','fixed','verified','accepted','false_positive')),"
-  " status_reason TEXT, accepted_until INTEGER, decided_by INTEGER,"
-  " first_seen INTEGER NOT NULL, due_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
+  FINDINGS_TAIL
   " created_by INTEGER,"
   " UNIQUE (org_id, product_id, vuln_id));"
   "INSERT INTO findings_new SELECT id, org_id, product_id, vuln_id, source, advisory, product_name, cvss,"

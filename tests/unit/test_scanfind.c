@@ -296,13 +296,6 @@ TEST(false_positive_keeps_its_state) {
   "\",\"severity\":\"" sev "\",\"confidence\":\"high\",\"evidence\":\"bevis " id "\"}\n"
 #define PORT7(port) "{\"type\":\"port\",\"addr\":\"10.1.0.7\",\"port\":" #port "}\n"
 
-static int64_t check_finding(const char *id) {
-  int64_t n = 0;
-  Err e = {0};
-  db_int(db, &e, &n, "SELECT id FROM findings WHERE vuln_id = ? AND source = 'scan'", "s", id);
-  return n;
-}
-
 /* The scanner's own checks are findings too: source "scan", the check's id
  * and title, priority from its severity; one the next look at the port
  * does not report again is fixed (needs verification) and reopens when
@@ -312,11 +305,11 @@ TEST(scanner_checks_are_findings) {
   run(full_sched, SCAN_REC("false") PORT7(22) CHECK_LINE(22, "ssh-protocol-1", "high") PORT7(80)
       CHECK_LINE(80, "http-missing-csp", "low") CHECK_LINE(80, "http-server-header", "info"));
   CHECK_INT(count("SELECT count(*) FROM findings WHERE source = 'scan' AND status = 'open' AND matched = 1"), 2);
-  CHECK_INT(check_finding("http-server-header"), 0);
+  CHECK_INT(finding("http-server-header"), 0);
   Arena *a = arena_new(0);
   Finding f;
   Err e = {0};
-  CHECK_INT(find_get(db, a, org, check_finding("ssh-protocol-1"), &f, &e), 0);
+  CHECK_INT(find_get(db, a, org, finding("ssh-protocol-1"), &f, &e), 0);
   CHECK_STR(f.advisory, "Tittel ssh-protocol-1");
   CHECK_STR(f.confidence, "scan-high");
   CHECK_STR(f.scan_evidence, "bevis ssh-protocol-1");
