@@ -544,13 +544,17 @@ static int close_unseen(FindRun *r, Err *e) {
  * progress, fixed awaiting verification, accepted) becomes a false
  * positive saying why, instead of "fixed, needs verification". The
  * description test is the cheap filter ("Rejected reason: ..."), the
- * record's vulnStatus the proof. */
+ * record's vulnStatus the proof. With no finding stored (a first run) there
+ * is nothing to look for: the scan of every changed CVE is skipped. */
 static int withdraw_rejected(FindRun *r, int64_t since, Err *e) {
   static const char note[] = "NVD har avvist CVE-en (Rejected): den er ikke en sårbarhet";
   struct Row { int64_t id; char from[16]; } *v = NULL;
   size_t n = 0, cap = 0;
   DbStmt *st = NULL;
-  int rc = db_query(r->db, &st, e, "SELECT f.id, f.status FROM vuln_cves c CROSS JOIN findings f ON f.vuln_id = c.id"
+  int64_t any = 0;
+  int rc = db_int(r->db, e, &any, "SELECT EXISTS (SELECT 1 FROM findings)", "");
+  if (rc || !any) return rc;
+  rc = db_query(r->db, &st, e, "SELECT f.id, f.status FROM vuln_cves c CROSS JOIN findings f ON f.vuln_id = c.id"
                     " WHERE c.gen > ? AND c.description LIKE 'Rejected reason:%'"
                     " AND json_extract(c.record, '$.cve.vulnStatus') = 'Rejected'"
                     " AND f.status IN ('open', 'in_progress', 'fixed', 'accepted')", "l", since);
