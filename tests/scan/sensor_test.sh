@@ -198,6 +198,7 @@ check "to funn fra skanningen (OpenSSH og nginx)" \
 # nginx answers without security headers: the scanner's own checks are findings too
 NCHK=$(jq '[.findings[] | select(.source == "scan" and (.vulnerability | startswith("http-missing-")))] | length' sf1.json)
 check "skannerens egne kontroller er funn (manglende sikkerhetshoder)" [ "$NCHK" -ge 1 ]
+check "funnlista viser kontrollens tittel" sh -c "ip netns exec $CLI curl -s -b $WORK/jar '$BASE/org/$ORG/funn?opphav=skanning' | grep -q 'Svaret mangler Content-Security-Policy'"
 check "OpenSSH-funnet: adresse, port, CPE og åpent" \
   [ "$(jq -c '[.scan.address, .scan.port, (.scan.cpe | startswith("cpe:2.3:a:openbsd:openssh:9.2p1")), .status, .source]' <<<"$SSHF")" = '["10.213.1.2",22,true,"open","nvd"]' ]
 check "Debian-banneret gir lav sikkerhet, og beviset er banneret" \
