@@ -6,15 +6,15 @@
 #include "auth/principal.h"
 #include "core/err.h"
 
-static const char *const role_names[] = {"none", "viewer", "editor", "admin"};
+static const char *const role_names[] = {"none", "viewer", "editor", "admin", "auditor"};
 
 const char *auth_role_name(AuthRole r) {
-  if (r < AUTH_ROLE_NONE || r > AUTH_ROLE_ADMIN) return "none";
+  if (r < AUTH_ROLE_NONE || r > AUTH_ROLE_LAST) return "none";
   return role_names[r];
 }
 
 int auth_role_parse(const char *s, AuthRole *out) {
-  for (int r = AUTH_ROLE_VIEWER; r <= AUTH_ROLE_ADMIN; r++)
+  for (int r = AUTH_ROLE_VIEWER; r <= AUTH_ROLE_LAST; r++)
     if (s && !strcmp(s, role_names[r])) {
       *out = (AuthRole)r;
       return 0;

@@ -5,13 +5,20 @@
 #define VARDE_AUTH_PRINCIPAL_H
 #include <stdint.h>
 
-/* Roles per organisation, ordered so that a higher value includes the lower. */
+/* Roles per organisation. Viewer, editor and admin are ordered: each may do
+ * what the one before it may. The auditor stands outside that order: it
+ * reads like a viewer and also reads the audit log, and is not "more" than
+ * an admin although its value is higher. So never compare roles with < or >
+ * to decide access (the policy table does that); a valid role lies in
+ * AUTH_ROLE_VIEWER..AUTH_ROLE_LAST. */
 typedef enum AuthRole {
   AUTH_ROLE_NONE = 0,
   AUTH_ROLE_VIEWER = 1,
   AUTH_ROLE_EDITOR = 2,
   AUTH_ROLE_ADMIN = 3,
+  AUTH_ROLE_AUDITOR = 4,  /* control committee / audit: read-only, with history */
 } AuthRole;
+#define AUTH_ROLE_LAST AUTH_ROLE_AUDITOR
 
 /* How the principal proved who it is. */
 typedef enum AuthVia {
@@ -48,7 +55,7 @@ typedef struct Principal {
   char remote_addr[AUTH_ADDR_MAX + 1];     /* for audit; "" if unknown */
 } Principal;
 
-/* "viewer" / "editor" / "admin" ("none" for AUTH_ROLE_NONE). */
+/* "viewer" / "editor" / "admin" / "auditor" ("none" for AUTH_ROLE_NONE). */
 const char *auth_role_name(AuthRole r);
 /* Parses the names above (case-sensitive); returns 0 or VERR_INVALID. */
 int auth_role_parse(const char *s, AuthRole *out);

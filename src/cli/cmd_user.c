@@ -28,8 +28,10 @@ static void user_help(void) {
          "  list [--csv]       vis brukere med roller\n"
          "  disable BRUKER     steng kontoen (avslutter øktene); enable åpner igjen\n"
          "  role BRUKER ORG ROLLE\n"
-         "                     sett rolle (viewer, editor, admin, none = fjern)\n"
+         "                     sett rolle (viewer, editor, admin, auditor, none = fjern)\n"
          "  mfa-reset BRUKER   fjern tofaktor og gjenopprettingskoder (mistet telefon)\n\n"
+         "Roller: viewer (lese), editor (lese og skrive), admin (alt, også brukere og\n"
+         "revisjonslogg), auditor (revisor: lese, og i tillegg se og eksportere revisjonsloggen).\n"
          "Felles valg: --db FIL (standard: $VARDE_DB eller %s), --help.\n"
          "Administratorer må ha tofaktor; uten --totp settes den opp ved første innlogging.\n"
          "Avslutningskoder: 0 ok, 2 feil.\n",
@@ -98,7 +100,7 @@ static int user_add(Db *db, const Principal *cli, int argc, char **argv, int i, 
   int64_t uid;
   if (argc - i != 1 || !o->org || !o->role)
     return err_set(e, VERR_INVALID, "Bruk: varde user add BRUKER --org ORG --role ROLLE.");
-  if (auth_role_parse(o->role, &role)) return err_set(e, VERR_INVALID, "Ukjent rolle «%s» (viewer, editor, admin).", o->role);
+  if (auth_role_parse(o->role, &role)) return err_set(e, VERR_INVALID, "Ukjent rolle «%s» (viewer, editor, admin, auditor).", o->role);
   int rc = org_find(db, o->org, &org, e);
   if (!rc) rc = user_name_check(argv[i], e);
   if (!rc) rc = read_password(pw, sizeof pw, e);
@@ -175,7 +177,7 @@ static int user_role_cmd(Db *db, const Principal *cli, int argc, char **argv, in
   AuthRole role = AUTH_ROLE_NONE;
   if (argc - i != 3) return err_set(e, VERR_INVALID, "Bruk: varde user role BRUKER ORG ROLLE.");
   if (strcmp(argv[i + 2], "none") && auth_role_parse(argv[i + 2], &role))
-    return err_set(e, VERR_INVALID, "Ukjent rolle «%s» (viewer, editor, admin, none).", argv[i + 2]);
+    return err_set(e, VERR_INVALID, "Ukjent rolle «%s» (viewer, editor, admin, auditor, none).", argv[i + 2]);
   int rc = user_find(db, argv[i], &u, e);
   if (!rc) rc = org_find(db, argv[i + 1], &o, e);
   if (!rc) rc = user_membership_set(db, cli, u.id, o.id, role, e);

@@ -1,7 +1,18 @@
 /* schema_foundation.c — migration 1: the foundation tables (organisations,
  * users, memberships, sessions, API tokens, login attempts, recovery codes,
- * audit log). Times are INTEGER Unix seconds; secrets are stored only hashed. */
+ * audit log), and migration 10, which widens the memberships roles. Times are
+ * INTEGER Unix seconds; secrets are stored only hashed. */
 #include "db/schema.h"
+
+/* The memberships table apart from its role CHECK, shared by migration 1 and
+ * its rebuild in migration 10. */
+#define MEMBERSHIPS_HEAD \
+  " user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE," \
+  " org_id INTEGER NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,"
+#define MEMBERSHIPS_TAIL \
+  " created_at INTEGER NOT NULL," \
+  " PRIMARY KEY (user_id, org_id));"
+#define MEMBERSHIPS_INDEX "CREATE INDEX memberships_org ON memberships(org_id);"
 
 const char db_sql_foundation[] =
   /* The organisation tree: national -> region -> municipality/county/iks;
@@ -52,12 +63,10 @@ const char db_sql_foundation[] =
   /* One role per user per organisation (see policy/policy.h for what each
    * role may do in the organisation itself and in its descendants). */
   "CREATE TABLE memberships ("
-  " user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
-  " org_id INTEGER NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,"
+  MEMBERSHIPS_HEAD
   " role TEXT NOT NULL CHECK (role IN ('viewer','editor','admin')),"
-  " created_at INTEGER NOT NULL,"
-  " PRIMARY KEY (user_id, org_id));"
-  "CREATE INDEX memberships_org ON memberships(org_id);"
+  MEMBERSHIPS_TAIL
+  MEMBERSHIPS_INDEX
 
   /* Sessions: the cookie holds a random token; only its SHA-256 (hex) is
    * stored. mfa_ok = the second factor was passed in this session. */
@@ -131,3 +140,17 @@ const char db_sql_foundation[] =
   " BEGIN SELECT RAISE(ABORT, 'revisjonsloggen kan ikke endres'); END;"
   "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log"
   " BEGIN SELECT RAISE(ABORT, 'revisjonsloggen kan ikke slettes'); END;";
+
+/* Migration 10: the auditor role. SQLite cannot widen a CHECK in place, so
+ * the table is rebuilt and its rows copied (foreign keys are off during a
+ * migration, and checked before it commits: see db/migrate.c). */
+const char db_sql_memberships_auditor[] =
+  "CREATE TABLE memberships_new ("
+  MEMBERSHIPS_HEAD
+  " role TEXT NOT NULL CHECK (role IN ('viewer','editor','admin','auditor')),"
+  MEMBERSHIPS_TAIL
+  "INSERT INTO memberships_new(user_id, org_id, role, created_at)"
+  " SELECT user_id, org_id, role, created_at FROM memberships;"
+  "DROP TABLE memberships;"
+  "ALTER TABLE memberships_new RENAME TO memberships;"
+  MEMBERSHIPS_INDEX;

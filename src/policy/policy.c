@@ -10,21 +10,21 @@
 
 enum { A = POLICY_ALLOW, D = POLICY_DENY, N = POLICY_NOT_VISIBLE };
 
-/* Own organisation: one column per role (viewer, editor, admin). */
-static const unsigned char own_table[POLICY_N_ACTIONS][3] = {
-  [POLICY_ORG_VIEW] = {A, A, A},
-  [POLICY_READ_AGGREGATE] = {A, A, A},
-  [POLICY_READ_SUMMARY] = {A, A, A},
-  [POLICY_READ] = {A, A, A},
-  [POLICY_READ_PUBLISHED] = {A, A, A},
-  [POLICY_WRITE] = {D, A, A},
-  [POLICY_ORG_EDIT] = {D, D, A},
-  [POLICY_SHARING_SET] = {D, D, A},
-  [POLICY_MEMBERS_MANAGE] = {D, D, A},
-  [POLICY_AUDIT_READ] = {D, D, A},
-  [POLICY_SCOPE_CONFIRM] = {D, D, A},
-  [POLICY_RISK_ACCEPT] = {D, D, A},
-  [POLICY_SENSOR_ACT] = {D, D, D},  /* users are never sensors */
+/* Own organisation: one column per role (viewer, editor, admin, auditor). */
+static const unsigned char own_table[POLICY_N_ACTIONS][AUTH_ROLE_LAST] = {
+  [POLICY_ORG_VIEW] = {A, A, A, A},
+  [POLICY_READ_AGGREGATE] = {A, A, A, A},
+  [POLICY_READ_SUMMARY] = {A, A, A, A},
+  [POLICY_READ] = {A, A, A, A},
+  [POLICY_READ_PUBLISHED] = {A, A, A, A},
+  [POLICY_WRITE] = {D, A, A, D},
+  [POLICY_ORG_EDIT] = {D, D, A, D},
+  [POLICY_SHARING_SET] = {D, D, A, D},
+  [POLICY_MEMBERS_MANAGE] = {D, D, A, D},
+  [POLICY_AUDIT_READ] = {D, D, A, A},
+  [POLICY_SCOPE_CONFIRM] = {D, D, A, D},
+  [POLICY_RISK_ACCEPT] = {D, D, A, D},
+  [POLICY_SENSOR_ACT] = {D, D, D, D},  /* users are never sensors */
 };
 
 /* Ancestor reading: the lowest sharing level at which it is allowed
@@ -69,10 +69,10 @@ PolicyResult policy_decide(PolicyRelation rel, AuthRole role, PolicySharing shar
   if ((unsigned)act >= POLICY_N_ACTIONS) return POLICY_DENY;
   switch (rel) {
   case POLICY_REL_OWN:
-    if (role < AUTH_ROLE_VIEWER || role > AUTH_ROLE_ADMIN) return POLICY_NOT_VISIBLE;
+    if (role < AUTH_ROLE_VIEWER || role > AUTH_ROLE_LAST) return POLICY_NOT_VISIBLE;
     return (PolicyResult)own_table[act][role - AUTH_ROLE_VIEWER];
   case POLICY_REL_ANCESTOR:
-    if (role < AUTH_ROLE_VIEWER || role > AUTH_ROLE_ADMIN) return POLICY_NOT_VISIBLE;
+    if (role < AUTH_ROLE_VIEWER || role > AUTH_ROLE_LAST) return POLICY_NOT_VISIBLE;
     return decide_ancestor(role, share, act);
   case POLICY_REL_DESCENDANT:
     return act == POLICY_ORG_VIEW || act == POLICY_READ_PUBLISHED ? POLICY_ALLOW : POLICY_NOT_VISIBLE;
@@ -95,10 +95,8 @@ PolicyResult policy__best(PolicyResult a, PolicyResult b) {
 }
 
 AuthRole policy__role_from_text(const char *s) {
-  if (!strcmp(s, "admin")) return AUTH_ROLE_ADMIN;
-  if (!strcmp(s, "editor")) return AUTH_ROLE_EDITOR;
-  if (!strcmp(s, "viewer")) return AUTH_ROLE_VIEWER;
-  return AUTH_ROLE_NONE;
+  AuthRole r;
+  return auth_role_parse(s, &r) == 0 ? r : AUTH_ROLE_NONE;
 }
 
 /* Sharing level of org_id; VERR_NOTFOUND if there is no such organisation. */

@@ -6,7 +6,7 @@
  * checks every role x relation x sharing level):
  *
  *  Relation of the acting user to the target organisation, from memberships:
- *   OWN         member of the organisation itself (role viewer/editor/admin)
+ *   OWN         member of the organisation itself (role viewer/editor/admin/auditor)
  *   ANCESTOR    member of a parent, grand-parent... (region, national centre)
  *   DESCENDANT  member of a child (a municipality looking at its region)
  *   OTHER       sibling or unrelated: sees nothing, not even that it exists
@@ -14,6 +14,11 @@
  *
  *  Roles act only where they are held: an editor of a region cannot write in
  *  a member municipality. Writes happen inside one's own organisation.
+ *  In their own organisation a viewer reads, an editor also writes, an admin
+ *  may do everything (users, record, sharing, audit log, scope, risks). An
+ *  auditor (control committee, audit) reads like a viewer and may also read
+ *  and export the audit log, and nothing else. As a member of an ancestor an
+ *  auditor is a viewer: the child's audit log is for ancestor admins only.
  *  What an ancestor may read is the child's choice (sharing_level):
  *   none       the organisation record only (name, number, place in the tree)
  *   aggregate  + its data may count in totals (the default), k >= 5 applies

@@ -1,5 +1,5 @@
 /* membership.c — which organisations a user belongs to, and with which role
- * (viewer, editor, admin). Changes are audited against the organisation. */
+ * (viewer, editor, admin, auditor). Changes are audited against the organisation. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +11,7 @@
 int user_membership_set(Db *db, const Principal *actor, int64_t user_id, int64_t org_id,
                         AuthRole role, Err *e) {
   char sid[24], details[64];
-  if (role < AUTH_ROLE_NONE || role > AUTH_ROLE_ADMIN)
+  if (role < AUTH_ROLE_NONE || role > AUTH_ROLE_LAST)
     return err_set(e, VERR_INVALID, "Ukjent rolle.");
   int rc = db_begin(db, e);
   if (rc) return rc;

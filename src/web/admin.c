@@ -9,18 +9,18 @@
 #include "policy/policy.h"
 #include "user/user.h"
 
-static const char *const roles[] = {"viewer", "editor", "admin"};
-static const char *const role_labels[] = {"Leser", "Redaktør", "Administrator"};
+/* Labels of AUTH_ROLE_VIEWER..AUTH_ROLE_LAST, in that order. */
+static const char *const role_labels[AUTH_ROLE_LAST] = {"Leser", "Redaktør", "Administrator", "Revisor"};
 
 static const char *role_label(AuthRole r) {
-  return r >= AUTH_ROLE_VIEWER && r <= AUTH_ROLE_ADMIN ? role_labels[r - 1] : "Ingen";
+  return r >= AUTH_ROLE_VIEWER && r <= AUTH_ROLE_LAST ? role_labels[r - AUTH_ROLE_VIEWER] : "Ingen";
 }
 
 static void role_select(Buf *b, const char *id, AuthRole current) {
   html_printf(b, "<select id=\"%s\" name=\"role\">", id);
-  for (int i = 0; i < 3; i++)
-    html_printf(b, "<option value=\"%s\"%s>%s</option>", roles[i],
-                current == (AuthRole)(i + 1) ? " selected" : "", role_labels[i]);
+  for (int r = AUTH_ROLE_VIEWER; r <= AUTH_ROLE_LAST; r++)
+    html_printf(b, "<option value=\"%s\"%s>%s</option>", auth_role_name((AuthRole)r),
+                current == (AuthRole)r ? " selected" : "", role_label((AuthRole)r));
   html_raw(b, "</select>");
 }
 

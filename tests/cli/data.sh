@@ -101,7 +101,7 @@ else
   after=$(sql "$D" "SELECT (SELECT count(*) FROM organisations) || '/' || (SELECT count(*) FROM users) || '/' || (SELECT count(*) FROM memberships) || '/' || (SELECT count(*) FROM audit_log)")
   [ "$before" = "$after" ] && ok "demo på nytt legger ikke til noe ($after)" || no "demo på nytt: $before -> $after"
   roles=$(sql "$D" "SELECT group_concat(DISTINCT role) FROM (SELECT role FROM memberships ORDER BY role)")
-  [ "$roles" = "admin,editor,viewer" ] && ok "brukere i hver rolle" || no "roller: $roles"
+  [ "$roles" = "admin,auditor,editor,viewer" ] && ok "brukere i hver rolle" || no "roller: $roles"
   [ "$(sql "$D" "SELECT count(*) FROM users u JOIN memberships m ON m.user_id = u.id WHERE m.role = 'admin' AND u.totp_enabled = 0")" = 0 ] \
     && ok "alle administratorer har TOTP" || no "alle administratorer har TOTP"
   # varde user on top of the demo: passwords from stdin, roles, TOTP.

@@ -118,18 +118,17 @@ int main(int argc, char **argv) {
   assessments(assessed, sizeof assessed / sizeof assessed[0]);
   printf(",\n \"users\": {");
   first = 1;
-  static const char *const rn[] = {"viewer", "editor", "admin"};
   char name[32];
-  for (int r = 0; r < 3; r++) {
-    AuthRole role = (AuthRole)(r + 1);
+  for (AuthRole role = AUTH_ROLE_VIEWER; role <= AUTH_ROLE_LAST; role++) {
+    const char *rn = auth_role_name(role);
     int totp = role == AUTH_ROLE_ADMIN;
-    snprintf(name, sizeof name, "own_%s", rn[r]);
+    snprintf(name, sizeof name, "own_%s", rn);
     user(name, t, 4, role, totp);
-    snprintf(name, sizeof name, "parent_%s", rn[r]);
+    snprintf(name, sizeof name, "parent_%s", rn);
     user(name, &r1, 1, role, totp);
-    snprintf(name, sizeof name, "sibling_%s", rn[r]);
+    snprintf(name, sizeof name, "sibling_%s", rn);
     user(name, &sib, 1, role, totp);
-    snprintf(name, sizeof name, "unrelated_%s", rn[r]);
+    snprintf(name, sizeof name, "unrelated_%s", rn);
     user(name, &unr, 1, role, totp);
   }
   /* Users for single scenarios, so no test trips another's lockout or replay guard. */

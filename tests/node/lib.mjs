@@ -13,13 +13,19 @@ export const BIN = process.env.VARDE_BIN;
 export const FIXTURE = process.env.VARDE_FIXTURE;
 if (!BIN || !FIXTURE) throw new Error('VARDE_BIN and VARDE_FIXTURE must be set (meson test sets them)');
 
-// Starts `varde serve` on a fresh fixture database. env overrides go to the
-// server (e.g. VARDE_SESSION_IDLE). Returns {base, fx, dir, db, stop()}.
-export async function startServer(env = {}, args = []) {
+// The fixture database (tests/node/fixture.c): its ids and secrets as `fx`.
+function fixture(db, env) {
+  return JSON.parse(execFileSync(FIXTURE, [db], { env }).toString());
+}
+
+// Starts `varde serve` on a fresh database that prepare(db, env) fills (the
+// fixture unless given; what it returns becomes `fx`). env overrides go to
+// the server (e.g. VARDE_SESSION_IDLE). Returns {base, fx, dir, db, stop()}.
+export async function startServer(env = {}, args = [], prepare = fixture) {
   const dir = mkdtempSync(join(tmpdir(), 'varde-test-'));
   const db = join(dir, 'test.db');
   const fenv = { ...process.env, VARDE_PWHASH_FAST: '1' };
-  const fx = JSON.parse(execFileSync(FIXTURE, [db], { env: fenv }).toString());
+  const fx = prepare(db, fenv);
   const child = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0', ...args], {
     env: { ...fenv, VARDE_LOCK_ADDR_FAILURES: '100000', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

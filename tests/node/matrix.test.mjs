@@ -1,6 +1,6 @@
 // matrix.test.mjs — the generated authorisation matrix: every route of the
 // binary's route table (`varde serve --routes`) x role (viewer, editor,
-// admin) x relation to the target organisation (own; parent with each
+// admin, auditor) x relation to the target organisation (own; parent with each
 // sharing level none/aggregate/summary/full; sibling; unrelated), plus
 // anonymous access to every route. Expected answers come from the rules in
 // the issue, written out here independently of src/policy.
@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { startServer, Client, login, BIN } from './lib.mjs';
 
-const ROLES = ['viewer', 'editor', 'admin'];
+const ROLES = ['viewer', 'editor', 'admin', 'auditor'];
 const SHARES = ['none', 'aggregate', 'summary', 'full'];
 const routes = execFileSync(BIN, ['serve', '--routes']).toString().trim().split('\n').map((l) => {
   const [method, pattern, action, flags] = l.split('\t');
@@ -25,7 +25,9 @@ function decide(action, relation, role, share, childHasAdmin = true) {
   const reads = ['org_view', 'read_aggregate', 'read_summary', 'read', 'read_published'];
   if (relation === 'own') {
     if (reads.includes(action)) return 'allow';
-    if (action === 'write') return role === 'viewer' ? 'deny' : 'allow';
+    if (action === 'write') return role === 'editor' || role === 'admin' ? 'allow' : 'deny';
+    // the auditor (control committee) reads the audit log, and changes nothing
+    if (action === 'audit_read') return role === 'admin' || role === 'auditor' ? 'allow' : 'deny';
     return role === 'admin' ? 'allow' : 'deny';
   }
   // parent: reads follow the child's sharing level; writes never reach down
@@ -188,7 +190,8 @@ test('GET /api/v1/users lists only users of organisations you manage', async () 
   assert.deepEqual(await get('own_viewer'), []);
   const own = await get('own_admin');
   const names = own.map((u) => u.username).sort();
-  assert.deepEqual(names, ['own_admin', 'own_editor', 'own_viewer']);
+  assert.deepEqual(names, ['own_admin', 'own_auditor', 'own_editor', 'own_viewer']);
+  assert.equal(own.find((u) => u.username === 'own_auditor').memberships[0].role, 'auditor');
   for (const u of own) assert.equal(u.memberships.length, 4, 'one role in each of the four children');
   const sib = (await get('sibling_admin')).map((u) => u.username);
   assert.ok(sib.includes('sibling_viewer') && !sib.includes('own_viewer'));
@@ -196,7 +199,7 @@ test('GET /api/v1/users lists only users of organisations you manage', async () 
   // which has no members yet) — never the members of the children with admins
   const par = await get('parent_admin');
   assert.deepEqual(par.map((u) => u.username).sort(),
-    ['browser_admin', 'parent_admin', 'parent_editor', 'parent_viewer']);
+    ['browser_admin', 'parent_admin', 'parent_auditor', 'parent_editor', 'parent_viewer']);
   for (const u of par) assert.deepEqual(u.memberships, [{ org_id: srv.fx.orgs.region, role: u.memberships[0].role }]);
 });
 

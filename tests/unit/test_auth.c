@@ -341,6 +341,19 @@ TEST(api_tokens) {
   arena_free(a);
 }
 
+/* Only admin roles must enrol in TOTP: an auditor is fully logged in with
+ * the password alone, while an admin in the same organisation is not. */
+TEST(auditor_needs_no_enrolment) {
+  AuthLogin l;
+  int64_t t = T0 + 800000;
+  mkuser("rita", AUTH_ROLE_AUDITOR);
+  mkuser("admin5", AUTH_ROLE_ADMIN);
+  CHECK_INT(login("rita", PW, "10.8.0.1", t, &l), 0);
+  CHECK_INT(l.stage, AUTH_STAGE_FULL);
+  CHECK_INT(login("admin5", PW, "10.8.0.1", t, &l), 0);
+  CHECK_INT(l.stage, AUTH_STAGE_NEED_ENROL);
+}
+
 TEST(audit_chain_intact) {
   CHECK(chain_ok(tdb));
   Err e = {0};
@@ -369,6 +382,7 @@ int main(void) {
   RUN(mfa_reset);
   RUN(enable_with_given_secret);
   RUN(api_tokens);
+  RUN(auditor_needs_no_enrolment);
   RUN(audit_chain_intact);
   db_close(tdb);
   cleanup_dir();

@@ -1,8 +1,9 @@
-/* test_policy.c — the authorisation matrix: every role x relation (own,
- * parent and grand-parent at each sharing level, sibling, unrelated, child)
- * x action, against a literal expectation table, both through the pure rule
- * table and through policy_check on a real database; and the same for a
- * sensor principal (own organisation or any other) and the command line. */
+/* test_policy.c — the authorisation matrix: every role (viewer, editor,
+ * admin, auditor) x relation (own, parent and grand-parent at each sharing
+ * level, sibling, unrelated, child) x action, against a literal expectation
+ * table, both through the pure rule table and through policy_check on a
+ * real database; and the same for a sensor principal (own organisation or
+ * any other) and the command line. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -18,13 +19,14 @@ static int64_t N, R1, R2, M1, M2, M3;
 /* Expected answers, one letter per action in PolicyAction order:
  * org_view agg summary read published write org_edit sharing members audit scope risk sensor */
 static const char *expect(const char *rel, AuthRole role, PolicySharing s) {
-  static const char *parent[3][4] = {
+  static const char *parent[AUTH_ROLE_LAST][4] = {
     /* none          aggregate     summary       full */
     {"ANNNNNDDDNNNN", "AANNNNDDDNNNN", "AAANNNDDDNNNN", "AAAAADDDDDDDD"}, /* viewer */
     {"ANNNNNDDDNNNN", "AANNNNDDDNNNN", "AAANNNDDDNNNN", "AAAAADDDDDDDD"}, /* editor */
     {"ANNNNNADDNNNN", "AANNNNADDNNNN", "AAANNNADDNNNN", "AAAAADADDADDD"}, /* admin */
+    {"ANNNNNDDDNNNN", "AANNNNDDDNNNN", "AAANNNDDDNNNN", "AAAAADDDDDDDD"}, /* auditor */
   };
-  static const char *own[3] = {"AAAAADDDDDDDD", "AAAAAADDDDDDD", "AAAAAAAAAAAAD"};
+  static const char *own[AUTH_ROLE_LAST] = {"AAAAADDDDDDDD", "AAAAAADDDDDDD", "AAAAAAAAAAAAD", "AAAAADDDDADDD"};
   if (!strcmp(rel, "own")) return own[role - 1];
   if (!strcmp(rel, "parent") || !strcmp(rel, "grandparent")) return parent[role - 1][s];
   if (!strcmp(rel, "child")) return "ANNNANNNNNNNN";
@@ -106,7 +108,7 @@ TEST(pure_table_matches_expectations) {
                                           POLICY_REL_OTHER, POLICY_REL_OTHER, POLICY_REL_OTHER,
                                           POLICY_REL_DESCENDANT};
   for (size_t r = 0; r < sizeof relations / sizeof relations[0]; r++)
-    for (AuthRole role = AUTH_ROLE_VIEWER; role <= AUTH_ROLE_ADMIN; role++)
+    for (AuthRole role = AUTH_ROLE_VIEWER; role <= AUTH_ROLE_LAST; role++)
       for (PolicySharing s = POLICY_SHARE_NONE; s <= POLICY_SHARE_FULL; s++) {
         const char *want = expect(relations[r].rel, role, s);
         for (int a = 0; a < POLICY_N_ACTIONS; a++) {
@@ -119,13 +121,16 @@ TEST(pure_table_matches_expectations) {
           }
         }
       }
+  /* A value past the last role is no role at all, not "more than admin". */
+  CHECK_INT(policy_decide(POLICY_REL_OWN, AUTH_ROLE_LAST + 1, POLICY_SHARE_FULL, POLICY_ORG_VIEW), POLICY_NOT_VISIBLE);
+  CHECK_INT(policy_decide(POLICY_REL_ANCESTOR, AUTH_ROLE_LAST + 1, POLICY_SHARE_FULL, POLICY_READ), POLICY_NOT_VISIBLE);
 }
 
 TEST(database_matrix_matches_expectations) {
-  static const char *roles[] = {NULL, "viewer", "editor", "admin"};
+  static const char *roles[] = {NULL, "viewer", "editor", "admin", "auditor"};
   int cases = 0;
   for (size_t r = 0; r < sizeof relations / sizeof relations[0]; r++)
-    for (AuthRole role = AUTH_ROLE_VIEWER; role <= AUTH_ROLE_ADMIN; role++) {
+    for (AuthRole role = AUTH_ROLE_VIEWER; role <= AUTH_ROLE_LAST; role++) {
       char uname[64];
       snprintf(uname, sizeof uname, "u-%zu-%d", r, role);
       int64_t u = add_user(uname);
@@ -148,7 +153,7 @@ TEST(database_matrix_matches_expectations) {
     }
   set_sharing(M1, POLICY_SHARE_AGGREGATE);
   set_sharing(R1, POLICY_SHARE_AGGREGATE);
-  CHECK_INT(cases, 7 * 3 * 4 * POLICY_N_ACTIONS);
+  CHECK_INT(cases, 7 * 4 * 4 * POLICY_N_ACTIONS);
 }
 
 TEST(most_permissive_membership_wins) {

@@ -351,12 +351,14 @@ TEST(findings_rebuild_keeps_what_refers_to_it) {
   int64_t n = count("SELECT count(*) FROM findings");
   CHECK(hist > 0 && scan > 0);
   Err e = {0};
-  CHECK_INT(db_exec(db, &e, "DELETE FROM schema_version WHERE version = 9", ""), 0);
+  /* From 9 on, so the runner (which applies what lies above the highest
+   * version) runs 9 again; the later ones are table rebuilds as well. */
+  CHECK_INT(db_exec(db, &e, "DELETE FROM schema_version WHERE version >= 9", ""), 0);
   db_close(db);
   char p[300];
   snprintf(p, sizeof p, "%s/t.db", dir);
   CHECK_INT(db_open(&db, p, 0, &e), 0);
-  CHECK_INT(count("SELECT max(version) FROM schema_version"), 9);
+  CHECK_INT(count("SELECT count(*) FROM schema_version WHERE version >= 9"), db_latest_version() - 8);
   CHECK_INT(count("SELECT count(*) FROM finding_history"), hist);
   CHECK_INT(count("SELECT count(*) FROM finding_scan"), scan);
   CHECK_INT(count("SELECT count(*) FROM findings"), n);

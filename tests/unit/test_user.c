@@ -1,5 +1,6 @@
 /* test_user.c — user accounts and memberships: name rules, create, conflicts,
- * disable (log-in refused, sessions ended), passwords, roles per org. */
+ * disable (log-in refused, sessions ended), passwords, roles per org
+ * (the auditor role included). */
 #include "authdb.h"
 #include "test.h"
 
@@ -132,6 +133,82 @@ TEST(roles_parse) {
   CHECK_INT(auth_role_parse("Admin", &r), VERR_INVALID);
   CHECK_INT(auth_role_parse("none", &r), VERR_INVALID);
   CHECK_STR(auth_role_name(AUTH_ROLE_ADMIN), "admin");
+  CHECK_INT(auth_role_parse("auditor", &r), 0);
+  CHECK_INT(r, AUTH_ROLE_AUDITOR);
+  CHECK_STR(auth_role_name(AUTH_ROLE_AUDITOR), "auditor");
+  CHECK_STR(auth_role_name(AUTH_ROLE_LAST + 1), "none");
+}
+
+/* An auditor membership is stored and read back, and is no admin role. */
+TEST(auditor_membership) {
+  User u;
+  AuthRole r;
+  int admin = 1;
+  Err e = {0};
+  CHECK_INT(user_find(tdb, "zara", &u, &e), 0);
+  CHECK_INT(user_membership_set(tdb, &cli, u.id, torg, AUTH_ROLE_AUDITOR, &e), 0);
+  CHECK_INT(user_role_in(tdb, u.id, torg, &r, &e), 0);
+  CHECK_INT(r, AUTH_ROLE_AUDITOR);
+  CHECK_INT(count_rows(tdb, "SELECT COUNT(*) FROM memberships WHERE user_id = ? AND role = 'auditor'", u.id), 1);
+  CHECK_INT(user_is_admin_anywhere(tdb, u.id, &admin, &e), 0);
+  CHECK(!admin);
+  CHECK_INT(user_membership_set(tdb, &cli, u.id, torg, AUTH_ROLE_LAST + 1, &e), VERR_INVALID);
+  CHECK_INT(user_role_in(tdb, u.id, torg, &r, &e), 0);
+  CHECK_INT(r, AUTH_ROLE_AUDITOR);
+}
+
+/* Turns a fresh database back into schema 9's memberships table (the CHECK
+ * without 'auditor'), with a viewer and an admin in it. */
+static Db *memberships_as_of_9(const char *path, int64_t *org, int64_t users[2]) {
+  static const char *const sql[] = {
+    "DELETE FROM schema_version WHERE version >= 10", /* the runner applies what lies above the highest */
+    "DROP TABLE memberships",
+    "CREATE TABLE memberships ("
+    " user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    " org_id INTEGER NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,"
+    " role TEXT NOT NULL CHECK (role IN ('viewer','editor','admin')),"
+    " created_at INTEGER NOT NULL, PRIMARY KEY (user_id, org_id))",
+    "CREATE INDEX memberships_org ON memberships(org_id)",
+  };
+  Db *db = NULL;
+  Err e = {0};
+  CHECK_INT(db_open(&db, path, DB_OPEN_CREATE, &e), 0);
+  for (size_t i = 0; db && i < sizeof sql / sizeof sql[0]; i++) CHECK_INT(db_exec(db, &e, sql[i], ""), 0);
+  CHECK_INT(db_int(db, &e, org, "INSERT INTO organisations(kind, name, created_at, updated_at)"
+                   " VALUES ('municipality', 'Gamleby', 1, 1) RETURNING id", ""), 0);
+  for (int i = 0; i < 2; i++) {
+    CHECK_INT(user_create(db, &cli, i ? "gammel-admin" : "gammel-leser", NULL, PW, 100, &users[i], &e), 0);
+    CHECK_INT(db_exec(db, &e, "INSERT INTO memberships VALUES (?, ?, ?, 7)", "lls", users[i], *org,
+                      i ? "admin" : "viewer"), 0);
+  }
+  CHECK(db_exec(db, &e, "INSERT INTO memberships VALUES (?, ?, 'auditor', 7)", "ll", users[0], *org) != 0);
+  return db;
+}
+
+/* Migration 10 widens the role CHECK: what was stored before survives with
+ * its foreign keys and index, and an auditor can be stored after. */
+TEST(migration_10_keeps_memberships) {
+  char path[256];
+  int64_t org = 0, users[2] = {0}, v = 0;
+  Err e = {0};
+  snprintf(path, sizeof path, "%s/mig9.db", tdir);
+  Db *db = memberships_as_of_9(path, &org, users);
+  db_close(db);
+  db = NULL;
+  CHECK_INT(db_open(&db, path, 0, &e), 0);
+  if (!db) return;
+  CHECK_INT(db_int(db, &e, &v, "SELECT max(version) FROM schema_version", ""), 0);
+  CHECK_INT(v, db_latest_version());
+  CHECK_INT(count_rows(db, "SELECT count(*) FROM memberships WHERE org_id = ? AND created_at = 7"
+                           " AND role IN ('viewer', 'admin')", org), 2);
+  CHECK_INT(user_membership_set(db, &cli, users[0], org, AUTH_ROLE_AUDITOR, &e), 0);
+  CHECK_INT(count_rows(db, "SELECT count(*) FROM memberships WHERE role = 'auditor' AND user_id = ?", users[0]), 1);
+  CHECK_INT(db_int(db, &e, &v, "SELECT count(*) FROM sqlite_master WHERE name = 'memberships_new'"
+                   " OR (name = 'memberships_org' AND tbl_name = 'memberships')", ""), 0);
+  CHECK_INT(v, 1); /* the index is back, the scratch table gone */
+  CHECK_INT(db_exec(db, &e, "DELETE FROM users WHERE id = ?", "l", users[1]), 0); /* cascades */
+  CHECK_INT(count_rows(db, "SELECT count(*) FROM memberships WHERE org_id = ?", org), 1);
+  db_close(db);
 }
 
 int main(void) {
@@ -145,6 +222,8 @@ int main(void) {
   RUN(passwords);
   RUN(memberships);
   RUN(roles_parse);
+  RUN(auditor_membership);
+  RUN(migration_10_keeps_memberships);
   db_close(tdb);
   cleanup_dir();
   return TEST_DONE();
