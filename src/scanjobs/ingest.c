@@ -151,11 +151,20 @@ static int put_part(Db *db, int64_t job, const ScanjobsPart *p, Err *e) {
                  db_now());
 }
 
+/* Will this part complete the job (all the others are in)? Read before the
+ * write transaction; a race only means the run loads the feeds itself. */
+static int completes(Db *db, int64_t job, const ScanjobsPart *p) {
+  int64_t others = -1;
+  Err e = {0};
+  db_int(db, &e, &others, "SELECT count(*) FROM scan_job_parts WHERE job_id = ? AND part <> ?", "ll", job, p->part);
+  return others == p->total - 1;
+}
+
 int scanjobs_part_store(Db *db, int64_t sensor, int64_t job, const ScanjobsPart *p,
                         int *complete, Err *e) {
   JobRow j = {0};
   *complete = 0;
-  if (!p->error && p->part + 1 == p->total) find_cache_warm(db);   /* the likely last part */
+  if (!p->error && completes(db, job, p)) find_cache_warm(db);   /* feeds loaded outside the transaction */
   int rc = db_begin(db, e);
   if (rc) return rc;
   rc = job_load(db, sensor, job, &j, e);
