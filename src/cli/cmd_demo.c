@@ -16,6 +16,7 @@
 #include "db/db.h"
 #include "inventory/inventory.h"
 #include "org/org.h"
+#include "scanjobs/scanjobs.h"
 #include "user/user.h"
 
 typedef enum { AT_MUNI, AT_REGION, AT_NATIONAL, AT_SUPPLIER } DemoWhere;
@@ -131,6 +132,7 @@ static int demo_run(DemoCtx *c, const char *shared, Err *e) {
   size_t inv_new = 0;
   if (!rc) rc = inv_demo(c->db, &c->cli, &inv_new, e);
   if (!rc) rc = find_demo(c->db, &c->cli, shared, e);
+  if (!rc) rc = scanjobs_demo(c->db, &c->cli, c->municipality, e);
   if (rc) return rc;
   int64_t n_orgs = 0;
   db_int(c->db, e, &n_orgs, "SELECT count(*) FROM organisations", "");

@@ -60,6 +60,9 @@ int scanjobs_sensor_heartbeat(Db *db, int64_t sensor_id, const char *version, in
  * side, which chooses its own credential at enrolment. */
 void scanjobs__secret_public(char *out, size_t outsz);
 int scanjobs_sensor_revoke(Db *db, const Principal *who, int64_t org, int64_t id, Err *e);
+/* `varde demo`: a scope, a sensor, a schedule and two recorded runs in org
+ * (demo.c; no packet is sent). Does nothing when the demo sensor exists. */
+int scanjobs_demo(Db *db, const Principal *who, int64_t org, Err *e);
 
 /* --- schedules and jobs (jobs.c) ---------------------------------------- */
 typedef struct ScanjobsSchedule {

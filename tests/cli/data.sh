@@ -96,9 +96,12 @@ else
   [ "$(sql "$D" "SELECT name || ':' || population FROM organisations WHERE kommunenummer = '3442'")" = \
     "$(python3 -c "import json,sys; m=[m for m in json.load(open(sys.argv[1])) if m['id']=='3442'][0]; print(m['name_no']+':'+str(m['population']))" \
       "$SHARED/data/municipalities/data/municipalities-2025.json")" ] && ok "Østre Toten med ekte tall" || no "Østre Toten med ekte tall"
-  before=$(sql "$D" "SELECT (SELECT count(*) FROM organisations) || '/' || (SELECT count(*) FROM users) || '/' || (SELECT count(*) FROM memberships) || '/' || (SELECT count(*) FROM audit_log)")
+  scan=$(sql "$D" "SELECT (SELECT count(*) FROM scan_runs) || '/' || (SELECT count(*) FROM findings WHERE source = 'scan')
+    || '/' || (SELECT count(*) FROM findings WHERE source = 'scan' AND status = 'fixed')")
+  [ "$scan" = "2/4/3" ] && ok "demoskanning: to kjøringer, fire kontrollfunn, tre utbedret" || no "demoskanning: $scan"
+  before=$(sql "$D" "SELECT (SELECT count(*) FROM organisations) || '/' || (SELECT count(*) FROM users) || '/' || (SELECT count(*) FROM memberships) || '/' || (SELECT count(*) FROM audit_log) || '/' || (SELECT count(*) FROM scan_runs)")
   expect "demo andre gang" 0 "0 nye" "$VARDE" demo --db "$D" --shared "$SHARED"
-  after=$(sql "$D" "SELECT (SELECT count(*) FROM organisations) || '/' || (SELECT count(*) FROM users) || '/' || (SELECT count(*) FROM memberships) || '/' || (SELECT count(*) FROM audit_log)")
+  after=$(sql "$D" "SELECT (SELECT count(*) FROM organisations) || '/' || (SELECT count(*) FROM users) || '/' || (SELECT count(*) FROM memberships) || '/' || (SELECT count(*) FROM audit_log) || '/' || (SELECT count(*) FROM scan_runs)")
   [ "$before" = "$after" ] && ok "demo på nytt legger ikke til noe ($after)" || no "demo på nytt: $before -> $after"
   roles=$(sql "$D" "SELECT group_concat(DISTINCT role) FROM (SELECT role FROM memberships ORDER BY role)")
   [ "$roles" = "admin,auditor,editor,viewer" ] && ok "brukere i hver rolle" || no "roller: $roles"
