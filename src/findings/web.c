@@ -186,7 +186,8 @@ static void facts(WebCtx *c, const Finding *f) {
                  "<p><code>%s</code></p><p class=\"muted\">%s</p></section>",
               check ? "skannerens egen kontroll " : f->source, check ? f->vuln_id : f->advisory[0] ? ", råd " : "",
               check ? "" : f->advisory, f->confidence,
-              f->matched ? "" : " Treffer ikke lenger inventaret.", f->reason, f->description);
+              f->matched ? "" : f->product_id < 0 ? " Ikke lenger sett i skanning." : " Treffer ikke lenger inventaret.",
+              f->reason, f->description);
 }
 
 static void history(WebCtx *c, const Finding *f) {

@@ -12,7 +12,10 @@ const char *find_scan_conf_label(const char *grade) {
   return "lav";
 }
 
-static const char *conf_help(const char *grade) {
+static const char *conf_help(const Finding *f) {
+  const char *grade = f->scan_confidence;
+  if (!strcmp(f->source, "scan"))
+    return "Kontrollen ble gjort mot tjenesten selv (sertifikatet, protokollen eller svaret); beviset står under.";
   if (grade && !strcmp(grade, "high")) return "Tjenesten oppga versjonen entydig.";
   if (grade && !strcmp(grade, "medium")) return "Versjonen er lest fra et banner eller en topptekst og kan være endret "
                                                 "eller skjult av operatøren.";
@@ -30,15 +33,15 @@ static void run_link(WebCtx *c, const char *label, int64_t run) {
 void find_web_scan_facts(WebCtx *c, const Finding *f) {
   Buf *b = &c->resp->body;
   html_printf(b, "<section class=\"card\" id=\"skanning\"><h2>Funnet ved nettverksskanning</h2><dl>"
-                 "<dt>Adresse og port</dt><dd>%s port %d</dd><dt>CPE fra skanningen</dt><dd><code>%s</code></dd>"
-                 "<dt>Sikkerhet</dt><dd><strong>%s</strong> – %s</dd>",
-              f->scan_addr, f->scan_port, f->scan_cpe, find_scan_conf_label(f->scan_confidence),
-              conf_help(f->scan_confidence));
+                 "<dt>Adresse og port</dt><dd>%s port %d</dd>", f->scan_addr, f->scan_port);
+  if (f->scan_cpe[0]) html_printf(b, "<dt>CPE fra skanningen</dt><dd><code>%s</code></dd>", f->scan_cpe);
+  html_printf(b, "<dt>Sikkerhet</dt><dd><strong>%s</strong> – %s</dd>", find_scan_conf_label(f->scan_confidence),
+              conf_help(f));
   run_link(c, "Først sett i", f->scan_first_run);
   run_link(c, "Sist sett i", f->scan_last_run);
   if (f->scan_gone_run)
     html_printf(b, "<dt>Ikke sett i</dt><dd><a href=\"/org/%lld/skanning/kjoringer/%lld\">kjøring %lld</a>"
-                   " (fullstendig skanning av omfanget) – må verifiseres</dd>",
+                   " – må verifiseres (historikken sier hvorfor)</dd>",
                 (long long)c->org_id, (long long)f->scan_gone_run, (long long)f->scan_gone_run);
   html_printf(b, "</dl><h3>Bevis</h3><pre><code>%s</code></pre></section>",
               f->scan_evidence[0] ? f->scan_evidence : "(ingen)");
