@@ -69,15 +69,6 @@ static int framework_id(Db *db, Arena *a, const char *want, int64_t *id, Err *e)
                                                            : 0);
 }
 
-/* A bare number other than a four-digit kommunenummer is an id (as in the
- * page addresses /org/N); everything else goes through org_find. */
-static int find_org(Db *db, const char *ref, Org *out, Err *e) {
-  size_t n = strlen(ref);
-  int digits = n > 0 && strspn(ref, "0123456789") == n;
-  if (digits && n != 4 && n < 18 && ref[0] != '0') return org_get(db, strtoll(ref, NULL, 10), out, e);
-  return org_find(db, ref, out, e);
-}
-
 static void html_doc(Buf *b, Arena *a, const AssessDash *d) {
   html_printf(b, "<!doctype html>\n<html lang=\"nb\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
                  "content=\"width=device-width, initial-scale=1\"><title>Rapport – %s</title><style>\n", d->org_name);
@@ -111,7 +102,7 @@ int cmd_report(int argc, char **argv) {
   buf_init(&out, (size_t)64 << 20);
   int64_t fw = 0;
   AssessDash d = {0};
-  rc = a ? find_org(db, o.org, &org, &e) : err_set(&e, VERR_NOMEM, "tomt for minne");
+  rc = a ? org_find_or_id(db, o.org, &org, &e) : err_set(&e, VERR_NOMEM, "tomt for minne");
   if (!rc) rc = framework_id(db, a, o.framework, &fw, &e);
   if (!rc) rc = assess_dash_load(db, &p, org.id, fw, ASSESS_DASH_ALL, a, &d, &e);
   if (!rc) {

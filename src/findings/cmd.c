@@ -15,6 +15,7 @@
 #include "db/db.h"
 #include "findings/findings.h"
 #include "import/import.h"
+#include "org/org.h"
 
 static void progress(size_t done, size_t total, size_t at, void *ctx) {
   (void)total;
@@ -114,11 +115,12 @@ static void findings_help(void) {
   printf("Bruk: varde findings KOMMANDO [--db FIL] ...\n"
          "  match [--full]                 oppdater funn etter endringer i inventar og sårbarhetsdata\n"
          "                                 (--full: matche alt på nytt)\n"
-         "  list --org ID [--overdue] [--csv]   funn i en organisasjon (--csv: eksport)\n"
+         "  list --org ORG [--overdue] [--csv]  funn i en organisasjon (--csv: eksport)\n"
          "  sla [KLASSE=DAGER ...]         vis eller sett SLA-dager (critical, high, medium, low)\n"
-         "  set --org ID --id N STATUS [--reason TEKST] [--until ÅÅÅÅ-MM-DD]\n"
+         "  set --org ORG --id N STATUS [--reason TEKST] [--until ÅÅÅÅ-MM-DD]\n"
          "                                 endre status (open, in_progress, fixed, verified, accepted,\n"
          "                                 false_positive)\n"
+         "ORG er id (som i /org/ID), kommunenummer, organisasjonsnummer eller navn.\n"
          "Avslutningskoder: 0 ok, 1 forfalte funn (list --overdue), 2 feil.\n");
 }
 
@@ -203,13 +205,13 @@ int find_cmd_findings(int argc, char **argv) {
       {"db", required_argument, 0, 'd'}, {"org", required_argument, 0, 'o'}, {"id", required_argument, 0, 'i'},
       {"reason", required_argument, 0, 'r'}, {"until", required_argument, 0, 'u'}, {"full", no_argument, 0, 'f'},
       {"overdue", no_argument, 0, 'v'}, {"csv", no_argument, 0, 'c'}, {"help", no_argument, 0, 'h'}, {0}};
-  const char *path = db_default_path(), *reason = NULL, *until = NULL;
+  const char *path = db_default_path(), *reason = NULL, *until = NULL, *oref = NULL;
   int64_t org = 0, id = 0;
   int full = 0, overdue = 0, csv = 0, c;
   optind = 0;
   while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
     if (c == 'd') path = optarg;
-    else if (c == 'o' && cli_parse_int(optarg, 1, INT64_MAX, &org)) return cli_usage_error("findings", "ugyldig --org");
+    else if (c == 'o') oref = optarg;
     else if (c == 'i' && cli_parse_int(optarg, 1, INT64_MAX, &id)) return cli_usage_error("findings", "ugyldig --id");
     else if (c == 'r') reason = optarg;
     else if (c == 'u') until = optarg;
@@ -224,6 +226,13 @@ int find_cmd_findings(int argc, char **argv) {
   Db *db = NULL;
   int rc = cli_open("findings", path, 0, &db);
   if (rc) return rc;
+  Org o;
+  Err e = {0};
+  if (oref && org_find_or_id(db, oref, &o, &e)) {
+    db_close(db);
+    return cli_fail("findings", &e);
+  }
+  if (oref) org = o.id;
   if (!strcmp(sub, "match")) rc = cmd_match(db, full);
   else if (!strcmp(sub, "list") && org) rc = cmd_list(db, org, overdue, csv);
   else if (!strcmp(sub, "sla")) rc = cmd_sla(db, argc - optind, argv + optind);

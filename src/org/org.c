@@ -74,6 +74,12 @@ int org_find(Db *db, const char *ref, Org *out, Err *e) {
   return rc;
 }
 
+int org_find_or_id(Db *db, const char *ref, Org *out, Err *e) {
+  size_t n = ref ? strlen(ref) : 0;
+  if (n && n != 4 && n < 18 && ref[0] != '0' && digits_only(ref)) return org_get(db, strtoll(ref, NULL, 10), out, e);
+  return org_find(db, ref, out, e);
+}
+
 int org_is_ancestor(Db *db, int64_t anc, int64_t id, int *out, Err *e) {
   int64_t n = 0;
   int rc = db_int(db, e, &n,

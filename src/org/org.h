@@ -87,6 +87,9 @@ int org_get(Db *db, int64_t id, Org *out, Err *e);  /* VERR_NOTFOUND */
  * digits (kommunenummer), 9 digits (orgnr), else an exact name (VERR_CONFLICT
  * if two organisations share it). */
 int org_find(Db *db, const char *ref, Org *out, Err *e);
+/* As org_find, but a bare number other than a four-digit kommunenummer is
+ * an id (as in the page addresses /org/N): for commands that took ids. */
+int org_find_or_id(Db *db, const char *ref, Org *out, Err *e);
 
 /* All organisations in tree order (each parent before its children,
  * siblings by name), with depth set; allocated in arena. */

@@ -99,6 +99,8 @@ else
   scan=$(sql "$D" "SELECT (SELECT count(*) FROM scan_runs) || '/' || (SELECT count(*) FROM findings WHERE source = 'scan')
     || '/' || (SELECT count(*) FROM findings WHERE source = 'scan' AND status = 'fixed')")
   [ "$scan" = "2/4/3" ] && ok "demoskanning: to kjøringer, fire kontrollfunn, tre utbedret" || no "demoskanning: $scan"
+  expect "funn for en kommune ved navn" 0 "tls-cert-expired .*192.0.2.20:443" "$VARDE" findings list --db "$D" --org "Østre Toten"
+  expect "ukjent organisasjon gir klar feil" 2 "Fant ingen organisasjon «Ingensteds»" "$VARDE" findings list --db "$D" --org Ingensteds
   before=$(sql "$D" "SELECT (SELECT count(*) FROM organisations) || '/' || (SELECT count(*) FROM users) || '/' || (SELECT count(*) FROM memberships) || '/' || (SELECT count(*) FROM audit_log) || '/' || (SELECT count(*) FROM scan_runs)")
   expect "demo andre gang" 0 "0 nye" "$VARDE" demo --db "$D" --shared "$SHARED"
   after=$(sql "$D" "SELECT (SELECT count(*) FROM organisations) || '/' || (SELECT count(*) FROM users) || '/' || (SELECT count(*) FROM memberships) || '/' || (SELECT count(*) FROM audit_log) || '/' || (SELECT count(*) FROM scan_runs)")
