@@ -199,6 +199,8 @@ check "to funn fra skanningen (OpenSSH og nginx)" \
 NCHK=$(jq '[.findings[] | select(.source == "scan" and (.vulnerability | startswith("http-missing-")))] | length' sf1.json)
 check "skannerens egne kontroller er funn (manglende sikkerhetshoder)" [ "$NCHK" -ge 1 ]
 check "funnlista viser kontrollens tittel" sh -c "ip netns exec $CLI curl -s -b $WORK/jar '$BASE/org/$ORG/funn?opphav=skanning' | grep -q 'Svaret mangler Content-Security-Policy'"
+CHKID=$(jq '[.findings[] | select(.vulnerability == "http-missing-csp")][0].id' sf1.json)
+check "kontrollfunnet sier hva som bør gjøres" sh -c "ip netns exec $CLI curl -s -b $WORK/jar '$BASE/org/$ORG/funn/$CHKID' | grep -q 'Hva bør gjøres.*Content-Security-Policy som begrenser'"
 check "OpenSSH-funnet: adresse, port, CPE og åpent" \
   [ "$(jq -c '[.scan.address, .scan.port, (.scan.cpe | startswith("cpe:2.3:a:openbsd:openssh:9.2p1")), .status, .source]' <<<"$SSHF")" = '["10.213.1.2",22,true,"open","nvd"]' ]
 check "Debian-banneret gir lav sikkerhet, og beviset er banneret" \
