@@ -55,6 +55,8 @@ static json_t *one(WebCtx *c, const Finding *f) {
   json_object_set_new(j, "confidence", f->confidence[0] ? json_string(f->confidence) : json_null());
   json_object_set_new(j, "origin", json_string(f->origin));
   json_object_set_new(j, "scan", scan_json(f));
+  const char *advice = find_check_advice(f);
+  json_object_set_new(j, "advice", advice ? json_string(advice) : json_null());
   if (f->product_id < 0) json_object_set_new(j, "product_id", json_null());
   return j;
 }

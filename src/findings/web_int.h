@@ -21,6 +21,9 @@ const char *find_web_product(WebCtx *c, const Finding *f);
 void find_web_scan_facts(WebCtx *c, const Finding *f);
 /* "lav", "middels", "høy" for the scanner's grade. */
 const char *find_scan_conf_label(const char *grade);
+/* What to do about a failed scanner check (source "scan"), by its id; NULL
+ * for other findings and ids without advice (web_scan.c). */
+const char *find_check_advice(const Finding *f);
 extern const WebRoute find_api_routes[];
 
 #endif

@@ -24,8 +24,7 @@ static const char *conf_help(const Finding *f) {
          "du handler, og merk funnet som falsk positiv med begrunnelse om den er rettet.";
 }
 
-/* What to do about a failed check of the scanner's, by its id (or the
- * start of it); NULL for ids without advice. */
+/* Advice by check id (or the start of it). */
 static const char *check_advice(const char *id) {
   static const struct { const char *id, *advice; } t[] = {
       {"tls-cert-expired", "Forny sertifikatet og installer det på tjenesten. Sett opp automatisk fornying (for "
@@ -71,6 +70,10 @@ static const char *check_advice(const char *id) {
   return NULL;
 }
 
+const char *find_check_advice(const Finding *f) {
+  return !strcmp(f->source, "scan") ? check_advice(f->vuln_id) : NULL;
+}
+
 static void run_link(WebCtx *c, const char *label, int64_t run) {
   if (!run) return;
   html_printf(&c->resp->body, "<dt>%s</dt><dd><a href=\"/org/%lld/skanning/kjoringer/%lld\">kjøring %lld</a></dd>",
@@ -84,7 +87,7 @@ void find_web_scan_facts(WebCtx *c, const Finding *f) {
   if (f->scan_cpe[0]) html_printf(b, "<dt>CPE fra skanningen</dt><dd><code>%s</code></dd>", f->scan_cpe);
   html_printf(b, "<dt>Sikkerhet</dt><dd><strong>%s</strong> – %s</dd>", find_scan_conf_label(f->scan_confidence),
               conf_help(f));
-  const char *advice = !strcmp(f->source, "scan") ? check_advice(f->vuln_id) : NULL;
+  const char *advice = find_check_advice(f);
   if (advice) html_printf(b, "<dt>Hva bør gjøres</dt><dd>%s</dd>", advice);
   run_link(c, "Først sett i", f->scan_first_run);
   run_link(c, "Sist sett i", f->scan_last_run);

@@ -200,6 +200,11 @@ NCHK=$(jq '[.findings[] | select(.source == "scan" and (.vulnerability | startsw
 check "skannerens egne kontroller er funn (manglende sikkerhetshoder)" [ "$NCHK" -ge 1 ]
 check "funnlista viser kontrollens tittel" sh -c "ip netns exec $CLI curl -s -b $WORK/jar '$BASE/org/$ORG/funn?opphav=skanning' | grep -q 'Svaret mangler Content-Security-Policy'"
 CHKID=$(jq '[.findings[] | select(.vulnerability == "http-missing-csp")][0].id' sf1.json)
+adv_ok() {
+  [ "$(jq -r '[.findings[] | select(.vulnerability == "http-missing-csp")][0].advice | test("Content-Security-Policy")' sf1.json)" = true ] &&
+    [ "$(echo "$SSHF" | jq -r .advice)" = null ]
+}
+check "API-et gir samme råd (og ingen for et CVE-funn)" adv_ok
 check "kontrollfunnet sier hva som bør gjøres" sh -c "ip netns exec $CLI curl -s -b $WORK/jar '$BASE/org/$ORG/funn/$CHKID' | grep -q 'Hva bør gjøres.*Content-Security-Policy som begrenser'"
 check "OpenSSH-funnet: adresse, port, CPE og åpent" \
   [ "$(jq -c '[.scan.address, .scan.port, (.scan.cpe | startswith("cpe:2.3:a:openbsd:openssh:9.2p1")), .status, .source]' <<<"$SSHF")" = '["10.213.1.2",22,true,"open","nvd"]' ]
