@@ -42,23 +42,19 @@ static int prepare_rows(Db *db, DbStmt **st, Err *e, const char *head, const cha
   return rc;
 }
 
+#define INSERT_HEAD                                                                                         \
+  "INSERT INTO findings (id, org_id, product_id, vuln_id, source, advisory, product_name, cvss, cvss_vector,"     \
+  " kev, kev_due, ransomware, epss, epss_pct, internet, criticality, priority, class, confidence, reason,"        \
+  " matched, status, first_seen, due_at, updated_at, kev_added, created_by) VALUES "
+#define INSERT_ROW "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,'open',?,?,?,?,?)"
+
 int find_batch_open(FindRun *r, Err *e) {
   FindBatch *b = calloc(1, sizeof *b);
   if (!b) return err_set(e, VERR_NOMEM, "tomt for minne");
   r->batch = b;
   int rc = db_int(r->db, e, &b->next_id, "SELECT coalesce(max(id), 0) + 1 FROM findings", "");
-  if (!rc)
-    rc = prepare_rows(r->db, &b->ins, e,
-                      "INSERT INTO findings (id, org_id, product_id, vuln_id, source, advisory, product_name, cvss,"
-                      " cvss_vector, kev, kev_due, ransomware, epss, epss_pct, internet, criticality, priority, class,"
-                      " confidence, reason, matched, status, first_seen, due_at, updated_at, kev_added, created_by)"
-                      " VALUES ", "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,'open',?,?,?,?,?)");
-  if (!rc)
-    rc = db_prepare(r->db, &b->ins1, e,
-                    "INSERT INTO findings (id, org_id, product_id, vuln_id, source, advisory, product_name, cvss,"
-                    " cvss_vector, kev, kev_due, ransomware, epss, epss_pct, internet, criticality, priority, class,"
-                    " confidence, reason, matched, status, first_seen, due_at, updated_at, kev_added, created_by)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,'open',?,?,?,?,?)");
+  if (!rc) rc = prepare_rows(r->db, &b->ins, e, INSERT_HEAD, INSERT_ROW);
+  if (!rc) rc = db_prepare(r->db, &b->ins1, e, INSERT_HEAD INSERT_ROW);
   return rc;
 }
 

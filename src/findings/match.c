@@ -263,7 +263,6 @@ static int update_finding(FindRun *r, int64_t id, const VulnItem *it, const Vuln
   return 0;
 }
 
-
 /* 1 when the stored row k already says what m says, with the evidence
  * digest `digest` (nothing to write); marks k seen either way. */
 static int known_same(const FindRun *r, const VulnItem *it, const VulnMatch *m, FindKnownRow *k, uint64_t digest) {

@@ -268,6 +268,7 @@ void find_cache_warm(Db *db) {
   if (!find_cache_acquire(db, &v, &m, NULL, &e)) find_cache_release();
   if (db_exec(db, &e, "COMMIT", "")) db_exec(db, &e, "ROLLBACK", "");
 }
+
 const FindKevIndex *find_cache_kev(void) { return cache.kx; }
 
 /* The matcher key of an item into keys (none: it meets only criteria
