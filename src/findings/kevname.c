@@ -1,154 +1,19 @@
-/* kevname.c — findings from the KEV catalogue by name: a product whose
- * vendor and product the catalogue names, for a CVE NVD has no
- * configuration for (yet). The version is not checked, so these carry
- * confidence "name" and say so in their evidence; an NVD configuration for
- * the CVE, when it arrives, decides instead. */
-#include <ctype.h>
+/* kevname.c — findings from the KEV catalogue by name (src/vuln's
+ * kevname.c finds them; confidence "name", the version not checked). */
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "findings/match_int.h"
-#include "vuln/cpe.h"
-#include "vuln/map.h"
 
-struct FindKevIndex {
-  const VulnDb *v;
-  VulnMap *keys;        /* normalised "vendor:product" -> slot */
-  uint32_t *first, *count, *order;
-  VulnMap *configured;  /* CVE ids with at least one NVD configuration */
-};
-
-/* Lower-case letters and digits only: "Pulse Secure" = "pulse_secure". */
-static size_t norm(const char *s, char *out, size_t cap) {
-  size_t n = 0;
-  for (; s && *s && n + 1 < cap; s++)
-    if (isalnum((unsigned char)*s)) out[n++] = (char)tolower((unsigned char)*s);
-  out[n] = '\0';
-  return n;
-}
-
-static size_t key_of(const char *vendor, const char *product, char *key, size_t cap) {
-  char v[256], p[256];
-  if (!norm(vendor, v, sizeof v) || !norm(product, p, sizeof p)) return 0;
-  int n = snprintf(key, cap, "%s:%s", v, p);
-  return n > 0 && (size_t)n < cap ? (size_t)n : 0;
-}
-
-static int build(FindKevIndex *x) {
-  const VulnDb *v = x->v;
-  size_t nk = v->nkev;
-  uint32_t *slot = calloc(nk + 1, sizeof *slot);
-  x->first = calloc(nk + 1, sizeof *x->first);
-  x->count = calloc(nk + 1, sizeof *x->count);
-  x->order = calloc(nk + 1, sizeof *x->order);
-  if (!slot || !x->first || !x->count || !x->order) return free(slot), -1;
-  char key[600];
-  uint32_t nslots = 0;
-  for (size_t i = 0; i < nk; i++) {
-    size_t kl = key_of(v->kev[i].vendor, v->kev[i].product, key, sizeof key);
-    slot[i] = UINT32_MAX;
-    if (!kl) continue;
-    uint32_t s = vuln_map_put(x->keys, key, kl, nslots);
-    if (s == UINT32_MAX) return free(slot), -1;
-    if (s == nslots) nslots++;
-    slot[i] = s;
-    x->count[s]++;
-  }
-  for (uint32_t s = 1; s < nslots; s++) x->first[s] = x->first[s - 1] + x->count[s - 1];
-  uint32_t *fill = calloc(nslots + 1, sizeof *fill);
-  if (!fill) return free(slot), -1;
-  for (size_t i = 0; i < nk; i++)
-    if (slot[i] != UINT32_MAX) x->order[x->first[slot[i]] + fill[slot[i]]++] = (uint32_t)i;
-  free(fill);
-  free(slot);
-  for (size_t c = 0; c < v->ncve; c++)
-    if (v->cve[c].ncfg && vuln_map_put(x->configured, v->cve[c].id, strlen(v->cve[c].id), 1) == UINT32_MAX) return -1;
-  return 0;
-}
-
-int find_kev_index_configured(FindKevIndex *x, const char *ids, size_t len) {
-  for (const char *id = ids; id && id < ids + len; id += strlen(id) + 1)
-    if (vuln_map_put(x->configured, id, strlen(id), 1) == UINT32_MAX) return VERR_NOMEM;
-  return 0;
-}
-
-FindKevIndex *find_kev_index_new(const VulnDb *v) {
-  FindKevIndex *x = calloc(1, sizeof *x);
-  if (!x) return NULL;
-  x->v = v;
-  x->keys = vuln_map_new();
-  x->configured = vuln_map_new();
-  if (!x->keys || !x->configured || build(x)) {
-    find_kev_index_free(x);
-    return NULL;
-  }
-  return x;
-}
-
-void find_kev_index_free(FindKevIndex *x) {
-  if (!x) return;
-  vuln_map_free(x->keys);
-  vuln_map_free(x->configured);
-  free(x->first);
-  free(x->count);
-  free(x->order);
-  free(x);
-}
-
-int find_kev_nvd_configured(const FindKevIndex *x, const char *cve) {
-  return vuln_map_get(x->configured, cve, strlen(cve)) != UINT32_MAX;
-}
-
-static int in_list(const VulnMatchList *l, const char *cve) {
-  for (size_t i = 0; i < l->n; i++)
-    if (!strcmp(l->m[i].id, cve)) return 1;
-  return 0;
-}
-
-/* Vendor and product of the item: its own fields, else its CPE's. */
-static size_t item_key(const VulnItem *it, char *key, size_t cap) {
-  char v[256] = "", p[256] = "";
-  if (it->has_cpe) {
-    vuln_cpe_unquote(it->cpe.v[CPE_VENDOR], v, sizeof v);
-    vuln_cpe_unquote(it->cpe.v[CPE_PRODUCT], p, sizeof p);
-  }
-  size_t kl = it->vendor && it->product ? key_of(it->vendor, it->product, key, cap) : 0;
-  return kl ? kl : key_of(v, p, key, cap);
-}
-
-static void kev_match(const FindRun *r, const VulnKev *k, const VulnItem *it, VulnMatch *m) {
-  const VulnEpss *ep = vuln_db_epss(r->kevdb, k->cve);
-  memset(m, 0, sizeof *m);
-  m->source = FIND_SRC_KEV;
-  m->id = k->cve;
-  m->cvss = -1;
-  m->kev = true;
-  m->kev_due = k->due;
-  m->ransomware = k->ransomware;
-  m->epss = ep ? ep->score : -1;
-  m->epss_pct = ep ? ep->percentile : -1;
-  m->confidence = "name";
-  m->priority = vuln_priority(m->cvss, true, k->ransomware, m->epss_pct, it->internet, it->criticality,
-                              &m->priority_class);
-}
-
-int find_kev_match_item(FindRun *r, const FindKevIndex *x, const FindItemMeta *meta, const VulnItem *it,
+int find_kev_match_item(FindRun *r, const VulnKevNames *x, const FindItemMeta *meta, const VulnItem *it,
                         const VulnMatchList *l, Err *e) {
-  char key[600], why[1024];
-  size_t kl = item_key(it, key, sizeof key);
-  uint32_t s = kl ? vuln_map_get(x->keys, key, kl) : UINT32_MAX;
-  if (s == UINT32_MAX) return 0;
-  for (uint32_t i = 0; i < x->count[s]; i++) {
-    const VulnKev *k = &x->v->kev[x->order[x->first[s] + i]];
-    if (find_kev_nvd_configured(x, k->cve) || in_list(l, k->cve)) continue;
-    VulnMatch m;
-    kev_match(r, k, it, &m);
-    snprintf(why, sizeof why, "CISA KEV nevner %s %s (%s); versjonen er ikke kontrollert: bekreft eller avvis",
-             k->vendor, k->product, k->name ? k->name : "");
+  VulnMatchList k = {0};
+  char why[1024];
+  if (vuln_kev_names_match(x, it, 0, l->m, l->n, &k)) return err_set(e, VERR_NOMEM, "tomt for minne");
+  int rc = 0;
+  for (size_t i = 0; !rc && i < k.n; i++) {
     r->st.matches++;
-    int rc = find_store_match(r, meta, it, &m, why, e);
-    if (rc) return rc;
+    rc = find_store_match(r, meta, it, &k.m[i], vuln_match_reason(&k.m[i], why, sizeof why), e);
   }
-  return 0;
+  vuln_match_list_free(&k);
+  return rc;
 }

@@ -115,7 +115,7 @@ int find_store_item(FindRun *r, const FindItemMeta *meta, const VulnItem *it, Vu
  * unlocks; find_cache_kev is the KEV name index while it is held. ms
  * accumulates the loading time when it happens. */
 int find_cache_acquire(Db *db, VulnDb **v, VulnMatcher **m, double *ms, Err *e);
-const struct FindKevIndex *find_cache_kev(void);
+const struct VulnKevNames *find_cache_kev(void);
 /* With the cache held, before matching items it against the cached feeds:
  * feeds a full run loaded in part (the CVEs its items' keys can reach) are
  * loaded whole when one of these items has a key outside that part. *v, *m
@@ -140,24 +140,16 @@ int find_keys_full_end(FindRun *r, Err *e);
  * be looked at (a wildcarded criterion, or keys not yet complete). */
 int find_keys_candidates(FindRun *r, const VulnDb *v, int64_t (**pairs)[2], size_t *n, int *all, Err *e);
 
-/* KEV entries by vendor and product name (kevname.c): for products the
- * catalogue names but NVD has no configuration for. Source "kev",
- * confidence "name": the version is not checked. */
-#define FIND_SRC_KEV 2
+/* KEV entries by vendor and product name (src/vuln/kevname.c): for
+ * products the catalogue names but NVD has no configuration for. Source
+ * "kev", confidence "name": the version is not checked. */
+#define FIND_SRC_KEV VULN_SRC_KEV
 /* The scanner's own checks (scan.c): source "scan", vuln_id the check's id. */
 #define FIND_SRC_SCAN 3
 #define FIND_NSRC 4
-typedef struct FindKevIndex FindKevIndex;
-FindKevIndex *find_kev_index_new(const VulnDb *v);
-/* CVEs NVD configures that v does not hold (feeds loaded in part): ids
- * each NUL-terminated. 0 or VERR_NOMEM. */
-int find_kev_index_configured(FindKevIndex *x, const char *ids, size_t len);
-void find_kev_index_free(FindKevIndex *x);
 /* Store the KEV name matches of one item (skipping CVEs NVD configures or
  * that l already holds for it). */
-int find_kev_match_item(FindRun *r, const FindKevIndex *x, const FindItemMeta *meta, const VulnItem *it,
+int find_kev_match_item(FindRun *r, const VulnKevNames *x, const FindItemMeta *meta, const VulnItem *it,
                         const VulnMatchList *l, Err *e);
-/* 1 if NVD has a configuration for this CVE (then KEV name matching defers). */
-int find_kev_nvd_configured(const FindKevIndex *x, const char *cve);
 
 #endif

@@ -72,7 +72,7 @@ static pthread_mutex_t cache_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct {
   VulnDb *v;
   VulnMatcher *m;
-  FindKevIndex *kx;
+  VulnKevNames *kx;
   VulnMap *keys;        /* loaded in part: the item keys it serves (see find_cache_cover); NULL: every CVE */
   int64_t gen;
   char path[512];
@@ -81,7 +81,7 @@ static struct {
 static void cache_clear(void) {
   vuln_matcher_free(cache.m);
   vuln_db_free(cache.v);
-  find_kev_index_free(cache.kx);
+  vuln_kev_names_free(cache.kx);
   vuln_map_free(cache.keys);
   memset(&cache, 0, sizeof cache);
 }
@@ -97,7 +97,7 @@ typedef struct FeedJob {
   FindFeeds *f;
   VulnDb *v;
   VulnMatcher *m;
-  FindKevIndex *kx;
+  VulnKevNames *kx;
   pthread_mutex_t mu;
   pthread_cond_t cv;
   int keys_ready;
@@ -125,9 +125,9 @@ static const VulnMap *keys_wait(FeedJob *j) {
 }
 
 static int kev_index(FeedJob *j) {
-  find_kev_index_free(j->kx);
-  j->kx = find_kev_index_new(j->v);
-  if (j->kx && !find_kev_index_configured(j->kx, j->configured, j->nconfigured)) return 0;
+  vuln_kev_names_free(j->kx);
+  j->kx = vuln_kev_names_new(j->v);
+  if (j->kx && !vuln_kev_names_configured(j->kx, j->configured, j->nconfigured)) return 0;
   return err_set(&j->e, VERR_NOMEM, "tomt for minne");
 }
 
@@ -230,7 +230,7 @@ static int cache_load(Db *db, VulnMap **keys, int (*work)(void *, FeedJob *, Err
   pthread_cond_destroy(&j.cv);
   if (rc) {
     vuln_matcher_free(j.m);
-    find_kev_index_free(j.kx);
+    vuln_kev_names_free(j.kx);
     vuln_db_free(v);
     return rc;
   }
@@ -269,7 +269,7 @@ void find_cache_warm(Db *db) {
   if (db_exec(db, &e, "COMMIT", "")) db_exec(db, &e, "ROLLBACK", "");
 }
 
-const FindKevIndex *find_cache_kev(void) { return cache.kx; }
+const VulnKevNames *find_cache_kev(void) { return cache.kx; }
 
 /* The matcher key of an item into keys (none: it meets only criteria
  * without one, which every load keeps). */
@@ -447,7 +447,7 @@ static ItemKey *item_order(const FindItems *x, const VulnMatchList *l, size_t **
 /* kx: KEV name matching too (runs over every feed); NULL for new records only.
  * The whole set is matched at once (identical products once, on every CPU);
  * the list comes item by item, in item order, as one call per item would. */
-static int match_items(FindRun *r, const VulnDb *v, VulnMatcher *m, const FindKevIndex *kx, FindItems *x, Err *e) {
+static int match_items(FindRun *r, const VulnDb *v, VulnMatcher *m, const VulnKevNames *kx, FindItems *x, Err *e) {
   VulnMatchList l = {0};
   struct timespec t0;
   r->kevdb = v;

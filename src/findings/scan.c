@@ -221,7 +221,7 @@ static int scan_row(FindRun *r, const ScanSvc *s, int64_t fid, Err *e) {
   return rc;
 }
 
-static int store_service(FindRun *r, ScanSet *x, size_t i, VulnMatchList *one, const FindKevIndex *kx, Err *e) {
+static int store_service(FindRun *r, ScanSet *x, size_t i, VulnMatchList *one, const VulnKevNames *kx, Err *e) {
   const ScanSvc *s = &x->s[i];
   const char *where = addr_port(x->a, s->addr, s->port);
   char reopen[200], why[400];

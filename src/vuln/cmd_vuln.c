@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmds.h"
+#include "vuln/cpe.h"
 #include "vuln/inventory.h"
 #include "vuln/match.h"
 
@@ -16,6 +17,9 @@ static const char usage_text[] =
     "Sjekker et inventar (CSV eller CycloneDX JSON SBOM) mot sårbarhetsdata fra filer:\n"
     "NVD API 2.0 JSON (sider og årsfiler, også .gz), CISA KEV JSON, EPSS CSV og\n"
     "CSAF 2.0-varsler (en mappe leses rekursivt). Typen gjenkjennes ut fra innholdet.\n"
+    "Et produkt som KEV-katalogen navngir, får treff etter navn (source=kev,\n"
+    "confidence=name, versjonen ikke kontrollert) for CVE-er NVD-dataene ikke\n"
+    "har konfigurasjon for, som i Varde-tjeneren.\n"
     "\n"
     "Valg:\n"
     "  --feed FIL...      en eller flere datakilder (kan gjentas)\n"
@@ -71,6 +75,10 @@ static int by_priority(const void *a, const void *b) {
   return strcmp(x->id, y->id);
 }
 
+static const char *src_name(int source) {
+  return source == VULN_SRC_NVD ? "nvd" : source == VULN_SRC_CSAF ? "csaf" : "kev";
+}
+
 static json_t *match_json(const VulnInventory *inv, const VulnMatch *m) {
   const VulnItem *it = &inv->item[m->item];
   json_t *o = json_object();
@@ -82,7 +90,7 @@ static json_t *match_json(const VulnInventory *inv, const VulnMatch *m) {
   if (it->cpe_str) json_object_set_new(o, "cpe", json_string(it->cpe_str));
   if (it->purl_str) json_object_set_new(o, "purl", json_string(it->purl_str));
   json_object_set_new(o, "id", json_string(m->id));
-  json_object_set_new(o, "source", json_string(m->source == VULN_SRC_NVD ? "nvd" : "csaf"));
+  json_object_set_new(o, "source", json_string(src_name(m->source)));
   if (m->advisory) json_object_set_new(o, "advisory", json_string(m->advisory));
   if (m->status) json_object_set_new(o, "status", json_string(m->status));
   json_object_set_new(o, "cvss", m->cvss >= 0 ? json_real(m->cvss) : json_null());
@@ -133,7 +141,7 @@ static void print_csv(const VulnInventory *inv, const VulnMatchList *l) {
     num_or_blank(num[2], m->cvss, 1);
     num_or_blank(num[3], m->epss, 5);
     num_or_blank(num[4], m->epss_pct, 5);
-    const char *f[] = {num[0], m->priority_class, m->id, m->source == VULN_SRC_NVD ? "nvd" : "csaf",
+    const char *f[] = {num[0], m->priority_class, m->id, src_name(m->source),
                        m->advisory, m->status, it->name, num[1], it->vendor, it->product, it->version,
                        it->cpe_str, it->purl_str, num[2], m->kev ? "yes" : "no", m->kev_due, num[3],
                        num[4], m->confidence, vuln_match_reason(m, why, sizeof why)};
@@ -148,11 +156,13 @@ static void print_table(const VulnInventory *inv, const VulnMatchList *l) {
   for (size_t i = 0; i < l->n; i++) {
     const VulnMatch *m = &l->m[i];
     const VulnItem *it = &inv->item[m->item];
-    char cvss[8] = "-", epss[12] = "-", why[600];
+    char cvss[8] = "-", epss[12] = "-", why[600], ver[64] = "";
     if (m->cvss >= 0) snprintf(cvss, sizeof cvss, "%.1f", m->cvss);
     if (m->epss_pct >= 0) snprintf(epss, sizeof epss, "%.3f", m->epss_pct);
+    if (it->version) snprintf(ver, sizeof ver, "%s", it->version);
+    else if (it->has_cpe && vuln_cpe_plain(it->cpe.v[CPE_VERSION])) vuln_cpe_unquote(it->cpe.v[CPE_VERSION], ver, sizeof ver);
     printf("%-9s %5.1f %-18.18s %-28.28s %-12.12s %-4s %-3s %-10s %.90s\n", m->priority_class, m->priority,
-           m->id, it->name ? it->name : "", it->version ? it->version : "", cvss, m->kev ? "ja" : "-", epss, vuln_match_reason(m, why, sizeof why));
+           m->id, it->name ? it->name : "", ver, cvss, m->kev ? "ja" : "-", epss, vuln_match_reason(m, why, sizeof why));
   }
 }
 
@@ -184,6 +194,31 @@ static int load_feeds(const Opts *o, VulnDb *db, VulnReport *r) {
   return vuln_db_finish(db) ? 2 : 0;
 }
 
+/* The KEV name matches of every item (as the server's matching makes
+ * them), appended to l, which lists its matches item by item. */
+static int kev_names(const VulnDb *db, const VulnInventory *inv, VulnMatchList *l, size_t *added) {
+  *added = 0;
+  if (!db->nkev) return 0;
+  VulnKevNames *x = vuln_kev_names_new(db);
+  VulnMatchList k = {0};
+  int rc = !x;
+  for (size_t i = 0, at = 0; !rc && i < inv->n; i++) {
+    size_t from = at;
+    while (at < l->n && l->m[at].item == i) at++;
+    rc = vuln_kev_names_match(x, &inv->item[i], i, l->m + from, at - from, &k);
+  }
+  if (!rc && k.n && l->n + k.n > l->cap) {
+    VulnMatch *m = realloc(l->m, (l->n + k.n) * sizeof *m);
+    if (!m) rc = VERR_NOMEM;
+    else l->m = m, l->cap = l->n + k.n;
+  }
+  if (!rc && k.n) memcpy(l->m + l->n, k.m, k.n * sizeof *k.m), l->n += k.n;
+  if (!rc) *added = k.n;
+  vuln_match_list_free(&k);
+  vuln_kev_names_free(x);
+  return rc;
+}
+
 static int run_check(const Opts *o) {
   VulnDb *db = vuln_db_new();
   VulnInventory inv;
@@ -200,11 +235,14 @@ static int run_check(const Opts *o) {
   VulnMatcher *m = rc ? NULL : vuln_matcher_new(db, &mo);
   if (!rc && !m) rc = 2;
   if (!rc && vuln_match_items(m, inv.item, inv.n, 0, &l)) rc = 2;  /* same list as item by item */
+  size_t by_name = 0;
+  if (!rc && kev_names(db, &inv, &l, &by_name)) rc = 2;
   if (!rc) {
     print_matches(o, &inv, &l);
     fprintf(stderr, "varde vuln check: %zu CVE-er, %zu KEV, %zu EPSS, %zu CSAF-dokumenter; %zu ødelagte poster "
-            "hoppet over i datakildene (%zu merknader); %zu produkter i inventaret (%zu rader avvist); %zu treff\n",
-            db->ncve, db->nkev, db->nepss, db->ncsaf, rf.nerr, rf.nwarn, inv.n, ri.nerr, l.n);
+            "hoppet over i datakildene (%zu merknader); %zu produkter i inventaret (%zu rader avvist); %zu treff"
+            " (%zu av dem bare etter navn i KEV)\n",
+            db->ncve, db->nkev, db->nepss, db->ncsaf, rf.nerr, rf.nwarn, inv.n, ri.nerr, l.n, by_name);
     rc = l.n ? 1 : 0;
   }
   vuln_matcher_free(m);

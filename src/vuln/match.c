@@ -657,6 +657,9 @@ const char *vuln_match_reason(const VulnMatch *m, char *out, size_t cap) {
   out[0] = '\0';
   if (m->source == VULN_SRC_NVD && m->cfg && m->hit) nvd_reason(m, out, cap);
   else if (m->source == VULN_SRC_CSAF && m->prod) csaf_reason(m, out, cap);
+  else if (m->source == VULN_SRC_KEV && m->kev_entry)
+    snprintf(out, cap, "CISA KEV nevner %s %s (%s); versjonen er ikke kontrollert: bekreft eller avvis",
+             m->kev_entry->vendor, m->kev_entry->product, m->kev_entry->name ? m->kev_entry->name : "");
   return out;
 }
 

@@ -26,7 +26,9 @@ typedef struct VulnItem {
   size_t line;                /* where it came from (CSV line, SBOM index) */
 } VulnItem;
 
-enum { VULN_SRC_NVD, VULN_SRC_CSAF };
+/* KEV: a KEV catalogue entry naming the item's vendor and product
+ * (kevname.c), not a matcher result. */
+enum { VULN_SRC_NVD, VULN_SRC_CSAF, VULN_SRC_KEV };
 
 typedef struct VulnMatch {
   size_t item;
@@ -49,6 +51,7 @@ typedef struct VulnMatch {
   const VulnCpeMatch *hit;    /* NVD: the vulnerable criterion the item met */
   const VulnCsafProduct *prod; /* CSAF: the product the item is */
   int how;                    /* CSAF: VULN_HOW_* */
+  const VulnKev *kev_entry;   /* KEV name match: the catalogue entry */
 } VulnMatch;
 
 enum { VULN_HOW_PURL, VULN_HOW_CPE, VULN_HOW_VERSION, VULN_HOW_RANGE, VULN_HOW_NAME, VULN_HOW_MODEL };
@@ -102,6 +105,25 @@ void vuln_inv_index_free(VulnInvIndex *x);
  * Items that are the same for matching are evaluated once; the matches come
  * group by group (a group's items in ascending order). */
 int vuln_match_cve(VulnMatcher *m, const VulnInvIndex *x, size_t cve, VulnMatchList *out);
+
+/* KEV name matching (kevname.c): the catalogue names products (vendor and
+ * product, compared as lower-case letters and digits) but no versions. An
+ * item whose vendor and product (its own fields, else its CPE's) a KEV
+ * entry names gets that CVE as a match with confidence "name", unless NVD
+ * configures the CVE (then the configuration decides) or the item already
+ * has it. */
+typedef struct VulnKevNames VulnKevNames;
+VulnKevNames *vuln_kev_names_new(const VulnDb *v);
+void vuln_kev_names_free(VulnKevNames *x);
+/* CVEs NVD configures that v does not hold (feeds loaded in part): ids
+ * each NUL-terminated. 0 or VERR_NOMEM. */
+int vuln_kev_names_configured(VulnKevNames *x, const char *ids, size_t len);
+/* 1 if NVD has a configuration for this CVE. */
+int vuln_kev_names_nvd_configured(const VulnKevNames *x, const char *cve);
+/* Append item idx's KEV name matches to out, leaving out the CVEs in
+ * have[0..nhave) (the item's other matches). 0 or VERR_NOMEM. */
+int vuln_kev_names_match(const VulnKevNames *x, const VulnItem *it, size_t idx, const VulnMatch *have, size_t nhave,
+                         VulnMatchList *out);
 
 /* NVD configuration evaluation for a system made of `main` plus platforms;
  * returns 1 if the configuration holds AND main itself satisfies one of its

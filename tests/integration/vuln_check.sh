@@ -78,6 +78,29 @@ if [ -d "$CISA" ]; then
   check "all 2,383 CISA advisories loaded" "grep -q '2383 CSAF-dokumenter; 0 ødelagte' \"$OUT/err\""
 fi
 
+# KEV name matches, as the server's matching makes them: Roundcube Webmail is
+# in the catalogue several times. On the NVD page CVE-2023-5631 awaits
+# analysis (no configuration), so the name decides; rc-nvd.json configures
+# CVE-2023-43770 (1.6.0 up to 1.6.3), so NVD decides that one.
+printf 'name,vendor,product,version\nrc-1.6.0,roundcube,webmail,1.6.0\nrc-1.6.4,Roundcube,Webmail,1.6.4\n' >"$OUT/rc.csv"
+cat >"$OUT/rc-nvd.json" <<'NVD'
+{"format": "NVD_CVE", "version": "2.0", "vulnerabilities": [
+  {"cve": {"id": "CVE-2023-43770", "configurations": [{"nodes": [{"operator": "OR", "negate": false, "cpeMatch": [
+    {"vulnerable": true, "criteria": "cpe:2.3:a:roundcube:webmail:*:*:*:*:*:*:*:*", "versionStartIncluding": "1.6.0",
+     "versionEndExcluding": "1.6.3", "matchCriteriaId": "R"}]}]}]}}
+]}
+NVD
+"$VARDE" vuln check --feed "$NVD" "$KEV" "$OUT/rc-nvd.json" --inventory "$OUT/rc.csv" >"$OUT/m.jsonl" 2>"$OUT/err"
+kev_names=$(grep -cF '"source":"kev"' "$OUT/m.jsonl")
+by() { grep -F "\"id\":\"$1\"" "$OUT/m.jsonl" | grep -F "\"item\":\"$2\""; }
+check "KEV name match: source kev, confidence name, reason says the version was not checked" \
+  "by CVE-2023-5631 rc-1.6.0 | grep -F '\"source\":\"kev\"' | grep -F '\"confidence\":\"name\"' | grep -qF 'versjonen er ikke kontrollert'"
+check "KEV name matches do not look at the version: both items get the same ones" \
+  "[ $kev_names -gt 2 ] && [ \$(grep -F '\"source\":\"kev\"' \"$OUT/m.jsonl\" | grep -cF rc-1.6.0) -eq \$(grep -F '\"source\":\"kev\"' \"$OUT/m.jsonl\" | grep -cF rc-1.6.4) ]"
+check "a KEV CVE that NVD configures is decided by NVD: 1.6.0 affected, 1.6.4 not" \
+  "by CVE-2023-43770 rc-1.6.0 | grep -qF '\"source\":\"nvd\"' && [ -z \"\$(by CVE-2023-43770 rc-1.6.4)\" ]"
+check "summary counts the name matches" "grep -q \"($kev_names av dem bare etter navn i KEV)\" \"$OUT/err\""
+
 printf 'name,cpe\nnothing,cpe:2.3:a:nobody:nothing:1.0:*:*:*:*:*:*:*\n' >"$OUT/none.csv"
 "$VARDE" vuln check --feed "$NVD" --inventory "$OUT/none.csv" --format csv >"$OUT/out.csv" 2>/dev/null
 check "exit 0 without matches, csv header still printed" "[ $? -eq 0 ] && head -1 \"$OUT/out.csv\" | grep -q '^priority,priority_class,id'"
