@@ -3,7 +3,6 @@
  * (yet). The version is not checked, so these carry confidence "name" and
  * say so in their reason; an NVD configuration for the CVE, once there,
  * decides instead. Used by `varde vuln check` and by src/findings. */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 #include "vuln/cpe.h"
 #include "vuln/map.h"
 #include "vuln/match.h"
+#include "vuln/match_int.h"
 
 struct VulnKevNames {
   const VulnDb *v;
@@ -20,18 +20,9 @@ struct VulnKevNames {
   VulnMap *configured;  /* CVE ids with at least one NVD configuration */
 };
 
-/* Lower-case letters and digits only: "Pulse Secure" = "pulse_secure". */
-static size_t norm(const char *s, char *out, size_t cap) {
-  size_t n = 0;
-  for (; s && *s && n + 1 < cap; s++)
-    if (isalnum((unsigned char)*s)) out[n++] = (char)tolower((unsigned char)*s);
-  out[n] = '\0';
-  return n;
-}
-
 static size_t key_of(const char *vendor, const char *product, char *key, size_t cap) {
   char v[256], p[256];
-  if (!norm(vendor, v, sizeof v) || !norm(product, p, sizeof p)) return 0;
+  if (!vuln_name_norm(vendor, v, sizeof v) || !vuln_name_norm(product, p, sizeof p)) return 0;
   int n = snprintf(key, cap, "%s:%s", v, p);
   return n > 0 && (size_t)n < cap ? (size_t)n : 0;
 }

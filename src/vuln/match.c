@@ -186,7 +186,7 @@ int vuln_matcher_extend(VulnMatcher *m) {
 }
 
 /* Lower-case alphanumerics only: "Siemens AG" and "siemens-ag" meet. */
-static size_t norm(const char *s, char *out, size_t cap) {
+size_t vuln_name_norm(const char *s, char *out, size_t cap) {
   size_t n = 0;
   for (; s && *s && n + 1 < cap; s++)
     if (isalnum((unsigned char)*s)) out[n++] = (char)tolower((unsigned char)*s);
@@ -223,14 +223,14 @@ static size_t norm_vendor(const char *s, char *out, size_t cap) {
 
 static size_t name_key(const char *vendor, const char *product, char *key, size_t cap) {
   char v[256], p[256];
-  if (!norm_vendor(vendor, v, sizeof v) || !norm(product, p, sizeof p)) return 0;
+  if (!norm_vendor(vendor, v, sizeof v) || !vuln_name_norm(product, p, sizeof p)) return 0;
   int n = snprintf(key, cap, "n:%s:%s", v, p);
   return n > 0 && (size_t)n < cap ? (size_t)n : 0;
 }
 
 static size_t model_key(const char *model, char *key, size_t cap) {
   char n[256];
-  if (!norm(model, n, sizeof n)) return 0;
+  if (!vuln_name_norm(model, n, sizeof n)) return 0;
   int k = snprintf(key, cap, "m:%s", n);
   return k > 0 && (size_t)k < cap ? (size_t)k : 0;
 }

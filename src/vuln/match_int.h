@@ -8,6 +8,11 @@
 #include "vuln/match.h"
 #include "vuln/version.h"
 
+/* Lower-case letters and digits only ("Pulse Secure" = "pulse_secure"):
+ * how names are compared (CSAF product names, KEV vendor and product).
+ * The length written to out. */
+size_t vuln_name_norm(const char *s, char *out, size_t cap);
+
 typedef struct Entry {
   uint32_t a, b;              /* (CVE, configuration) or (CSAF document, product) */
   const VulnCpeMatch *m;      /* NVD: the vulnerable criterion filed here */
