@@ -78,6 +78,22 @@ int auth_login_mfa(Db *db, const AuthConfig *cfg, const Principal *p, const char
 int64_t auth_lock_remaining(Db *db, const AuthConfig *cfg, const char *username,
                             const char *remote_addr, int64_t now);
 
+/* ---- TOTP secrets at rest (seal.c) ---- */
+
+/* The key file that seals TOTP secrets: $VARDE_KEY_FILE, else the database
+ * path + ".key". 0, or -1 when it does not fit in cap. */
+int auth_key_file(const Db *db, char *out, size_t cap);
+/* Seals every TOTP secret still stored in clear (by an older Varde), making
+ * the key file if there is none; *sealed: how many. */
+int auth_secrets_seal_all(Db *db, int64_t *sealed, Err *e);
+/* Counts the stored TOTP secrets that open with the key file, that are in
+ * clear, and that do not open (wrong or missing key file, changed value);
+ * why: the first of those failures. */
+int auth_secrets_check(Db *db, int64_t *ok, int64_t *clear, int64_t *bad, Err *why, Err *e);
+/* The TOTP secret of a user with TOTP enabled, in base32 (for `varde demo`,
+ * which prints its demo admins' secrets again). VERR_NOTFOUND without one. */
+int auth_totp_secret_get(Db *db, int64_t user_id, char out[AUTH_TOTP_SECRET_MAX + 1], Err *e);
+
 /* ---- TOTP enrolment (profile page) ---- */
 
 typedef struct AuthMfaStatus {

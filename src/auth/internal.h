@@ -43,6 +43,13 @@ int auth__stage(Db *db, int64_t user_id, int mfa_ok, int totp_enabled, AuthStage
 int auth__attempt(Db *db, const char *username, const char *remote_addr, int success,
                   int64_t now, Err *e);
 
+/* A TOTP secret sealed for storage (seal.c): *out malloc'd, "s1:..."; the
+ * key file is made when there is none. */
+int auth__seal(Db *db, int64_t user_id, const char *plain, char **out, Err *e);
+/* A stored TOTP secret opened into out[cap]; a value in clear (an older
+ * Varde's) comes back as it is. */
+int auth__unseal(Db *db, int64_t user_id, const char *stored, char *out, size_t cap, Err *e);
+
 /* Checks and consumes a TOTP or recovery code (see auth_mfa_check). */
 int auth__mfa_consume(Db *db, int64_t user_id, const char *code, int64_t now,
                       int *used_recovery, Err *e);

@@ -12,12 +12,13 @@
 #include "user/user.h"
 
 typedef struct TotpRow {
-  char secret[AUTH_TOTP_SECRET_B32_LEN + 1];
+  char secret[AUTH_TOTP_SECRET_MAX + 1];
   int enabled;
   int64_t last_step;
 } TotpRow;
 
-static int load_totp(Db *db, int64_t user_id, TotpRow *t, Err *e) {
+/* need_secret: open the stored secret too (it needs the key file). */
+static int load_totp(Db *db, int64_t user_id, TotpRow *t, int need_secret, Err *e) {
   DbStmt *st;
   memset(t, 0, sizeof *t);
   int rc = db_query(db, &st, e,
@@ -26,10 +27,11 @@ static int load_totp(Db *db, int64_t user_id, TotpRow *t, Err *e) {
   if (rc) return rc;
   rc = db_step(st, e);
   if (rc == DB_ROW) {
-    if (auth__copy(t->secret, sizeof t->secret, db_col_text(st, 0))) t->secret[0] = '\0';
+    const char *stored = db_col_text(st, 0);
     t->enabled = (int)db_col_int(st, 1);
     t->last_step = db_col_int(st, 2);
-    rc = 0;
+    t->secret[0] = *stored ? '?' : '\0';   /* "there is one" when not opened */
+    rc = need_secret && *stored ? auth__unseal(db, user_id, stored, t->secret, sizeof t->secret, e) : 0;
   } else if (rc == DB_DONE) {
     rc = err_set(e, VERR_NOTFOUND, "Brukeren finnes ikke.");
   }
@@ -41,7 +43,7 @@ int auth_mfa_status(Db *db, int64_t user_id, AuthMfaStatus *out, Err *e) {
   TotpRow t;
   int64_t left = 0;
   memset(out, 0, sizeof *out);
-  int rc = load_totp(db, user_id, &t, e);
+  int rc = load_totp(db, user_id, &t, 0, e);
   if (!rc) rc = db_int(db, e, &left, "SELECT COUNT(*) FROM recovery_codes WHERE user_id = ?"
                        " AND used_at IS NULL", "l", user_id);
   if (!rc) rc = user_is_admin_anywhere(db, user_id, &out->required, e);
@@ -68,7 +70,7 @@ int auth__mfa_consume(Db *db, int64_t user_id, const char *code, int64_t now,
   char hex[65];
   *used_recovery = 0;
   if (!code || strlen(code) > 64) return err_set(e, VERR_DENIED, "Feil kode.");
-  int rc = load_totp(db, user_id, &t, e);
+  int rc = load_totp(db, user_id, &t, is_totp_shaped(code), e);
   if (rc) return rc;
   if (!t.enabled) return err_set(e, VERR_DENIED, "Tofaktor er ikke slått på.");
   if (is_totp_shaped(code)) {
@@ -116,12 +118,14 @@ static int issue_recovery(Db *db, int64_t user_id, int64_t now,
 
 int auth_totp_begin(Db *db, const Principal *actor, int64_t user_id,
                     char secret_b32[AUTH_TOTP_SECRET_B32_LEN + 1], Err *e) {
+  char *sealed = NULL;
   int rc = auth_totp_secret_new(secret_b32, e);
-  if (rc) return rc;
-  rc = db_begin(db, e);
-  if (rc) return rc;
+  if (!rc) rc = auth__seal(db, user_id, secret_b32, &sealed, e);
+  if (!rc) rc = db_begin(db, e);
+  if (rc) return free(sealed), rc;
   rc = db_exec(db, e, "UPDATE users SET totp_secret = ?, totp_last_step = 0, updated_at = ?"
-               " WHERE id = ? AND totp_enabled = 0", "sll", secret_b32, db_now(), user_id);
+               " WHERE id = ? AND totp_enabled = 0", "sll", sealed, db_now(), user_id);
+  free(sealed);
   if (!rc && db_changes(db) != 1)
     rc = err_set(e, VERR_CONFLICT, "Tofaktor er allerede slått på (eller brukeren finnes ikke).");
   if (!rc) rc = auth__audit(db, actor, 0, "user.totp_begin", "user", user_id, NULL, e);
@@ -136,7 +140,7 @@ int auth_totp_confirm(Db *db, const AuthConfig *cfg, const Principal *p, int64_t
   int64_t step = 0;
   (void)cfg;
   int rc = db_begin(db, e);
-  if (!rc) rc = load_totp(db, user_id, &t, e);
+  if (!rc) rc = load_totp(db, user_id, &t, 1, e);
   if (!rc && t.enabled) rc = err_set(e, VERR_CONFLICT, "Tofaktor er allerede slått på.");
   if (!rc && !t.secret[0]) rc = err_set(e, VERR_INVALID, "Start oppsettet av tofaktor først.");
   if (!rc) rc = auth_totp_verify(t.secret, code, now, t.last_step, &step, e);
@@ -155,7 +159,7 @@ int auth_totp_confirm(Db *db, const AuthConfig *cfg, const Principal *p, int64_t
 static int secret_strong(const char *secret_b32) {
   char *key = NULL;
   size_t n = 0, len = strlen(secret_b32);
-  if (len > 128 || strspn(secret_b32, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") != len) return 0;
+  if (len > AUTH_TOTP_SECRET_MAX || strspn(secret_b32, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") != len) return 0;
   int ok = oath_base32_decode(secret_b32, len, &key, &n) == OATH_OK && n >= 16;
   if (key) sodium_memzero(key, n);
   free(key);
@@ -168,11 +172,14 @@ int auth_totp_enable_secret(Db *db, const Principal *actor, int64_t user_id,
   if (!secret_b32 || auth__init(e) || !secret_strong(secret_b32))
     return err_set(e, VERR_INVALID,
                    "TOTP-hemmeligheten må være base32 (A–Z, 2–7) på minst 128 bit.");
-  int rc = db_begin(db, e);
-  if (!rc)
-    rc = db_exec(db, e, "UPDATE users SET totp_secret = ?, totp_enabled = 1,"
-                 " totp_last_step = 0, updated_at = ? WHERE id = ?",
-                 "sll", secret_b32, db_now(), user_id);
+  char *sealed = NULL;
+  int rc = auth__seal(db, user_id, secret_b32, &sealed, e);
+  if (!rc) rc = db_begin(db, e);
+  if (rc) return free(sealed), rc;
+  rc = db_exec(db, e, "UPDATE users SET totp_secret = ?, totp_enabled = 1,"
+               " totp_last_step = 0, updated_at = ? WHERE id = ?",
+               "sll", sealed, db_now(), user_id);
+  free(sealed);
   if (!rc && db_changes(db) != 1) rc = err_set(e, VERR_NOTFOUND, "Brukeren finnes ikke.");
   if (!rc) rc = issue_recovery(db, user_id, db_now(), codes, e);
   if (!rc) rc = auth_session_end_user(db, user_id, 0, e);
@@ -182,11 +189,20 @@ int auth_totp_enable_secret(Db *db, const Principal *actor, int64_t user_id,
   return auth__tx_end(db, rc, e);
 }
 
+int auth_totp_secret_get(Db *db, int64_t user_id, char out[AUTH_TOTP_SECRET_MAX + 1], Err *e) {
+  TotpRow t;
+  int rc = load_totp(db, user_id, &t, 1, e);
+  if (!rc && (!t.enabled || !t.secret[0])) rc = err_set(e, VERR_NOTFOUND, "Tofaktor er ikke slått på.");
+  if (!rc) memcpy(out, t.secret, sizeof t.secret);
+  sodium_memzero(&t, sizeof t);
+  return rc;
+}
+
 int auth_recovery_regenerate(Db *db, const Principal *actor, int64_t user_id,
                              char codes[AUTH_RECOVERY_COUNT][AUTH_RECOVERY_LEN + 1], Err *e) {
   TotpRow t;
   int rc = db_begin(db, e);
-  if (!rc) rc = load_totp(db, user_id, &t, e);
+  if (!rc) rc = load_totp(db, user_id, &t, 0, e);
   if (!rc && !t.enabled) rc = err_set(e, VERR_CONFLICT, "Tofaktor er ikke slått på.");
   sodium_memzero(&t, sizeof t);
   if (!rc) rc = issue_recovery(db, user_id, db_now(), codes, e);

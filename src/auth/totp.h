@@ -12,6 +12,7 @@
 #define AUTH_TOTP_DIGITS 6
 #define AUTH_TOTP_SECRET_BYTES 20          /* 160 bits, as RFC 4226 advises */
 #define AUTH_TOTP_SECRET_B32_LEN 32        /* base32 of 20 bytes, no padding */
+#define AUTH_TOTP_SECRET_MAX 128           /* longest base32 secret accepted (auth_totp_enable_secret) */
 #define AUTH_RECOVERY_COUNT 10
 #define AUTH_RECOVERY_LEN 19               /* XXXX-XXXX-XXXX-XXXX, 80 bits */
 

@@ -10,6 +10,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "auth/auth.h"
 #include "db/db.h"
 
 int cli_fail(const char *cmd, const Err *e) {
@@ -27,9 +28,22 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) {
   return CLI_ERROR;
 }
 
+/* A writable open also seals any TOTP secret an older Varde stored in
+ * clear (src/auth/seal.c). */
 int cli_open(const char *cmd, const char *path, int flags, Db **db) {
   Err e = {0};
+  int64_t sealed = 0;
   if (db_open(db, path ? path : db_default_path(), flags, &e)) return cli_fail(cmd, &e);
+  if (!(flags & (DB_OPEN_READONLY | DB_OPEN_NO_MIGRATE)) && auth_secrets_seal_all(*db, &sealed, &e)) {
+    db_close(*db);
+    *db = NULL;
+    return cli_fail(cmd, &e);
+  }
+  char key[4096];
+  if (sealed && !auth_key_file(*db, key, sizeof key))
+    fprintf(stderr, "varde %s: %lld TOTP-hemmelighet(er) er nå kryptert med nøkkelfilen %s. Ta vare på den"
+          " utenfor sikkerhetskopiene av databasen: uten den må tofaktor settes opp på nytt.\n",
+            cmd, (long long)sealed, key);
   return CLI_OK;
 }
 

@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sodium.h>
 #include <string.h>
 
 #include "assess/assess_store.h"
@@ -62,15 +63,12 @@ static int64_t where_id(const DemoCtx *c, DemoWhere w) {
 /* TOTP for an admin: an existing secret is read back so it can be printed
  * again; otherwise a new one is enabled (found-auth's operator set-up). */
 static int ensure_totp(DemoCtx *c, int64_t uid, char secret[AUTH_TOTP_SECRET_B32_LEN + 1], Err *e) {
-  char *have = NULL;
-  int rc = db_text(c->db, e, &have, "SELECT totp_secret FROM users WHERE id = ? AND totp_enabled = 1", "l", uid);
-  if (!rc && have) {
-    snprintf(secret, AUTH_TOTP_SECRET_B32_LEN + 1, "%s", have);
-    free(have);
-    return 0;
-  }
-  free(have);
-  if (rc && rc != VERR_NOTFOUND) return rc;
+  char have[AUTH_TOTP_SECRET_MAX + 1];
+  int rc = auth_totp_secret_get(c->db, uid, have, e);
+  if (!rc && strlen(have) > AUTH_TOTP_SECRET_B32_LEN) rc = err_set(e, VERR_INVALID, "Uventet lang TOTP-hemmelighet.");
+  if (!rc) memcpy(secret, have, strlen(have) + 1);
+  sodium_memzero(have, sizeof have);
+  if (rc != VERR_NOTFOUND) return rc;
   char codes[AUTH_RECOVERY_COUNT][AUTH_RECOVERY_LEN + 1];
   rc = auth_totp_secret_new(secret, e);
   if (!rc) rc = auth_totp_enable_secret(c->db, &c->cli, uid, secret, codes, e);

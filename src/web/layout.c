@@ -2,6 +2,7 @@
  * registered navigation, organisation switcher, user menu, error pages. */
 #include "web/web_int.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "html/html.h"
@@ -132,6 +133,7 @@ void web_error_err(WebCtx *c, const Err *e) {
     web_error(c, 503, "Databasen er opptatt akkurat nå. Ingenting ble lagret; prøv igjen.");
     return;
   default:
+    fprintf(stderr, "varde serve: intern feil: %s\n", e->msg[0] ? e->msg : "(uten melding)");
     web_error(c, 500, "Det oppstod en intern feil. Ingenting ble lagret; prøv igjen senere.");
   }
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth/auth.h"
 #include "cmds.h"
 #include "db/db.h"
 #include "policy/policy.h"
@@ -116,10 +117,16 @@ static int run(const ServeOpts *o, const char *cert, const char *key) {
   auth_config_init(&app.auth);
   Err e = {0};
   Db *db = NULL;
-  if (db_open(&db, o->db, DB_OPEN_CREATE, &e)) {
+  int64_t sealed = 0;
+  char keyfile[4096] = "";
+  if (db_open(&db, o->db, DB_OPEN_CREATE, &e) || auth_secrets_seal_all(db, &sealed, &e)) {
     fprintf(stderr, "varde serve: %s\n", e.msg);
+    db_close(db);
     return 2;
   }
+  if (sealed && !auth_key_file(db, keyfile, sizeof keyfile))   /* stored in clear by an older Varde */
+    fprintf(stderr, "varde serve: %lld TOTP-hemmelighet(er) er nå kryptert med nøkkelfilen %s; ta vare på den.\n",
+            (long long)sealed, keyfile);
   db_close(db);
   web_init();
   sigset_t set;

@@ -349,6 +349,30 @@ test('HTTPS with --tls-cert/--tls-key: HSTS and a Secure session cookie', async 
   }
 });
 
+test('TOTP secrets: sealed in the database; a missing key file is a logged server fault, not a failed log-in', async () => {
+  const s = await startServer({ VARDE_KEY_FILE: '/nonexistent/varde.key' });
+  try {
+    const u = s.fx.users.mfa_admin;
+    const stored = execFileSync('sqlite3', [s.db, "SELECT totp_secret FROM users WHERE username = 'mfa_admin'"]).toString();
+    assert.match(stored, /^s1:/);
+    assert.ok(!stored.includes(u.totp), 'the secret is not in the database in clear');
+    for (let i = 0; i < 6; i++) {   // more than the lockout allows, had they counted
+      const c = new Client(s.base);
+      const r = await c.post('/logg-inn', { username: 'mfa_admin', password: s.fx.password });
+      assert.equal(r.location, '/logg-inn/mfa');
+      await c.get('/logg-inn/mfa');
+      const m = await c.post('/logg-inn/mfa', { code: totp(u.totp) });
+      assert.equal(m.status, 500, 'the server cannot read the secret');
+      assert.doesNotMatch(m.text, /varde\.key/, 'the page does not show server paths');
+    }
+    assert.match(s.stderr(), /Nøkkelfilen \/nonexistent\/varde\.key finnes ikke/);
+  } finally {
+    await s.stop();
+  }
+  const t = await startServer();   // the same fixture with its own key file: log-in works
+  try { await login(t, 'mfa_admin'); } finally { await t.stop(); }
+});
+
 test('audit chain: web writes are chained; tampering is found by varde check', async () => {
   const s = await startServer();
   try {

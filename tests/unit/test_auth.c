@@ -1,6 +1,10 @@
 /* test_auth.c — log-in, lockout, sessions (idle/absolute expiry with an
  * injected clock, rotation, log-out, CSRF), MFA enrolment and the MFA step,
  * recovery codes and API tokens, against a real migrated SQLite database. */
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
 #include "authdb.h"
 #include "test.h"
 
@@ -298,6 +302,73 @@ TEST(enable_with_given_secret) {
   CHECK_INT(m.stage, AUTH_STAGE_FULL);
 }
 
+static char *stored_secret(int64_t id) {
+  char *v = NULL;
+  Err e = {0};
+  db_text(tdb, &e, &v, "SELECT totp_secret FROM users WHERE id = ?", "l", id);
+  return v;
+}
+
+/* TOTP secrets are sealed under the key file beside the database: not in
+ * the database in clear, bound to their user, refused when changed, and a
+ * missing key is never silently replaced by a new one. */
+TEST(secrets_sealed_at_rest) {
+  char codes[AUTH_RECOVERY_COUNT][AUTH_RECOVERY_LEN + 1], got[AUTH_TOTP_SECRET_MAX + 1], key[512], other[600];
+  const char *secret = "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U";
+  Principal cli;
+  Err e = {0}, why = {0};
+  struct stat st;
+  int64_t ok = 0, clear = 0, bad = 0, sealed = 0;
+  int64_t a = mkuser("seal-a", AUTH_ROLE_ADMIN), b = mkuser("seal-b", AUTH_ROLE_ADMIN), c = mkuser("seal-c", 0);
+  auth_principal_cli(&cli);
+  CHECK_INT(auth_totp_enable_secret(tdb, &cli, a, secret, codes, &e), 0);
+  char *v = stored_secret(a);
+  CHECK(v && !strncmp(v, "s1:", 3) && !strstr(v, secret));
+  CHECK_INT(auth_key_file(tdb, key, sizeof key), 0);
+  CHECK(!stat(key, &st) && (st.st_mode & 0777) == 0600);
+  CHECK_INT(auth_totp_secret_get(tdb, a, got, &e), 0);
+  CHECK_STR(got, secret);
+
+  /* a's sealed value in b's row does not open (the user id is bound in) */
+  CHECK_INT(auth_totp_enable_secret(tdb, &cli, b, secret, codes, &e), 0);
+  CHECK_INT(db_exec(tdb, &e, "UPDATE users SET totp_secret = ? WHERE id = ?", "sl", v, b), 0);
+  CHECK_INT(auth_totp_secret_get(tdb, b, got, &e), VERR_IO);
+  v[10] = v[10] == 'A' ? 'B' : 'A';   /* a changed value does not open either */
+  CHECK_INT(db_exec(tdb, &e, "UPDATE users SET totp_secret = ? WHERE id = ?", "sl", v, a), 0);
+  CHECK_INT(auth_totp_secret_get(tdb, a, got, &e), VERR_IO);
+  free(v);
+
+  /* a secret an older Varde stored in clear is read, then sealed */
+  CHECK_INT(db_exec(tdb, &e, "UPDATE users SET totp_secret = ?, totp_enabled = 1 WHERE id = ?", "sl", secret, c), 0);
+  CHECK_INT(auth_totp_secret_get(tdb, c, got, &e), 0);
+  CHECK_STR(got, secret);
+  CHECK_INT(auth_secrets_check(tdb, &ok, &clear, &bad, &why, &e), 0);
+  CHECK(clear == 1 && bad == 2);
+  CHECK(strstr(why.msg, "kan ikke låses opp") != NULL);
+  CHECK_INT(auth_secrets_seal_all(tdb, &sealed, &e), 0);
+  CHECK_INT(sealed, 1);
+  CHECK_INT(auth_secrets_check(tdb, &ok, &clear, &bad, &why, &e), 0);
+  CHECK(clear == 0 && bad == 2 && ok >= 1);
+  CHECK_INT(auth_totp_secret_get(tdb, c, got, &e), 0);
+  CHECK_STR(got, secret);
+
+  /* a key file that is missing: nothing opens, and no new key is made */
+  snprintf(other, sizeof other, "%s/elsewhere.key", tdir);
+  setenv("VARDE_KEY_FILE", other, 1);
+  CHECK_INT(auth_totp_secret_get(tdb, c, got, &e), VERR_IO);
+  CHECK(strstr(e.msg, "finnes ikke") != NULL);
+  CHECK_INT(auth_totp_enable_secret(tdb, &cli, a, secret, codes, &e), VERR_IO);
+  CHECK(stat(other, &st) && errno == ENOENT);
+  /* one that others can read is refused */
+  char cmd[2048];
+  snprintf(cmd, sizeof cmd, "cp '%s' '%s' && chmod 644 '%s'", key, other, other);
+  CHECK_INT(system(cmd), 0);
+  CHECK_INT(auth_totp_secret_get(tdb, c, got, &e), VERR_IO);
+  CHECK(strstr(e.msg, "chmod 600") != NULL);
+  unsetenv("VARDE_KEY_FILE");
+  CHECK_INT(auth_totp_secret_get(tdb, c, got, &e), 0);
+}
+
 TEST(api_tokens) {
   char tok[AUTH_API_TOKEN_LEN + 1], tok2[AUTH_API_TOKEN_LEN + 1];
   Principal p, cli;
@@ -381,6 +452,7 @@ int main(void) {
   RUN(recovery_code_single_use);
   RUN(mfa_reset);
   RUN(enable_with_given_secret);
+  RUN(secrets_sealed_at_rest);
   RUN(api_tokens);
   RUN(auditor_needs_no_enrolment);
   RUN(audit_chain_intact);
