@@ -3,7 +3,9 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "auth/auth.h"
 #include "cli/cli.h"
 #include "cmds.h"
 #include "core/buf.h"
@@ -18,6 +20,9 @@ static void backup_help(void) {
          "  --db FIL   databasen det tas kopi av (standard: $VARDE_DB eller %s)\n"
          "  --help     vis denne hjelpen\n\n"
          "Gjenoppretting: stopp varde, kopier MÅLFIL til databasefilen, start igjen.\n"
+         "Nøkkelfilen som krypterer TOTP-hemmelighetene (databasefilen + .key, eller\n"
+         "$VARDE_KEY_FILE) er med vilje ikke med i kopien: ta vare på den et annet sted.\n"
+         "Uten den må alle med tofaktor settes opp på nytt (varde user mfa-reset).\n"
          "Avslutningskoder: 0 ok, 2 feil.\n",
          DB_DEFAULT_PATH);
 }
@@ -51,6 +56,8 @@ int cmd_backup(int argc, char **argv) {
   int rc = cli_open("backup", path, DB_OPEN_NO_MIGRATE, &db);
   if (rc) return rc;
   Err e = {0};
+  char key[4096] = "";
+  auth_key_file(db, key, sizeof key);
   rc = db_backup(db, dest, &e);
   db_close(db);
   if (rc) return cli_fail("backup", &e);
@@ -61,5 +68,7 @@ int cmd_backup(int argc, char **argv) {
   struct stat sb;
   long long size = stat(dest, &sb) == 0 ? (long long)sb.st_size : -1;
   printf("Sikkerhetskopi skrevet til %s (%lld byte) og kontrollert.\n", dest, size);
+  if (!access(key, F_OK))
+    printf("Nøkkelfilen %s er ikke med i kopien (med vilje): ta vare på den et annet sted.\n", key);
   return CLI_OK;
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "audit/audit.h"
+#include "auth/auth.h"
 #include "cli/cli.h"
 #include "cmds.h"
 #include "core/buf.h"
@@ -14,8 +15,9 @@ static void check_help(void) {
   printf("Bruk: varde check [--db FIL]\n"
          "Kontrollerer databasen uten å endre den: skjemaversjon, SQLite-integritet\n"
          "(PRAGMA integrity_check og fremmednøkler), vernet mot endring av\n"
-         "revisjonsloggen og hele hash-kjeden i loggen. Første brutte oppføring\n"
-         "nevnes ved nummer. Skriver til slutt kjedens siste hash; noter den et annet\n"
+         "revisjonsloggen og hele hash-kjeden i loggen (første brutte oppføring\n"
+         "nevnes ved nummer), og at de lagrede TOTP-hemmelighetene er kryptert og lar\n"
+         "seg låse opp med nøkkelfilen. Skriver kjedens siste hash; noter den et annet\n"
          "sted om du vil kunne oppdage at de nyeste oppføringene er fjernet.\n\n"
          "Valg:\n"
          "  --db FIL   databasen (standard: $VARDE_DB eller %s)\n"
@@ -79,6 +81,24 @@ static int check_audit(Db *db, int *problems) {
   return 0;
 }
 
+static int check_secrets(Db *db, int *problems) {
+  Err e = {0}, why = {0};
+  int64_t ok = 0, clear = 0, bad = 0;
+  char key[4096] = "";
+  if (auth_secrets_check(db, &ok, &clear, &bad, &why, &e)) return cli_fail("check", &e);
+  auth_key_file(db, key, sizeof key);
+  if (clear) {
+    printf("FEIL  %" PRId64 " TOTP-hemmelighet(er) lagret i klartekst: `varde init` krypterer dem.\n", clear);
+    (*problems)++;
+  }
+  if (bad) {
+    printf("FEIL  %" PRId64 " TOTP-hemmelighet(er) kan ikke låses opp med nøkkelfilen %s. %s\n", bad, key, why.msg);
+    (*problems)++;
+  }
+  if (!clear && !bad) printf("ok    TOTP-hemmeligheter: %" PRId64 ", kryptert%s%s\n", ok, ok ? " med " : "", ok ? key : "");
+  return 0;
+}
+
 int cmd_check(int argc, char **argv) {
   static const struct option opts[] = {{"db", required_argument, 0, 'd'}, {"help", no_argument, 0, 'h'}, {0}};
   const char *path = db_default_path();
@@ -103,6 +123,7 @@ int cmd_check(int argc, char **argv) {
   }
   if (!rc) rc = check_integrity(db, &problems);
   if (!rc) rc = check_audit(db, &problems);
+  if (!rc) rc = check_secrets(db, &problems);
   db_close(db);
   if (rc) return rc;
   if (problems) printf("%d problem(er) funnet.\n", problems);
