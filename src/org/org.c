@@ -105,6 +105,10 @@ static const unsigned parent_ok[ORG_N_KINDS] = {
   [ORG_SUPPLIER] = ROOT_OK | K(ORG_NATIONAL),
 };
 
+int org_kind_allowed_under(OrgKind kind, OrgKind parent) {
+  return (unsigned)kind < ORG_N_KINDS && (unsigned)parent < ORG_N_KINDS && (parent_ok[kind] & K(parent));
+}
+
 static int check_parent(Db *db, OrgKind kind, int64_t parent, Org *p, Err *e) {
   if (!parent) {
     if (parent_ok[kind] & ROOT_OK) return 0;

@@ -65,6 +65,11 @@ const char *org_kind_name(OrgKind k);
 const char *org_kind_label(OrgKind k);
 int org_kind_parse(const char *s, OrgKind *out);   /* accepts English and Norwegian names */
 
+/* 1 if an organisation of this kind may lie under one of kind parent
+ * (national → regions, municipalities, counties, IKS, suppliers; region →
+ * municipalities, counties, IKS; municipality → IKS). */
+int org_kind_allowed_under(OrgKind kind, OrgKind parent);
+
 /* Field checks with Norwegian messages (VERR_INVALID). */
 int org_check_name(const char *name, Err *e);
 int org_check_kommunenummer(const char *nr, OrgKind kind, Err *e);

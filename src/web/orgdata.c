@@ -75,6 +75,29 @@ int web_org_set_sharing(WebCtx *c, int64_t id, const char *level, Err *e) {
   return org_set_sharing(c->db, &c->p, id, s, e);
 }
 
+size_t web_child_kinds(const char *parent, const char *kinds[], size_t cap) {
+  OrgKind p;
+  size_t n = 0;
+  if (!parent || org_kind_parse(parent, &p)) return 0;
+  for (int k = 0; k < ORG_N_KINDS && n < cap; k++)
+    if (org_kind_allowed_under((OrgKind)k, p)) kinds[n++] = org_kind_name((OrgKind)k);
+  return n;
+}
+
+int web_org_create(WebCtx *c, int64_t parent, const char *kind, const char *name, const char *number,
+                   const char *orgnr, const char *population, int64_t *id, Err *e) {
+  OrgNew o = {.parent_id = parent, .name = name, .kommunenummer = number, .orgnr = orgnr, .population = -1};
+  if (!kind || !*kind || org_kind_parse(kind, &o.kind)) return err_set(e, VERR_INVALID, "Velg en type.");
+  if (population && *population) {
+    char *end = NULL;
+    long long v = strtoll(population, &end, 10);
+    if (*end || v < 0 || v > 100000000)
+      return err_set(e, VERR_INVALID, "Innbyggertallet må være et helt tall (eller stå tomt).");
+    o.population = v;
+  }
+  return org_create(c->db, &c->p, &o, id, e);
+}
+
 const char *web_kind_label(const char *kind) {
   OrgKind k;
   return kind && org_kind_parse(kind, &k) == 0 ? org_kind_label(k) : "";

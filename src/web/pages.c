@@ -31,20 +31,70 @@ static void org_header(WebCtx *c, const WebOrg *o) {
               web_sharing_label(o->sharing));
 }
 
-static void get_org(WebCtx *c) {
+/* For its admins (and an ancestor's): a new organisation under this one,
+ * of the kinds that may lie there. error: the last attempt's, its values
+ * kept in the fields. */
+static void child_form(WebCtx *c, const WebOrg *o, const char *error) {
+  const char *kinds[ORG_KINDS_MAX];
+  size_t nk = web_child_kinds(o->kind, kinds, ORG_KINDS_MAX);
+  if (!nk || !web_may(c, POLICY_ORG_EDIT, c->org_id)) return;
+  Buf *b = &c->resp->body;
+  const char *kind = error ? web_form(c, "kind") : "";
+  html_raw(b, "<section class=\"card\"><h2>Ny underorganisasjon</h2>");
+  if (error) html_printf(b, "<p class=\"error\" role=\"alert\">%s</p>", error);
+  html_printf(b, "<form class=\"stack\" method=\"post\" action=\"/org/%lld/underorganisasjoner\">",
+              (long long)c->org_id);
+  web_csrf_field(c);
+  html_raw(b, "<div><label for=\"no-kind\">Type</label><select id=\"no-kind\" name=\"kind\" required>");
+  for (size_t i = 0; i < nk; i++)
+    html_printf(b, "<option value=\"%s\"%s>%s</option>", kinds[i], !strcmp(kind, kinds[i]) ? " selected" : "",
+                web_kind_label(kinds[i]));
+  html_printf(b, "</select></div>"
+                 "<div><label for=\"no-name\">Navn</label><input type=\"text\" id=\"no-name\" name=\"name\" "
+                 "required maxlength=\"200\" value=\"%s\"></div>"
+                 "<div><label for=\"no-nr\">Kommunenummer <span class=\"hint\">(fire sifre; fylkesnummer: to; "
+                 "tomt for andre)</span></label><input type=\"text\" id=\"no-nr\" name=\"number\" "
+                 "inputmode=\"numeric\" maxlength=\"4\" value=\"%s\"></div>"
+                 "<div><label for=\"no-orgnr\">Organisasjonsnummer <span class=\"hint\">(ni sifre, "
+                 "valgfritt)</span></label><input type=\"text\" id=\"no-orgnr\" name=\"orgnr\" "
+                 "inputmode=\"numeric\" maxlength=\"9\" value=\"%s\"></div>"
+                 "<div><label for=\"no-pop\">Innbyggere <span class=\"hint\">(valgfritt)</span></label>"
+                 "<input type=\"text\" id=\"no-pop\" name=\"population\" inputmode=\"numeric\" "
+                 "value=\"%s\"></div>",
+              error ? web_form(c, "name") : "", error ? web_form(c, "number") : "",
+              error ? web_form(c, "orgnr") : "", error ? web_form(c, "population") : "");
+  html_raw(b, "<div><button type=\"submit\">Opprett</button></div></form></section>");
+}
+
+static void render_org(WebCtx *c, int status, const char *error) {
   WebOrg o;
   Err e = {0};
   if (web_org_get(c, c->org_id, &o, &e)) {
     web_error_err(c, &e);
     return;
   }
+  buf_reset(&c->resp->body);
+  c->resp->status = status;
   web_page_begin(c, o.name);
   org_header(c, &o);
   size_t n;
   const WebSection *s = web_sections(&n);
   for (size_t i = 0; i < n; i++)
     if (s[i].action == WEB_NO_ACTION || web_may(c, s[i].action, c->org_id)) s[i].render(c);
+  child_form(c, &o, error);
   web_page_end(c);
+}
+
+static void get_org(WebCtx *c) { render_org(c, 200, NULL); }
+
+static void post_child(WebCtx *c) {
+  int64_t id = 0;
+  Err e = {0};
+  int rc = web_org_create(c, c->org_id, web_form(c, "kind"), web_form(c, "name"), web_form(c, "number"),
+                          web_form(c, "orgnr"), web_form(c, "population"), &id, &e);
+  if (rc == VERR_INVALID || rc == VERR_CONFLICT) render_org(c, rc == VERR_INVALID ? 400 : 409, e.msg);
+  else if (rc) web_error_err(c, &e);
+  else http_resp_redirect(c->resp, arena_printf(c->a, "/org/%lld", (long long)id));
 }
 
 /* --- the tree ---------------------------------------------------------- */
@@ -167,6 +217,7 @@ void web_init_sections(void) {
 
 const WebRoute web_routes_pages[] = {
     {"GET", "/org/{org}", get_org, POLICY_ORG_VIEW, 0},
+    {"POST", "/org/{org}/underorganisasjoner", post_child, POLICY_ORG_EDIT, WEB_CSRF},
     {"GET", "/organisasjoner", get_tree, WEB_NO_ACTION, 0},
     {"POST", "/bytt-org", post_switch, WEB_NO_ACTION, WEB_SELF | WEB_CSRF},
     {NULL, NULL, NULL, 0, 0},

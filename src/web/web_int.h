@@ -29,6 +29,15 @@ int web_org_get(WebCtx *c, int64_t id, WebOrg *out, Err *e);
 int web_orgs_visible(WebCtx *c, WebOrg **out, size_t *n, Err *e);
 /* Sets the sharing level ("none"|"aggregate"|"summary"|"full"), audited. */
 int web_org_set_sharing(WebCtx *c, int64_t id, const char *level, Err *e);
+/* The kinds (stored names, in order) an organisation of kind parent may
+ * have under it, into kinds[]; how many. */
+#define ORG_KINDS_MAX 8
+size_t web_child_kinds(const char *parent, const char *kinds[], size_t cap);
+/* A new organisation under parent from the form's fields (kind as stored,
+ * name, kommunenummer, orgnr, population: "" for unknown), audited.
+ * VERR_INVALID / VERR_CONFLICT with a Norwegian message. */
+int web_org_create(WebCtx *c, int64_t parent, const char *kind, const char *name, const char *number,
+                   const char *orgnr, const char *population, int64_t *id, Err *e);
 /* Norwegian name of an organisation kind ("kommune", "region", ...). */
 const char *web_kind_label(const char *kind);
 /* Norwegian explanation of a sharing level. */

@@ -373,6 +373,39 @@ test('TOTP secrets: sealed in the database; a missing key file is a logged serve
   try { await login(t, 'mfa_admin'); } finally { await t.stop(); }
 });
 
+test('organisations: an admin creates one under their own; only kinds that fit; errors keep what was typed', async () => {
+  const r1 = srv.fx.orgs.region;
+  const c = await login(srv, 'browser_admin');   // an admin of the region no other test here logs in (TOTP replay guard)
+  const page = await c.get(`/org/${r1}`);
+  assert.equal(page.status, 200);
+  assert.match(page.text, /Ny underorganisasjon/);
+  const offered = [...page.text.matchAll(/<option value="([a-z]+)"/g)].map((m) => m[1]);
+  assert.deepEqual(offered, ['municipality', 'county', 'iks'], 'a region takes municipalities, counties and IKS');
+  const bad = await c.post(`/org/${r1}/underorganisasjoner`, { kind: 'municipality', name: 'Ny<vik> kommune', number: '12' });
+  assert.equal(bad.status, 400);
+  assert.match(bad.text, /Kommunenummer må være fire sifre/);
+  assert.match(bad.text, /value="Ny&lt;vik&gt; kommune"/, 'what was typed stays, escaped');
+  assert.equal((await c.post(`/org/${r1}/underorganisasjoner`, { kind: 'region', name: 'Region i region' })).status, 400);
+  const ok = await c.post(`/org/${r1}/underorganisasjoner`, { kind: 'municipality', name: 'Nyvik kommune', number: '3998', population: '2500' });
+  assert.equal(ok.status, 303);
+  const id = Number(ok.location.match(/^\/org\/(\d+)$/)[1]);
+  const made = await c.get(`/org/${id}`);
+  assert.match(made.text, /<h1>Nyvik kommune<\/h1>/);
+  assert.match(made.text, /3998/);
+  assert.match((await c.get(`/org/${r1}`)).text, new RegExp(`href="/org/${id}">Nyvik kommune<`), 'listed under its parent');
+  const dup = await c.post(`/org/${r1}/underorganisasjoner`, { kind: 'municipality', name: 'Nyvik to', number: '3998' });
+  assert.equal(dup.status, 409);
+  const audit = execFileSync('sqlite3', [srv.db, `SELECT count(*) FROM audit_log WHERE action = 'org.create' AND org_id = ${id}`]).toString().trim();
+  assert.equal(audit, '1');
+  // a municipality's admin may add an IKS under it, nothing else; a viewer sees no form
+  const m = await login(srv, 'unrelated_admin');
+  const mp = await m.get(`/org/${srv.fx.orgs.unrelated}`);
+  assert.deepEqual([...mp.text.matchAll(/<option value="([a-z]+)"/g)].map((x) => x[1]), ['iks']);
+  const v = await login(srv, 'sibling_viewer');
+  assert.doesNotMatch((await v.get(`/org/${srv.fx.orgs.sibling}`)).text, /Ny underorganisasjon/);
+  assert.equal((await v.post(`/org/${srv.fx.orgs.sibling}/underorganisasjoner`, { kind: 'iks', name: 'X IKS' })).status, 403);
+});
+
 test('audit chain: web writes are chained; tampering is found by varde check', async () => {
   const s = await startServer();
   try {
