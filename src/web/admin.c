@@ -40,7 +40,20 @@ static void member_row(WebCtx *c, const User *u, AuthRole role) {
               (long long)c->org_id, (long long)u->id);
   web_csrf_field(c);
   html_printf(b, "<button type=\"submit\" class=\"danger\" aria-label=\"Fjern %s fra "
-                 "organisasjonen\">Fjern</button></form></div></td></tr>", u->username);
+                 "organisasjonen\">Fjern</button></form>", u->username);
+  if (u->id != c->p.user_id) {
+    html_printf(b, "<form method=\"post\" action=\"/org/%lld/brukere/%lld/konto\">", (long long)c->org_id,
+                (long long)u->id);
+    web_csrf_field(c);
+    if (u->disabled)
+      html_printf(b, "<input type=\"hidden\" name=\"active\" value=\"ja\"><button type=\"submit\" "
+                     "aria-label=\"Aktiver kontoen til %s\">Aktiver</button></form>", u->username);
+    else
+      html_printf(b, "<input type=\"hidden\" name=\"active\" value=\"nei\"><button type=\"submit\" "
+                     "class=\"danger\" aria-label=\"Deaktiver kontoen til %s\">Deaktiver</button></form>",
+                  u->username);
+  }
+  html_raw(b, "</div></td></tr>");
 }
 
 static void add_form(WebCtx *c, const char *error) {
@@ -147,6 +160,55 @@ static void post_role(WebCtx *c) {
 
 static void post_remove(WebCtx *c) { set_role(c, AUTH_ROLE_NONE); }
 
+/* An account is everyone's who holds it: whoever turns it off must manage
+ * the members of every organisation it belongs to (the policy answers for
+ * each). NULL when they do; else the name of one they do not manage. */
+static const char *foreign_membership(WebCtx *c, int64_t user_id, Err *e) {
+  UserMembership *m = NULL;
+  size_t n = 0;
+  if (user_memberships(c->db, user_id, c->a, &m, &n, e)) return "";
+  for (size_t i = 0; i < n; i++) {
+    if (web_may(c, POLICY_MEMBERS_MANAGE, m[i].org_id)) continue;
+    WebOrg o;
+    Err ignore = {0};
+    return web_may(c, POLICY_ORG_VIEW, m[i].org_id) && !web_org_get(c, m[i].org_id, &o, &ignore)
+               ? o.name : "en organisasjon du ikke ser";
+  }
+  return NULL;
+}
+
+/* Turns the account off (ends its sessions, its API tokens stop working)
+ * or on again; "active" is "nei" or "ja". */
+static void post_account(WebCtx *c) {
+  const char *v = web_form(c, "active");
+  int off = !strcmp(v, "nei");
+  if (!off && strcmp(v, "ja")) {
+    render_users(c, 400, "Ugyldig valg for kontoen.");
+    return;
+  }
+  if (!member_of_org(c)) return;
+  if (off && c->args[0] == c->p.user_id) {
+    render_users(c, 400, "Du kan ikke deaktivere din egen konto.");
+    return;
+  }
+  Err e = {0};
+  const char *other = foreign_membership(c, c->args[0], &e);
+  if (other && !*other) {
+    web_error_err(c, &e);
+    return;
+  }
+  if (other) {
+    render_users(c, 403, arena_printf(c->a, "Brukeren er også medlem av «%s», som du ikke administrerer. Fjern "
+                                            "brukeren herfra, eller be en administrator der.", other));
+    return;
+  }
+  if (user_set_disabled(c->db, &c->p, c->args[0], off, &e)) {
+    web_error_err(c, &e);
+    return;
+  }
+  http_resp_redirect(c->resp, arena_printf(c->a, "/org/%lld/brukere", (long long)c->org_id));
+}
+
 /* --- sharing level ----------------------------------------------------- */
 
 static void get_sharing(WebCtx *c) {
@@ -195,6 +257,7 @@ const WebRoute web_routes_admin[] = {
     {"POST", "/org/{org}/brukere", post_add_user, POLICY_MEMBERS_MANAGE, WEB_CSRF},
     {"POST", "/org/{org}/brukere/{id}/rolle", post_role, POLICY_MEMBERS_MANAGE, WEB_CSRF},
     {"POST", "/org/{org}/brukere/{id}/fjern", post_remove, POLICY_MEMBERS_MANAGE, WEB_CSRF},
+    {"POST", "/org/{org}/brukere/{id}/konto", post_account, POLICY_MEMBERS_MANAGE, WEB_CSRF},
     {"GET", "/org/{org}/deling", get_sharing, POLICY_SHARING_SET, 0},
     {"POST", "/org/{org}/deling", post_sharing, POLICY_SHARING_SET, WEB_CSRF},
     {"GET", "/org/{org}/revisjon", web_audit_page, POLICY_AUDIT_READ, 0},

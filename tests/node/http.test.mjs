@@ -373,7 +373,7 @@ test('TOTP secrets: sealed in the database; a missing key file is a logged serve
   try { await login(t, 'mfa_admin'); } finally { await t.stop(); }
 });
 
-test('organisations: an admin creates one under their own; only kinds that fit; errors keep what was typed', async () => {
+test('administration in the web UI: organisations created under one\'s own, accounts turned off and on', async () => {
   const r1 = srv.fx.orgs.region;
   const c = await login(srv, 'browser_admin');   // an admin of the region no other test here logs in (TOTP replay guard)
   const page = await c.get(`/org/${r1}`);
@@ -404,6 +404,32 @@ test('organisations: an admin creates one under their own; only kinds that fit; 
   const v = await login(srv, 'sibling_viewer');
   assert.doesNotMatch((await v.get(`/org/${srv.fx.orgs.sibling}`)).text, /Ny underorganisasjon/);
   assert.equal((await v.post(`/org/${srv.fx.orgs.sibling}/underorganisasjoner`, { kind: 'iks', name: 'X IKS' })).status, 403);
+
+  // accounts: the municipality's admin turns a member's account off (its
+  // sessions end, it cannot log in) and on again; not their own, and not
+  // one that also belongs where they are no admin
+  const unr = srv.fx.orgs.unrelated;
+  await m.get(`/org/${unr}/brukere`);
+  assert.equal((await m.post(`/org/${unr}/brukere`, { username: 'kontohaver', password: 'Konto-passord-1', role: 'viewer' })).status, 303);
+  const kid = Number(execFileSync('sqlite3', [srv.db, "SELECT id FROM users WHERE username = 'kontohaver'"]).toString());
+  const k = new Client(srv.base);
+  assert.equal((await k.post('/logg-inn', { username: 'kontohaver', password: 'Konto-passord-1' })).location, '/');
+  const list = await m.get(`/org/${unr}/brukere`);
+  assert.match(list.text, /aria-label="Deaktiver kontoen til kontohaver"/);
+  assert.doesNotMatch(list.text, /Deaktiver kontoen til unrelated_admin/, 'no button for one\'s own account');
+  assert.equal((await m.post(`/org/${unr}/brukere/${kid}/konto`, { active: 'nei' })).status, 303);
+  assert.match((await m.get(`/org/${unr}/brukere`)).text, /deaktivert/);
+  assert.equal((await k.get('/profil')).status, 303, 'the session ended');
+  const again = await new Client(srv.base).post('/logg-inn', { username: 'kontohaver', password: 'Konto-passord-1' });
+  assert.notEqual(again.location, '/', 'a turned-off account cannot log in');
+  assert.equal((await m.post(`/org/${unr}/brukere/${kid}/konto`, { active: 'ja' })).status, 303);
+  assert.equal((await new Client(srv.base).post('/logg-inn', { username: 'kontohaver', password: 'Konto-passord-1' })).location, '/');
+  assert.equal((await m.post(`/org/${unr}/brukere/${srv.fx.users.unrelated_admin.id}/konto`, { active: 'nei' })).status, 400);
+  execFileSync('sqlite3', [srv.db, `INSERT INTO memberships (user_id, org_id, role, created_at) VALUES (${kid}, ${srv.fx.orgs.sibling}, 'viewer', 1)`]);
+  const foreign = await m.post(`/org/${unr}/brukere/${kid}/konto`, { active: 'nei' });
+  assert.equal(foreign.status, 403);
+  assert.match(foreign.text, /også medlem av «en organisasjon du ikke ser»/);
+  assert.equal(execFileSync('sqlite3', [srv.db, `SELECT disabled FROM users WHERE id = ${kid}`]).toString().trim(), '0');
 });
 
 test('audit chain: web writes are chained; tampering is found by varde check', async () => {
