@@ -97,7 +97,9 @@ static void render_users(WebCtx *c, int status, const char *error) {
     if (user_role_in(c->db, u[i].id, c->org_id, &role, &e) || role == AUTH_ROLE_NONE) continue;
     member_row(c, &u[i], role);
   }
-  html_raw(b, "</tbody></table></div>");
+  html_raw(b, "</tbody></table></div><p class=\"hint\">«Fjern» tar brukeren ut av denne organisasjonen. "
+              "«Deaktiver» stenger kontoen helt: øktene avsluttes og API-nøklene slutter å virke. Det kan bare "
+              "den som administrerer alle organisasjonene brukeren er med i.</p>");
   add_form(c, error);
   web_page_end(c);
 }

@@ -49,19 +49,21 @@ static void child_form(WebCtx *c, const WebOrg *o, const char *error) {
   for (size_t i = 0; i < nk; i++)
     html_printf(b, "<option value=\"%s\"%s>%s</option>", kinds[i], !strcmp(kind, kinds[i]) ? " selected" : "",
                 web_kind_label(kinds[i]));
+  int numbered = 0;   /* municipalities and counties have a number */
+  for (size_t i = 0; i < nk; i++) numbered |= !strcmp(kinds[i], "municipality") || !strcmp(kinds[i], "county");
   html_printf(b, "</select></div>"
                  "<div><label for=\"no-name\">Navn</label><input type=\"text\" id=\"no-name\" name=\"name\" "
-                 "required maxlength=\"200\" value=\"%s\"></div>"
-                 "<div><label for=\"no-nr\">Kommunenummer <span class=\"hint\">(fire sifre; fylkesnummer: to; "
-                 "tomt for andre)</span></label><input type=\"text\" id=\"no-nr\" name=\"number\" "
-                 "inputmode=\"numeric\" maxlength=\"4\" value=\"%s\"></div>"
-                 "<div><label for=\"no-orgnr\">Organisasjonsnummer <span class=\"hint\">(ni sifre, "
+                 "required maxlength=\"200\" value=\"%s\"></div>", error ? web_form(c, "name") : "");
+  if (numbered)
+    html_printf(b, "<div><label for=\"no-nr\">Kommunenummer <span class=\"hint\">(fire sifre; fylkesnummer: to; "
+                   "tomt for andre)</span></label><input type=\"text\" id=\"no-nr\" name=\"number\" "
+                   "inputmode=\"numeric\" maxlength=\"4\" value=\"%s\"></div>", error ? web_form(c, "number") : "");
+  html_printf(b, "<div><label for=\"no-orgnr\">Organisasjonsnummer <span class=\"hint\">(ni sifre, "
                  "valgfritt)</span></label><input type=\"text\" id=\"no-orgnr\" name=\"orgnr\" "
                  "inputmode=\"numeric\" maxlength=\"9\" value=\"%s\"></div>"
                  "<div><label for=\"no-pop\">Innbyggere <span class=\"hint\">(valgfritt)</span></label>"
                  "<input type=\"text\" id=\"no-pop\" name=\"population\" inputmode=\"numeric\" "
                  "value=\"%s\"></div>",
-              error ? web_form(c, "name") : "", error ? web_form(c, "number") : "",
               error ? web_form(c, "orgnr") : "", error ? web_form(c, "population") : "");
   html_raw(b, "<div><button type=\"submit\">Opprett</button></div></form></section>");
 }

@@ -401,6 +401,7 @@ test('administration in the web UI: organisations created under one\'s own, acco
   const m = await login(srv, 'unrelated_admin');
   const mp = await m.get(`/org/${srv.fx.orgs.unrelated}`);
   assert.deepEqual([...mp.text.matchAll(/<option value="([a-z]+)"/g)].map((x) => x[1]), ['iks']);
+  assert.doesNotMatch(mp.text, /name="number"/, 'an IKS has no kommunenummer to ask for');
   const v = await login(srv, 'sibling_viewer');
   assert.doesNotMatch((await v.get(`/org/${srv.fx.orgs.sibling}`)).text, /Ny underorganisasjon/);
   assert.equal((await v.post(`/org/${srv.fx.orgs.sibling}/underorganisasjoner`, { kind: 'iks', name: 'X IKS' })).status, 403);
