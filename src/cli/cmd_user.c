@@ -197,7 +197,7 @@ static int user_simple(Db *db, const Principal *cli, const char *sub, int argc, 
     if (!rc) printf("Nytt passord satt for %s; brukerens økter er avsluttet.\n", u.username);
   } else if (!strcmp(sub, "disable") || !strcmp(sub, "enable")) {
     int off = !strcmp(sub, "disable");
-    rc = user_set_disabled(db, cli, u.id, off, e);
+    rc = user_set_disabled(db, cli, u.id, 0, off, e);
     if (!rc) printf("%s er %s.\n", u.username, off ? "stengt" : "åpnet igjen");
   } else {
     rc = auth_mfa_reset(db, cli, u.id, e);

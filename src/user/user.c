@@ -11,11 +11,11 @@
 #include "user/user.h"
 
 /* Appends the audit entry for a change to user `id`. */
-static int audit_user(Db *db, const Principal *who, const char *action, int64_t id,
+static int audit_user(Db *db, const Principal *who, int64_t org_id, const char *action, int64_t id,
                       const char *details, Err *e) {
   char sid[24];
   snprintf(sid, sizeof sid, "%lld", (long long)id);
-  AuditEvent ev = {who, 0, action, "user", sid, details};
+  AuditEvent ev = {who, org_id, action, "user", sid, details};
   return audit_append(db, &ev, NULL, e);
 }
 
@@ -72,7 +72,7 @@ int user_create(Db *db, const Principal *actor, const char *username, const char
   if (!rc) rc = db_int(db, e, &newid, "INSERT INTO users(username, display_name, password_hash,"
                        " password_changed_at, created_at, updated_at) VALUES (?,?,?,?,?,?)"
                        " RETURNING id", "ssslll", name, display_name, hash, now, now, now);
-  if (!rc) rc = audit_user(db, actor, "user.create", newid, name, e);
+  if (!rc) rc = audit_user(db, actor, 0, "user.create", newid, name, e);
   rc = tx_end(db, rc, e);
   if (!rc && id) *id = newid;
   return rc;
@@ -130,13 +130,13 @@ int user_list(Db *db, Arena *a, User **out, size_t *n, Err *e) {
   return rc < 0 ? rc : 0;
 }
 
-int user_set_disabled(Db *db, const Principal *actor, int64_t id, int disabled, Err *e) {
+int user_set_disabled(Db *db, const Principal *actor, int64_t id, int64_t org_id, int disabled, Err *e) {
   int rc = db_begin(db, e);
   if (!rc) rc = db_exec(db, e, "UPDATE users SET disabled = ?, updated_at = ? WHERE id = ?", "ill",
                         disabled ? 1 : 0, db_now(), id);
   if (!rc && db_changes(db) != 1) rc = err_set(e, VERR_NOTFOUND, "Brukeren finnes ikke.");
   if (!rc && disabled) rc = auth_session_end_user(db, id, 0, e);
-  if (!rc) rc = audit_user(db, actor, disabled ? "user.disable" : "user.enable", id, NULL, e);
+  if (!rc) rc = audit_user(db, actor, org_id, disabled ? "user.disable" : "user.enable", id, NULL, e);
   return tx_end(db, rc, e);
 }
 
@@ -156,7 +156,7 @@ static int store_password(Db *db, const Principal *actor, int64_t id, const char
   rc = db_exec(db, e, "UPDATE users SET password_hash = ?, password_changed_at = ?, updated_at = ?,"
                " failed_logins = 0, locked_until = 0 WHERE id = ?", "slll", hash, now, now, id);
   if (!rc) rc = auth_session_end_user(db, id, keep, e);
-  if (!rc) rc = audit_user(db, actor, action, id, NULL, e);
+  if (!rc) rc = audit_user(db, actor, 0, action, id, NULL, e);
   return tx_end(db, rc, e);
 }
 

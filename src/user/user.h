@@ -43,8 +43,9 @@ int user_find(Db *db, const char *username, User *out, Err *e); /* VERR_NOTFOUND
 int user_list(Db *db, Arena *a, User **out, size_t *n, Err *e);
 
 /* Disables (or re-enables) an account; disabling ends its sessions, and its
- * API tokens stop working while it stays disabled. */
-int user_set_disabled(Db *db, const Principal *actor, int64_t id, int disabled, Err *e);
+ * API tokens stop working while it stays disabled. org_id: the organisation
+ * whose administration did it, for its audit log (0 from the command line). */
+int user_set_disabled(Db *db, const Principal *actor, int64_t id, int64_t org_id, int disabled, Err *e);
 
 /* Sets a new password (admin reset or CLI). Policy-checked; ends the user's
  * other sessions (keeps actor's own session if it is this user's). */

@@ -204,7 +204,7 @@ static void post_account(WebCtx *c) {
                                             "brukeren herfra, eller be en administrator der.", other));
     return;
   }
-  if (user_set_disabled(c->db, &c->p, c->args[0], off, &e)) {
+  if (user_set_disabled(c->db, &c->p, c->args[0], c->org_id, off, &e)) {
     web_error_err(c, &e);
     return;
   }

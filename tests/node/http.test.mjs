@@ -420,6 +420,7 @@ test('administration in the web UI: organisations created under one\'s own, acco
   assert.doesNotMatch(list.text, /Deaktiver kontoen til unrelated_admin/, 'no button for one\'s own account');
   assert.equal((await m.post(`/org/${unr}/brukere/${kid}/konto`, { active: 'nei' })).status, 303);
   assert.match((await m.get(`/org/${unr}/brukere`)).text, /deaktivert/);
+  assert.match((await m.get(`/org/${unr}/revisjon`)).text, /user\.disable/, 'in the organisation\'s own audit log');
   assert.equal((await k.get('/profil')).status, 303, 'the session ended');
   const again = await new Client(srv.base).post('/logg-inn', { username: 'kontohaver', password: 'Konto-passord-1' });
   assert.notEqual(again.location, '/', 'a turned-off account cannot log in');

@@ -56,12 +56,12 @@ TEST(disable_ends_access) {
   Err e = {0};
   CHECK_INT(user_find(tdb, "anne", &u, &e), 0);
   CHECK_INT(auth_login(tdb, &cfg, "anne", PW, "10.0.0.1", 1000, &l, &e), 0);
-  CHECK_INT(user_set_disabled(tdb, &cli, u.id, 1, &e), 0);
+  CHECK_INT(user_set_disabled(tdb, &cli, u.id, 0, 1, &e), 0);
   CHECK_INT(auth_session_lookup(tdb, &cfg, l.session.cookie, "", 1001, &p, NULL, &e), VERR_NOTFOUND);
   CHECK_INT(auth_login(tdb, &cfg, "anne", PW, "10.0.0.1", 1002, &l, &e), VERR_DENIED);
-  CHECK_INT(user_set_disabled(tdb, &cli, u.id, 0, &e), 0);
+  CHECK_INT(user_set_disabled(tdb, &cli, u.id, 0, 0, &e), 0);
   CHECK_INT(auth_login(tdb, &cfg, "anne", PW, "10.0.0.1", 1003, &l, &e), 0);
-  CHECK_INT(user_set_disabled(tdb, &cli, 987654, 1, &e), VERR_NOTFOUND);
+  CHECK_INT(user_set_disabled(tdb, &cli, 987654, 0, 1, &e), VERR_NOTFOUND);
 }
 
 TEST(passwords) {
