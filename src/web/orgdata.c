@@ -98,6 +98,21 @@ int web_org_create(WebCtx *c, int64_t parent, const char *kind, const char *name
   return org_create(c->db, &c->p, &o, id, e);
 }
 
+int web_kind_fits(const char *child, const char *parent) {
+  OrgKind c, p;
+  return child && parent && !org_kind_parse(child, &c) && !org_kind_parse(parent, &p) && org_kind_allowed_under(c, p);
+}
+
+int web_org_move(WebCtx *c, int64_t id, int64_t parent, Err *e) {
+  switch (policy_check_move(c->db, &c->p, id, parent, e)) {
+  case POLICY_ALLOW: return org_move(c->db, &c->p, id, parent, e);
+  case POLICY_NOT_VISIBLE: return err_set(e, VERR_NOTFOUND, "Fant ikke organisasjonen.");
+  default:
+    return e->code ? e->code
+                   : err_set(e, VERR_DENIED, "Du kan bare flytte en organisasjon inn under en du administrerer.");
+  }
+}
+
 const char *web_kind_label(const char *kind) {
   OrgKind k;
   return kind && org_kind_parse(kind, &k) == 0 ? org_kind_label(k) : "";

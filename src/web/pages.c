@@ -68,7 +68,49 @@ static void child_form(WebCtx *c, const WebOrg *o, const char *error) {
   html_raw(b, "<div><button type=\"submit\">Opprett</button></div></form></section>");
 }
 
-static void render_org(WebCtx *c, int status, const char *error) {
+/* 1 if org id lies under anc in the visible tree (or is anc). */
+static int under(const WebOrg *v, size_t n, int64_t anc, int64_t id) {
+  for (int depth = 0; id && depth <= 64; depth++) {
+    if (id == anc) return 1;
+    int64_t up = 0;
+    for (size_t i = 0; i < n; i++)
+      if (v[i].id == id) up = v[i].parent_id;
+    id = up;
+  }
+  return 0;
+}
+
+/* For whoever may edit it: moving it under another organisation they
+ * administer, of a kind that may hold it, not under itself. */
+static void move_form(WebCtx *c, const WebOrg *o, const char *error) {
+  WebOrg *v = NULL;
+  size_t n = 0, shown = 0;
+  Err e = {0};
+  if (!web_may(c, POLICY_ORG_EDIT, c->org_id) || web_orgs_visible(c, &v, &n, &e)) return;
+  Buf *b = &c->resp->body;
+  for (size_t i = 0; i < n; i++) {
+    if (v[i].id == o->parent_id || !web_kind_fits(o->kind, v[i].kind) || under(v, n, o->id, v[i].id) ||
+        !web_may(c, POLICY_ORG_EDIT, v[i].id))
+      continue;
+    if (!shown++) {
+      html_printf(b, "<section class=\"card\"><h2>Flytt %s</h2>", o->name);
+      if (error) html_printf(b, "<p class=\"error\" role=\"alert\">%s</p>", error);
+      html_printf(b, "<form class=\"stack\" method=\"post\" action=\"/org/%lld/flytt\">", (long long)c->org_id);
+      web_csrf_field(c);
+      html_raw(b, "<div><label for=\"mv-parent\">Ny overordnet</label><select id=\"mv-parent\" name=\"parent\" "
+                  "required>");
+    }
+    html_printf(b, "<option value=\"%lld\">%s (%s)</option>", (long long)v[i].id, v[i].name,
+                web_kind_label(v[i].kind));
+  }
+  if (shown)
+    html_raw(b, "</select></div><p class=\"hint\">Data, brukere og underorganisasjoner følger med. Nye overordnede ser "
+                "det delingsnivået organisasjonen har valgt.</p><div><button type=\"submit\">Flytt</button></div>"
+                "</form></section>");
+}
+
+/* error: the failed form's message; move_error: it came from the move form. */
+static void render_org(WebCtx *c, int status, const char *error, int move_error) {
   WebOrg o;
   Err e = {0};
   if (web_org_get(c, c->org_id, &o, &e)) {
@@ -83,20 +125,36 @@ static void render_org(WebCtx *c, int status, const char *error) {
   const WebSection *s = web_sections(&n);
   for (size_t i = 0; i < n; i++)
     if (s[i].action == WEB_NO_ACTION || web_may(c, s[i].action, c->org_id)) s[i].render(c);
-  child_form(c, &o, error);
+  child_form(c, &o, move_error ? NULL : error);
+  move_form(c, &o, move_error ? error : NULL);
   web_page_end(c);
 }
 
-static void get_org(WebCtx *c) { render_org(c, 200, NULL); }
+static void get_org(WebCtx *c) { render_org(c, 200, NULL, 0); }
 
 static void post_child(WebCtx *c) {
   int64_t id = 0;
   Err e = {0};
   int rc = web_org_create(c, c->org_id, web_form(c, "kind"), web_form(c, "name"), web_form(c, "number"),
                           web_form(c, "orgnr"), web_form(c, "population"), &id, &e);
-  if (rc == VERR_INVALID || rc == VERR_CONFLICT) render_org(c, rc == VERR_INVALID ? 400 : 409, e.msg);
+  if (rc == VERR_INVALID || rc == VERR_CONFLICT) render_org(c, rc == VERR_INVALID ? 400 : 409, e.msg, 0);
   else if (rc) web_error_err(c, &e);
   else http_resp_redirect(c->resp, arena_printf(c->a, "/org/%lld", (long long)id));
+}
+
+static void post_move(WebCtx *c) {
+  Err e = {0};
+  char *end = NULL;
+  const char *s = web_form(c, "parent");
+  long long parent = strtoll(s, &end, 10);
+  if (!*s || *end || parent <= 0) {
+    render_org(c, 400, "Velg den nye overordnede organisasjonen.", 1);
+    return;
+  }
+  int rc = web_org_move(c, c->org_id, parent, &e);
+  if (rc == VERR_INVALID || rc == VERR_DENIED) render_org(c, rc == VERR_INVALID ? 400 : 403, e.msg, 1);
+  else if (rc) web_error_err(c, &e);
+  else http_resp_redirect(c->resp, arena_printf(c->a, "/org/%lld", (long long)c->org_id));
 }
 
 /* --- the tree ---------------------------------------------------------- */
@@ -220,6 +278,7 @@ void web_init_sections(void) {
 const WebRoute web_routes_pages[] = {
     {"GET", "/org/{org}", get_org, POLICY_ORG_VIEW, 0},
     {"POST", "/org/{org}/underorganisasjoner", post_child, POLICY_ORG_EDIT, WEB_CSRF},
+    {"POST", "/org/{org}/flytt", post_move, POLICY_ORG_EDIT, WEB_CSRF},
     {"GET", "/organisasjoner", get_tree, WEB_NO_ACTION, 0},
     {"POST", "/bytt-org", post_switch, WEB_NO_ACTION, WEB_SELF | WEB_CSRF},
     {NULL, NULL, NULL, 0, 0},

@@ -38,6 +38,11 @@ size_t web_child_kinds(const char *parent, const char *kinds[], size_t cap);
  * VERR_INVALID / VERR_CONFLICT with a Norwegian message. */
 int web_org_create(WebCtx *c, int64_t parent, const char *kind, const char *name, const char *number,
                    const char *orgnr, const char *population, int64_t *id, Err *e);
+/* Moves organisation id under parent; the policy decides (POLICY_ORG_EDIT
+ * on both), then src/org checks kinds and cycles. Audited. */
+int web_org_move(WebCtx *c, int64_t id, int64_t parent, Err *e);
+/* 1 if an organisation of kind child may lie under one of kind parent. */
+int web_kind_fits(const char *child, const char *parent);
 /* Norwegian name of an organisation kind ("kommune", "region", ...). */
 const char *web_kind_label(const char *kind);
 /* Norwegian explanation of a sharing level. */

@@ -397,6 +397,21 @@ test('administration in the web UI: organisations created under one\'s own, acco
   assert.equal(dup.status, 409);
   const audit = execFileSync('sqlite3', [srv.db, `SELECT count(*) FROM audit_log WHERE action = 'org.create' AND org_id = ${id}`]).toString().trim();
   assert.equal(audit, '1');
+  // moving: an IKS made under Nyvik goes to another municipality of the region;
+  // the form offers only what the admin administers and what can hold an IKS
+  const iksMade = await c.post(`/org/${id}/underorganisasjoner`, { kind: 'iks', name: 'Vannverket IKS' });
+  const iks = Number(iksMade.location.match(/(\d+)$/)[1]);
+  const iksPage = await c.get(`/org/${iks}`);
+  const moveForm = iksPage.text.split('name="parent"')[1].split('</select>')[0];
+  const targets = [...moveForm.matchAll(/<option value="(\d+)">/g)].map((m) => Number(m[1]));
+  assert.ok(targets.includes(srv.fx.orgs.t_full) && targets.includes(r1), 'municipalities and the region it administers');
+  assert.ok(!targets.includes(id), 'not where it already is');
+  assert.ok(!targets.includes(srv.fx.orgs.unrelated), 'not into another region');
+  assert.equal((await c.post(`/org/${iks}/flytt`, { parent: String(srv.fx.orgs.unrelated) })).status, 403);
+  assert.equal((await c.post(`/org/${id}/flytt`, { parent: String(iks) })).status, 400, 'a municipality cannot go under an IKS');
+  assert.equal((await c.post(`/org/${iks}/flytt`, { parent: String(srv.fx.orgs.t_full) })).status, 303);
+  assert.equal(execFileSync('sqlite3', [srv.db, `SELECT parent_id FROM organisations WHERE id = ${iks}`]).toString().trim(),
+    String(srv.fx.orgs.t_full));
   // a municipality's admin may add an IKS under it, nothing else; a viewer sees no form
   const m = await login(srv, 'unrelated_admin');
   const mp = await m.get(`/org/${srv.fx.orgs.unrelated}`);
