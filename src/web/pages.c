@@ -98,7 +98,7 @@ static void move_form(WebCtx *c, const WebOrg *o, const char *error) {
       html_printf(b, "<form class=\"stack\" method=\"post\" action=\"/org/%lld/flytt\">", (long long)c->org_id);
       web_csrf_field(c);
       html_raw(b, "<div><label for=\"mv-parent\">Ny overordnet</label><select id=\"mv-parent\" name=\"parent\" "
-                  "required>");
+                  "required><option value=\"\">Velg …</option>");
     }
     html_printf(b, "<option value=\"%lld\">%s (%s)</option>", (long long)v[i].id, v[i].name,
                 web_kind_label(v[i].kind));
