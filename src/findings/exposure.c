@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/csv.h"
 #include "db/db.h"
 #include "findings/web_int.h"
 #include "html/html.h"
@@ -56,7 +57,8 @@ static void totals(WebCtx *c, const int64_t *agg, size_t n) {
     shown++;
   }
   if (!shown) html_printf(b, "<tr><td colspan=\"2\">Ingen sårbarhet er funnet hos %d eller flere.</td></tr>", POLICY_K_MIN);
-  html_raw(b, "</tbody></table></div></section>");
+  html_printf(b, "</tbody></table></div><p><a class=\"button\" href=\"/org/%lld/eksponering-kev.csv\">Last ned som "
+                 "CSV</a></p></section>", (long long)c->org_id);
 }
 
 static void named(WebCtx *c, const int64_t *ids, size_t n) {
@@ -77,7 +79,8 @@ static void named(WebCtx *c, const int64_t *ids, size_t n) {
     free(name);
   }
   if (!n) html_raw(b, "<tr><td colspan=\"5\">Ingen organisasjoner deler sammendrag med dere.</td></tr>");
-  html_raw(b, "</tbody></table></div></section>");
+  html_printf(b, "</tbody></table></div><p><a class=\"button\" href=\"/org/%lld/eksponering.csv\">Last ned som "
+                 "CSV</a></p></section>", (long long)c->org_id);
 }
 
 void find_web_exposure(WebCtx *c) {
@@ -97,4 +100,67 @@ void find_web_exposure(WebCtx *c) {
                 POLICY_K_MIN, na);
   named(c, sum, ns);
   web_page_end(c);
+}
+
+/* ---- the same two tables as CSV (Norwegian Excel dialect), under the same
+ * rules: KEV totals only over at least POLICY_K_MIN organisations that share
+ * totals, rows per organisation only for those sharing summaries ---- */
+
+static void csv_begin(WebCtx *c, CsvWriter *w, const char *name, const char *const *head, size_t n) {
+  HttpResp *r = c->resp;
+  r->content_type = "text/csv; charset=utf-8";
+  const char *disp = arena_printf(c->a, "attachment; filename=\"%s-%lld.csv\"", name, (long long)c->org_id);
+  if (disp) http_resp_header(r, "Content-Disposition", disp);
+  csv_writer_init(w, &r->body, ';', CSV_DIALECT_EXCEL_NO);
+  for (size_t i = 0; i < n; i++) csv_field(w, head[i]);
+  csv_end_row(w);
+}
+
+void find_web_exposure_kev_csv(WebCtx *c) {
+  static const char *const head[] = {"sårbarhet", "organisasjoner", "av_organisasjoner_som_deler_tall"};
+  int64_t *agg = NULL, with_kev = 0;
+  size_t na = 0, nx = 0;
+  FindExposure *x = NULL;
+  CsvWriter w;
+  Err e = {0};
+  if (subtree_allowed(c, POLICY_READ_AGGREGATE, &agg, &na, &e) ||
+      (policy_aggregate_allowed(na) && find_exposure(c->db, c->a, agg, na, true, &x, &nx, &with_kev, &e))) {
+    web_error_err(c, &e);
+    return;
+  }
+  csv_begin(c, &w, "eksponering-kev", head, sizeof head / sizeof head[0]);
+  for (size_t i = 0; policy_aggregate_allowed(na) && i < nx; i++) {
+    if (!policy_aggregate_allowed((size_t)x[i].n_orgs)) continue;   /* small cells are not shown */
+    csv_field(&w, x[i].vuln_id);
+    csv_field_int(&w, x[i].n_orgs);
+    csv_field_int(&w, (int64_t)na);
+    csv_end_row(&w);
+  }
+}
+
+void find_web_exposure_csv(WebCtx *c) {
+  static const char *const head[] = {"organisasjon", "aktive_funn", "kev", "kritiske", "forfalte"};
+  int64_t *sum = NULL;
+  size_t ns = 0;
+  CsvWriter w;
+  Err e = {0};
+  if (subtree_allowed(c, POLICY_READ_SUMMARY, &sum, &ns, &e)) {
+    web_error_err(c, &e);
+    return;
+  }
+  csv_begin(c, &w, "eksponering", head, sizeof head / sizeof head[0]);
+  for (size_t i = 0; i < ns; i++) {
+    FindCounts k;
+    char *name = NULL;
+    if (find_counts(c->db, sum[i], &k, &e) ||
+        db_text(c->db, &e, &name, "SELECT name FROM organisations WHERE id = ?", "l", sum[i]))
+      continue;
+    csv_field(&w, name);
+    csv_field_int(&w, k.active);
+    csv_field_int(&w, k.kev);
+    csv_field_int(&w, k.critical);
+    csv_field_int(&w, k.overdue);
+    csv_end_row(&w);
+    free(name);
+  }
 }

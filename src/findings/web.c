@@ -323,6 +323,8 @@ static const WebRoute routes[] = {
     {"GET", "/org/{org}/funn/{id}", get_detail, POLICY_READ, 0},
     {"POST", "/org/{org}/funn/{id}/status", post_status, POLICY_WRITE, WEB_CSRF},
     {"GET", "/org/{org}/eksponering", find_web_exposure, POLICY_ORG_VIEW, 0},
+    {"GET", "/org/{org}/eksponering.csv", find_web_exposure_csv, POLICY_ORG_VIEW, 0},
+    {"GET", "/org/{org}/eksponering-kev.csv", find_web_exposure_kev_csv, POLICY_ORG_VIEW, 0},
     {NULL, NULL, NULL, 0, 0},
 };
 

@@ -15,6 +15,9 @@ int find_web_may_accept(WebCtx *c);
 /* "YYYY-MM-DD" -> end of that day (UTC), or -1. */
 int64_t find_parse_day(const char *s);
 void find_web_exposure(WebCtx *c);
+/* The exposure page's two tables as CSV, under the same sharing rules. */
+void find_web_exposure_kev_csv(WebCtx *c);
+void find_web_exposure_csv(WebCtx *c);
 /* Product name, and for a scan finding "· skanning, lav sikkerhet" (web.c). */
 const char *find_web_product(WebCtx *c, const Finding *f);
 /* The scan section of a scan finding's page (web_scan.c). */

@@ -126,4 +126,15 @@ test('dashboard section, and the region sees names only where shared', { skip: !
   assert.match(named, /Åpenstad kommune/);
   assert.match(named, /Oversiktsvik kommune/);
   assert.doesNotMatch(named, /Summeby kommune/);   // shares only aggregates
+  // the same two tables as CSV, under the same rules
+  const csv = await viewerParent.get(`/org/${srv.fx.orgs.region}/eksponering.csv`);
+  assert.equal(csv.status, 200);
+  assert.match(csv.headers.get('content-type'), /text\/csv/);
+  const rows = csv.text.trim().split('\r\n');
+  assert.equal(rows[0], 'organisasjon;aktive_funn;kev;kritiske;forfalte');
+  assert.ok(rows.some((r) => r.startsWith('Åpenstad kommune;')) && rows.some((r) => r.startsWith('Oversiktsvik kommune;')));
+  assert.ok(!rows.some((r) => r.startsWith('Summeby kommune;')), 'aggregate-only sharers are not named');
+  const kev = await viewerParent.get(`/org/${srv.fx.orgs.region}/eksponering-kev.csv`);
+  assert.equal(kev.text.trim(), 'sårbarhet;organisasjoner;av_organisasjoner_som_deler_tall', 'no cell under five');
+  assert.equal((await viewerParent.get(`/org/${srv.fx.orgs.region2}/eksponering.csv`)).status, 404);
 });
