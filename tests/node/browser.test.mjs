@@ -38,7 +38,7 @@ test('log in with TOTP, switch organisation, refused a sibling, screenshots', as
   assert.equal(bg, 'rgb(18, 50, 74)');
   await page.screenshot({ path: join(OUT, 'browser-dashboard.png'), fullPage: true });
 
-  await page.getByLabel('Organisasjon').selectOption(String(srv.fx.orgs.t_full));
+  await page.getByLabel('Organisasjon', { exact: true }).selectOption(String(srv.fx.orgs.t_full));
   await page.getByRole('button', { name: 'Bytt' }).click();
   await page.waitForURL(new RegExp(`/org/${srv.fx.orgs.t_full}$`));
   assert.match(await page.locator('h1').first().innerText(), /Åpenstad kommune/);
