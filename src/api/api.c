@@ -1,6 +1,7 @@
 /* api.c — the JSON API under /api/v1 (me, orgs, users): bearer tokens and
  * the same prologue and policy as the pages; jansson builds every document. */
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -149,11 +150,35 @@ static void get_users(WebCtx *c) {
   web_api_json(c, 200, json_pack("{s:o}", "users", arr));
 }
 
+/* A new organisation under {org} (org_edit): {"kind", "name", and optionally
+ * "kommunenummer", "orgnr", "population"}; 201 with the organisation. */
+static void post_child(WebCtx *c) {
+  json_error_t je;
+  json_t *in = json_loadb(c->req->body ? c->req->body : "", c->req->body_len, 0, &je);
+  const char *kind = json_string_value(json_object_get(in, "kind"));
+  const char *name = json_string_value(json_object_get(in, "name"));
+  json_t *pop = json_object_get(in, "population");
+  char pbuf[24] = "";
+  if (json_is_integer(pop)) snprintf(pbuf, sizeof pbuf, "%lld", (long long)json_integer_value(pop));
+  else if (pop && !json_is_null(pop)) snprintf(pbuf, sizeof pbuf, "x");   /* not a whole number: refused below */
+  int64_t id = 0;
+  Err e = {0};
+  int rc = !json_is_object(in) ? err_set(&e, VERR_INVALID, "ventet et JSON-objekt")
+           : !name ? err_set(&e, VERR_INVALID, "name mangler")
+                   : web_org_create(c, c->org_id, kind, name, json_string_value(json_object_get(in, "kommunenummer")),
+                                    json_string_value(json_object_get(in, "orgnr")), pbuf, &id, &e);
+  json_decref(in);
+  if (rc == VERR_CONFLICT) web_api_error(c, 409, e.msg);
+  else if (rc) api_err(c, &e);
+  else web_api_json(c, 201, api_org_json(c, id));
+}
+
 const WebRoute api_routes_v1[] = {
     {"GET", "/api/v1/me", get_me, WEB_NO_ACTION, WEB_API | WEB_SELF},
     {"GET", "/api/v1/orgs", get_orgs, WEB_NO_ACTION, WEB_API},
     {"GET", "/api/v1/users", get_users, WEB_NO_ACTION, WEB_API},
     {"GET", "/api/v1/orgs/{org}", get_org, POLICY_ORG_VIEW, WEB_API},
     {"GET", "/api/v1/orgs/{org}/users", get_org_users, POLICY_MEMBERS_MANAGE, WEB_API},
+    {"POST", "/api/v1/orgs/{org}/children", post_child, POLICY_ORG_EDIT, WEB_API},
     {NULL, NULL, NULL, 0, 0},
 };

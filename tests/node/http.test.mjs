@@ -397,6 +397,21 @@ test('administration in the web UI: organisations created under one\'s own, acco
   assert.equal(dup.status, 409);
   const audit = execFileSync('sqlite3', [srv.db, `SELECT count(*) FROM audit_log WHERE action = 'org.create' AND org_id = ${id}`]).toString().trim();
   assert.equal(audit, '1');
+  // the same through the API, with a token of that admin
+  const made2 = await c.post('/profil/token', { name: 'org-api' });
+  const token = made2.text.match(/id="new-token">(varde_[A-Za-z0-9_-]+)</)[1];
+  await c.get('/profil');
+  const api = (body) => fetch(`${srv.base}/api/v1/orgs/${r1}/children`, { method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const a1 = await api({ kind: 'county', name: 'Testfylke', kommunenummer: '39', population: 1000 });
+  assert.equal(a1.status, 201);
+  const j = await a1.json();
+  assert.equal(j.kind, 'county');
+  assert.equal(j.parent_id, r1);
+  assert.equal(j.kommunenummer, '39');
+  assert.equal((await api({ kind: 'county', name: 'Fylke to', kommunenummer: '39' })).status, 409);
+  assert.equal((await api({ kind: 'region', name: 'Ikke her' })).status, 400);
+  assert.equal((await api({ kind: 'iks', name: 'Halv IKS', population: 1.5 })).status, 400);
   // moving: an IKS made under Nyvik goes to another municipality of the region;
   // the form offers only what the admin administers and what can hold an IKS
   const iksMade = await c.post(`/org/${id}/underorganisasjoner`, { kind: 'iks', name: 'Vannverket IKS' });
