@@ -150,11 +150,15 @@ static void get_users(WebCtx *c) {
   web_api_json(c, 200, json_pack("{s:o}", "users", arr));
 }
 
+static json_t *body_json(WebCtx *c) {
+  json_error_t je;
+  return json_loadb(c->req->body ? c->req->body : "", c->req->body_len, 0, &je);
+}
+
 /* A new organisation under {org} (org_edit): {"kind", "name", and optionally
  * "kommunenummer", "orgnr", "population"}; 201 with the organisation. */
 static void post_child(WebCtx *c) {
-  json_error_t je;
-  json_t *in = json_loadb(c->req->body ? c->req->body : "", c->req->body_len, 0, &je);
+  json_t *in = body_json(c);
   const char *kind = json_string_value(json_object_get(in, "kind"));
   const char *name = json_string_value(json_object_get(in, "name"));
   json_t *pop = json_object_get(in, "population");
@@ -173,6 +177,32 @@ static void post_child(WebCtx *c) {
   else web_api_json(c, 201, api_org_json(c, id));
 }
 
+/* {org} under another organisation (policy_check_move: org_edit on both):
+ * {"parent_id"}; 200 with the organisation. */
+static void post_move(WebCtx *c) {
+  json_t *in = body_json(c);
+  json_t *p = json_object_get(in, "parent_id");
+  json_int_t parent = json_is_integer(p) ? json_integer_value(p) : 0;
+  json_decref(in);
+  Err e = {0};
+  if (parent <= 0) return web_api_error(c, 400, "parent_id mangler");
+  if (web_org_move(c, c->org_id, parent, &e)) return api_err(c, &e);
+  web_api_json(c, 200, api_org_json(c, c->org_id));
+}
+
+/* A member's account off or on (members_manage here and wherever else the
+ * account belongs): {"active": true|false}; 200 with id and disabled. */
+static void post_account(WebCtx *c) {
+  json_t *in = body_json(c);
+  json_t *a = json_object_get(in, "active");
+  int ok = json_is_boolean(a), active = json_is_true(a);
+  json_decref(in);
+  Err e = {0};
+  if (!ok) return web_api_error(c, 400, "active (true eller false) mangler");
+  if (web_user_set_active(c, c->args[0], active, &e)) return api_err(c, &e);
+  web_api_json(c, 200, json_pack("{s:I, s:b}", "id", (json_int_t)c->args[0], "disabled", !active));
+}
+
 const WebRoute api_routes_v1[] = {
     {"GET", "/api/v1/me", get_me, WEB_NO_ACTION, WEB_API | WEB_SELF},
     {"GET", "/api/v1/orgs", get_orgs, WEB_NO_ACTION, WEB_API},
@@ -180,5 +210,7 @@ const WebRoute api_routes_v1[] = {
     {"GET", "/api/v1/orgs/{org}", get_org, POLICY_ORG_VIEW, WEB_API},
     {"GET", "/api/v1/orgs/{org}/users", get_org_users, POLICY_MEMBERS_MANAGE, WEB_API},
     {"POST", "/api/v1/orgs/{org}/children", post_child, POLICY_ORG_EDIT, WEB_API},
+    {"POST", "/api/v1/orgs/{org}/move", post_move, POLICY_ORG_EDIT, WEB_API},
+    {"POST", "/api/v1/orgs/{org}/users/{id}/account", post_account, POLICY_MEMBERS_MANAGE, WEB_API},
     {NULL, NULL, NULL, 0, 0},
 };

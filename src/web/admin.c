@@ -162,23 +162,6 @@ static void post_role(WebCtx *c) {
 
 static void post_remove(WebCtx *c) { set_role(c, AUTH_ROLE_NONE); }
 
-/* An account is everyone's who holds it: whoever turns it off must manage
- * the members of every organisation it belongs to (the policy answers for
- * each). NULL when they do; else the name of one they do not manage. */
-static const char *foreign_membership(WebCtx *c, int64_t user_id, Err *e) {
-  UserMembership *m = NULL;
-  size_t n = 0;
-  if (user_memberships(c->db, user_id, c->a, &m, &n, e)) return "";
-  for (size_t i = 0; i < n; i++) {
-    if (web_may(c, POLICY_MEMBERS_MANAGE, m[i].org_id)) continue;
-    WebOrg o;
-    Err ignore = {0};
-    return web_may(c, POLICY_ORG_VIEW, m[i].org_id) && !web_org_get(c, m[i].org_id, &o, &ignore)
-               ? o.name : "en organisasjon du ikke ser";
-  }
-  return NULL;
-}
-
 /* Turns the account off (ends its sessions, its API tokens stop working)
  * or on again; "active" is "nei" or "ja". */
 static void post_account(WebCtx *c) {
@@ -188,27 +171,12 @@ static void post_account(WebCtx *c) {
     render_users(c, 400, "Ugyldig valg for kontoen.");
     return;
   }
-  if (!member_of_org(c)) return;
-  if (off && c->args[0] == c->p.user_id) {
-    render_users(c, 400, "Du kan ikke deaktivere din egen konto.");
-    return;
-  }
   Err e = {0};
-  const char *other = foreign_membership(c, c->args[0], &e);
-  if (other && !*other) {
-    web_error_err(c, &e);
-    return;
-  }
-  if (other) {
-    render_users(c, 403, arena_printf(c->a, "Brukeren er også medlem av «%s», som du ikke administrerer. Fjern "
-                                            "brukeren herfra, eller be en administrator der.", other));
-    return;
-  }
-  if (user_set_disabled(c->db, &c->p, c->args[0], c->org_id, off, &e)) {
-    web_error_err(c, &e);
-    return;
-  }
-  http_resp_redirect(c->resp, arena_printf(c->a, "/org/%lld/brukere", (long long)c->org_id));
+  int rc = web_user_set_active(c, c->args[0], !off, &e);
+  if (rc == VERR_INVALID || rc == VERR_DENIED) render_users(c, rc == VERR_INVALID ? 400 : 403, e.msg);
+  else if (rc == VERR_NOTFOUND) web_error(c, 404, e.msg);
+  else if (rc) web_error_err(c, &e);
+  else http_resp_redirect(c->resp, arena_printf(c->a, "/org/%lld/brukere", (long long)c->org_id));
 }
 
 /* --- sharing level ----------------------------------------------------- */

@@ -113,6 +113,28 @@ int web_org_move(WebCtx *c, int64_t id, int64_t parent, Err *e) {
   }
 }
 
+/* An account is everyone's who holds it: whoever turns it off must manage
+ * the members of every organisation it belongs to (the policy answers for
+ * each), and it must belong to {org}. */
+int web_user_set_active(WebCtx *c, int64_t user_id, int active, Err *e) {
+  AuthRole r = AUTH_ROLE_NONE;
+  UserMembership *m = NULL;
+  size_t n = 0;
+  int rc = user_role_in(c->db, user_id, c->org_id, &r, e);
+  if (!rc && r == AUTH_ROLE_NONE) rc = err_set(e, VERR_NOTFOUND, "Fant ikke brukeren i denne organisasjonen.");
+  if (!rc && !active && user_id == c->p.user_id) rc = err_set(e, VERR_INVALID, "Du kan ikke deaktivere din egen konto.");
+  if (!rc) rc = user_memberships(c->db, user_id, c->a, &m, &n, e);
+  for (size_t i = 0; !rc && i < n; i++) {
+    if (web_may(c, POLICY_MEMBERS_MANAGE, m[i].org_id)) continue;
+    Org o;
+    Err ignore = {0};
+    int seen = web_may(c, POLICY_ORG_VIEW, m[i].org_id) && !org_get(c->db, m[i].org_id, &o, &ignore);
+    rc = err_set(e, VERR_DENIED, "Brukeren er også medlem av «%s», som du ikke administrerer. Fjern brukeren herfra, "
+                 "eller be en administrator der.", seen ? o.name : "en organisasjon du ikke ser");
+  }
+  return rc ? rc : user_set_disabled(c->db, &c->p, user_id, c->org_id, !active, e);
+}
+
 const char *web_kind_label(const char *kind) {
   OrgKind k;
   return kind && org_kind_parse(kind, &k) == 0 ? org_kind_label(k) : "";

@@ -41,6 +41,11 @@ int web_org_create(WebCtx *c, int64_t parent, const char *kind, const char *name
 /* Moves organisation id under parent; the policy decides (POLICY_ORG_EDIT
  * on both), then src/org checks kinds and cycles. Audited. */
 int web_org_move(WebCtx *c, int64_t id, int64_t parent, Err *e);
+/* Turns the account of a member of {org} off (sessions end, tokens stop)
+ * or on, audited in {org}: VERR_NOTFOUND (not a member), VERR_INVALID (one's
+ * own), VERR_DENIED (it also belongs where the principal does not manage
+ * members), each with a Norwegian message. */
+int web_user_set_active(WebCtx *c, int64_t user_id, int active, Err *e);
 /* 1 if an organisation of kind child may lie under one of kind parent. */
 int web_kind_fits(const char *child, const char *parent);
 /* Norwegian name of an organisation kind ("kommune", "region", ...). */

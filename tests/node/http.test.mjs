@@ -427,6 +427,13 @@ test('administration in the web UI: organisations created under one\'s own, acco
   assert.equal((await c.post(`/org/${iks}/flytt`, { parent: String(srv.fx.orgs.t_full) })).status, 303);
   assert.equal(execFileSync('sqlite3', [srv.db, `SELECT parent_id FROM organisations WHERE id = ${iks}`]).toString().trim(),
     String(srv.fx.orgs.t_full));
+  const mv = (org, body) => fetch(`${srv.base}/api/v1/orgs/${org}/move`, { method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const back = await mv(iks, { parent_id: id });
+  assert.equal(back.status, 200);
+  assert.equal((await back.json()).parent_id, id, 'moved back through the API');
+  assert.equal((await mv(iks, { parent_id: srv.fx.orgs.unrelated })).status, 403);
+  assert.equal((await mv(iks, {})).status, 400);
   // a municipality's admin may add an IKS under it, nothing else; a viewer sees no form
   const m = await login(srv, 'unrelated_admin');
   const mp = await m.get(`/org/${srv.fx.orgs.unrelated}`);
@@ -462,6 +469,19 @@ test('administration in the web UI: organisations created under one\'s own, acco
   assert.equal(foreign.status, 403);
   assert.match(foreign.text, /også medlem av «en organisasjon du ikke ser»/);
   assert.equal(execFileSync('sqlite3', [srv.db, `SELECT disabled FROM users WHERE id = ${kid}`]).toString().trim(), '0');
+  // the API gives the same answers, from a token of the municipality's admin
+  const mt = (await m.post('/profil/token', { name: 'konto-api' })).text.match(/id="new-token">(varde_[A-Za-z0-9_-]+)</)[1];
+  await m.get('/profil');
+  const acct = (uid, body) => fetch(`${srv.base}/api/v1/orgs/${unr}/users/${uid}/account`, { method: 'POST',
+    headers: { authorization: `Bearer ${mt}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  assert.equal((await acct(kid, { active: false })).status, 403, 'still a member elsewhere');
+  execFileSync('sqlite3', [srv.db, `DELETE FROM memberships WHERE user_id = ${kid} AND org_id = ${srv.fx.orgs.sibling}`]);
+  const off = await acct(kid, { active: false });
+  assert.equal(off.status, 200);
+  assert.deepEqual(await off.json(), { id: kid, disabled: true });
+  assert.equal((await acct(kid, { active: 'ja' })).status, 400);
+  assert.equal((await acct(srv.fx.users.unrelated_admin.id, { active: false })).status, 400, 'not one\'s own');
+  assert.equal((await acct(999999, { active: true })).status, 404);
 });
 
 test('audit chain: web writes are chained; tampering is found by varde check', async () => {
