@@ -123,6 +123,7 @@ typedef struct FindFilter {
   bool overdue;                /* only overdue (active and past due) */
   const char *q;               /* substring of vuln id or product name */
   int origin;                  /* 0 any, 1 inventory products only, 2 scans only */
+  int named;                   /* 0 any, 1 version checked (no KEV name matches), 2 KEV name matches only */
   int limit;                   /* 0 = 500, capped at 100000 */
 } FindFilter;
 

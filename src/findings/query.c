@@ -74,6 +74,8 @@ static void where_of(const FindFilter *f, Buf *w) {
   if (f->q && *f->q) buf_puts(w, " AND (instr(lower(f.vuln_id), lower(?)) OR instr(lower(f.product_name), lower(?)))");
   if (f->origin == 1) buf_puts(w, " AND f.product_id > 0");
   if (f->origin == 2) buf_puts(w, " AND f.product_id < 0");
+  if (f->named == 1) buf_puts(w, " AND f.confidence IS NOT 'name'");
+  if (f->named == 2) buf_puts(w, " AND f.confidence = 'name'");
 }
 
 static int bind_filter(DbStmt *st, const FindFilter *f, Arena *a) {

@@ -53,6 +53,12 @@ int find_web_filter(WebCtx *c, FindFilter *f) {
     else if (!strcmp(o, "skanning")) f->origin = 2;
     else return -1;
   }
+  const char *t = web_query(c, "treff");
+  if (t && *t && strcmp(t, "alle")) {
+    if (!strcmp(t, "versjon")) f->named = 1;
+    else if (!strcmp(t, "navn")) f->named = 2;
+    else return -1;
+  }
   return 0;
 }
 
@@ -80,6 +86,11 @@ static void filter_form(WebCtx *c) {
   option(b, "alle", "Alle", op);
   option(b, "inventar", "Inventaret", op);
   option(b, "skanning", "Nettverksskanning", op);
+  html_raw(b, "</select></div><div><label for=\"f-tr\">Treff</label><select id=\"f-tr\" name=\"treff\">");
+  const char *tr = web_query(c, "treff");
+  option(b, "alle", "Alle", tr);
+  option(b, "versjon", "Versjonen kontrollert", tr);
+  option(b, "navn", "Bare navnetreff i KEV (versjon ikke kontrollert)", tr);
   html_raw(b, "</select></div>");
   html_printf(b, "<div><label for=\"f-q\">Søk</label><input type=\"text\" id=\"f-q\" name=\"q\" value=\"%s\"></div>",
               q ? q : "");

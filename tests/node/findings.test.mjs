@@ -53,6 +53,10 @@ test('list, filters and the evidence of why it matched', { skip: !have }, async 
   const only = await editor.get(`/org/${org}/funn?q=22068`);
   assert.doesNotMatch(only.text, /CVE-2023-45901/);
   assert.equal((await editor.get(`/org/${org}/funn?klasse=bogus`)).status, 400);
+  assert.equal((await editor.get(`/org/${org}/funn?treff=bogus`)).status, 400);
+  const checked = await editor.get(`/org/${org}/funn?treff=versjon`);   // every match here is exact
+  assert.equal((checked.text.match(/CVE-2023-459\d\d/g) || []).length, 7);
+  assert.doesNotMatch((await editor.get(`/org/${org}/funn?treff=navn`)).text, /CVE-2023-459\d\d/);
   const id = await findingId(editor, 'CVE-2023-22068');
   const d = await editor.get(`/org/${org}/funn/${id}`);
   assert.match(d.text, /Hvorfor dette treffer/);

@@ -275,6 +275,21 @@ TEST(kev_name_match_until_nvd_decides) {
   snprintf(sql, sizeof sql, "SELECT count(*) FROM findings WHERE product_id = %lld AND (source != 'kev' OR"
                             " confidence != 'name' OR kev != 1 OR class NOT IN ('high','critical'))", (long long)pid);
   CHECK_INT(count(sql), 0);
+  /* the list's "treff" filter: name matches only, or only those whose version was checked */
+  Arena *a = arena_new(0);
+  Finding *x = NULL;
+  size_t n_all = 0, n_name = 0, n_ver = 0;
+  FindFilter f = {.org_id = org, .status = -1, .kev = -1};
+  CHECK_INT(find_list(db, a, &f, &x, &n_all, &e), 0);
+  f.named = 2;
+  CHECK_INT(find_list(db, a, &f, &x, &n_name, &e), 0);
+  for (size_t i = 0; i < n_name; i++) CHECK_STR(x[i].confidence, "name");
+  f.named = 1;
+  CHECK_INT(find_list(db, a, &f, &x, &n_ver, &e), 0);
+  for (size_t i = 0; i < n_ver; i++) CHECK(!x[i].confidence || strcmp(x[i].confidence, "name"));
+  CHECK(n_name >= 5 && n_ver > 0);
+  CHECK_INT(n_name + n_ver, n_all);
+  arena_free(a);
   /* NVD now configures CVE-2018-13379 for versions before 6.0.5 only: the name match gives way */
   const char *doc = "{\"vulnerabilities\":[{\"cve\":{\"id\":\"CVE-2018-13379\",\"lastModified\":\"2099-01-01\","
                     "\"configurations\":[{\"nodes\":[{\"operator\":\"OR\",\"cpeMatch\":[{\"vulnerable\":true,"
