@@ -164,6 +164,7 @@ int find_export_csv(Db *db, const FindFilter *f, Buf *out, Err *e);
 /* Counts for dashboards. */
 typedef struct FindCounts {
   int64_t active, critical, high, kev, overdue, accepted;
+  int64_t named;   /* active KEV name matches: version not checked */
 } FindCounts;
 int find_counts(Db *db, int64_t org_id, FindCounts *c, Err *e);
 

@@ -199,11 +199,13 @@ int find_counts(Db *db, int64_t org_id, FindCounts *c, Err *e) {
                     " count(*) FILTER (WHERE status IN ('open','in_progress') AND class = 'high'),"
                     " count(*) FILTER (WHERE status IN ('open','in_progress') AND kev = 1),"
                     " count(*) FILTER (WHERE status IN ('open','in_progress') AND due_at < ?),"
-                    " count(*) FILTER (WHERE status = 'accepted') FROM findings WHERE org_id = ?",
+                    " count(*) FILTER (WHERE status = 'accepted'),"
+                    " count(*) FILTER (WHERE status IN ('open','in_progress') AND confidence = 'name')"
+                    " FROM findings WHERE org_id = ?",
                     "ll", db_now(), org_id);
   if (!rc && (rc = db_step(st, e)) == DB_ROW) {
-    int64_t *v[] = {&c->active, &c->critical, &c->high, &c->kev, &c->overdue, &c->accepted};
-    for (int i = 0; i < 6; i++) *v[i] = db_col_int(st, i);
+    int64_t *v[] = {&c->active, &c->critical, &c->high, &c->kev, &c->overdue, &c->accepted, &c->named};
+    for (int i = 0; i < 7; i++) *v[i] = db_col_int(st, i);
     rc = 0;
   }
   db_finalize(st);

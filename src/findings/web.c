@@ -317,6 +317,13 @@ static void section(WebCtx *c) {
                  "</li><li>%lld kjent utnyttet (KEV)</li><li>%lld over fristen</li><li>%lld med akseptert risiko</li>"
                  "</ul>", (long long)n.active, (long long)n.critical, (long long)n.high, (long long)n.kev,
               (long long)n.overdue, (long long)n.accepted);
+  if (n.named && web_may(c, POLICY_READ, c->org_id))
+    html_printf(b, "<p class=\"k-note\">%lld av de aktive funnene er bare navnetreff i CISAs KEV-katalog: produktet "
+                   "heter det samme, men versjonen er ikke kontrollert. <a href=\"/org/%lld/funn?treff=navn\">Bekreft "
+                   "eller avvis dem</a>.</p>", (long long)n.named, (long long)c->org_id);
+  else if (n.named)
+    html_printf(b, "<p class=\"k-note\">%lld av de aktive funnene er bare navnetreff i CISAs KEV-katalog: versjonen "
+                   "er ikke kontrollert.</p>", (long long)n.named);
   if (web_may(c, POLICY_READ, c->org_id))
     html_printf(b, "<p><a href=\"/org/%lld/funn\">Alle funn</a> · <a href=\"/org/%lld/funn?forfalt=1\">Forfalte</a>"
                    "</p>", (long long)c->org_id, (long long)c->org_id);

@@ -289,6 +289,9 @@ TEST(kev_name_match_until_nvd_decides) {
   for (size_t i = 0; i < n_ver; i++) CHECK(!x[i].confidence || strcmp(x[i].confidence, "name"));
   CHECK(n_name >= 5 && n_ver > 0);
   CHECK_INT(n_name + n_ver, n_all);
+  FindCounts k;
+  CHECK_INT(find_counts(db, org, &k, &e), 0);
+  CHECK_INT(k.named, (int64_t)n_name);   /* all of them are open here */
   arena_free(a);
   /* NVD now configures CVE-2018-13379 for versions before 6.0.5 only: the name match gives way */
   const char *doc = "{\"vulnerabilities\":[{\"cve\":{\"id\":\"CVE-2018-13379\",\"lastModified\":\"2099-01-01\","
