@@ -66,7 +66,7 @@ static void named(WebCtx *c, const int64_t *ids, size_t n) {
   html_raw(b, "<section class=\"card\"><h2>Per organisasjon</h2><p class=\"muted\">Bare organisasjoner som deler "
               "sammendrag.</p><div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">Organisasjon</th>"
               "<th scope=\"col\">Aktive funn</th><th scope=\"col\">KEV</th><th scope=\"col\">Kritiske</th>"
-              "<th scope=\"col\">Forfalte</th></tr></thead><tbody>");
+              "<th scope=\"col\">Forfalte</th><th scope=\"col\">Bare navnetreff i KEV</th></tr></thead><tbody>");
   for (size_t i = 0; i < n; i++) {
     FindCounts k;
     char *name = NULL;
@@ -74,11 +74,12 @@ static void named(WebCtx *c, const int64_t *ids, size_t n) {
     if (find_counts(c->db, ids[i], &k, &e) || db_text(c->db, &e, &name, "SELECT name FROM organisations WHERE id = ?",
                                                       "l", ids[i]))
       continue;
-    html_printf(b, "<tr><td>%s</td><td>%lld</td><td>%lld</td><td>%lld</td><td>%lld</td></tr>", name ? name : "",
-                (long long)k.active, (long long)k.kev, (long long)k.critical, (long long)k.overdue);
+    html_printf(b, "<tr><td>%s</td><td>%lld</td><td>%lld</td><td>%lld</td><td>%lld</td><td>%lld</td></tr>",
+                name ? name : "", (long long)k.active, (long long)k.kev, (long long)k.critical, (long long)k.overdue,
+                (long long)k.named);
     free(name);
   }
-  if (!n) html_raw(b, "<tr><td colspan=\"5\">Ingen organisasjoner deler sammendrag med dere.</td></tr>");
+  if (!n) html_raw(b, "<tr><td colspan=\"6\">Ingen organisasjoner deler sammendrag med dere.</td></tr>");
   html_printf(b, "</tbody></table></div><p><a class=\"button\" href=\"/org/%lld/eksponering.csv\">Last ned som "
                  "CSV</a></p></section>", (long long)c->org_id);
 }
@@ -139,7 +140,7 @@ void find_web_exposure_kev_csv(WebCtx *c) {
 }
 
 void find_web_exposure_csv(WebCtx *c) {
-  static const char *const head[] = {"organisasjon", "aktive_funn", "kev", "kritiske", "forfalte"};
+  static const char *const head[] = {"organisasjon", "aktive_funn", "kev", "kritiske", "forfalte", "bare_navnetreff_kev"};
   int64_t *sum = NULL;
   size_t ns = 0;
   CsvWriter w;
@@ -160,6 +161,7 @@ void find_web_exposure_csv(WebCtx *c) {
     csv_field_int(&w, k.kev);
     csv_field_int(&w, k.critical);
     csv_field_int(&w, k.overdue);
+    csv_field_int(&w, k.named);
     csv_end_row(&w);
     free(name);
   }

@@ -135,7 +135,7 @@ test('dashboard section, and the region sees names only where shared', { skip: !
   assert.equal(csv.status, 200);
   assert.match(csv.headers.get('content-type'), /text\/csv/);
   const rows = csv.text.trim().split('\r\n');
-  assert.equal(rows[0], 'organisasjon;aktive_funn;kev;kritiske;forfalte');
+  assert.equal(rows[0], 'organisasjon;aktive_funn;kev;kritiske;forfalte;bare_navnetreff_kev');
   assert.ok(rows.some((r) => r.startsWith('Åpenstad kommune;')) && rows.some((r) => r.startsWith('Oversiktsvik kommune;')));
   assert.ok(!rows.some((r) => r.startsWith('Summeby kommune;')), 'aggregate-only sharers are not named');
   const kev = await viewerParent.get(`/org/${srv.fx.orgs.region}/eksponering-kev.csv`);
