@@ -32,16 +32,15 @@ static void org_header(WebCtx *c, const WebOrg *o) {
 }
 
 /* For its admins (and an ancestor's): a new organisation under this one,
- * of the kinds that may lie there. error: the last attempt's, its values
- * kept in the fields. */
-static void child_form(WebCtx *c, const WebOrg *o, const char *error) {
+ * of the kinds that may lie there. again: after a failed attempt, whose
+ * values stay in the fields. */
+static void child_form(WebCtx *c, const WebOrg *o, int again) {
   const char *kinds[ORG_KINDS_MAX];
   size_t nk = web_child_kinds(o->kind, kinds, ORG_KINDS_MAX);
   if (!nk || !web_may(c, POLICY_ORG_EDIT, c->org_id)) return;
   Buf *b = &c->resp->body;
-  const char *kind = error ? web_form(c, "kind") : "";
+  const char *kind = again ? web_form(c, "kind") : "";
   html_raw(b, "<section class=\"card\"><h2>Ny underorganisasjon</h2>");
-  if (error) html_printf(b, "<p class=\"error\" role=\"alert\">%s</p>", error);
   html_printf(b, "<form class=\"stack\" method=\"post\" action=\"/org/%lld/underorganisasjoner\">",
               (long long)c->org_id);
   web_csrf_field(c);
@@ -53,18 +52,18 @@ static void child_form(WebCtx *c, const WebOrg *o, const char *error) {
   for (size_t i = 0; i < nk; i++) numbered |= !strcmp(kinds[i], "municipality") || !strcmp(kinds[i], "county");
   html_printf(b, "</select></div>"
                  "<div><label for=\"no-name\">Navn</label><input type=\"text\" id=\"no-name\" name=\"name\" "
-                 "required maxlength=\"200\" value=\"%s\"></div>", error ? web_form(c, "name") : "");
+                 "required maxlength=\"200\" value=\"%s\"></div>", again ? web_form(c, "name") : "");
   if (numbered)
     html_printf(b, "<div><label for=\"no-nr\">Kommunenummer <span class=\"hint\">(fire sifre; fylkesnummer: to; "
                    "tomt for andre)</span></label><input type=\"text\" id=\"no-nr\" name=\"number\" "
-                   "inputmode=\"numeric\" maxlength=\"4\" value=\"%s\"></div>", error ? web_form(c, "number") : "");
+                   "inputmode=\"numeric\" maxlength=\"4\" value=\"%s\"></div>", again ? web_form(c, "number") : "");
   html_printf(b, "<div><label for=\"no-orgnr\">Organisasjonsnummer <span class=\"hint\">(ni sifre, "
                  "valgfritt)</span></label><input type=\"text\" id=\"no-orgnr\" name=\"orgnr\" "
                  "inputmode=\"numeric\" maxlength=\"9\" value=\"%s\"></div>"
                  "<div><label for=\"no-pop\">Innbyggere <span class=\"hint\">(valgfritt)</span></label>"
                  "<input type=\"text\" id=\"no-pop\" name=\"population\" inputmode=\"numeric\" "
                  "value=\"%s\"></div>",
-              error ? web_form(c, "orgnr") : "", error ? web_form(c, "population") : "");
+              again ? web_form(c, "orgnr") : "", again ? web_form(c, "population") : "");
   html_raw(b, "<div><button type=\"submit\">Opprett</button></div></form></section>");
 }
 
@@ -82,7 +81,7 @@ static int under(const WebOrg *v, size_t n, int64_t anc, int64_t id) {
 
 /* For whoever may edit it: moving it under another organisation they
  * administer, of a kind that may hold it, not under itself. */
-static void move_form(WebCtx *c, const WebOrg *o, const char *error) {
+static void move_form(WebCtx *c, const WebOrg *o) {
   WebOrg *v = NULL;
   size_t n = 0, shown = 0;
   Err e = {0};
@@ -94,7 +93,6 @@ static void move_form(WebCtx *c, const WebOrg *o, const char *error) {
       continue;
     if (!shown++) {
       html_printf(b, "<section class=\"card\"><h2>Flytt %s</h2>", o->name);
-      if (error) html_printf(b, "<p class=\"error\" role=\"alert\">%s</p>", error);
       html_printf(b, "<form class=\"stack\" method=\"post\" action=\"/org/%lld/flytt\">", (long long)c->org_id);
       web_csrf_field(c);
       html_raw(b, "<div><label for=\"mv-parent\">Ny overordnet</label><select id=\"mv-parent\" name=\"parent\" "
@@ -109,8 +107,9 @@ static void move_form(WebCtx *c, const WebOrg *o, const char *error) {
                 "</form></section>");
 }
 
-/* error: the failed form's message; move_error: it came from the move form. */
-static void render_org(WebCtx *c, int status, const char *error, int move_error) {
+/* error: a failed form's message, shown at the top; child: it was the new
+ * organisation form (whose values are kept). */
+static void render_org(WebCtx *c, int status, const char *error, int child) {
   WebOrg o;
   Err e = {0};
   if (web_org_get(c, c->org_id, &o, &e)) {
@@ -121,12 +120,13 @@ static void render_org(WebCtx *c, int status, const char *error, int move_error)
   c->resp->status = status;
   web_page_begin(c, o.name);
   org_header(c, &o);
+  if (error) html_printf(&c->resp->body, "<p class=\"error\" role=\"alert\">%s</p>", error);
   size_t n;
   const WebSection *s = web_sections(&n);
   for (size_t i = 0; i < n; i++)
     if (s[i].action == WEB_NO_ACTION || web_may(c, s[i].action, c->org_id)) s[i].render(c);
-  child_form(c, &o, move_error ? NULL : error);
-  move_form(c, &o, move_error ? error : NULL);
+  child_form(c, &o, error && child);
+  move_form(c, &o);
   web_page_end(c);
 }
 
@@ -137,7 +137,7 @@ static void post_child(WebCtx *c) {
   Err e = {0};
   int rc = web_org_create(c, c->org_id, web_form(c, "kind"), web_form(c, "name"), web_form(c, "number"),
                           web_form(c, "orgnr"), web_form(c, "population"), &id, &e);
-  if (rc == VERR_INVALID || rc == VERR_CONFLICT) render_org(c, rc == VERR_INVALID ? 400 : 409, e.msg, 0);
+  if (rc == VERR_INVALID || rc == VERR_CONFLICT) render_org(c, rc == VERR_INVALID ? 400 : 409, e.msg, 1);
   else if (rc) web_error_err(c, &e);
   else http_resp_redirect(c->resp, arena_printf(c->a, "/org/%lld", (long long)id));
 }
@@ -148,11 +148,11 @@ static void post_move(WebCtx *c) {
   const char *s = web_form(c, "parent");
   long long parent = strtoll(s, &end, 10);
   if (!*s || *end || parent <= 0) {
-    render_org(c, 400, "Velg den nye overordnede organisasjonen.", 1);
+    render_org(c, 400, "Velg den nye overordnede organisasjonen.", 0);
     return;
   }
   int rc = web_org_move(c, c->org_id, parent, &e);
-  if (rc == VERR_INVALID || rc == VERR_DENIED) render_org(c, rc == VERR_INVALID ? 400 : 403, e.msg, 1);
+  if (rc == VERR_INVALID || rc == VERR_DENIED) render_org(c, rc == VERR_INVALID ? 400 : 403, e.msg, 0);
   else if (rc) web_error_err(c, &e);
   else http_resp_redirect(c->resp, arena_printf(c->a, "/org/%lld", (long long)c->org_id));
 }
