@@ -203,6 +203,14 @@ static void post_account(WebCtx *c) {
   web_api_json(c, 200, json_pack("{s:I, s:b}", "id", (json_int_t)c->args[0], "disabled", !active));
 }
 
+/* A member's second factor removed (lost phone), under the same rule; 200
+ * with id and mfa_enabled false. */
+static void post_mfa_reset(WebCtx *c) {
+  Err e = {0};
+  if (web_user_mfa_reset(c, c->args[0], &e)) return api_err(c, &e);
+  web_api_json(c, 200, json_pack("{s:I, s:b}", "id", (json_int_t)c->args[0], "mfa_enabled", 0));
+}
+
 const WebRoute api_routes_v1[] = {
     {"GET", "/api/v1/me", get_me, WEB_NO_ACTION, WEB_API | WEB_SELF},
     {"GET", "/api/v1/orgs", get_orgs, WEB_NO_ACTION, WEB_API},
@@ -212,5 +220,6 @@ const WebRoute api_routes_v1[] = {
     {"POST", "/api/v1/orgs/{org}/children", post_child, POLICY_ORG_EDIT, WEB_API},
     {"POST", "/api/v1/orgs/{org}/move", post_move, POLICY_ORG_EDIT, WEB_API},
     {"POST", "/api/v1/orgs/{org}/users/{id}/account", post_account, POLICY_MEMBERS_MANAGE, WEB_API},
+    {"POST", "/api/v1/orgs/{org}/users/{id}/mfa-reset", post_mfa_reset, POLICY_MEMBERS_MANAGE, WEB_API},
     {NULL, NULL, NULL, 0, 0},
 };

@@ -130,9 +130,11 @@ int auth_totp_enable_secret(Db *db, const Principal *actor, int64_t user_id,
 int auth_recovery_regenerate(Db *db, const Principal *actor, int64_t user_id,
                              char codes[AUTH_RECOVERY_COUNT][AUTH_RECOVERY_LEN + 1], Err *e);
 
-/* Removes TOTP and recovery codes (for `varde user mfa-reset`); the user's
- * sessions are ended so the next log-in asks for enrolment where required. */
-int auth_mfa_reset(Db *db, const Principal *actor, int64_t user_id, Err *e);
+/* Removes TOTP and recovery codes (lost phone); the user's sessions are
+ * ended so the next log-in asks for enrolment where required. org_id: the
+ * organisation whose administration did it, for its audit log (0 from the
+ * command line). */
+int auth_mfa_reset(Db *db, const Principal *actor, int64_t user_id, int64_t org_id, Err *e);
 
 /* Checks a TOTP or recovery code for the user and consumes it (marks the TOTP
  * step or the recovery code used). 0 ok, VERR_DENIED wrong/reused, VERR_DB. */

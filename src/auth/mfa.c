@@ -210,13 +210,13 @@ int auth_recovery_regenerate(Db *db, const Principal *actor, int64_t user_id,
   return auth__tx_end(db, rc, e);
 }
 
-int auth_mfa_reset(Db *db, const Principal *actor, int64_t user_id, Err *e) {
+int auth_mfa_reset(Db *db, const Principal *actor, int64_t user_id, int64_t org_id, Err *e) {
   int rc = db_begin(db, e);
   if (!rc) rc = db_exec(db, e, "UPDATE users SET totp_secret = NULL, totp_enabled = 0,"
                         " totp_last_step = 0, updated_at = ? WHERE id = ?", "ll", db_now(), user_id);
   if (!rc && db_changes(db) != 1) rc = err_set(e, VERR_NOTFOUND, "Brukeren finnes ikke.");
   if (!rc) rc = db_exec(db, e, "DELETE FROM recovery_codes WHERE user_id = ?", "l", user_id);
   if (!rc) rc = auth_session_end_user(db, user_id, 0, e);
-  if (!rc) rc = auth__audit(db, actor, 0, "user.mfa_reset", "user", user_id, NULL, e);
+  if (!rc) rc = auth__audit(db, actor, org_id, "user.mfa_reset", "user", user_id, NULL, e);
   return auth__tx_end(db, rc, e);
 }

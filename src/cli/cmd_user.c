@@ -200,7 +200,7 @@ static int user_simple(Db *db, const Principal *cli, const char *sub, int argc, 
     rc = user_set_disabled(db, cli, u.id, 0, off, e);
     if (!rc) printf("%s er %s.\n", u.username, off ? "stengt" : "åpnet igjen");
   } else {
-    rc = auth_mfa_reset(db, cli, u.id, e);
+    rc = auth_mfa_reset(db, cli, u.id, 0, e);
     if (!rc) printf("Tofaktor er fjernet for %s; settes opp på nytt ved neste innlogging.\n", u.username);
   }
   return rc;

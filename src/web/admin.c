@@ -52,6 +52,13 @@ static void member_row(WebCtx *c, const User *u, AuthRole role) {
       html_printf(b, "<input type=\"hidden\" name=\"active\" value=\"nei\"><button type=\"submit\" "
                      "class=\"danger\" aria-label=\"Deaktiver kontoen til %s\">Deaktiver</button></form>",
                   u->username);
+    if (u->totp_enabled) {
+      html_printf(b, "<form method=\"post\" action=\"/org/%lld/brukere/%lld/tofaktor\">", (long long)c->org_id,
+                  (long long)u->id);
+      web_csrf_field(c);
+      html_printf(b, "<button type=\"submit\" aria-label=\"Tilbakestill tofaktor for %s\">Tilbakestill tofaktor"
+                     "</button></form>", u->username);
+    }
   }
   html_raw(b, "</div></td></tr>");
 }
@@ -98,8 +105,10 @@ static void render_users(WebCtx *c, int status, const char *error) {
     member_row(c, &u[i], role);
   }
   html_raw(b, "</tbody></table></div><p class=\"hint\">«Fjern» tar brukeren ut av denne organisasjonen. "
-              "«Deaktiver» stenger kontoen helt: øktene avsluttes og API-nøklene slutter å virke. Det kan bare "
-              "den som administrerer alle organisasjonene brukeren er med i.</p>");
+              "«Deaktiver» stenger kontoen helt: øktene avsluttes og API-nøklene slutter å virke. «Tilbakestill "
+              "tofaktor» (mistet telefon) fjerner tofaktor og gjenopprettingskoder, så brukeren setter det opp på "
+              "nytt ved neste innlogging. De to siste kan bare den som administrerer alle organisasjonene brukeren er "
+              "med i.</p>");
   add_form(c, error);
   web_page_end(c);
 }
@@ -179,6 +188,17 @@ static void post_account(WebCtx *c) {
   else http_resp_redirect(c->resp, arena_printf(c->a, "/org/%lld/brukere", (long long)c->org_id));
 }
 
+/* Lost phone: the member's TOTP and recovery codes go, their sessions end,
+ * and the next log-in asks them to set it up again (where required). */
+static void post_mfa_reset(WebCtx *c) {
+  Err e = {0};
+  int rc = web_user_mfa_reset(c, c->args[0], &e);
+  if (rc == VERR_INVALID || rc == VERR_DENIED) render_users(c, rc == VERR_INVALID ? 400 : 403, e.msg);
+  else if (rc == VERR_NOTFOUND) web_error(c, 404, e.msg);
+  else if (rc) web_error_err(c, &e);
+  else http_resp_redirect(c->resp, arena_printf(c->a, "/org/%lld/brukere", (long long)c->org_id));
+}
+
 /* --- sharing level ----------------------------------------------------- */
 
 static void get_sharing(WebCtx *c) {
@@ -228,6 +248,7 @@ const WebRoute web_routes_admin[] = {
     {"POST", "/org/{org}/brukere/{id}/rolle", post_role, POLICY_MEMBERS_MANAGE, WEB_CSRF},
     {"POST", "/org/{org}/brukere/{id}/fjern", post_remove, POLICY_MEMBERS_MANAGE, WEB_CSRF},
     {"POST", "/org/{org}/brukere/{id}/konto", post_account, POLICY_MEMBERS_MANAGE, WEB_CSRF},
+    {"POST", "/org/{org}/brukere/{id}/tofaktor", post_mfa_reset, POLICY_MEMBERS_MANAGE, WEB_CSRF},
     {"GET", "/org/{org}/deling", get_sharing, POLICY_SHARING_SET, 0},
     {"POST", "/org/{org}/deling", post_sharing, POLICY_SHARING_SET, WEB_CSRF},
     {"GET", "/org/{org}/revisjon", web_audit_page, POLICY_AUDIT_READ, 0},

@@ -113,16 +113,18 @@ int web_org_move(WebCtx *c, int64_t id, int64_t parent, Err *e) {
   }
 }
 
-/* An account is everyone's who holds it: whoever turns it off must manage
- * the members of every organisation it belongs to (the policy answers for
- * each), and it must belong to {org}. */
-int web_user_set_active(WebCtx *c, int64_t user_id, int active, Err *e) {
+/* An account is everyone's who holds it: whoever changes it (turns it off,
+ * resets its second factor) must manage the members of every organisation
+ * it belongs to (the policy answers for each), and it must belong to {org}
+ * and not be their own. */
+static int account_rule(WebCtx *c, int64_t user_id, Err *e) {
   AuthRole r = AUTH_ROLE_NONE;
   UserMembership *m = NULL;
   size_t n = 0;
   int rc = user_role_in(c->db, user_id, c->org_id, &r, e);
   if (!rc && r == AUTH_ROLE_NONE) rc = err_set(e, VERR_NOTFOUND, "Fant ikke brukeren i denne organisasjonen.");
-  if (!rc && !active && user_id == c->p.user_id) rc = err_set(e, VERR_INVALID, "Du kan ikke deaktivere din egen konto.");
+  if (!rc && user_id == c->p.user_id)
+    rc = err_set(e, VERR_INVALID, "Ikke for din egen konto (tofaktor endrer du under Profil).");
   if (!rc) rc = user_memberships(c->db, user_id, c->a, &m, &n, e);
   for (size_t i = 0; !rc && i < n; i++) {
     if (web_may(c, POLICY_MEMBERS_MANAGE, m[i].org_id)) continue;
@@ -132,7 +134,17 @@ int web_user_set_active(WebCtx *c, int64_t user_id, int active, Err *e) {
     rc = err_set(e, VERR_DENIED, "Brukeren er også medlem av «%s», som du ikke administrerer. Fjern brukeren herfra, "
                  "eller be en administrator der.", seen ? o.name : "en organisasjon du ikke ser");
   }
+  return rc;
+}
+
+int web_user_set_active(WebCtx *c, int64_t user_id, int active, Err *e) {
+  int rc = account_rule(c, user_id, e);
   return rc ? rc : user_set_disabled(c->db, &c->p, user_id, c->org_id, !active, e);
+}
+
+int web_user_mfa_reset(WebCtx *c, int64_t user_id, Err *e) {
+  int rc = account_rule(c, user_id, e);
+  return rc ? rc : auth_mfa_reset(c->db, &c->p, user_id, c->org_id, e);
 }
 
 const char *web_kind_label(const char *kind) {

@@ -46,6 +46,9 @@ int web_org_move(WebCtx *c, int64_t id, int64_t parent, Err *e);
  * own), VERR_DENIED (it also belongs where the principal does not manage
  * members), each with a Norwegian message. */
 int web_user_set_active(WebCtx *c, int64_t user_id, int active, Err *e);
+/* Removes the member's TOTP and recovery codes (lost phone; sessions end,
+ * enrolment is asked at the next log-in), under the same rule. */
+int web_user_mfa_reset(WebCtx *c, int64_t user_id, Err *e);
 /* 1 if an organisation of kind child may lie under one of kind parent. */
 int web_kind_fits(const char *child, const char *parent);
 /* Norwegian name of an organisation kind ("kommune", "region", ...). */

@@ -482,6 +482,19 @@ test('administration in the web UI: organisations created under one\'s own, acco
   assert.equal((await acct(kid, { active: 'ja' })).status, 400);
   assert.equal((await acct(srv.fx.users.unrelated_admin.id, { active: false })).status, 400, 'not one\'s own');
   assert.equal((await acct(999999, { active: true })).status, 404);
+  // lost phone: the admin resets a member's second factor from the users page (and the API)
+  const add = spawnSync(BIN, ['user', 'add', 'mistet-telefon', '--org', `#${unr}`, '--role', 'viewer', '--totp', '--db', srv.db],
+    { input: 'Telefon-passord-1\nTelefon-passord-1\n', env: { ...process.env, VARDE_PWHASH_FAST: '1' } });
+  assert.equal(add.status, 0, add.stderr.toString());
+  const pid = Number(execFileSync('sqlite3', [srv.db, "SELECT id FROM users WHERE username = 'mistet-telefon'"]).toString());
+  assert.match((await m.get(`/org/${unr}/brukere`)).text, /aria-label="Tilbakestill tofaktor for mistet-telefon"/);
+  assert.equal((await m.post(`/org/${unr}/brukere/${pid}/tofaktor`, {})).status, 303);
+  assert.equal(execFileSync('sqlite3', [srv.db, `SELECT totp_enabled, totp_secret IS NULL FROM users WHERE id = ${pid}`]).toString().trim(), '0|1');
+  assert.match((await m.get(`/org/${unr}/revisjon`)).text, /user\.mfa_reset/, 'in the organisation\'s audit log');
+  const reset = await fetch(`${srv.base}/api/v1/orgs/${unr}/users/${pid}/mfa-reset`, { method: 'POST',
+    headers: { authorization: `Bearer ${mt}`, 'content-type': 'application/json' }, body: '{}' });
+  assert.equal(reset.status, 200);
+  assert.equal((await m.post(`/org/${unr}/brukere/${srv.fx.users.unrelated_admin.id}/tofaktor`, {})).status, 400, 'not one\'s own');
 });
 
 test('audit chain: web writes are chained; tampering is found by varde check', async () => {

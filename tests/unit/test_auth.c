@@ -270,14 +270,14 @@ TEST(mfa_reset) {
   enrol("admin3", t, secret, codes);
   CHECK_INT(login("admin3", PW, "10.0.0.1", t + 10, &l), 0);
   auth_principal_cli(&cli);
-  CHECK_INT(auth_mfa_reset(tdb, &cli, id, &e), 0);
+  CHECK_INT(auth_mfa_reset(tdb, &cli, id, 0, &e), 0);
   CHECK_INT(lookup(l.session.cookie, t + 11, &p), VERR_NOTFOUND); /* sessions ended */
   CHECK_INT(auth_mfa_status(tdb, id, &st, &e), 0);
   CHECK(!st.totp_enabled);
   CHECK_INT(st.recovery_left, 0);
   CHECK_INT(login("admin3", PW, "10.0.0.1", t + 20, &l), 0);
   CHECK_INT(l.stage, AUTH_STAGE_NEED_ENROL);
-  CHECK_INT(auth_mfa_reset(tdb, &cli, 999999, &e), VERR_NOTFOUND);
+  CHECK_INT(auth_mfa_reset(tdb, &cli, 999999, 0, &e), VERR_NOTFOUND);
 }
 
 TEST(enable_with_given_secret) {
