@@ -81,7 +81,11 @@ static int create_key(const char *path, Err *e) {
   int ok = fd >= 0 && write(fd, hex, strlen(hex)) == (ssize_t)strlen(hex) && fsync(fd) == 0;
   sodium_memzero(hex, sizeof hex);
   if (fd >= 0) close(fd);
-  if (ok && link(tmp, path) && errno != EEXIST) ok = 0;
+  if (ok && link(tmp, path) && errno != EEXIST) {
+    /* a filesystem without hard links: a rename that never replaces */
+    int nolink = errno == EPERM || errno == EOPNOTSUPP || errno == ENOSYS;
+    if (!nolink || (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) && errno != EEXIST)) ok = 0;
+  }
   int saved = errno;
   unlink(tmp);
   if (!ok) return err_set(e, VERR_IO, "Kan ikke lage nøkkelfilen %s: %s", path, strerror(saved));
