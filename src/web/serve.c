@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auth/auth.h"
+#include "cli/cli.h"
 #include "cmds.h"
 #include "db/db.h"
 #include "policy/policy.h"
@@ -115,18 +115,8 @@ static int parse_opts(int argc, char **argv, ServeOpts *o) {
 static int run(const ServeOpts *o, const char *cert, const char *key) {
   WebApp app = {.db_path = o->db, .tls = cert != NULL};
   auth_config_init(&app.auth);
-  Err e = {0};
   Db *db = NULL;
-  int64_t sealed = 0;
-  char keyfile[4096] = "";
-  if (db_open(&db, o->db, DB_OPEN_CREATE, &e) || auth_secrets_seal_all(db, &sealed, &e)) {
-    fprintf(stderr, "varde serve: %s\n", e.msg);
-    db_close(db);
-    return 2;
-  }
-  if (sealed && !auth_key_file(db, keyfile, sizeof keyfile))   /* stored in clear by an older Varde */
-    fprintf(stderr, "varde serve: %lld TOTP-hemmelighet(er) er nå kryptert med nøkkelfilen %s; ta vare på den.\n",
-            (long long)sealed, keyfile);
+  if (cli_open("serve", o->db, DB_OPEN_CREATE, &db)) return 2;   /* migrates, seals TOTP secrets kept in clear */
   db_close(db);
   web_init();
   sigset_t set;
