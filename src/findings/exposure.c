@@ -61,6 +61,13 @@ static void totals(WebCtx *c, const int64_t *agg, size_t n) {
                  "CSV</a></p></section>", (long long)c->org_id);
 }
 
+/* One organisation's row of the per-organisation table: its counts and
+ * name (malloc'd). Non-zero when either cannot be read (the row is left out). */
+static int org_row(WebCtx *c, int64_t id, FindCounts *k, char **name) {
+  Err e = {0};
+  return find_counts(c->db, id, k, &e) || db_text(c->db, &e, name, "SELECT name FROM organisations WHERE id = ?", "l", id);
+}
+
 static void named(WebCtx *c, const int64_t *ids, size_t n) {
   Buf *b = &c->resp->body;
   html_raw(b, "<section class=\"card\"><h2>Per organisasjon</h2><p class=\"muted\">Bare organisasjoner som deler "
@@ -70,10 +77,7 @@ static void named(WebCtx *c, const int64_t *ids, size_t n) {
   for (size_t i = 0; i < n; i++) {
     FindCounts k;
     char *name = NULL;
-    Err e = {0};
-    if (find_counts(c->db, ids[i], &k, &e) || db_text(c->db, &e, &name, "SELECT name FROM organisations WHERE id = ?",
-                                                      "l", ids[i]))
-      continue;
+    if (org_row(c, ids[i], &k, &name)) continue;
     html_printf(b, "<tr><td>%s</td><td>%lld</td><td>%lld</td><td>%lld</td><td>%lld</td><td>%lld</td></tr>",
                 name ? name : "", (long long)k.active, (long long)k.kev, (long long)k.critical, (long long)k.overdue,
                 (long long)k.named);
@@ -153,9 +157,7 @@ void find_web_exposure_csv(WebCtx *c) {
   for (size_t i = 0; i < ns; i++) {
     FindCounts k;
     char *name = NULL;
-    if (find_counts(c->db, sum[i], &k, &e) ||
-        db_text(c->db, &e, &name, "SELECT name FROM organisations WHERE id = ?", "l", sum[i]))
-      continue;
+    if (org_row(c, sum[i], &k, &name)) continue;
     csv_field(&w, name);
     csv_field_int(&w, k.active);
     csv_field_int(&w, k.kev);
