@@ -215,6 +215,8 @@ static int merge(Run *run, SigmaSession *s, uint64_t *events, uint64_t *bytes) {
         if (off % 4) p += 4 - off % 4;
       }
       buf_reset(&take);
+      /* a stream has no end to wait for: its correlations run as it comes */
+      if (!strcmp(run->units.u[i].path, "-")) sigma_session_flush(s);
       if (done) break;
     }
     *events += r->events;
@@ -337,6 +339,12 @@ static int detect(const Opts *o, SigmaEngine *e, char **paths, int npaths, Detec
   uint64_t events = 0, bytes = 0;
   int failed = nth ? merge(&run, s, &events, &bytes) : run.units.n > 0;
   for (int i = 0; i < nth; i++) pthread_join(th[i], NULL);
+  if (s) {
+    sigma_session_finish(s);
+    if (sigma_session_untimed(s) && !o->quiet)
+      fprintf(stderr, "varde detect: %llu treff uten tidspunkt kunne ikke brukes i korrelasjoner\n",
+              (unsigned long long)sigma_session_untimed(s));
+  }
   double dt = now_s() - t0;
   if (o->stats) {
     struct rusage ru;

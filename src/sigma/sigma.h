@@ -68,10 +68,18 @@ void sigma_matcher_free(SigmaMatcher *m);
 size_t sigma_match(SigmaMatcher *m, const SigmaEvent *ev, uint32_t *out, size_t cap);
 
 /* Session: turns base matches into alerts (respecting `generate`) and runs the
- * correlation state machines; call in event order from one thread. */
+ * correlation state machines; one thread. Alerts of base rules come at once;
+ * matches that correlations use are queued and run in time order by
+ * sigma_session_flush, so events may be posted in any order. Windows of a
+ * condition with an upper bound (lt, lte, eq, neq) are decided when they
+ * close, the last ones by sigma_session_finish (flushes first). */
 SigmaSession *sigma_session_new(SigmaEngine *e, SigmaAlertFn fn, void *ctx);
 void sigma_session_free(SigmaSession *s);
 void sigma_session_post(SigmaSession *s, const SigmaEvent *ev, const uint32_t *rules, size_t n);
+void sigma_session_flush(SigmaSession *s);
+void sigma_session_finish(SigmaSession *s);
+/* Matches that correlations could not use because their event had no time. */
+uint64_t sigma_session_untimed(const SigmaSession *s);
 /* Convenience: match with the session's own matcher and post. */
 void sigma_feed(SigmaSession *s, const SigmaEvent *ev);
 

@@ -32,7 +32,7 @@ static void run(const char *yaml, const char *const *evs, Got *got, int evaluato
   SigmaEvent ev;
   sev_init(&ev);
   for (; *evs; evs++) {
-    char buf[512], *save = NULL;
+    char buf[8192], *save = NULL;
     snprintf(buf, sizeof buf, "%s", *evs);
     const char *kv[16];
     int n = 0;
@@ -46,6 +46,7 @@ static void run(const char *yaml, const char *const *evs, Got *got, int evaluato
     ev.record = (uint64_t)(minute * 100);
     sigma_feed(s, &ev);
   }
+  sigma_session_finish(s);
   sev_free(&ev);
   sigma_session_free(s);
   sigma_engine_free(e);
@@ -175,6 +176,97 @@ TEST(generate_and_chains) {
              "10|EventID=4625|TargetUserName=a", "11|EventID=4625|TargetUserName=a"), &g);
   CHECK_INT(g.n, 1);                         /* only the outer rule alerts */
   CHECK_STR(g.title[0], "repeated brute");
+  CHECK_INT(g.nrefs[0], 4);                  /* with every event of both inner alerts */
+}
+
+/* Events may come in any time order (newest-first exports, several files):
+ * the windows are those of the events' times, not of their arrival. */
+TEST(out_of_order) {
+  char y[2048];
+  snprintf(y, sizeof y, "%stitle: brute\ncorrelation:\n  type: event_count\n  rules: [fail]\n"
+           "  group-by: [TargetUserName]\n  timespan: 1m\n  condition: {gte: 3}\n", fail_rule);
+  Got g;
+  run2(y, EV("20|EventID=4625|TargetUserName=a", "10|EventID=4625|TargetUserName=a",
+             "0|EventID=4625|TargetUserName=a"), &g);
+  CHECK_INT(g.n, 0);                         /* 10 minutes apart, newest first */
+  run2(y, EV("30.5|EventID=4625|TargetUserName=a", "30|EventID=4625|TargetUserName=a",
+             "0|EventID=4625|TargetUserName=a", "30.2|EventID=4625|TargetUserName=a"), &g);
+  CHECK_INT(g.n, 1);                         /* three within a minute, however they came */
+  CHECK_INT(g.nrefs[0], 3);
+  /* two files: recon 10:00 and 10:10 in the first, the dump at 10:00:30 in
+   * the second; the 10:10 recon must not hide the 10:00 one */
+  snprintf(y, sizeof y, "%stitle: ordered\ncorrelation:\n  type: temporal_ordered\n  rules: [recon, dump]\n"
+           "  group-by: [Computer]\n  timespan: 1m\n", two_rules);
+  run2(y, EV("0|EventID=1|CommandLine=whoami|Computer=pc1", "10|EventID=1|CommandLine=whoami|Computer=pc1",
+             "0.5|EventID=10|TargetImage=c:\\lsass.exe|Computer=pc1"), &g);
+  CHECK_INT(g.n, 1);
+  CHECK_INT(g.nrefs[0], 2);
+}
+
+/* lt, lte, eq and neq can only be decided once the window has closed. */
+TEST(upper_bounds_wait_for_the_window) {
+  char y[2048];
+  snprintf(y, sizeof y, "%stitle: few\ncorrelation:\n  type: event_count\n  rules: [fail]\n"
+           "  group-by: [TargetUserName]\n  timespan: 1h\n  condition: {lt: 3}\n", fail_rule);
+  Got g;
+  run2(y, EV("0|EventID=4625|TargetUserName=a", "10|EventID=4625|TargetUserName=a",
+             "20|EventID=4625|TargetUserName=a", "30|EventID=4625|TargetUserName=a",
+             "40|EventID=4625|TargetUserName=a"), &g);
+  CHECK_INT(g.n, 0);                         /* five in the hour is not fewer than three */
+  run2(y, EV("0|EventID=4625|TargetUserName=a", "10|EventID=4625|TargetUserName=a",
+             "200|EventID=4625|TargetUserName=a", "210|EventID=4625|TargetUserName=a",
+             "220|EventID=4625|TargetUserName=a", "500|EventID=4625|TargetUserName=a"), &g);
+  CHECK_INT(g.n, 2);                         /* hours from 0 and from 500; not the one from 200 */
+  CHECK_INT(g.nrefs[0], 2);
+  CHECK_INT(g.nrefs[1], 1);
+  snprintf(y, sizeof y, "%stitle: range\ncorrelation:\n  type: event_count\n  rules: [fail]\n"
+           "  timespan: 1h\n  condition: {gt: 1, lt: 3}\n", fail_rule);
+  run2(y, EV("0|EventID=4625", "1|EventID=4625", "2|EventID=4625", "3|EventID=4625", "4|EventID=4625"), &g);
+  CHECK_INT(g.n, 0);
+  snprintf(y, sizeof y, "%stitle: exactly\ncorrelation:\n  type: event_count\n  rules: [fail]\n"
+           "  timespan: 1h\n  condition: {eq: 2}\n", fail_rule);
+  run2(y, EV("0|EventID=4625", "1|EventID=4625", "2|EventID=4625"), &g);
+  CHECK_INT(g.n, 0);
+  run2(y, EV("0|EventID=4625", "1|EventID=4625"), &g);
+  CHECK_INT(g.n, 1);
+}
+
+/* Group keys are whole values, and an event without a group-by field or a
+ * time belongs to no window. */
+TEST(groups_and_missing_values) {
+  char y[2048], a[3000], b[3000], ea[3100], eb[3100];
+  snprintf(y, sizeof y, "%stitle: same\ncorrelation:\n  type: event_count\n  rules: [fail]\n"
+           "  group-by: [CommandLine]\n  timespan: 1h\n  condition: {gte: 2}\n", fail_rule);
+  memset(a, 'x', sizeof a - 1); a[sizeof a - 1] = 0;
+  memcpy(b, a, sizeof b); b[sizeof b - 2] = 'y';   /* differ only after 2,990 bytes */
+  snprintf(ea, sizeof ea, "0|EventID=4625|CommandLine=%s", a);
+  snprintf(eb, sizeof eb, "1|EventID=4625|CommandLine=%s", b);
+  const char *const longs[] = {ea, eb, NULL};
+  Got g;
+  run2(y, longs, &g);
+  CHECK_INT(g.n, 0);
+  run2(y, EV("0|EventID=4625", "1|EventID=4625"), &g);
+  CHECK_INT(g.n, 0);                         /* no CommandLine: no group */
+  SigmaEngine *e = h_engine(y, SIGMA_FAST, NULL);
+  CHECK(e != NULL);
+  if (!e) return;
+  memset(&g, 0, sizeof g);
+  SigmaSession *s = sigma_session_new(e, collect, &g);
+  SigmaEvent ev;
+  sev_init(&ev);
+  for (int i = 0; i < 2; i++) {
+    sev_reset(&ev);
+    sev_add(&ev, "EventID", 7, "4625", 4, SEV_STR);
+    sev_add(&ev, "CommandLine", 11, "c", 1, SEV_STR);
+    ev.time_ms = INT64_MIN;
+    sigma_feed(s, &ev);
+  }
+  sigma_session_finish(s);
+  CHECK_INT(g.n, 0);
+  CHECK_INT((int)sigma_session_untimed(s), 2);
+  sev_free(&ev);
+  sigma_session_free(s);
+  sigma_engine_free(e);
 }
 
 static int count_alerts;
@@ -201,6 +293,7 @@ TEST(many_groups) {
       ev.time_ms = (int64_t)(round * 3000 + u) * 100;
       sigma_feed(s, &ev);
     }
+  sigma_session_finish(s);
   CHECK_INT(count_alerts, 3000);
   sev_free(&ev);
   sigma_session_free(s);
@@ -230,6 +323,9 @@ int main(void) {
   RUN(aliases);
   RUN(value_aggregates);
   RUN(generate_and_chains);
+  RUN(out_of_order);
+  RUN(upper_bounds_wait_for_the_window);
+  RUN(groups_and_missing_values);
   RUN(many_groups);
   RUN(bad_correlations);
   return TEST_DONE();
