@@ -4,22 +4,9 @@
 #include <string.h>
 
 #include "core/csv.h"
+#include "core/utf8.h"
 
 #define CSV_ROW_MIN_BOUND ((size_t)1 << 20)
-
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid. */
-static size_t utf8_seq(const unsigned char *s, size_t n) {
-  if (s[0] < 0x80) return 1;
-  size_t len = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 ? 2 : 0;
-  if (!len || s[0] > 0xF4 || len > n) return 0;
-  for (size_t i = 1; i < len; i++)
-    if ((s[i] & 0xC0) != 0x80) return 0;
-  if (len == 3 && s[0] == 0xE0 && s[1] < 0xA0) return 0;  /* overlong */
-  if (len == 3 && s[0] == 0xED && s[1] >= 0xA0) return 0; /* surrogate */
-  if (len == 4 && s[0] == 0xF0 && s[1] < 0x90) return 0;  /* overlong */
-  if (len == 4 && s[0] == 0xF4 && s[1] >= 0x90) return 0; /* > U+10FFFF */
-  return len;
-}
 
 static int utf8_valid(const char *p, size_t n) {
   const unsigned char *s = (const unsigned char *)p;

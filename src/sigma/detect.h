@@ -2,6 +2,7 @@
  * driver (detect_cmd.c) and its output writers (detect_out.c). */
 #ifndef VARDE_SIGMA_DETECT_H
 #define VARDE_SIGMA_DETECT_H
+#include <stdint.h>
 #include <stdio.h>
 
 #include "core/buf.h"
@@ -19,6 +20,7 @@ typedef struct DetectOut {
   int format;
   Buf b;
   size_t alerts;
+  uint64_t events;        /* events read, for the summary */
   DetectHit *hits;
   size_t nhits, caphits;
 } DetectOut;

@@ -2,6 +2,7 @@
  * standard input) with one worker per core, merge the workers' matches in
  * input order, run correlations and write alerts. Exit 0 no alerts, 1 alerts,
  * 2 error. */
+#include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -20,12 +21,12 @@
 #define MATCH_CAP 4096
 
 static const char usage[] =
-  "Bruk: varde detect [VALG] -r REGLER... INNDATA...\n"
+  "Bruk: varde detect [VALG] -r REGLER... [INNDATA...]\n"
   "Kjører Sigma-regler mot logger: EVTX, JSON-linjer, Microsoft 365-revisjonslogg\n"
-  "(JSON og CSV), syslog (RFC 5424/3164), også gzip-komprimert. INNDATA er filer,\n"
-  "mapper (rekursivt) eller «-» for standard inn.\n\n"
+  "(JSON og CSV), syslog (RFC 5424/3164), også gzip-komprimert eller UTF-16.\n"
+  "INNDATA er filer, mapper (rekursivt) eller «-» for standard inn (standard).\n\n"
   "Valg:\n"
-  "  -r, --rules STI          regelfil eller mappe med .yml-regler (kan gjentas)\n"
+  "  -r, --rules STI          regelfil eller mappe med .yml/.yaml-regler (kan gjentas)\n"
   "  -f, --format FORMAT      jsonl (standard), csv eller table (sammendrag)\n"
   "  -o, --output FIL         skriv varsler til FIL i stedet for standard ut\n"
   "  -j, --jobs N             antall arbeidstråder (standard: antall kjerner)\n"
@@ -33,11 +34,15 @@ static const char usage[] =
   "      --list-unsupported   list regler som ikke kan lastes, med fil, linje og grunn\n"
   "      --engine MOTOR       fast (standard) eller reference (langsom kontrollmotor)\n"
   "      --stats              skriv hendelser/s, MB/s og minnebruk til standard feil\n"
-  "  -q, --quiet              ikke skriv advarsler om ugyldige regler\n"
+  "  -q, --quiet              ingen advarsler (regler, poster, filer) og ingen fremdrift\n"
   "  -h, --help               vis denne hjelpen\n\n"
-  "Varsler i JSON-linjer har rule_id, title, level, status, author, tags, time,\n"
-  "source, record og hele hendelsen; korrelasjonsvarsler lister hendelsene sine.\n\n"
-  "Avslutningskoder: 0 ingen varsler, 1 varsler funnet, 2 feil.\n";
+  "Varsler i JSON-linjer har rule_id, title, level, status, author, tags, rule_file,\n"
+  "time, source, record og hele hendelsen; korrelasjonsvarsler lister hendelsene\n"
+  "sine. Korrelasjoner følger hendelsenes tidsstempler, uansett rekkefølge i filene.\n"
+  "Kompilerte regler hurtiglagres i $VARDE_CACHE_DIR (standard ~/.cache/varde).\n\n"
+  "Avslutningskoder: 0 ingen varsler, 1 varsler funnet, 2 feil (også når noe av\n"
+  "inndataene ikke kunne leses, eller varslene ikke kunne skrives).\n"
+  "Mer: man varde-detect\n";
 
 /* Matches travel from a worker to the merging thread as serialized records
  * in a per-unit byte buffer that the merger swaps out under the lock, so the
@@ -70,6 +75,12 @@ static void on_diag(void *ctx, const char *file, int line, const char *title, co
   if (d->list) printf("%s:%d: %s: %s\n", file, line, title ? title : "-", reason);
   else if (!d->quiet) fprintf(stderr, "varde detect: hopper over regel %s:%d (%s): %s\n", file, line,
                               title ? title : "-", reason);
+}
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 #define FLUSH_BYTES (256u << 10)
@@ -186,9 +197,26 @@ static void *worker(void *arg) {
   return NULL;
 }
 
+/* Progress on a terminal: files done of all, events, alerts, seconds. */
+typedef struct Progress {
+  int on;
+  size_t files, done;
+  double t0, last;
+  const DetectOut *out;
+} Progress;
+
+static void progress(Progress *p, uint64_t events, int final) {
+  if (!p->on) return;
+  double t = now_s();
+  if (!final && t - p->last < 0.5) return;
+  p->last = t;
+  fprintf(stderr, "\r\033[Kvarde detect: %zu av %zu filer, %llu hendelser, %zu varsler, %.0f s%s",
+          p->done, p->files, (unsigned long long)events, p->out->alerts, t - p->t0, final ? "\n" : "");
+}
+
 /* Posts each unit's matches, in unit order, to the session; the head unit
  * is drained while its worker still runs. */
-static int merge(Run *run, SigmaSession *s, uint64_t *events, uint64_t *bytes) {
+static int merge(Run *run, SigmaSession *s, uint64_t *events, uint64_t *bytes, Progress *pg) {
   int failed = 0;
   Buf take;
   SigmaEvent ev;
@@ -199,7 +227,16 @@ static int merge(Run *run, SigmaSession *s, uint64_t *events, uint64_t *bytes) {
     UnitRes *r = &run->res[i];
     for (;;) {
       pthread_mutex_lock(&run->mu);
-      while (!r->done && r->data.n == 0) pthread_cond_wait(&run->cv, &run->mu);
+      while (!r->done && r->data.n == 0) {
+        if (!pg->on) { pthread_cond_wait(&run->cv, &run->mu); continue; }
+        struct timespec ts;   /* wake now and then to show progress */
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_sec += 1;
+        pthread_cond_timedwait(&run->cv, &run->mu, &ts);
+        pthread_mutex_unlock(&run->mu);
+        progress(pg, *events, 0);
+        pthread_mutex_lock(&run->mu);
+      }
       Buf t = take;   /* swap: the worker keeps appending to an empty buffer */
       take = r->data;
       r->data = t;
@@ -223,6 +260,8 @@ static int merge(Run *run, SigmaSession *s, uint64_t *events, uint64_t *bytes) {
     *bytes += r->bytes;
     failed |= r->failed;
     buf_free(&r->data);
+    if (i + 1 == run->units.n || strcmp(run->units.u[i + 1].path, run->units.u[i].path)) pg->done++;
+    progress(pg, *events, 0);
   }
   buf_free(&take);
   sev_free(&ev);
@@ -243,7 +282,7 @@ static int parse_opts(int argc, char **argv, Opts *o) {
     {"placeholders", 1, 0, O_PH}, {"list-unsupported", 0, 0, O_LIST}, {"engine", 1, 0, O_ENGINE},
     {"stats", 0, 0, O_STATS}, {"quiet", 0, 0, 'q'}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
   long nc = sysconf(_SC_NPROCESSORS_ONLN);
-  o->jobs = nc > 0 && nc < 64 ? (int)nc : 1;
+  o->jobs = nc < 1 ? 1 : nc > 64 ? 64 : (int)nc;
   optind = 1;
   int c;
   while ((c = getopt_long(argc, argv, "r:f:o:j:qh", lo, NULL)) != -1) {
@@ -259,10 +298,16 @@ static int parse_opts(int argc, char **argv, Opts *o) {
       else { fprintf(stderr, "varde detect: ukjent format «%s»\n", optarg); return 2; }
       break;
     case 'o': o->out = optarg; break;
-    case 'j':
-      o->jobs = atoi(optarg);
-      if (o->jobs < 1 || o->jobs > 256) { fprintf(stderr, "varde detect: ugyldig --jobs\n"); return 2; }
+    case 'j': {
+      char *end;
+      long j = strtol(optarg, &end, 10);
+      if (end == optarg || *end || j < 1 || j > 256) {
+        fprintf(stderr, "varde detect: ugyldig --jobs «%s»: oppgi et tall fra 1 til 256\n", optarg);
+        return 2;
+      }
+      o->jobs = (int)j;
       break;
+    }
     case O_PH: o->placeholders = optarg; break;
     case O_LIST: o->list = 1; break;
     case O_ENGINE:
@@ -303,12 +348,6 @@ static SigmaEngine *load_rules(const Opts *o, Diag *d) {
   return e;
 }
 
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static double cpu_now(void) {
   struct rusage ru;
   getrusage(RUSAGE_SELF, &ru);
@@ -326,6 +365,17 @@ static int detect(const Opts *o, SigmaEngine *e, char **paths, int npaths, Detec
     fprintf(stderr, "varde detect: %s\n", err.msg);
     return 2;
   }
+  if (run.units.n == 0) {
+    fprintf(stderr, "varde detect: fant ingen loggfiler å lese i %s\n", npaths == 1 ? paths[0] : "inndataene");
+    sigma_units_free(&run.units);
+    return 2;
+  }
+  Progress pg = {.on = !o->quiet && isatty(STDERR_FILENO), .t0 = now_s(), .out = out};
+  for (size_t i = 0; i < run.units.n; i++) {
+    pg.files += i == 0 || strcmp(run.units.u[i].path, run.units.u[i - 1].path);
+    if (!strcmp(run.units.u[i].path, "-") && isatty(STDIN_FILENO) && !o->quiet)
+      fprintf(stderr, "varde detect: leser hendelser fra standard inn (avslutt med Ctrl-D)\n");
+  }
   run.res = calloc(run.units.n + 1, sizeof *run.res);
   for (size_t i = 0; run.res && i < run.units.n; i++) buf_init(&run.res[i].data, (size_t)1 << 30);
   SigmaSession *s = sigma_session_new(e, sdo_alert, out);
@@ -337,10 +387,12 @@ static int detect(const Opts *o, SigmaEngine *e, char **paths, int npaths, Detec
   for (int i = 0; run.res && s && i < o->jobs && (size_t)i < run.units.n; i++)
     if (pthread_create(&th[nth], NULL, worker, &run) == 0) nth++;
   uint64_t events = 0, bytes = 0;
-  int failed = nth ? merge(&run, s, &events, &bytes) : run.units.n > 0;
+  int failed = nth ? merge(&run, s, &events, &bytes, &pg) : run.units.n > 0;
   for (int i = 0; i < nth; i++) pthread_join(th[i], NULL);
+  out->events = events;
   if (s) {
     sigma_session_finish(s);
+    progress(&pg, events, 1);
     if (sigma_session_untimed(s) && !o->quiet)
       fprintf(stderr, "varde detect: %llu treff uten tidspunkt kunne ikke brukes i korrelasjoner\n",
               (unsigned long long)sigma_session_untimed(s));
@@ -384,6 +436,12 @@ int cmd_detect(int argc, char **argv) {
     return d.count ? 1 : 0;
   }
   if (d.count && !o.quiet) fprintf(stderr, "varde detect: %zu regler hoppet over\n", d.count);
+  if (sigma_rule_count(e) == 0) {
+    fprintf(stderr, "varde detect: ingen brukbare regler lastet; sjekk -r (mapper leses for .yml og .yaml), "
+            "og se hvorfor med --list-unsupported\n");
+    sigma_engine_free(e);
+    return 2;
+  }
   DetectOut out = {.f = stdout, .format = o.format};
   if (o.out && !(out.f = fopen(o.out, "w"))) {
     fprintf(stderr, "varde detect: kan ikke skrive %s\n", o.out);
@@ -396,7 +454,12 @@ int cmd_detect(int argc, char **argv) {
   sdo_header(&out);
   rc = detect(&o, e, argv + optind, argc - optind, &out);
   sdo_finish(&out);
-  if (out.f != stdout) fclose(out.f); else fflush(stdout);
+  /* a full disk must not pass for "no alerts" */
+  if ((out.f != stdout ? fclose(out.f) : fflush(stdout)) || (out.f == stdout && ferror(stdout))) {
+    fprintf(stderr, "varde detect: kunne ikke skrive varslene til %s: %s\n", o.out ? o.out : "standard ut",
+            strerror(errno));
+    rc = 2;
+  }
   buf_free(&out.b);
   free(out.hits);
   sigma_engine_free(e);

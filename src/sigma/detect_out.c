@@ -7,21 +7,26 @@
 #include <time.h>
 
 #include "core/buf.h"
+#include "core/csv.h"
+#include "core/utf8.h"
 #include "sigma/detect.h"
 
 #define ONES 0x0101010101010101ull
 #define HIGHS 0x8080808080808080ull
 static inline uint64_t zero_byte(uint64_t v) { return (v - ONES) & ~v & HIGHS; }
 
-/* 1 if none of 8 bytes needs escaping (control, '"', '\\', DEL): the
- * common case, tested a word at a time. */
+/* 1 if none of 8 bytes needs a look (control, '"', '\\', DEL, or a byte
+ * of a multi-byte character): the common case, tested a word at a time. */
 static inline int plain8(const char *s) {
   uint64_t w;
   memcpy(&w, s, 8);
   return !(((w - ONES * 0x20) & ~w & HIGHS) | zero_byte(w ^ (ONES * '"')) |
-           zero_byte(w ^ (ONES * '\\')) | zero_byte(w ^ (ONES * 0x7f)));
+           zero_byte(w ^ (ONES * '\\')) | zero_byte(w ^ (ONES * 0x7f)) | (w & HIGHS));
 }
 
+/* A JSON string. Logs are not always UTF-8 (Latin-1 syslog from older
+ * devices): a byte that does not start a valid sequence is written as the
+ * Latin-1 character it most likely is, so the output stays valid JSON. */
 static void json_str(Buf *b, const char *s, size_t n) {
   buf_putc(b, '"');
   size_t run = 0;
@@ -29,7 +34,12 @@ static void json_str(Buf *b, const char *s, size_t n) {
     while (i + 8 <= n && plain8(s + i)) i += 8;
     if (i >= n) break;
     unsigned char c = (unsigned char)s[i];
-    if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f) continue;
+    if (c >= 0x80) {
+      size_t k = utf8_seq((const unsigned char *)s + i, n - i);
+      if (k) { i += k - 1; continue; }
+    } else if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f) {
+      continue;
+    }
     buf_append(b, s + run, i - run);
     run = i + 1;
     if (c == '"' || c == '\\') { buf_putc(b, '\\'); buf_putc(b, c); }
@@ -122,40 +132,47 @@ static void jsonl(Buf *b, const SigmaAlert *a) {
   buf_lit(b, "}\n");
 }
 
-static void csv_field(Buf *b, const char *s) {
-  buf_putc(b, '"');
-  for (; s && *s; s++) {
-    if (*s == '"') buf_putc(b, '"');
-    buf_putc(b, *s);
-  }
-  buf_putc(b, '"');
-}
-
+/* CSV with the formula guard: event values come from the attacker's side
+ * and the file is opened in spreadsheets. details holds the event as JSON,
+ * or for a correlation its group and the events that made it. */
 static void csv(Buf *b, const SigmaAlert *a) {
-  char t[48], rec[32];
+  const SigmaRuleInfo *r = a->rule;
+  CsvWriter w;
+  Buf tmp;
+  char t[48];
+  csv_writer_init(&w, b, ',', CSV_LF | CSV_FORMULA_GUARD);
+  buf_init(&tmp, BUF_DEFAULT_MAX);
   sdo_time(t, sizeof t, a->time_ms);
-  csv_field(b, t); buf_putc(b, ',');
-  csv_field(b, a->rule->level); buf_putc(b, ',');
-  csv_field(b, a->rule->id); buf_putc(b, ',');
-  csv_field(b, a->rule->title); buf_putc(b, ',');
-  csv_field(b, a->rule->author); buf_putc(b, ',');
+  csv_field(&w, t);
+  csv_field(&w, r->level);
+  csv_field(&w, r->status);
+  csv_field(&w, r->id);
+  csv_field(&w, r->title);
+  csv_field(&w, r->author);
+  for (size_t i = 0; i < r->ntags; i++) buf_printf(&tmp, "%s%s", i ? " " : "", r->tags[i]);
+  buf_putc(&tmp, 0);
+  csv_field(&w, tmp.p);
+  buf_reset(&tmp);
   if (a->event) {
-    snprintf(rec, sizeof rec, "%llu", (unsigned long long)a->event->record);
-    csv_field(b, a->event->source); buf_putc(b, ',');
-    csv_field(b, rec); buf_putc(b, ',');
-    csv_field(b, "");
+    csv_field(&w, a->event->source);
+    csv_field_int(&w, (int64_t)a->event->record);
+    json_event(&tmp, a->event);
   } else {
-    csv_field(b, ""); buf_putc(b, ','); csv_field(b, ""); buf_putc(b, ',');
-    char g[1200];
-    snprintf(g, sizeof g, "korrelasjon: %zu hendelser; %s", a->nrefs, a->group ? a->group : "");
-    csv_field(b, g);
+    csv_field(&w, "");
+    csv_field(&w, "");
+    buf_printf(&tmp, "korrelasjon: %zu hendelser; %s; hendelser:", a->nrefs, a->group ? a->group : "");
+    for (size_t i = 0; i < a->nrefs; i++)
+      buf_printf(&tmp, " %s#%llu", a->refs[i].source, (unsigned long long)a->refs[i].record);
   }
-  buf_putc(b, '\n');
+  buf_putc(&tmp, 0);
+  csv_field(&w, tmp.p);
+  csv_end_row(&w);
+  buf_free(&tmp);
 }
 
 void sdo_header(DetectOut *o) {
   if (o->format == DF_CSV)
-    fputs("time,level,rule_id,title,author,source,record,details\n", o->f);
+    fputs("time,level,status,rule_id,title,author,tags,source,record,details\n", o->f);
 }
 
 void sdo_alert(void *ctx, const SigmaAlert *a) {
@@ -194,19 +211,43 @@ static int hit_cmp(const void *x, const void *y) {
   return strcmp(a->rule->title, b->rule->title);
 }
 
+/* Text padded or cut to width characters (not bytes: titles and the header
+ * hold æøå), with line breaks and other control characters as spaces;
+ * width < 0: all of it, unpadded. */
+static void cell(FILE *f, const char *s, int width) {
+  int w = 0;
+  const unsigned char *p = (const unsigned char *)(s ? s : "");
+  while (*p && (width < 0 || w < width)) {
+    size_t k = utf8_seq(p, strlen((const char *)p));
+    if (k > 1) fwrite(p, 1, k, f);
+    else fputc(*p < 0x20 || *p == 0x7f || k == 0 ? ' ' : *p, f);
+    p += k ? k : 1;
+    w++;
+  }
+  for (; w < width; w++) fputc(' ', f);
+}
+
 void sdo_finish(DetectOut *o) {
   if (o->format != DF_TABLE) return;
   static const char *ls[] = {"critical", "high", "medium", "low", "informational", "(annet)"};
   size_t per[6] = {0};
   qsort(o->hits, o->nhits, sizeof *o->hits, hit_cmp);
-  fprintf(o->f, "%-8s %-13s %-60s %s\n", "Treff", "Nivå", "Regel", "Forfatter");
+  cell(o->f, "Treff", 9); cell(o->f, "Nivå", 14); cell(o->f, "Regel", 61); fputs("Forfatter\n", o->f);
   for (size_t i = 0; i < o->nhits; i++) {
     const SigmaRuleInfo *r = o->hits[i].rule;
+    char n[32];
     per[level_rank(r->level)] += o->hits[i].n;
-    fprintf(o->f, "%-8zu %-13s %-60.60s %s\n", o->hits[i].n, r->level[0] ? r->level : "-", r->title, r->author);
+    snprintf(n, sizeof n, "%zu", o->hits[i].n);
+    cell(o->f, n, 9);
+    cell(o->f, r->level[0] ? r->level : "-", 14);
+    cell(o->f, r->title, 60);
+    fputc(' ', o->f);
+    cell(o->f, r->author, -1);
+    fputc('\n', o->f);
   }
   fprintf(o->f, "\nVarsler per nivå:");
   for (int i = 0; i < 6; i++)
     if (per[i]) fprintf(o->f, " %s %zu", ls[i], per[i]);
-  fprintf(o->f, "\nTotalt %zu varsler fra %zu regler.\n", o->alerts, o->nhits);
+  fprintf(o->f, "\nTotalt %zu varsler fra %zu regler i %llu hendelser.\n", o->alerts, o->nhits,
+          (unsigned long long)o->events);
 }
