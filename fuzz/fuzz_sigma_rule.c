@@ -1,6 +1,7 @@
 /* fuzz_sigma_rule.c — libFuzzer target for the Sigma rule loader: arbitrary
  * YAML through loading, compiling (Hyperscan included) and matching one
- * event with both evaluators, which must agree. */
+ * event with both evaluators, which must agree; then the event, at three
+ * times out of order, through a session, so correlation rules run too. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,22 @@ static void fill(SigmaEvent *ev) {
     sev_add(ev, kv[i][0], strlen(kv[i][0]), kv[i][1], strlen(kv[i][1]), SEV_STR);
 }
 
-static size_t run(const char *text, size_t n, int evaluator, const SigmaEvent *ev, uint32_t *out) {
+static void count(void *ctx, const SigmaAlert *a) { (void)a; ++*(size_t *)ctx; }
+
+static void correlate(SigmaEngine *e, SigmaEvent *ev) {
+  static const int64_t times[] = {600000, 0, 30000};
+  size_t alerts = 0;
+  SigmaSession *s = sigma_session_new(e, count, &alerts);
+  if (!s) return;
+  for (size_t i = 0; i < 3; i++) {
+    ev->time_ms = times[i];
+    sigma_feed(s, ev);
+  }
+  sigma_session_finish(s);
+  sigma_session_free(s);
+}
+
+static size_t run(const char *text, size_t n, int evaluator, SigmaEvent *ev, uint32_t *out) {
   SigmaEngine *e = sigma_engine_new();
   Err err = {0};
   size_t k = 0;
@@ -31,6 +47,7 @@ static size_t run(const char *text, size_t n, int evaluator, const SigmaEvent *e
     SigmaMatcher *m = sigma_matcher_new(e);
     if (m) k = sigma_match(m, ev, out, 256);
     sigma_matcher_free(m);
+    if (evaluator == SIGMA_FAST) correlate(e, ev);
   }
   sigma_engine_free(e);
   return k;
