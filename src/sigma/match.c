@@ -5,6 +5,7 @@
  * Hyperscan does not cover. */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <pcre2.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -204,9 +205,11 @@ static int compare(double x, int cmp, double y) {
   }
 }
 
+/* A value as a number: all of it must be one as strtod reads numbers,
+ * without leading white space (values.c's parse_num agrees). */
 static int num_of(const char *s, size_t n, double *out) {
   char buf[64], *end;
-  if (n == 0 || n >= sizeof buf) return -1;
+  if (n == 0 || n >= sizeof buf || isspace((unsigned char)s[0])) return -1;
   memcpy(buf, s, n);
   buf[n] = 0;
   *out = strtod(buf, &end);
@@ -282,11 +285,7 @@ int sm_atom(const SAtom *a, const SEvView *v, void *md) {
     return 0;
   }
   size_t n = v->values(v, a->field, fs, MAXVALS);
-  if (a->kind == A_EXISTS) {
-    size_t live = 0;
-    for (size_t i = 0; i < n; i++) live += fs[i]->kind != SEV_NULL;
-    return (live > 0) == (a->want != 0);
-  }
+  if (a->kind == A_EXISTS) return (n > 0) == (a->want != 0);   /* presence only: null and '' exist */
   if (a->kind == A_NULL) {
     for (size_t i = 0; i < n; i++)
       if (fs[i]->kind != SEV_NULL) return 0;

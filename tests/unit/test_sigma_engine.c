@@ -484,6 +484,121 @@ TEST(glob_shapes) {
   CHECK_INT(h_fires(g, EV("A=>>%TEMP%\\")), 1);
 }
 
+/* Every placeholder of a value is expanded: the cartesian product of their
+ * lists; more than 64 combinations is a rule error, not a silent cut. */
+TEST(expand_every_placeholder) {
+  const char *r = RULE("  sel:\n    Host|expand: '%Servers%-%Workstations%'\n  condition: sel\n");
+  const char *ph = "Servers: [srv1, srv2]\nWorkstations: [ws1, 'ws*']\n";
+  CHECK_INT(h_fires_ph(r, ph, EV("Host=srv1-ws1")), 1);
+  CHECK_INT(h_fires_ph(r, ph, EV("Host=SRV2-wsX")), 1);
+  CHECK_INT(h_fires_ph(r, ph, EV("Host=srv1-%Workstations%")), 0);
+  CHECK_INT(h_fires_ph(r, ph, EV("Host=srv3-ws1")), 0);
+  const char *pct = RULE("  sel:\n    P|expand: '%Servers%\\50%'\n  condition: sel\n");   /* lone % kept */
+  CHECK_INT(h_fires_ph(pct, ph, EV("P=srv2\\50%")), 1);
+  const char *big = "A: [a1, a2, a3, a4, a5, a6, a7, a8]\nB: [b1, b2, b3, b4, b5, b6, b7, b8]\n";
+  const char *two = RULE("  sel:\n    X|expand: '%A%%B%'\n  condition: sel\n");
+  CHECK_INT(h_fires_ph(two, big, EV("X=a8b8")), 1);                  /* 64 combinations: the cap */
+  CHECK_INT(h_fires_ph(RULE("  sel:\n    X|expand: '%A%%B%%A%'\n  condition: sel\n"), big, EV("X=a1b1a1")), -1);
+  CHECK(strstr(h_reason, "more than 64") != NULL);
+}
+
+/* Spec 2.1: exists checks presence only, the value may be empty or null;
+ * a null selection value still matches a null or absent field. */
+TEST(exists_counts_null_fields) {
+  const char *r = RULE("  sel:\n    A: x\n    B|exists: true\n  condition: sel\n");
+  CHECK_INT(h_fires(r, EV("A=x", "B=~")), 1);
+  const char *f = RULE("  sel:\n    A: x\n    B|exists: false\n  condition: sel\n");
+  CHECK_INT(h_fires(f, EV("A=x", "B=~")), 0);
+  const char *n = RULE("  sel:\n    A: x\n    B: null\n  condition: sel\n");
+  CHECK_INT(h_fires(n, EV("A=x", "B=~")), 1);
+  CHECK_INT(h_fires(n, EV("A=x")), 1);
+  CHECK_INT(h_fires(n, EV("A=x", "B=")), 0);
+}
+
+/* A GUID value compared for equality matches the braced and the bare form
+ * of the event's value, whichever way the rule writes it. */
+TEST(guid_braced_and_bare) {
+  const char *br = RULE("  sel:\n    G: '{0CCE9215-69AE-11D9-BED3-505054503030}'\n  condition: sel\n");
+  const char *ba = RULE("  sel:\n    G: 0cce9215-69ae-11d9-bed3-505054503030\n  condition: sel\n");
+  for (int k = 0; k < 2; k++) {
+    const char *r = k ? ba : br;
+    CHECK_INT(h_fires(r, EV("G={0CCE9215-69AE-11D9-BED3-505054503030}")), 1);
+    CHECK_INT(h_fires(r, EV("G=0cce9215-69ae-11d9-bed3-505054503030")), 1);
+    CHECK_INT(h_fires(r, EV("G=0CCE9215-69AE-11D9-BED3-505054503031")), 0);
+    CHECK_INT(h_fires(r, EV("G={0CCE9215-69AE-11D9-BED3-505054503030")), 0);
+  }
+  const char *cs = RULE("  sel:\n    G|cased: '{0CCE9215-69AE-11D9-BED3-505054503030}'\n  condition: sel\n");
+  CHECK_INT(h_fires(cs, EV("G=0CCE9215-69AE-11D9-BED3-505054503030")), 1);
+  CHECK_INT(h_fires(cs, EV("G=0cce9215-69ae-11d9-bed3-505054503030")), 0);
+  const char *ne = RULE("  sel:\n    A: x\n    G|neq: 0CCE9215-69AE-11D9-BED3-505054503030\n  condition: sel\n");
+  CHECK_INT(h_fires(ne, EV("A=x", "G={0cce9215-69ae-11d9-bed3-505054503030}")), 0);
+  CHECK_INT(h_fires(ne, EV("A=x", "G={0cce9215-69ae-11d9-bed3-505054503031}")), 1);
+  /* not equality: contains keeps the written form only */
+  const char *co = RULE("  sel:\n    G|contains: '{0CCE9215-69AE-11D9-BED3-505054503030}'\n  condition: sel\n");
+  CHECK_INT(h_fires(co, EV("G=x 0CCE9215-69AE-11D9-BED3-505054503030 y")), 0);
+}
+
+/* Modifier chains where one modifier would be ignored are rule errors. */
+TEST(contradictory_modifiers_rejected) {
+  static const char *const keys[] = {"A|base64|re", "A|contains|cidr", "A|gt|exists", "A|expand|re",
+                                     "A|re|contains", "A|cidr|startswith", "A|exists|contains",
+                                     "A|re|cidr", "A|contains|startswith", "A|windash|re", "A|cased|gt",
+                                     "A|fieldref|re", "A|hour|cidr", "A|wide|cidr", "A|exists|neq"};
+  for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+    char y[256];
+    snprintf(y, sizeof y, "title: t\nlogsource: {product: windows}\ndetection:\n  sel:\n    %s: 'true'\n"
+             "  condition: sel\n", keys[i]);
+    CHECK_INT(h_fires(y, EV("A=true")), -1);
+    CHECK(strstr(h_reason, "combined") != NULL || strstr(h_reason, "exclude") != NULL);
+  }
+  /* still fine: fieldref with position and neq, date part with a compare, re flags */
+  CHECK_INT(h_fires(RULE("  sel:\n    A|fieldref|contains|neq: B\n  condition: sel\n"), EV("A=ab", "B=x")), 1);
+  CHECK_INT(h_fires(RULE("  sel:\n    T|hour|gte: 3\n  condition: sel\n"), EV("T=2024-01-01T04:00:00")), 1);
+  CHECK_INT(h_fires(RULE("  sel:\n    A|re|i|cased: '^X$'\n  condition: sel\n"), EV("A=x")), 1);
+  CHECK_INT(h_fires(RULE("  sel:\n    A|expand|contains: '%S%'\n  condition: sel\n"), EV("A=xx")), -1);
+}
+
+/* `them` leaves out identifiers starting with _, patterns (also `*`) do not
+ * (reference §5 names only them). */
+TEST(underscore_identifiers_and_patterns) {
+  CHECK_INT(h_fires(RULE(SELS "  condition: 1 of *\n"), EV("D=1")), 1);
+  CHECK_INT(h_fires(RULE(SELS "  condition: 1 of _*\n"), EV("D=1")), 1);
+  CHECK_INT(h_fires(RULE(SELS "  condition: all of *\n"), EV("A=1", "B=1", "C=1")), 0);
+  CHECK_INT(h_fires(RULE(SELS "  condition: all of *\n"), EV("A=1", "B=1", "C=1", "D=1")), 1);
+  CHECK_INT(h_fires(RULE(SELS "  condition: all of them\n"), EV("A=1", "B=1", "C=1")), 1);
+}
+
+/* Numbers for lt/lte/gt/gte are whole values as strtod reads them, minus its
+ * leading white space: " 3" is not a number, as "3 " is not. */
+TEST(numbers_without_white_space) {
+  const char *r = RULE("  sel:\n    N|lt: 5\n  condition: sel\n");
+  CHECK_INT(h_fires(r, EV("N=3")), 1);
+  CHECK_INT(h_fires(r, EV("N= 3")), 0);
+  CHECK_INT(h_fires(r, EV("N=3 ")), 0);
+  CHECK_INT(h_fires(r, EV("N=0x3")), 1);   /* strtod reads hex */
+  CHECK_INT(h_fires(r, EV("N=-1e3")), 1);
+  CHECK_INT(h_fires(RULE("  sel:\n    N|lt: ' 5'\n  condition: sel\n"), EV("N=3")), -1);
+}
+
+TEST(neq_lists_and_numbers) {
+  const char *l = RULE("  sel:\n    A: x\n    B|neq: [one, two]\n  condition: sel\n");
+  CHECK_INT(h_fires(l, EV("A=x", "B=three")), 1);
+  CHECK_INT(h_fires(l, EV("A=x", "B=TWO")), 0);
+  CHECK_INT(h_fires(l, EV("A=x", "B=one")), 0);
+  const char *n = RULE("  sel:\n    A: x\n    EventID|neq: 4688\n  condition: sel\n");
+  CHECK_INT(h_fires(n, EV("A=x", "EventID:=4624")), 1);
+  CHECK_INT(h_fires(n, EV("A=x", "EventID:=4688")), 0);
+  CHECK_INT(h_fires(n, EV("A=x", "EventID=4688")), 0);
+}
+
+TEST(regex_long_flag_names) {
+  CHECK_INT(h_fires(RULE("  sel:\n    A|re|ignorecase: '^ab+c$'\n  condition: sel\n"), EV("A=ABBC")), 1);
+  CHECK_INT(h_fires(RULE("  sel:\n    A|re|multiline: '^two$'\n  condition: sel\n"), EV("A=one\ntwo")), 1);
+  CHECK_INT(h_fires(RULE("  sel:\n    A|re|dotall: 'a.b'\n  condition: sel\n"), EV("A=a\nb")), 1);
+  CHECK_INT(h_fires(RULE("  sel:\n    A|re: 'a.b'\n  condition: sel\n"), EV("A=a\nb")), 0);
+  CHECK_INT(h_fires(RULE("  sel:\n    A|ignorecase: x\n  condition: sel\n"), EV("A=x")), -1);
+}
+
 int main(void) {
   RUN(maps_and_lists);
   RUN(keywords);
@@ -515,5 +630,13 @@ int main(void) {
   RUN(m365_and_syslog_routing);
   RUN(field_names);
   RUN(glob_shapes);
+  RUN(expand_every_placeholder);
+  RUN(exists_counts_null_fields);
+  RUN(guid_braced_and_bare);
+  RUN(contradictory_modifiers_rejected);
+  RUN(underscore_identifiers_and_patterns);
+  RUN(numbers_without_white_space);
+  RUN(neq_lists_and_numbers);
+  RUN(regex_long_flag_names);
   return TEST_DONE();
 }
