@@ -22,10 +22,16 @@ typedef struct YNode {
 typedef struct YDocs {
   YNode **docs;
   size_t n;
+  int *dupline;                /* per document: line of its first duplicate map key, 0 none */
+  const char **dupkey;         /* that key */
 } YDocs;
 
-/* Parse all documents of text into a; on error returns -1 with msg and line. */
+/* Parse all documents of text into a; on error returns -1 with msg and line,
+ * and out holds the documents completed before the error. sy_parse_at is for
+ * text that starts after line0 lines of a file (its lines are reported so). */
 int sy_parse(Arena *a, const char *text, size_t n, YDocs *out, char *msg, size_t msgsz, int *line);
+int sy_parse_at(Arena *a, const char *text, size_t n, int line0, YDocs *out, char *msg,
+                size_t msgsz, int *line);
 const YNode *sy_get(const YNode *map, const char *key);
 int sy_is_null(const YNode *n);
 const char *sy_str(const YNode *map, const char *key);   /* scalar value or NULL */

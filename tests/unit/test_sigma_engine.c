@@ -599,6 +599,97 @@ TEST(regex_long_flag_names) {
   CHECK_INT(h_fires(RULE("  sel:\n    A|ignorecase: x\n  condition: sel\n"), EV("A=x")), -1);
 }
 
+/* Diagnostics with their lines, for the tests of where errors are reported. */
+typedef struct Diags {
+  int n, line[16];
+  char reason[16][256];
+} Diags;
+
+static void diags_add(void *ctx, const char *file, int line, const char *title, const char *reason) {
+  Diags *d = ctx;
+  if (d->n < 16) {
+    d->line[d->n] = line;
+    snprintf(d->reason[d->n], sizeof d->reason[0], "%s", reason);
+  }
+  d->n++;
+}
+
+static int load_diags(const char *y, Diags *d) {
+  SigmaEngine *e = sigma_engine_new();
+  memset(d, 0, sizeof *d);
+  int n = sigma_load_buffer(e, "f.yml", y, strlen(y), diags_add, d);
+  sigma_engine_free(e);
+  return n;
+}
+
+#define GOOD(t) "title: " t "\nlogsource: {product: windows}\ndetection:\n  s: {A: 1}\n  condition: s\n"
+
+/* A YAML error in one document costs that document only: those before and
+ * after it load, and it is reported with its line. */
+TEST(yaml_error_in_one_document) {
+  Diags d;
+  const char *y = GOOD("one") "---\n" GOOD("two")                 /* lines 1-5, 6, 7-11 */
+                  "---\ntitle: bad\nlogsource: {product: windows\ndetection:\n  s: {A: 1}\n  condition: s\n"
+                  "---\n" GOOD("three");                          /* broken flow map from line 14 */
+  CHECK_INT(load_diags(y, &d), 3);
+  CHECK_INT(d.n, 1);
+  CHECK(d.line[0] >= 14 && d.line[0] <= 17);
+  const char *ind = GOOD("one") "---\ntitle: bad\n  logsource: x\n bad: [\n---\n" GOOD("two");
+  CHECK_INT(load_diags(ind, &d), 2);
+  CHECK_INT(d.n, 1);
+  CHECK_INT(d.line[0], 8);                                        /* "  logsource:" under a scalar */
+  const char *last = GOOD("one") "---\ntitle: 'unclosed\n";
+  CHECK_INT(load_diags(last, &d), 1);
+  CHECK_INT(d.n, 1);
+  const char *first = "title: [x\n---\n" GOOD("two") "---\n" GOOD("three");
+  CHECK_INT(load_diags(first, &d), 2);
+  CHECK_INT(d.n, 1);
+  /* the documents after the error keep their own line numbers */
+  const char *after = "a: [\n---\n" GOOD("two") "---\ntitle: x\nlogsource: {product: windows}\n"
+                      "detection:\n  s:\n    A|nope: 1\n  condition: s\n";
+  CHECK_INT(load_diags(after, &d), 1);
+  CHECK_INT(d.n, 2);
+  CHECK_INT(d.line[1], 13);
+  CHECK(strstr(d.reason[1], "nope") != NULL);
+}
+
+/* A map with the same key twice is an invalid rule, reported at the second. */
+TEST(duplicate_keys_rejected) {
+  Diags d;
+  const char *sel = "title: t\nlogsource: {product: windows}\ndetection:\n  s: {A: 1}\n  s: {A: 2}\n"
+                    "  condition: s\n---\n" GOOD("ok");
+  CHECK_INT(load_diags(sel, &d), 1);
+  CHECK_INT(d.n, 1);
+  CHECK_INT(d.line[0], 5);
+  CHECK(strstr(d.reason[0], "duplicate") != NULL && strstr(d.reason[0], "'s'") != NULL);
+  const char *fld = "title: t\nlogsource: {product: windows}\ndetection:\n  s:\n    A: 1\n    B: 2\n    A: 3\n"
+                    "  condition: s\n";
+  CHECK_INT(load_diags(fld, &d), 0);
+  CHECK_INT(d.n, 1);
+  CHECK_INT(d.line[0], 7);
+  CHECK_INT(load_diags("title: a\ntitle: b\nlogsource: {product: windows}\n", &d), 0);
+  CHECK_INT(d.line[0], 2);
+  /* the same field with other modifiers is another key */
+  CHECK_INT(h_fires(RULE("  s:\n    A|contains: x\n    A|endswith: y\n  condition: s\n"), EV("A=xy")), 1);
+}
+
+/* Lines reported for a YAML error, a bad regex and a bad condition. */
+TEST(invalid_rule_lines) {
+  Diags d;
+  CHECK_INT(load_diags("title: t\nlogsource: {product: windows}\ndetection:\n  s: {A: 1\n  condition: s\n", &d), 0);
+  CHECK_INT(d.n, 1);
+  CHECK_INT(d.line[0], 5);
+  CHECK_INT(load_diags("title: t\nlogsource: {product: windows}\ndetection:\n  s:\n    B: 2\n    A|re: 'a(b'\n"
+                       "  condition: s\n", &d), 0);
+  CHECK_INT(d.n, 1);
+  CHECK_INT(d.line[0], 6);
+  CHECK(strstr(d.reason[0], "regular expression") != NULL);
+  CHECK_INT(load_diags("title: t\nlogsource: {product: windows}\ndetection:\n  s: {A: 1}\n\n"
+                       "  condition: s and (\n", &d), 0);
+  CHECK_INT(d.n, 1);
+  CHECK_INT(d.line[0], 6);
+}
+
 int main(void) {
   RUN(maps_and_lists);
   RUN(keywords);
@@ -638,5 +729,8 @@ int main(void) {
   RUN(numbers_without_white_space);
   RUN(neq_lists_and_numbers);
   RUN(regex_long_flag_names);
+  RUN(yaml_error_in_one_document);
+  RUN(duplicate_keys_rejected);
+  RUN(invalid_rule_lines);
   return TEST_DONE();
 }
