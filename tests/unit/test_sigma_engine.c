@@ -690,6 +690,31 @@ TEST(invalid_rule_lines) {
   CHECK_INT(d.line[0], 6);
 }
 
+/* A filter whose rules: names nothing loaded is a warning, not an error:
+ * the other rules load and match as before. */
+TEST(filter_unknown_target_warned) {
+  const char *y = "title: r\nid: r1\nlogsource: {product: windows}\ndetection:\n  s: {A: 1}\n  condition: s\n"
+                  "---\ntitle: f\nlogsource: {product: windows}\nfilter:\n  rules: [r1, nosuch]\n"
+                  "  s: {B: 1}\n  condition: not s\n";
+  SigmaEngine *e = sigma_engine_new();
+  Diags d = {0};
+  Err err = {0};
+  CHECK_INT(sigma_load_buffer(e, "f.yml", y, strlen(y), diags_add, &d), 2);
+  CHECK_INT(d.n, 0);
+  CHECK_INT(sigma_compile(e, SIGMA_FAST, diags_add, &d, &err), 0);
+  CHECK_INT(d.n, 1);
+  CHECK_INT(d.line[0], 8);
+  CHECK(strstr(d.reason[0], "warning") != NULL && strstr(d.reason[0], "nosuch") != NULL);
+  CHECK_INT(sigma_rule_count(e), 1);
+  sigma_engine_free(e);
+  /* the filter still applies to the rule it does name, in both evaluators */
+  const char *ok = "title: r\nid: r1\nlogsource: {product: windows}\ndetection:\n  s: {A: 1}\n  condition: s\n"
+                   "---\ntitle: f\nlogsource: {product: windows}\nfilter:\n  rules: [r1]\n"
+                   "  s: {B: 1}\n  condition: not s\n";
+  CHECK_INT(h_fires(ok, EV("A=1", "B=1")), 0);
+  CHECK_INT(h_fires(ok, EV("A=1", "B=2")), 1);
+}
+
 int main(void) {
   RUN(maps_and_lists);
   RUN(keywords);
@@ -732,5 +757,6 @@ int main(void) {
   RUN(yaml_error_in_one_document);
   RUN(duplicate_keys_rejected);
   RUN(invalid_rule_lines);
+  RUN(filter_unknown_target_warned);
   return TEST_DONE();
 }
