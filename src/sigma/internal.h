@@ -59,6 +59,7 @@ typedef struct SAtom {
   uint8_t kind, cased, cmp, tpart, want, frmode;
   uint8_t hs, wit;             /* in its field's Hyperscan DB / in the witness DB */
   uint8_t shape;               /* GS_*: literal-only glob shape (fast path), set by sm_glob_shape */
+  uint8_t ufold;               /* glob, not cased, with letters folded beyond ASCII (sm_has_ufold) */
   uint32_t lo, ll;             /* shaped glob: offset and length of its literal in pat */
   uint32_t anc;                /* GS_CONTAINS: offset in the literal of its rarest-looking byte */
   uint32_t fref;
@@ -194,6 +195,14 @@ int sm_glob(const SAtom *a, const char *s, size_t n);
  * equal, start, end or occur in the value. */
 enum { GS_GENERIC = 0, GS_EQ, GS_START, GS_END, GS_CONTAINS };
 void sm_glob_shape(SAtom *a);
+/* Case folding beyond ASCII (Latin-1 Supplement and Latin Extended-A
+ * letters, all two bytes in UTF-8): lower/upper form of a code point with a
+ * case pair, 0 otherwise; the lower form of the letter starting at glob
+ * position i of a case-insensitive atom, 0 if none; whether an atom has one. */
+uint32_t sm_ulower(uint32_t cp);
+uint32_t sm_uupper(uint32_t cp);
+uint32_t sm_ufold_at(const SAtom *a, uint32_t i);
+int sm_has_ufold(const SAtom *a);
 int sm_atom(const SAtom *a, const SEvView *v, void *md);
 int sm_atom_value(const SAtom *a, const SigmaEvent *ev, const SigmaField *f, void *md);
 

@@ -271,6 +271,7 @@ static SNode *glob_node(SigmaEngine *e, uint32_t fid, const Mods *m, const Val *
     if (!a.pat || !a.tok) return NULL;
     memcpy(a.pat, v->p, v->n);
     memcpy(a.tok, v->t, v->n);
+    a.ufold = (uint8_t)sm_has_ufold(&a);
   }
   return atom_node(e, &a);
 }
@@ -420,6 +421,10 @@ static SNode *value_node(SigmaEngine *e, uint32_t fid, const Mods *m, const YNod
     a.re = arena_strdup(e->arena, s);
     a.reflags = 0;
     if (m->reflags & 1) a.reflags |= 0x00000008u;  /* PCRE2_CASELESS */
+    /* caseless with letters beyond ASCII: UTF mode folds them (invalid
+     * UTF-8 in a value then simply does not match there) */
+    for (const char *c = s; (m->reflags & 1) && *c; c++)
+      if ((unsigned char)*c >= 0x80) { a.reflags |= 0x00080000u | 0x04000000u; break; }   /* PCRE2_UTF | PCRE2_MATCH_INVALID_UTF */
     if (m->reflags & 2) a.reflags |= 0x00000400u;  /* PCRE2_MULTILINE */
     if (m->reflags & 4) a.reflags |= 0x00000020u;  /* PCRE2_DOTALL */
     if (!a.re || sa_prepare_regex(&a, msg, sz)) return NULL;

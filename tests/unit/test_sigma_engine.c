@@ -715,6 +715,49 @@ TEST(filter_unknown_target_warned) {
   CHECK_INT(h_fires(ok, EV("A=1", "B=2")), 1);
 }
 
+/* Case-insensitive matching folds Latin-1 and Latin Extended-A letters too
+ * (Norwegian æøå, names and paths), in every string form and re|i. */
+TEST(case_folding_beyond_ascii) {
+  const char *eq = RULE("  sel:\n    A: '\xc3\x86" "BLE'\n  condition: sel\n");                 /* ÆBLE */
+  CHECK_INT(h_fires(eq, EV("A=\xc3\xa6" "ble")), 1);                                         /* æble */
+  CHECK_INT(h_fires(eq, EV("A=\xc3\x86" "BLE")), 1);
+  CHECK_INT(h_fires(eq, EV("A=\xc3\xb8" "ble")), 0);                                         /* øble */
+  CHECK_INT(h_fires(eq, EV("A=\xc3\xa6" "bl")), 0);
+  const char *co = RULE("  sel:\n    A|contains: '\\Br\xc3\xb8nn\xc3\xb8ysund\\'\n  condition: sel\n");
+  CHECK_INT(h_fires(co, EV("A=C:\\Users\\x\\BR\xc3\x98NN\xc3\x98YSUND\\a.txt")), 1);        /* BRØNNØYSUND */
+  CHECK_INT(h_fires(co, EV("A=C:\\Users\\x\\BR\xc3\x98NNOYSUND\\a.txt")), 0);
+  const char *st = RULE("  sel:\n    A|startswith: '\xc3\x85s'\n    B|endswith: 'g\xc3\xa5rd'\n  condition: sel\n");
+  CHECK_INT(h_fires(st, EV("A=\xc3\xa5sgard", "B=Fjellg\xc3\x85RD")), 1);                    /* åsgard, FjellgÅRD */
+  CHECK_INT(h_fires(st, EV("A=asgard", "B=Fjellg\xc3\x85RD")), 0);
+  const char *wi = RULE("  sel:\n    A: '*\xc3\x98*?\xc3\xa6'\n  condition: sel\n");           /* *Ø*?æ */
+  CHECK_INT(h_fires(wi, EV("A=x\xc3\xb8yz\xc3\x86")), 1);
+  CHECK_INT(h_fires(wi, EV("A=x\xc3\xb8y\xc3\xa7")), 0);                                     /* ç is not æ */
+  const char *ca = RULE("  sel:\n    A|cased: '\xc3\x86" "BLE'\n  condition: sel\n");
+  CHECK_INT(h_fires(ca, EV("A=\xc3\xa6" "BLE")), 0);
+  const char *kw = RULE("  kw:\n    - 'Tr\xc3\x98NDELAG'\n  condition: kw\n");
+  CHECK_INT(h_fires(kw, EV("B=fylke tr\xc3\xb8ndelag")), 1);
+  /* Latin Extended-A, including a pair whose cases differ in the first byte */
+  const char *ext = RULE("  sel:\n    A|contains: ['\xc5\x81\xc3\xb3" "d\xc5\xba', '\xc4\xbf', '\xc3\xbf']\n"
+                         "  condition: sel\n");                                                /* Łódź, Ŀ, ÿ */
+  CHECK_INT(h_fires(ext, EV("A=in \xc5\x82\xc3\x93" "D\xc5\xb9 now")), 1);                   /* łÓDŹ */
+  CHECK_INT(h_fires(ext, EV("A=x\xc5\x80y")), 1);                                            /* ŀ */
+  CHECK_INT(h_fires(ext, EV("A=x\xc5\xb8y")), 1);                                            /* Ÿ */
+  CHECK_INT(h_fires(ext, EV("A=lodz")), 0);
+  /* × and ÷ are not a case pair; ß has none */
+  CHECK_INT(h_fires(RULE("  sel:\n    A: '\xc3\x97'\n  condition: sel\n"), EV("A=\xc3\xb7")), 0);
+  CHECK_INT(h_fires(RULE("  sel:\n    A: 'stra\xc3\x9f" "e'\n  condition: sel\n"), EV("A=STRA\xc3\x9f" "E")), 1);
+  /* enough literals on one field for the fast path's literal sets */
+  const char *many = RULE("  sel:\n    A: ['\xc3\x86" "ble', 'b', 'c', 'd', 'e']\n    B|endswith: ['\xc3\x98', 'x', 'y', 'z']\n"
+                          "  condition: sel\n");
+  CHECK_INT(h_fires(many, EV("A=\xc3\xa6" "BLE", "B=\xc3\xb8")), 1);
+  CHECK_INT(h_fires(many, EV("A=\xc3\xa6" "BLE", "B=\xc3\xb9")), 0);
+  const char *re = RULE("  sel:\n    A|re|i: '^\xc3\xa6[a-z]+\xc3\xa5$'\n  condition: sel\n");
+  CHECK_INT(h_fires(re, EV("A=\xc3\x86" "BL\xc3\x85")), 1);
+  CHECK_INT(h_fires(re, EV("A=\xc3\x86" "BL\xc3\x85\xff")), 0);                              /* invalid UTF-8 */
+  const char *rc = RULE("  sel:\n    A|re: '^\xc3\xa6'\n  condition: sel\n");
+  CHECK_INT(h_fires(rc, EV("A=\xc3\x86")), 0);                                               /* re without i */
+}
+
 int main(void) {
   RUN(maps_and_lists);
   RUN(keywords);
@@ -758,5 +801,6 @@ int main(void) {
   RUN(duplicate_keys_rejected);
   RUN(invalid_rule_lines);
   RUN(filter_unknown_target_warned);
+  RUN(case_folding_beyond_ascii);
   return TEST_DONE();
 }
