@@ -86,8 +86,26 @@ static int link_refs(SigmaEngine *e) {
   return 0;
 }
 
+/* A filter naming a rule id or name that is not loaded filters nothing: a
+ * warning through diag (the filter stays, other rules are untouched). */
+static void warn_filter_targets(const SigmaEngine *e, SigmaDiagFn diag, void *ctx) {
+  for (size_t i = 0; diag && i < e->nrules; i++) {
+    const SRule *f = &e->rules[i];
+    if (!f->is_filter || f->ftarget_any || f->corr) continue;
+    for (size_t t = 0; t < f->nftargets; t++) {
+      size_t k = 0;
+      while (k < e->nrules && (e->rules[k].is_filter || !ref_is(&e->rules[k], f->ftargets[t]))) k++;
+      if (k < e->nrules) continue;
+      char msg[300];
+      snprintf(msg, sizeof msg, "warning: filter names rule '%s', which is not loaded", f->ftargets[t]);
+      diag(ctx, f->info.file, f->line, f->info.title, msg);
+    }
+  }
+}
+
 int sigma_compile(SigmaEngine *e, int evaluator, SigmaDiagFn diag, void *ctx, Err *err) {
   if (e->compiled) return err_set(err, VERR_INVALID, "already compiled");
+  warn_filter_targets(e, diag, ctx);
   if (apply_filters(e)) return err_set(err, VERR_NOMEM, "out of memory");
   for (size_t i = 0; i < e->nrules; i++) {
     if (!e->rules[i].corr) continue;

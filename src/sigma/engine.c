@@ -73,27 +73,59 @@ int sigma_load_placeholders(SigmaEngine *e, const char *path, Err *err) {
   return 0;
 }
 
+/* Where parsing resumes after a YAML error at line errline (1-based) of
+ * text: the first document marker line ("---" alone or before a space) at
+ * or after it and after offset from; n if there is none. *lines gets the
+ * number of lines before it. */
+static size_t next_doc(const char *text, size_t n, size_t from, int errline, int *lines) {
+  int ln = 1;
+  for (size_t i = 0; i < n; ln++) {
+    if (i > from && ln >= errline && n - i >= 3 && !memcmp(text + i, "---", 3) &&
+        (n - i == 3 || text[i + 3] == '\n' || text[i + 3] == '\r' || text[i + 3] == ' ' || text[i + 3] == '\t')) {
+      *lines = ln - 1;
+      return i;
+    }
+    const char *nl = memchr(text + i, '\n', n - i);
+    if (!nl) break;
+    i = (size_t)(nl - text) + 1;
+  }
+  return n;
+}
+
+/* Every document of text is a rule. A YAML error ends the parse at the
+ * broken document, which is reported; the documents before it are kept and
+ * parsing resumes at the next document marker, so one broken rule in a
+ * multi-document file costs only itself. */
 int sigma_load_buffer(SigmaEngine *e, const char *name, const char *text, size_t n,
                       SigmaDiagFn diag, void *ctx) {
   if (e->compiled) return VERR_INVALID;
   Arena *tmp = arena_new(256u << 20);
   char msg[512];
-  int line = 0, loaded = 0;
-  YDocs d;
+  int line = 0, loaded = 0, lines = 0, lasterr = 0;
+  size_t pos = 0;
   const char *file = arena_strdup(e->arena, name);
   if (!tmp || !file) { arena_free(tmp); return VERR_NOMEM; }
-  if (sy_parse(tmp, text, n, &d, msg, sizeof msg, &line)) {
-    if (diag) diag(ctx, file, line, NULL, msg);
-    arena_free(tmp);
-    return 0;
-  }
-  for (size_t i = 0; i < d.n; i++) {
-    msg[0] = 0;
-    if (sr_load_doc(e, file, d.docs[i], msg, sizeof msg, &line)) {
-      if (diag) diag(ctx, file, line, sy_str(d.docs[i], "title"), msg);
-    } else {
-      loaded++;
+  while (pos < n) {
+    YDocs d;
+    int rc = sy_parse_at(tmp, text + pos, n - pos, lines, &d, msg, sizeof msg, &line);
+    char perr[512];
+    int pline = line;
+    if (rc) snprintf(perr, sizeof perr, "%s", msg);
+    for (size_t i = 0; i < d.n; i++) {
+      msg[0] = 0;
+      if (d.dupline[i]) {
+        snprintf(msg, sizeof msg, "duplicate key '%s'", d.dupkey[i]);
+        if (diag) diag(ctx, file, d.dupline[i], sy_str(d.docs[i], "title"), msg);
+      } else if (sr_load_doc(e, file, d.docs[i], msg, sizeof msg, &line)) {
+        if (diag) diag(ctx, file, line, sy_str(d.docs[i], "title"), msg);
+      } else {
+        loaded++;
+      }
     }
+    if (!rc) break;
+    if (pline != lasterr && diag) diag(ctx, file, pline, NULL, perr);   /* not twice for one error */
+    lasterr = pline;
+    pos = next_doc(text, n, pos, pline, &lines);
   }
   arena_free(tmp);
   return loaded;

@@ -84,6 +84,18 @@ static char *glob_regex(const SAtom *a) {
     case GT_QMARK: emit(out, cap, &n, any); break;
     case GT_DASH: emit(out, cap, &n, "(?:-|/|\\xe2\\x80[\\x93-\\x95])"); break;
     default:
+      if (a->ufold && c >= 0xc2) {   /* a letter folded beyond ASCII: both of its forms */
+        uint32_t lo = sm_ufold_at(a, i);
+        if (lo) {
+          uint32_t up = sm_uupper(lo);
+          char alt[64];
+          snprintf(alt, sizeof alt, "(?:\\x%02x\\x%02x|\\x%02x\\x%02x)", 0xc0 | (lo >> 6), 0x80 | (lo & 63),
+                   0xc0 | (up >> 6), 0x80 | (up & 63));
+          emit(out, cap, &n, alt);
+          i++;
+          break;
+        }
+      }
       if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
         tmp[0] = (char)c; tmp[1] = 0;
       } else {
@@ -114,7 +126,9 @@ static char *atom_expr(const SAtom *a, unsigned *flags) {
     *flags = HS_FLAG_DOTALL | HS_FLAG_SINGLEMATCH | (a->cased ? 0 : HS_FLAG_CASELESS);
     return glob_regex(a);
   }
-  if (a->kind != A_RE || a->field == SF_KEYWORD) return NULL;
+  /* UTF mode (caseless regex with letters beyond ASCII): PCRE only, as
+   * Hyperscan's UTF-8 mode needs valid UTF-8 input */
+  if (a->kind != A_RE || a->field == SF_KEYWORD || (a->reflags & PCRE2_UTF)) return NULL;
   *flags = HS_FLAG_SINGLEMATCH;
   if (a->reflags & PCRE2_CASELESS) *flags |= HS_FLAG_CASELESS;
   if (a->reflags & PCRE2_MULTILINE) *flags |= HS_FLAG_MULTILINE;

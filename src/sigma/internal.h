@@ -22,10 +22,16 @@ typedef struct YNode {
 typedef struct YDocs {
   YNode **docs;
   size_t n;
+  int *dupline;                /* per document: line of its first duplicate map key, 0 none */
+  const char **dupkey;         /* that key */
 } YDocs;
 
-/* Parse all documents of text into a; on error returns -1 with msg and line. */
+/* Parse all documents of text into a; on error returns -1 with msg and line,
+ * and out holds the documents completed before the error. sy_parse_at is for
+ * text that starts after line0 lines of a file (its lines are reported so). */
 int sy_parse(Arena *a, const char *text, size_t n, YDocs *out, char *msg, size_t msgsz, int *line);
+int sy_parse_at(Arena *a, const char *text, size_t n, int line0, YDocs *out, char *msg,
+                size_t msgsz, int *line);
 const YNode *sy_get(const YNode *map, const char *key);
 int sy_is_null(const YNode *n);
 const char *sy_str(const YNode *map, const char *key);   /* scalar value or NULL */
@@ -53,6 +59,7 @@ typedef struct SAtom {
   uint8_t kind, cased, cmp, tpart, want, frmode;
   uint8_t hs, wit;             /* in its field's Hyperscan DB / in the witness DB */
   uint8_t shape;               /* GS_*: literal-only glob shape (fast path), set by sm_glob_shape */
+  uint8_t ufold;               /* glob, not cased, with letters folded beyond ASCII (sm_has_ufold) */
   uint32_t lo, ll;             /* shaped glob: offset and length of its literal in pat */
   uint32_t anc;                /* GS_CONTAINS: offset in the literal of its rarest-looking byte */
   uint32_t fref;
@@ -188,6 +195,14 @@ int sm_glob(const SAtom *a, const char *s, size_t n);
  * equal, start, end or occur in the value. */
 enum { GS_GENERIC = 0, GS_EQ, GS_START, GS_END, GS_CONTAINS };
 void sm_glob_shape(SAtom *a);
+/* Case folding beyond ASCII (Latin-1 Supplement and Latin Extended-A
+ * letters, all two bytes in UTF-8): lower/upper form of a code point with a
+ * case pair, 0 otherwise; the lower form of the letter starting at glob
+ * position i of a case-insensitive atom, 0 if none; whether an atom has one. */
+uint32_t sm_ulower(uint32_t cp);
+uint32_t sm_uupper(uint32_t cp);
+uint32_t sm_ufold_at(const SAtom *a, uint32_t i);
+int sm_has_ufold(const SAtom *a);
 int sm_atom(const SAtom *a, const SEvView *v, void *md);
 int sm_atom_value(const SAtom *a, const SigmaEvent *ev, const SigmaField *f, void *md);
 

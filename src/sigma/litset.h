@@ -14,7 +14,8 @@ typedef void (*slit_hit_fn)(uint32_t id, void *ctx);
 SLitSet *slit_new(void);
 void slit_free(SLitSet *s);
 /* Adds literal lit (1..SLIT_MAXLEN bytes) of a kind; cased = 0 compares
- * with ASCII case folding (A-Z only). Call slit_build after the last add. */
+ * with ASCII case folding (A-Z only; the fast path keeps literals with
+ * letters folded beyond ASCII out of these sets). Call slit_build after the last add. */
 int slit_add(SLitSet *s, int kind, const uint8_t *lit, size_t len, int cased, uint32_t id);
 int slit_build(SLitSet *s);
 size_t slit_count(const SLitSet *s);

@@ -1,10 +1,12 @@
 /* match.c — evaluates one atom against an event's values, directly (no
- * multi-pattern matcher): wildcard globs with ASCII case folding, regex via
+ * multi-pattern matcher): wildcard globs with case folding (ASCII, Latin-1
+ * and Latin Extended-A letters), regex via
  * PCRE2, networks, numbers, time parts, existence, null and field references.
  * The reference evaluator uses only this; the fast path uses it for atoms
  * Hyperscan does not cover. */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <pcre2.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,9 +17,62 @@
 
 static inline uint8_t fold(uint8_t c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
 
-/* Length of the token at pattern position i matched at s[j], or -1. */
-static int tok_len(const SAtom *a, uint32_t i, const uint8_t *s, size_t j, size_t n) {
+/* Case pairs beyond ASCII: Latin-1 Supplement (U+00C0-U+00DE <-> U+00E0-
+ * U+00FE, not the signs U+00D7/U+00F7) and Latin Extended-A (U+0100-U+017F,
+ * Unicode's simple mappings; U+0178 pairs with U+00FF; U+0130/U+0131, whose
+ * pairs are ASCII i/I, and the caseless U+0138, U+0149, U+017F are left
+ * alone). The lower-case form of a letter with a pair, 0 for anything else. */
+uint32_t sm_ulower(uint32_t cp) {
+  if (cp >= 0xc0 && cp <= 0xfe && cp != 0xd7 && cp != 0xf7 && cp != 0xdf) return cp | 0x20;
+  if (cp == 0xff || cp == 0x178) return 0xff;
+  if ((cp >= 0x100 && cp <= 0x12f) || (cp >= 0x132 && cp <= 0x137) || (cp >= 0x14a && cp <= 0x177))
+    return cp | 1;
+  if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17e)) return cp & 1 ? cp + 1 : cp;
+  return 0;
+}
+
+uint32_t sm_uupper(uint32_t cp) {
+  uint32_t lo = sm_ulower(cp);
+  if (!lo) return 0;
+  if (lo == 0xff) return 0x178;
+  if (lo < 0x100) return lo & ~0x20u;
+  if ((lo >= 0x13a && lo <= 0x148) || (lo >= 0x17a && lo <= 0x17e)) return lo - 1;
+  return lo & ~1u;
+}
+
+/* The code point of a two-byte UTF-8 sequence at s[0..n), or 0. Every
+ * letter with a case pair above is two bytes long in both cases. */
+static inline uint32_t utf8_2(const uint8_t *s, size_t n) {
+  if (n < 2 || s[0] < 0xc2 || s[0] > 0xdf || (s[1] & 0xc0) != 0x80) return 0;
+  return ((uint32_t)(s[0] & 0x1f) << 6) | (s[1] & 0x3fu);
+}
+
+/* Pattern position i starts a letter folded beyond ASCII (both of its
+ * bytes literal); its lower-case code point, or 0. */
+uint32_t sm_ufold_at(const SAtom *a, uint32_t i) {
+  if (a->cased || a->kind != A_GLOB || i + 1 >= a->plen || a->tok[i] != GT_LIT || a->tok[i + 1] != GT_LIT)
+    return 0;
+  return sm_ulower(utf8_2(a->pat + i, 2));
+}
+
+int sm_has_ufold(const SAtom *a) {
+  for (uint32_t i = 0; i + 1 < a->plen; i++)
+    if (a->pat[i] >= 0xc2 && sm_ufold_at(a, i)) return 1;
+  return 0;
+}
+
+/* Length of the token at pattern position i matched at s[j], or -1; *adv
+ * gets how many pattern positions it covers (2 for a folded letter). */
+static int tok_len(const SAtom *a, uint32_t i, const uint8_t *s, size_t j, size_t n, uint32_t *adv) {
+  *adv = 1;
   if (j >= n) return -1;
+  if (a->ufold && a->pat[i] >= 0xc2) {
+    uint32_t lo = sm_ufold_at(a, i);
+    if (lo) {
+      *adv = 2;
+      return sm_ulower(utf8_2(s + j, n - j)) == lo ? 2 : -1;
+    }
+  }
   switch (a->tok[i]) {
   case GT_QMARK: return 1;
   case GT_DASH:
@@ -36,8 +91,9 @@ int sm_glob(const SAtom *a, const char *str, size_t n) {
   size_t j = 0, back = 0;
   while (j < n) {
     int l;
+    uint32_t adv;
     if (i < a->plen && a->tok[i] == GT_STAR) { star = i++; back = j; continue; }
-    if (i < a->plen && (l = tok_len(a, i, s, j, n)) > 0) { i++; j += (size_t)l; continue; }
+    if (i < a->plen && (l = tok_len(a, i, s, j, n, &adv)) > 0) { i += adv; j += (size_t)l; continue; }
     if (star == UINT32_MAX) return 0;
     i = star + 1;
     j = ++back;
@@ -66,6 +122,7 @@ void sm_glob_shape(SAtom *a) {
   while (i < end && a->tok[i] == GT_STAR) i++;
   while (end > i && a->tok[end - 1] == GT_STAR) end--;
   if (i > 1 || a->plen - end > 1 || i == end) return;   /* "**" or no literal: generic */
+  if (a->ufold) return;   /* letters folded beyond ASCII: the generic matcher has them */
   for (uint32_t k = i; k < end; k++)
     if (a->tok[k] != GT_LIT) return;
   a->lo = i;
@@ -113,6 +170,7 @@ static size_t skip_to(const SAtom *a, uint32_t i, const uint8_t *s, size_t j, si
     return j;
   }
   if (i >= a->plen || a->tok[i] != GT_LIT) return j;
+  if (a->ufold && sm_ufold_at(a, i)) return j;   /* its two cases may differ in the first byte */
   uint8_t c = a->pat[i];
   if (a->cased) {
     const uint8_t *p = j < n ? memchr(s + j, c, n - j) : NULL;
@@ -132,8 +190,9 @@ static int glob_generic(const SAtom *a, const char *str, size_t n) {
   size_t j = 0, back = 0;
   while (j < n) {
     int l;
+    uint32_t adv;
     if (i < a->plen && a->tok[i] == GT_STAR) { star = i++; back = j = skip_to(a, i, s, j, n); continue; }
-    if (i < a->plen && (l = tok_len(a, i, s, j, n)) > 0) { i++; j += (size_t)l; continue; }
+    if (i < a->plen && (l = tok_len(a, i, s, j, n, &adv)) > 0) { i += adv; j += (size_t)l; continue; }
     if (star == UINT32_MAX) return 0;
     i = star + 1;
     back = j = skip_to(a, i, s, back + 1, n);
@@ -204,9 +263,11 @@ static int compare(double x, int cmp, double y) {
   }
 }
 
+/* A value as a number: all of it must be one as strtod reads numbers,
+ * without leading white space (values.c's parse_num agrees). */
 static int num_of(const char *s, size_t n, double *out) {
   char buf[64], *end;
-  if (n == 0 || n >= sizeof buf) return -1;
+  if (n == 0 || n >= sizeof buf || isspace((unsigned char)s[0])) return -1;
   memcpy(buf, s, n);
   buf[n] = 0;
   *out = strtod(buf, &end);
@@ -282,11 +343,7 @@ int sm_atom(const SAtom *a, const SEvView *v, void *md) {
     return 0;
   }
   size_t n = v->values(v, a->field, fs, MAXVALS);
-  if (a->kind == A_EXISTS) {
-    size_t live = 0;
-    for (size_t i = 0; i < n; i++) live += fs[i]->kind != SEV_NULL;
-    return (live > 0) == (a->want != 0);
-  }
+  if (a->kind == A_EXISTS) return (n > 0) == (a->want != 0);   /* presence only: null and '' exist */
   if (a->kind == A_NULL) {
     for (size_t i = 0; i < n; i++)
       if (fs[i]->kind != SEV_NULL) return 0;

@@ -3,6 +3,7 @@
  * modifiers (base64, base64offset, utf16*, windash, expand) and the typed
  * ones (re, cidr, exists, fieldref, lt/gt, time parts, neq, cased, all). */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +71,39 @@ static int parse_mod(Mods *m, const char *s, char *msg, size_t sz) {
   return 0;
 }
 
+/* Modifiers that decide what kind of test a value is (regex, network,
+ * presence, number, date part, field reference) exclude each other and the
+ * string ones they would silently ignore; such a chain is a rule error. */
+static int check_combination(const Mods *m, const char *key, char *msg, size_t sz) {
+  const char *typed[6];
+  int nt = 0;
+  if (m->re) typed[nt++] = "re";
+  if (m->cidr) typed[nt++] = "cidr";
+  if (m->exists) typed[nt++] = "exists";
+  if (m->fieldref) typed[nt++] = "fieldref";
+  if (m->any_cmp) typed[nt++] = "lt/lte/gt/gte";
+  else if (m->tpart) typed[nt++] = "minute/hour/day/week/month/year";
+  const char *other = NULL;
+  if (m->contains + m->starts + m->ends > 1) {
+    snprintf(msg, sz, "modifiers |contains, |startswith and |endswith exclude each other in '%s'", key);
+    return -1;
+  }
+  if (nt == 0) return 0;
+  if (nt > 1) other = typed[1];
+  else if ((m->contains || m->starts || m->ends) && !m->fieldref)
+    other = m->contains ? "contains" : m->starts ? "startswith" : "endswith";
+  else if (m->utf16) other = "utf16/wide";
+  else if (m->norder && !m->windash) other = "base64/base64offset";
+  else if (m->windash) other = "windash";
+  else if (m->expand) other = "expand";
+  else if (m->exists && m->all) other = "all";
+  else if (m->exists && m->neq) other = "neq";
+  else if (m->cased && !m->re && !m->fieldref) other = "cased";
+  if (!other) return 0;
+  snprintf(msg, sz, "modifier |%s cannot be combined with |%s in '%s'", typed[0], other, key);
+  return -1;
+}
+
 /* Splits "field|m1|m2" into field (may be empty: keyword) and modifiers. */
 static int parse_key(const char *key, char *field, size_t fsz, Mods *m, char *msg, size_t sz) {
   memset(m, 0, sizeof *m);
@@ -89,7 +123,7 @@ static int parse_key(const char *key, char *field, size_t fsz, Mods *m, char *ms
     if (parse_mod(m, mod, msg, sz)) return -1;
   }
   if (m->reflags && !m->re) return err(msg, sz, "regex flag without |re in '%s'", key);
-  return 0;
+  return check_combination(m, key, msg, sz);
 }
 
 /* Sigma wildcard syntax: * and ? are wildcards; backslash escapes *, ? and
@@ -237,6 +271,7 @@ static SNode *glob_node(SigmaEngine *e, uint32_t fid, const Mods *m, const Val *
     if (!a.pat || !a.tok) return NULL;
     memcpy(a.pat, v->p, v->n);
     memcpy(a.tok, v->t, v->n);
+    a.ufold = (uint8_t)sm_has_ufold(&a);
   }
   return atom_node(e, &a);
 }
@@ -249,26 +284,69 @@ static SNode *or_of(SigmaEngine *e, SNode **kids, int n, int op) {
   return o;
 }
 
-/* Replaces %name% placeholders in s with each configured value. */
+#define MAXPH 8   /* placeholders in one value */
+
+/* Replaces every %name% placeholder in s by each of its configured values:
+ * the cartesian product over the placeholders, at most MAXVAR results (more
+ * is a rule error, not a silent cut). Inserted values are not re-scanned. */
 static int expand(SigmaEngine *e, const char *s, char out[MAXVAR][MAXV / 2], int *nout,
                   char *msg, size_t sz) {
-  const char *p = strchr(s, '%'), *q = p ? strchr(p + 1, '%') : NULL;
-  if (!p || !q) { snprintf(out[0], MAXV / 2, "%s", s); *nout = 1; return 0; }
-  char name[128];
-  size_t nl = (size_t)(q - p - 1);
-  if (nl >= sizeof name) return err(msg, sz, "%s", "placeholder name too long");
-  memcpy(name, p + 1, nl);
-  name[nl] = 0;
-  const YNode *list = e->placeholders ? sy_get(e->placeholders, name) : NULL;
-  if (!list) return err(msg, sz, "unresolved placeholder %%%s%%", name);
-  size_t cnt = list->type == Y_SEQ ? list->n : 1;
-  if (cnt > MAXVAR) return err(msg, sz, "placeholder %s has too many values", name);
-  for (size_t i = 0; i < cnt; i++) {
-    const YNode *it = list->type == Y_SEQ ? list->items[i] : list;
-    if (it->type != Y_SCALAR) return err(msg, sz, "placeholder %s: value is not a string", name);
-    snprintf(out[i], MAXV / 2, "%.*s%s%s", (int)(p - s), s, it->s, q + 1);
+  const char *lit[MAXPH + 1];          /* literal text before each placeholder, and after the last */
+  size_t litn[MAXPH + 1];
+  const YNode *list[MAXPH];
+  size_t cnt[MAXPH], total = 1;
+  int np = 0;
+  const char *at = s;
+  for (;;) {
+    const char *p = strchr(at, '%'), *q = p ? strchr(p + 1, '%') : NULL;
+    if (!p || !q) break;
+    if (np == MAXPH) return err(msg, sz, "more than 8 placeholders in '%s'", s);
+    char name[128];
+    size_t nl = (size_t)(q - p - 1);
+    if (nl >= sizeof name) return err(msg, sz, "%s", "placeholder name too long");
+    memcpy(name, p + 1, nl);
+    name[nl] = 0;
+    const YNode *l = e->placeholders ? sy_get(e->placeholders, name) : NULL;
+    if (!l) return err(msg, sz, "unresolved placeholder %%%s%%", name);
+    cnt[np] = l->type == Y_SEQ ? l->n : 1;
+    for (size_t i = 0; i < cnt[np]; i++)
+      if ((l->type == Y_SEQ ? l->items[i] : l)->type != Y_SCALAR)
+        return err(msg, sz, "placeholder %s: value is not a string", name);
+    if (cnt[np] == 0) return err(msg, sz, "placeholder %s has no values", name);
+    total *= cnt[np];
+    if (total > MAXVAR) {
+      snprintf(msg, sz, "placeholders in '%s' expand to more than %d values", s, MAXVAR);
+      return -1;
+    }
+    lit[np] = at;
+    litn[np] = (size_t)(p - at);
+    list[np++] = l;
+    at = q + 1;
   }
-  *nout = (int)cnt;
+  lit[np] = at;
+  litn[np] = strlen(at);
+  for (size_t k = 0; k < total; k++) {   /* k as mixed-radix digits, the last placeholder fastest */
+    size_t idx[MAXPH], r = k, len = 0;
+    for (int j = np - 1; j >= 0; j--) { idx[j] = r % cnt[j]; r /= cnt[j]; }
+    char *o = out[k];
+    for (int j = 0; j <= np; j++) {
+      const char *parts[2] = {lit[j], NULL};
+      size_t pl[2] = {litn[j], 0};
+      if (j < np) {
+        const YNode *it = list[j]->type == Y_SEQ ? list[j]->items[idx[j]] : list[j];
+        parts[1] = it->s;
+        pl[1] = it->len;
+      }
+      for (int t = 0; t < 2; t++) {
+        if (!parts[t]) continue;
+        if (len + pl[t] >= MAXV / 2) return err(msg, sz, "expanded value too long: '%s'", s);
+        memcpy(o + len, parts[t], pl[t]);
+        len += pl[t];
+      }
+    }
+    o[len] = 0;
+  }
+  *nout = (int)total;
   return 0;
 }
 
@@ -292,9 +370,11 @@ static int parse_net(const char *s, SAtom *a) {
   return 0;
 }
 
+/* Numbers as strtod reads them, but without its leading white space: " 3"
+ * is as little a number as "3 " (match.c's num_of agrees). */
 static int parse_num(const char *s, double *out) {
   char *end;
-  if (!*s) return -1;
+  if (!*s || isspace((unsigned char)*s)) return -1;
   *out = strtod(s, &end);
   return *end ? -1 : 0;
 }
@@ -341,12 +421,45 @@ static SNode *value_node(SigmaEngine *e, uint32_t fid, const Mods *m, const YNod
     a.re = arena_strdup(e->arena, s);
     a.reflags = 0;
     if (m->reflags & 1) a.reflags |= 0x00000008u;  /* PCRE2_CASELESS */
+    /* caseless with letters beyond ASCII: UTF mode folds them (invalid
+     * UTF-8 in a value then simply does not match there) */
+    for (const char *c = s; (m->reflags & 1) && *c; c++)
+      if ((unsigned char)*c >= 0x80) { a.reflags |= 0x00080000u | 0x04000000u; break; }   /* PCRE2_UTF | PCRE2_MATCH_INVALID_UTF */
     if (m->reflags & 2) a.reflags |= 0x00000400u;  /* PCRE2_MULTILINE */
     if (m->reflags & 4) a.reflags |= 0x00000020u;  /* PCRE2_DOTALL */
     if (!a.re || sa_prepare_regex(&a, msg, sz)) return NULL;
     return atom_node(e, &a);
   }
   return NULL;   /* string value: handled by string_node */
+}
+
+static int is_hex(uint8_t c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* A value that is exactly a GUID, 8-4-4-4-12 hex digits, bare or in braces
+ * (no wildcards), gets its other form as a second variant: EVTX renders
+ * GUIDs braced, JSON exporters often bare, and rules are written either way. */
+static int guid_variant(const Val *v, Val *alt) {
+  uint32_t b = v->n == 38, n = v->n;
+  if (n != 36 && n != 38) return 0;
+  if (b && (v->p[0] != '{' || v->p[37] != '}')) return 0;
+  for (uint32_t i = 0; i < n; i++)
+    if (v->t[i] != GT_LIT) return 0;
+  for (uint32_t i = 0; i < 36; i++) {
+    uint8_t c = v->p[i + b];
+    if (i == 8 || i == 13 || i == 18 || i == 23 ? c != '-' : !is_hex(c)) return 0;
+  }
+  alt->n = b ? 36 : 38;
+  memset(alt->t, GT_LIT, alt->n);
+  if (b) {
+    memcpy(alt->p, v->p + 1, 36);
+  } else {
+    alt->p[0] = '{';
+    memcpy(alt->p + 1, v->p, 36);
+    alt->p[37] = '}';
+  }
+  return 1;
 }
 
 static SNode *string_node(SigmaEngine *e, uint32_t fid, const Mods *m, const char *s,
@@ -367,7 +480,10 @@ static SNode *string_node(SigmaEngine *e, uint32_t fid, const Mods *m, const cha
     if (parse_wild(ex[x], strlen(ex[x]), &vs->v[0])) { err(msg, sz, "%s", "value too long"); goto out; }
     if (apply_transforms(m, vs, msg, sz)) goto out;
     int kw = fid == SF_KEYWORD;
-    for (int i = 0; i < vs->n && nk < MAXVAR; i++) {
+    if (!kw && !m->norder && !m->contains && !m->starts && !m->ends && guid_variant(&vs->v[0], &vs->v[1]))
+      vs->n = 2;
+    if (nk + vs->n > MAXVAR) { err(msg, sz, "%s", "too many value variants"); goto out; }
+    for (int i = 0; i < vs->n; i++) {
       wrap(&vs->v[i], m->contains || m->ends || kw, m->contains || m->starts || kw);
       if (!(kids[nk++] = glob_node(e, fid, m, &vs->v[i]))) goto out;
     }

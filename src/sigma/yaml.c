@@ -22,6 +22,9 @@ typedef struct Ctx {
   char *msg;
   size_t msgsz;
   int *line;
+  int line0;                   /* lines of the text before this input */
+  int dupline;                 /* current document: first duplicate map key */
+  const char *dupkey;
 } Ctx;
 
 static int fail(Ctx *c, int line, const char *what) {
@@ -56,7 +59,7 @@ static YNode *lookup(Ctx *c, const yaml_char_t *anchor) {
 
 static int next(Ctx *c, yaml_event_t *ev) {
   if (!yaml_parser_parse(&c->p, ev)) {
-    int line = (int)c->p.problem_mark.line + 1;
+    int line = (int)c->p.problem_mark.line + 1 + c->line0;
     return fail(c, line, c->p.problem ? c->p.problem : "YAML syntax error");
   }
   return 0;
@@ -65,17 +68,17 @@ static int next(Ctx *c, yaml_event_t *ev) {
 /* Reads one node whose first event is ev (consumed); returns it or NULL. */
 static YNode *read_node(Ctx *c, yaml_event_t *ev, int depth) {
   if (depth > SY_MAX_DEPTH) {
-    fail(c, (int)ev->start_mark.line + 1, "YAML nested too deeply");
+    fail(c, (int)ev->start_mark.line + 1 + c->line0, "YAML nested too deeply");
     return NULL;
   }
   if (ev->type == YAML_ALIAS_EVENT) {
     YNode *n = lookup(c, ev->data.alias.anchor);
-    if (!n) fail(c, (int)ev->start_mark.line + 1, "unknown YAML alias");
+    if (!n) fail(c, (int)ev->start_mark.line + 1 + c->line0, "unknown YAML alias");
     return n;
   }
   YNode *n = arena_alloc(c->a, sizeof *n);
   if (!n) { fail(c, 0, "rule too large"); return NULL; }
-  n->line = (int)ev->start_mark.line + 1;
+  n->line = (int)ev->start_mark.line + 1 + c->line0;
   if (ev->type == YAML_SCALAR_EVENT) {
     n->type = Y_SCALAR;
     n->len = ev->data.scalar.length;
@@ -103,16 +106,26 @@ static YNode *read_node(Ctx *c, yaml_event_t *ev, int depth) {
     YNode *kid = read_node(c, &kev, depth + 1);
     yaml_event_delete(&kev);
     if (!kid || push(c, n, kid)) return NULL;
+    if (n->type == Y_MAP && n->n % 2 == 1 && kid->type == Y_SCALAR && !c->dupline)
+      for (size_t i = 0; i + 1 < n->n; i += 2)
+        if (n->items[i]->type == Y_SCALAR && n->items[i]->len == kid->len &&
+            !memcmp(n->items[i]->s, kid->s, kid->len)) {
+          c->dupline = kid->line;
+          c->dupkey = kid->s;
+          break;
+        }
   }
   if (n->type == Y_MAP && n->n % 2) { fail(c, n->line, "odd map"); return NULL; }
   return n;
 }
 
-int sy_parse(Arena *a, const char *text, size_t n, YDocs *out, char *msg, size_t msgsz, int *line) {
-  Ctx c = {.a = a, .msg = msg, .msgsz = msgsz, .line = line};
-  YNode holder = {0};
+int sy_parse_at(Arena *a, const char *text, size_t n, int line0, YDocs *out, char *msg,
+                size_t msgsz, int *line) {
+  Ctx c = {.a = a, .msg = msg, .msgsz = msgsz, .line = line, .line0 = line0};
+  YNode holder = {0}, dups = {0};
+  YNode *pending = NULL;       /* root of the document being read, kept at its end */
   int rc = -1, done = 0;
-  out->docs = NULL; out->n = 0;
+  memset(out, 0, sizeof *out);
   if (!yaml_parser_initialize(&c.p)) return fail(&c, 0, "out of memory");
   yaml_parser_set_input_string(&c.p, (const unsigned char *)text, n);
   while (!done) {
@@ -120,21 +133,45 @@ int sy_parse(Arena *a, const char *text, size_t n, YDocs *out, char *msg, size_t
     if (next(&c, &ev)) goto out;
     switch (ev.type) {
     case YAML_STREAM_END_EVENT: done = 1; break;
-    case YAML_STREAM_START_EVENT: case YAML_DOCUMENT_END_EVENT: break;
-    case YAML_DOCUMENT_START_EVENT: c.nanchors = 0; break;
-    default: {
-      YNode *d = read_node(&c, &ev, 0);
-      if (!d || push(&c, &holder, d)) { yaml_event_delete(&ev); goto out; }
-    }
+    case YAML_STREAM_START_EVENT: break;
+    case YAML_DOCUMENT_START_EVENT: c.nanchors = 0; c.dupline = 0; c.dupkey = NULL; pending = NULL; break;
+    case YAML_DOCUMENT_END_EVENT:
+      if (pending) {
+        /* dups: per document, a scalar node holding the first duplicate key */
+        YNode *d = arena_alloc(a, sizeof *d);
+        if (!d || push(&c, &holder, pending)) { yaml_event_delete(&ev); goto out; }
+        memset(d, 0, sizeof *d);
+        d->line = c.dupline;
+        d->s = (char *)c.dupkey;
+        if (push(&c, &dups, d)) { yaml_event_delete(&ev); goto out; }
+      }
+      pending = NULL;
+      break;
+    default:
+      if (!(pending = read_node(&c, &ev, 0))) { yaml_event_delete(&ev); goto out; }
     }
     yaml_event_delete(&ev);
   }
-  out->docs = holder.items;
-  out->n = holder.n;
   rc = 0;
-out:
+out:   /* on error too: the documents completed before it */
+  out->docs = holder.items;
+  out->n = dups.n < holder.n ? dups.n : holder.n;
+  out->dupline = arena_alloc(a, (holder.n + 1) * sizeof *out->dupline);
+  out->dupkey = arena_alloc(a, (holder.n + 1) * sizeof *out->dupkey);
+  if (!out->dupline || !out->dupkey) {
+    out->n = 0;
+    if (!rc) rc = fail(&c, 0, "rule too large");
+  }
+  for (size_t i = 0; i < out->n; i++) {
+    out->dupline[i] = dups.items[i]->line;
+    out->dupkey[i] = dups.items[i]->s;
+  }
   yaml_parser_delete(&c.p);
   return rc;
+}
+
+int sy_parse(Arena *a, const char *text, size_t n, YDocs *out, char *msg, size_t msgsz, int *line) {
+  return sy_parse_at(a, text, n, 0, out, msg, msgsz, line);
 }
 
 const YNode *sy_get(const YNode *map, const char *key) {

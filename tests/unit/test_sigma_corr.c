@@ -316,6 +316,28 @@ TEST(bad_correlations) {
   CHECK(h_engine(y, SIGMA_FAST, NULL) == NULL);
 }
 
+/* rules: may name a rule by its id as well as by its name. */
+TEST(reference_by_id) {
+  const char *base = "title: fail\nid: 5f0c3a52-1d1e-4d8e-9a51-3a8c7f1b2e90\nname: failed_logon\n"
+                     "logsource: {product: windows}\ndetection:\n  s: {EventID: 4625}\n  condition: s\n---\n";
+  char y[2048];
+  snprintf(y, sizeof y, "%stitle: by_id\ncorrelation:\n  type: event_count\n"
+           "  rules: [5f0c3a52-1d1e-4d8e-9a51-3a8c7f1b2e90]\n  group-by: [TargetUserName]\n"
+           "  timespan: 5m\n  condition: {gte: 2}\n", base);
+  Got g;
+  run2(y, EV("0|EventID=4625|TargetUserName=a", "1|EventID=4625|TargetUserName=a"), &g);
+  CHECK_INT(g.n, 1);
+  CHECK_STR(g.title[0], "by_id");
+  CHECK_INT(g.nrefs[0], 2);
+  run2(y, EV("0|EventID=4625|TargetUserName=a", "1|EventID=4624|TargetUserName=a"), &g);
+  CHECK_INT(g.n, 0);
+  /* the title is neither: a correlation naming it references nothing */
+  snprintf(y, sizeof y, "%stitle: by_title\ncorrelation:\n  type: event_count\n  rules: [fail]\n"
+           "  group-by: [TargetUserName]\n  timespan: 5m\n  condition: {gte: 2}\n", base);
+  CHECK(h_engine(y, SIGMA_FAST, NULL) == NULL);
+  CHECK(strstr(h_reason, "unknown rule") != NULL);
+}
+
 int main(void) {
   RUN(event_count);
   RUN(value_count_and_range);
@@ -328,5 +350,6 @@ int main(void) {
   RUN(groups_and_missing_values);
   RUN(many_groups);
   RUN(bad_correlations);
+  RUN(reference_by_id);
   return TEST_DONE();
 }

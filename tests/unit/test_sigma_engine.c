@@ -484,6 +484,280 @@ TEST(glob_shapes) {
   CHECK_INT(h_fires(g, EV("A=>>%TEMP%\\")), 1);
 }
 
+/* Every placeholder of a value is expanded: the cartesian product of their
+ * lists; more than 64 combinations is a rule error, not a silent cut. */
+TEST(expand_every_placeholder) {
+  const char *r = RULE("  sel:\n    Host|expand: '%Servers%-%Workstations%'\n  condition: sel\n");
+  const char *ph = "Servers: [srv1, srv2]\nWorkstations: [ws1, 'ws*']\n";
+  CHECK_INT(h_fires_ph(r, ph, EV("Host=srv1-ws1")), 1);
+  CHECK_INT(h_fires_ph(r, ph, EV("Host=SRV2-wsX")), 1);
+  CHECK_INT(h_fires_ph(r, ph, EV("Host=srv1-%Workstations%")), 0);
+  CHECK_INT(h_fires_ph(r, ph, EV("Host=srv3-ws1")), 0);
+  const char *pct = RULE("  sel:\n    P|expand: '%Servers%\\50%'\n  condition: sel\n");   /* lone % kept */
+  CHECK_INT(h_fires_ph(pct, ph, EV("P=srv2\\50%")), 1);
+  const char *big = "A: [a1, a2, a3, a4, a5, a6, a7, a8]\nB: [b1, b2, b3, b4, b5, b6, b7, b8]\n";
+  const char *two = RULE("  sel:\n    X|expand: '%A%%B%'\n  condition: sel\n");
+  CHECK_INT(h_fires_ph(two, big, EV("X=a8b8")), 1);                  /* 64 combinations: the cap */
+  CHECK_INT(h_fires_ph(RULE("  sel:\n    X|expand: '%A%%B%%A%'\n  condition: sel\n"), big, EV("X=a1b1a1")), -1);
+  CHECK(strstr(h_reason, "more than 64") != NULL);
+}
+
+/* Spec 2.1: exists checks presence only, the value may be empty or null;
+ * a null selection value still matches a null or absent field. */
+TEST(exists_counts_null_fields) {
+  const char *r = RULE("  sel:\n    A: x\n    B|exists: true\n  condition: sel\n");
+  CHECK_INT(h_fires(r, EV("A=x", "B=~")), 1);
+  const char *f = RULE("  sel:\n    A: x\n    B|exists: false\n  condition: sel\n");
+  CHECK_INT(h_fires(f, EV("A=x", "B=~")), 0);
+  const char *n = RULE("  sel:\n    A: x\n    B: null\n  condition: sel\n");
+  CHECK_INT(h_fires(n, EV("A=x", "B=~")), 1);
+  CHECK_INT(h_fires(n, EV("A=x")), 1);
+  CHECK_INT(h_fires(n, EV("A=x", "B=")), 0);
+}
+
+/* A GUID value compared for equality matches the braced and the bare form
+ * of the event's value, whichever way the rule writes it. */
+TEST(guid_braced_and_bare) {
+  const char *br = RULE("  sel:\n    G: '{0CCE9215-69AE-11D9-BED3-505054503030}'\n  condition: sel\n");
+  const char *ba = RULE("  sel:\n    G: 0cce9215-69ae-11d9-bed3-505054503030\n  condition: sel\n");
+  for (int k = 0; k < 2; k++) {
+    const char *r = k ? ba : br;
+    CHECK_INT(h_fires(r, EV("G={0CCE9215-69AE-11D9-BED3-505054503030}")), 1);
+    CHECK_INT(h_fires(r, EV("G=0cce9215-69ae-11d9-bed3-505054503030")), 1);
+    CHECK_INT(h_fires(r, EV("G=0CCE9215-69AE-11D9-BED3-505054503031")), 0);
+    CHECK_INT(h_fires(r, EV("G={0CCE9215-69AE-11D9-BED3-505054503030")), 0);
+  }
+  const char *cs = RULE("  sel:\n    G|cased: '{0CCE9215-69AE-11D9-BED3-505054503030}'\n  condition: sel\n");
+  CHECK_INT(h_fires(cs, EV("G=0CCE9215-69AE-11D9-BED3-505054503030")), 1);
+  CHECK_INT(h_fires(cs, EV("G=0cce9215-69ae-11d9-bed3-505054503030")), 0);
+  const char *ne = RULE("  sel:\n    A: x\n    G|neq: 0CCE9215-69AE-11D9-BED3-505054503030\n  condition: sel\n");
+  CHECK_INT(h_fires(ne, EV("A=x", "G={0cce9215-69ae-11d9-bed3-505054503030}")), 0);
+  CHECK_INT(h_fires(ne, EV("A=x", "G={0cce9215-69ae-11d9-bed3-505054503031}")), 1);
+  /* not equality: contains keeps the written form only */
+  const char *co = RULE("  sel:\n    G|contains: '{0CCE9215-69AE-11D9-BED3-505054503030}'\n  condition: sel\n");
+  CHECK_INT(h_fires(co, EV("G=x 0CCE9215-69AE-11D9-BED3-505054503030 y")), 0);
+}
+
+/* Modifier chains where one modifier would be ignored are rule errors. */
+TEST(contradictory_modifiers_rejected) {
+  static const char *const keys[] = {"A|base64|re", "A|contains|cidr", "A|gt|exists", "A|expand|re",
+                                     "A|re|contains", "A|cidr|startswith", "A|exists|contains",
+                                     "A|re|cidr", "A|contains|startswith", "A|windash|re", "A|cased|gt",
+                                     "A|fieldref|re", "A|hour|cidr", "A|wide|cidr", "A|exists|neq"};
+  for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+    char y[256];
+    snprintf(y, sizeof y, "title: t\nlogsource: {product: windows}\ndetection:\n  sel:\n    %s: 'true'\n"
+             "  condition: sel\n", keys[i]);
+    CHECK_INT(h_fires(y, EV("A=true")), -1);
+    CHECK(strstr(h_reason, "combined") != NULL || strstr(h_reason, "exclude") != NULL);
+  }
+  /* still fine: fieldref with position and neq, date part with a compare, re flags */
+  CHECK_INT(h_fires(RULE("  sel:\n    A|fieldref|contains|neq: B\n  condition: sel\n"), EV("A=ab", "B=x")), 1);
+  CHECK_INT(h_fires(RULE("  sel:\n    T|hour|gte: 3\n  condition: sel\n"), EV("T=2024-01-01T04:00:00")), 1);
+  CHECK_INT(h_fires(RULE("  sel:\n    A|re|i|cased: '^X$'\n  condition: sel\n"), EV("A=x")), 1);
+  CHECK_INT(h_fires(RULE("  sel:\n    A|expand|contains: '%S%'\n  condition: sel\n"), EV("A=xx")), -1);
+}
+
+/* `them` leaves out identifiers starting with _, patterns (also `*`) do not
+ * (reference §5 names only them). */
+TEST(underscore_identifiers_and_patterns) {
+  CHECK_INT(h_fires(RULE(SELS "  condition: 1 of *\n"), EV("D=1")), 1);
+  CHECK_INT(h_fires(RULE(SELS "  condition: 1 of _*\n"), EV("D=1")), 1);
+  CHECK_INT(h_fires(RULE(SELS "  condition: all of *\n"), EV("A=1", "B=1", "C=1")), 0);
+  CHECK_INT(h_fires(RULE(SELS "  condition: all of *\n"), EV("A=1", "B=1", "C=1", "D=1")), 1);
+  CHECK_INT(h_fires(RULE(SELS "  condition: all of them\n"), EV("A=1", "B=1", "C=1")), 1);
+}
+
+/* Numbers for lt/lte/gt/gte are whole values as strtod reads them, minus its
+ * leading white space: " 3" is not a number, as "3 " is not. */
+TEST(numbers_without_white_space) {
+  const char *r = RULE("  sel:\n    N|lt: 5\n  condition: sel\n");
+  CHECK_INT(h_fires(r, EV("N=3")), 1);
+  CHECK_INT(h_fires(r, EV("N= 3")), 0);
+  CHECK_INT(h_fires(r, EV("N=3 ")), 0);
+  CHECK_INT(h_fires(r, EV("N=0x3")), 1);   /* strtod reads hex */
+  CHECK_INT(h_fires(r, EV("N=-1e3")), 1);
+  CHECK_INT(h_fires(RULE("  sel:\n    N|lt: ' 5'\n  condition: sel\n"), EV("N=3")), -1);
+}
+
+TEST(neq_lists_and_numbers) {
+  const char *l = RULE("  sel:\n    A: x\n    B|neq: [one, two]\n  condition: sel\n");
+  CHECK_INT(h_fires(l, EV("A=x", "B=three")), 1);
+  CHECK_INT(h_fires(l, EV("A=x", "B=TWO")), 0);
+  CHECK_INT(h_fires(l, EV("A=x", "B=one")), 0);
+  const char *n = RULE("  sel:\n    A: x\n    EventID|neq: 4688\n  condition: sel\n");
+  CHECK_INT(h_fires(n, EV("A=x", "EventID:=4624")), 1);
+  CHECK_INT(h_fires(n, EV("A=x", "EventID:=4688")), 0);
+  CHECK_INT(h_fires(n, EV("A=x", "EventID=4688")), 0);
+}
+
+TEST(regex_long_flag_names) {
+  CHECK_INT(h_fires(RULE("  sel:\n    A|re|ignorecase: '^ab+c$'\n  condition: sel\n"), EV("A=ABBC")), 1);
+  CHECK_INT(h_fires(RULE("  sel:\n    A|re|multiline: '^two$'\n  condition: sel\n"), EV("A=one\ntwo")), 1);
+  CHECK_INT(h_fires(RULE("  sel:\n    A|re|dotall: 'a.b'\n  condition: sel\n"), EV("A=a\nb")), 1);
+  CHECK_INT(h_fires(RULE("  sel:\n    A|re: 'a.b'\n  condition: sel\n"), EV("A=a\nb")), 0);
+  CHECK_INT(h_fires(RULE("  sel:\n    A|ignorecase: x\n  condition: sel\n"), EV("A=x")), -1);
+}
+
+/* Diagnostics with their lines, for the tests of where errors are reported. */
+typedef struct Diags {
+  int n, line[16];
+  char reason[16][256];
+} Diags;
+
+static void diags_add(void *ctx, const char *file, int line, const char *title, const char *reason) {
+  Diags *d = ctx;
+  if (d->n < 16) {
+    d->line[d->n] = line;
+    snprintf(d->reason[d->n], sizeof d->reason[0], "%s", reason);
+  }
+  d->n++;
+}
+
+static int load_diags(const char *y, Diags *d) {
+  SigmaEngine *e = sigma_engine_new();
+  memset(d, 0, sizeof *d);
+  int n = sigma_load_buffer(e, "f.yml", y, strlen(y), diags_add, d);
+  sigma_engine_free(e);
+  return n;
+}
+
+#define GOOD(t) "title: " t "\nlogsource: {product: windows}\ndetection:\n  s: {A: 1}\n  condition: s\n"
+
+/* A YAML error in one document costs that document only: those before and
+ * after it load, and it is reported with its line. */
+TEST(yaml_error_in_one_document) {
+  Diags d;
+  const char *y = GOOD("one") "---\n" GOOD("two")                 /* lines 1-5, 6, 7-11 */
+                  "---\ntitle: bad\nlogsource: {product: windows\ndetection:\n  s: {A: 1}\n  condition: s\n"
+                  "---\n" GOOD("three");                          /* broken flow map from line 14 */
+  CHECK_INT(load_diags(y, &d), 3);
+  CHECK_INT(d.n, 1);
+  CHECK(d.line[0] >= 14 && d.line[0] <= 17);
+  const char *ind = GOOD("one") "---\ntitle: bad\n  logsource: x\n bad: [\n---\n" GOOD("two");
+  CHECK_INT(load_diags(ind, &d), 2);
+  CHECK_INT(d.n, 1);
+  CHECK_INT(d.line[0], 8);                                        /* "  logsource:" under a scalar */
+  const char *last = GOOD("one") "---\ntitle: 'unclosed\n";
+  CHECK_INT(load_diags(last, &d), 1);
+  CHECK_INT(d.n, 1);
+  const char *first = "title: [x\n---\n" GOOD("two") "---\n" GOOD("three");
+  CHECK_INT(load_diags(first, &d), 2);
+  CHECK_INT(d.n, 1);
+  /* the documents after the error keep their own line numbers */
+  const char *after = "a: [\n---\n" GOOD("two") "---\ntitle: x\nlogsource: {product: windows}\n"
+                      "detection:\n  s:\n    A|nope: 1\n  condition: s\n";
+  CHECK_INT(load_diags(after, &d), 1);
+  CHECK_INT(d.n, 2);
+  CHECK_INT(d.line[1], 13);
+  CHECK(strstr(d.reason[1], "nope") != NULL);
+}
+
+/* A map with the same key twice is an invalid rule, reported at the second. */
+TEST(duplicate_keys_rejected) {
+  Diags d;
+  const char *sel = "title: t\nlogsource: {product: windows}\ndetection:\n  s: {A: 1}\n  s: {A: 2}\n"
+                    "  condition: s\n---\n" GOOD("ok");
+  CHECK_INT(load_diags(sel, &d), 1);
+  CHECK_INT(d.n, 1);
+  CHECK_INT(d.line[0], 5);
+  CHECK(strstr(d.reason[0], "duplicate") != NULL && strstr(d.reason[0], "'s'") != NULL);
+  const char *fld = "title: t\nlogsource: {product: windows}\ndetection:\n  s:\n    A: 1\n    B: 2\n    A: 3\n"
+                    "  condition: s\n";
+  CHECK_INT(load_diags(fld, &d), 0);
+  CHECK_INT(d.n, 1);
+  CHECK_INT(d.line[0], 7);
+  CHECK_INT(load_diags("title: a\ntitle: b\nlogsource: {product: windows}\n", &d), 0);
+  CHECK_INT(d.line[0], 2);
+  /* the same field with other modifiers is another key */
+  CHECK_INT(h_fires(RULE("  s:\n    A|contains: x\n    A|endswith: y\n  condition: s\n"), EV("A=xy")), 1);
+}
+
+/* Lines reported for a YAML error, a bad regex and a bad condition. */
+TEST(invalid_rule_lines) {
+  Diags d;
+  CHECK_INT(load_diags("title: t\nlogsource: {product: windows}\ndetection:\n  s: {A: 1\n  condition: s\n", &d), 0);
+  CHECK_INT(d.n, 1);
+  CHECK_INT(d.line[0], 5);
+  CHECK_INT(load_diags("title: t\nlogsource: {product: windows}\ndetection:\n  s:\n    B: 2\n    A|re: 'a(b'\n"
+                       "  condition: s\n", &d), 0);
+  CHECK_INT(d.n, 1);
+  CHECK_INT(d.line[0], 6);
+  CHECK(strstr(d.reason[0], "regular expression") != NULL);
+  CHECK_INT(load_diags("title: t\nlogsource: {product: windows}\ndetection:\n  s: {A: 1}\n\n"
+                       "  condition: s and (\n", &d), 0);
+  CHECK_INT(d.n, 1);
+  CHECK_INT(d.line[0], 6);
+}
+
+/* A filter whose rules: names nothing loaded is a warning, not an error:
+ * the other rules load and match as before. */
+TEST(filter_unknown_target_warned) {
+  const char *y = "title: r\nid: r1\nlogsource: {product: windows}\ndetection:\n  s: {A: 1}\n  condition: s\n"
+                  "---\ntitle: f\nlogsource: {product: windows}\nfilter:\n  rules: [r1, nosuch]\n"
+                  "  s: {B: 1}\n  condition: not s\n";
+  SigmaEngine *e = sigma_engine_new();
+  Diags d = {0};
+  Err err = {0};
+  CHECK_INT(sigma_load_buffer(e, "f.yml", y, strlen(y), diags_add, &d), 2);
+  CHECK_INT(d.n, 0);
+  CHECK_INT(sigma_compile(e, SIGMA_FAST, diags_add, &d, &err), 0);
+  CHECK_INT(d.n, 1);
+  CHECK_INT(d.line[0], 8);
+  CHECK(strstr(d.reason[0], "warning") != NULL && strstr(d.reason[0], "nosuch") != NULL);
+  CHECK_INT(sigma_rule_count(e), 1);
+  sigma_engine_free(e);
+  /* the filter still applies to the rule it does name, in both evaluators */
+  const char *ok = "title: r\nid: r1\nlogsource: {product: windows}\ndetection:\n  s: {A: 1}\n  condition: s\n"
+                   "---\ntitle: f\nlogsource: {product: windows}\nfilter:\n  rules: [r1]\n"
+                   "  s: {B: 1}\n  condition: not s\n";
+  CHECK_INT(h_fires(ok, EV("A=1", "B=1")), 0);
+  CHECK_INT(h_fires(ok, EV("A=1", "B=2")), 1);
+}
+
+/* Case-insensitive matching folds Latin-1 and Latin Extended-A letters too
+ * (Norwegian æøå, names and paths), in every string form and re|i. */
+TEST(case_folding_beyond_ascii) {
+  const char *eq = RULE("  sel:\n    A: '\xc3\x86" "BLE'\n  condition: sel\n");                 /* ÆBLE */
+  CHECK_INT(h_fires(eq, EV("A=\xc3\xa6" "ble")), 1);                                         /* æble */
+  CHECK_INT(h_fires(eq, EV("A=\xc3\x86" "BLE")), 1);
+  CHECK_INT(h_fires(eq, EV("A=\xc3\xb8" "ble")), 0);                                         /* øble */
+  CHECK_INT(h_fires(eq, EV("A=\xc3\xa6" "bl")), 0);
+  const char *co = RULE("  sel:\n    A|contains: '\\Br\xc3\xb8nn\xc3\xb8ysund\\'\n  condition: sel\n");
+  CHECK_INT(h_fires(co, EV("A=C:\\Users\\x\\BR\xc3\x98NN\xc3\x98YSUND\\a.txt")), 1);        /* BRØNNØYSUND */
+  CHECK_INT(h_fires(co, EV("A=C:\\Users\\x\\BR\xc3\x98NNOYSUND\\a.txt")), 0);
+  const char *st = RULE("  sel:\n    A|startswith: '\xc3\x85s'\n    B|endswith: 'g\xc3\xa5rd'\n  condition: sel\n");
+  CHECK_INT(h_fires(st, EV("A=\xc3\xa5sgard", "B=Fjellg\xc3\x85RD")), 1);                    /* åsgard, FjellgÅRD */
+  CHECK_INT(h_fires(st, EV("A=asgard", "B=Fjellg\xc3\x85RD")), 0);
+  const char *wi = RULE("  sel:\n    A: '*\xc3\x98*?\xc3\xa6'\n  condition: sel\n");           /* *Ø*?æ */
+  CHECK_INT(h_fires(wi, EV("A=x\xc3\xb8yz\xc3\x86")), 1);
+  CHECK_INT(h_fires(wi, EV("A=x\xc3\xb8y\xc3\xa7")), 0);                                     /* ç is not æ */
+  const char *ca = RULE("  sel:\n    A|cased: '\xc3\x86" "BLE'\n  condition: sel\n");
+  CHECK_INT(h_fires(ca, EV("A=\xc3\xa6" "BLE")), 0);
+  const char *kw = RULE("  kw:\n    - 'Tr\xc3\x98NDELAG'\n  condition: kw\n");
+  CHECK_INT(h_fires(kw, EV("B=fylke tr\xc3\xb8ndelag")), 1);
+  /* Latin Extended-A, including a pair whose cases differ in the first byte */
+  const char *ext = RULE("  sel:\n    A|contains: ['\xc5\x81\xc3\xb3" "d\xc5\xba', '\xc4\xbf', '\xc3\xbf']\n"
+                         "  condition: sel\n");                                                /* Łódź, Ŀ, ÿ */
+  CHECK_INT(h_fires(ext, EV("A=in \xc5\x82\xc3\x93" "D\xc5\xb9 now")), 1);                   /* łÓDŹ */
+  CHECK_INT(h_fires(ext, EV("A=x\xc5\x80y")), 1);                                            /* ŀ */
+  CHECK_INT(h_fires(ext, EV("A=x\xc5\xb8y")), 1);                                            /* Ÿ */
+  CHECK_INT(h_fires(ext, EV("A=lodz")), 0);
+  /* × and ÷ are not a case pair; ß has none */
+  CHECK_INT(h_fires(RULE("  sel:\n    A: '\xc3\x97'\n  condition: sel\n"), EV("A=\xc3\xb7")), 0);
+  CHECK_INT(h_fires(RULE("  sel:\n    A: 'stra\xc3\x9f" "e'\n  condition: sel\n"), EV("A=STRA\xc3\x9f" "E")), 1);
+  /* enough literals on one field for the fast path's literal sets */
+  const char *many = RULE("  sel:\n    A: ['\xc3\x86" "ble', 'b', 'c', 'd', 'e']\n    B|endswith: ['\xc3\x98', 'x', 'y', 'z']\n"
+                          "  condition: sel\n");
+  CHECK_INT(h_fires(many, EV("A=\xc3\xa6" "BLE", "B=\xc3\xb8")), 1);
+  CHECK_INT(h_fires(many, EV("A=\xc3\xa6" "BLE", "B=\xc3\xb9")), 0);
+  const char *re = RULE("  sel:\n    A|re|i: '^\xc3\xa6[a-z]+\xc3\xa5$'\n  condition: sel\n");
+  CHECK_INT(h_fires(re, EV("A=\xc3\x86" "BL\xc3\x85")), 1);
+  CHECK_INT(h_fires(re, EV("A=\xc3\x86" "BL\xc3\x85\xff")), 0);                              /* invalid UTF-8 */
+  const char *rc = RULE("  sel:\n    A|re: '^\xc3\xa6'\n  condition: sel\n");
+  CHECK_INT(h_fires(rc, EV("A=\xc3\x86")), 0);                                               /* re without i */
+}
+
 int main(void) {
   RUN(maps_and_lists);
   RUN(keywords);
@@ -515,5 +789,18 @@ int main(void) {
   RUN(m365_and_syslog_routing);
   RUN(field_names);
   RUN(glob_shapes);
+  RUN(expand_every_placeholder);
+  RUN(exists_counts_null_fields);
+  RUN(guid_braced_and_bare);
+  RUN(contradictory_modifiers_rejected);
+  RUN(underscore_identifiers_and_patterns);
+  RUN(numbers_without_white_space);
+  RUN(neq_lists_and_numbers);
+  RUN(regex_long_flag_names);
+  RUN(yaml_error_in_one_document);
+  RUN(duplicate_keys_rejected);
+  RUN(invalid_rule_lines);
+  RUN(filter_unknown_target_warned);
+  RUN(case_folding_beyond_ascii);
   return TEST_DONE();
 }
