@@ -69,8 +69,14 @@ typedef struct Diag {
   size_t count;
 } Diag;
 
+/* A reason "warning: ..." is about a rule that still loads (a filter whose
+ * target is missing): said, but not counted as a rule skipped. */
 static void on_diag(void *ctx, const char *file, int line, const char *title, const char *reason) {
   Diag *d = ctx;
+  if (!strncmp(reason, "warning: ", 9)) {
+    if (!d->quiet) fprintf(stderr, "varde detect: advarsel, %s:%d (%s): %s\n", file, line, title ? title : "-", reason + 9);
+    return;
+  }
   d->count++;
   if (d->list) printf("%s:%d: %s: %s\n", file, line, title ? title : "-", reason);
   else if (!d->quiet) fprintf(stderr, "varde detect: hopper over regel %s:%d (%s): %s\n", file, line,

@@ -118,6 +118,11 @@ printf '{"EventID":10,"Computer":"pc1","TimeCreated_SystemTime":"2024-05-01T10:0
 "$varde" detect -q -r "$tmp/ord.yml" "$tmp/ord_a.jsonl" "$tmp/ord_b.jsonl" > "$tmp/ord.out"
 grep -q '"title":"recon then dump".*ord_a.jsonl","record":1,.*ord_b.jsonl","record":1,' "$tmp/ord.out"
 ok $? "correlation across files in time order"
+printf 'title: f\nlogsource: {product: windows}\nfilter:\n  rules: [nosuch]\n  s: {User: x}\n  condition: not s\n' > "$tmp/filter.yml"
+"$varde" detect -r "$tmp/eq.yml" -r "$tmp/filter.yml" "$tmp/formula.jsonl" > /dev/null 2> "$tmp/filter.err"; [ $? -eq 1 ]
+ok $? "a filter naming a missing rule does not stop detection"
+grep -q "advarsel, .*filter.yml:1 (f): filter names rule 'nosuch'" "$tmp/filter.err" && ! grep -q 'hoppet over' "$tmp/filter.err"
+ok $? "it is a warning, not a rule skipped"
 if command -v script > /dev/null; then
   script -qec "'$varde' detect -r '$tmp/rules' '$tmp/ev.jsonl' '$tmp/quiet.jsonl'" /dev/null > "$tmp/tty" 2>&1
   grep -q '2 av 2 filer, 7 hendelser, 2 varsler' "$tmp/tty"; ok $? "progress on a terminal"
