@@ -80,5 +80,44 @@ cmp -s "$tmp/j1" "$tmp/j2" && [ -s "$tmp/j1" ]; ok $? "-j1 and -j2 give identica
 "$varde" detect --list-unsupported -r "$tmp/rules" > "$tmp/list" 2>/dev/null; [ $? -eq 1 ]; ok $? "--list-unsupported exit 1 with one bad rule"
 grep -q "bad.yml:5: broken: unknown modifier 'bogus'" "$tmp/list"; ok $? "--list-unsupported names file, line, title, reason"
 "$varde" detect -q -r "$tmp/rules" "$tmp/nonexistent.jsonl" > /dev/null 2>&1; [ $? -eq 2 ]; ok $? "missing input: exit 2"
+
+# Inputs that cannot be read (a link loop, a missing path, a file of unknown
+# format) are reported with path and reason and skipped; the rest is scanned,
+# and the run ends with exit 2.
+mkdir -p "$tmp/logs/sub"
+cp "$tmp/ev.jsonl" "$tmp/logs/sub/ev.jsonl"
+ln -s .. "$tmp/logs/sub/up"
+ln -s self "$tmp/logs/self"
+echo "just some notes" > "$tmp/logs/notes.txt"
+: > "$tmp/logs/empty.jsonl"
+"$varde" detect -r "$tmp/rules" "$tmp/logs" "$tmp/missing.jsonl" > "$tmp/skip.jsonl" 2> "$tmp/skip.err"; rc=$?
+[ $rc -eq 2 ]; ok $? "unreadable inputs among readable ones: exit 2 (got $rc)"
+grep -q '"title":"Whoami".*logs/sub/ev.jsonl' "$tmp/skip.jsonl"; ok $? "the readable inputs are still scanned"
+grep -q 'logs/sub/up: symbolsk lenke i løkke' "$tmp/skip.err"; ok $? "folder link loop reported"
+grep -q 'logs/self: symbolsk lenke i løkke' "$tmp/skip.err"; ok $? "file link loop reported"
+grep -q 'missing.jsonl: kan ikke leses (' "$tmp/skip.err"; ok $? "missing path reported with the OS reason"
+grep -q 'notes.txt: ukjent loggformat' "$tmp/skip.err"; ok $? "file of unknown format reported"
+! grep -q 'empty.jsonl' "$tmp/skip.err"; ok $? "an empty file is no error"
+mkdir "$tmp/nologs"
+"$varde" detect -q -r "$tmp/rules" "$tmp/nologs" > /dev/null 2> "$tmp/nologs.err"; rc=$?
+[ $rc -eq 2 ] && grep -q 'ingen loggfiler funnet' "$tmp/nologs.err"; ok $? "folder without log files: reported, exit 2"
+# positions say whether they are lines or bytes
+printf '{"EventID":1}\n{bad\n' > "$tmp/badline.jsonl"
+"$varde" detect -r "$tmp/rules" "$tmp/badline.jsonl" > /dev/null 2> "$tmp/badline.err"
+grep -q 'badline.jsonl, linje 2: JSON-feil' "$tmp/badline.err"; ok $? "a bad line is reported by its line number"
+# UTF-16 text (Windows PowerShell 5.1 Out-File) on standard input
+iconv -f UTF-8 -t UTF-16 < "$tmp/ev.jsonl" > "$tmp/ev16.jsonl"
+[ "$(head -c 2 "$tmp/ev16.jsonl" | od -An -tx1 | tr -d ' ')" = fffe ]; ok $? "iconv wrote a UTF-16LE BOM"
+"$varde" detect -q -r "$tmp/rules" - < "$tmp/ev16.jsonl" > "$tmp/ev16.out"; rc=$?
+[ $rc -eq 1 ] && [ "$(sed 's/"source":"[^"]*"//g' "$tmp/ev16.out")" = "$(sed 's/"source":"[^"]*"//g' "$tmp/a.jsonl")" ]
+ok $? "UTF-16 JSON lines on standard input give the same alerts"
+# a gzip file cut short: what could be read is scanned, the cut is reported
+for i in $(seq 1000 2999); do
+  echo "{\"Channel\":\"Microsoft-Windows-Sysmon/Operational\",\"EventID\":1,\"Image\":\"C:\\\\Windows\\\\System32\\\\whoami.exe\",\"n\":$i,\"r\":\"$RANDOM$RANDOM\"}"
+done | gzip -c > "$tmp/many.jsonl.gz"
+head -c $(( $(stat -c %s "$tmp/many.jsonl.gz") / 2 )) "$tmp/many.jsonl.gz" > "$tmp/cut.jsonl.gz"
+"$varde" detect -r "$tmp/rules" "$tmp/cut.jsonl.gz" > "$tmp/cut.out" 2> "$tmp/cut.err"
+grep -q 'cut.jsonl.gz: gzip-filen er avkortet' "$tmp/cut.err"; ok $? "truncated gzip reported"
+a=$(grep -c '"title":"Whoami"' "$tmp/cut.out"); [ "$a" -gt 0 ] && [ "$a" -lt 2000 ]; ok $? "truncated gzip: the readable part is scanned ($a alerts)"
 echo "1..$n"
 exit $fail

@@ -36,7 +36,7 @@ static void lift_auditdata(JsonFile *jf, SigmaEvent *ev, uint64_t line) {
   if (jf->tmp.err || sin_json_flatten(jf->j, jf->tmp.p, jf->tmp.n, ev, &why, &at)) {
     ev->n = before;
     ev->format = fmt;
-    if (!jf->tmp.err) sin_warn(&jf->base, line, "AuditData JSON error at byte %zu: %s", at, why);
+    if (!jf->tmp.err) sin_warn(&jf->base, line, "JSON-feil i AuditData ved byte %zu: %s; bare postens øvrige felt er brukt", at, why);
   }
 }
 
@@ -53,7 +53,7 @@ static int parse_into(JsonFile *jf, char *p, size_t n, uint64_t line, SigmaEvent
     ev->record = line;
     return 1;
   }
-  sin_warn(&jf->base, line, "JSON error at byte %zu of the record: %s", at, why);
+  sin_warn(&jf->base, line, "JSON-feil ved byte %zu i posten: %s; posten er hoppet over", at, why);
   return 0;
 }
 
@@ -66,7 +66,7 @@ static int next_line(JsonFile *jf, SigmaEvent *ev, Err *err) {
     if (r <= 0) return r;
     if (toolong) {
       jf->line++;
-      sin_warn(&jf->base, jf->line, "line longer than %zu bytes skipped", jf->w.max);
+      sin_warn(&jf->base, jf->line, "linjen er lengre enn %zu byte og er hoppet over", jf->w.max);
     }
     jf->line++;
     if (jf->line == 1 && n >= 3 && memcmp(l, "\xEF\xBB\xBF", 3) == 0) { l += 3; n -= 3; }
@@ -115,8 +115,8 @@ static int next_doc(JsonFile *jf, SigmaEvent *ev, Err *err) {
     }
     uint64_t line = jf->line;
     if (span <= 0) {
-      sin_warn(&jf->base, line, span < 0 ? "malformed JSON value skipped"
-               : w->eof ? "truncated JSON value at end of input" : "JSON value too large, skipped");
+      sin_warn(&jf->base, line, span < 0 ? "ugyldig JSON-verdi, hoppet over"
+               : w->eof ? "avkortet JSON-verdi på slutten av filen" : "JSON-verdien er for stor, hoppet over");
       if (span == 0 && w->eof) return 0;
       if (span == 0) { w->pos = w->end; continue; }
       w->pos++;
@@ -177,7 +177,7 @@ SinFile *sin_json_open(Err *err) {
   if (jf) jf->j = sin_json_new();
   if (!jf || !jf->j) {
     free(jf);
-    err_set(err, VERR_NOMEM, "out of memory");
+    err_set(err, VERR_NOMEM, "tomt for minne");
     return NULL;
   }
   jf->base.next = json_next;
