@@ -119,5 +119,32 @@ head -c $(( $(stat -c %s "$tmp/many.jsonl.gz") / 2 )) "$tmp/many.jsonl.gz" > "$t
 "$varde" detect -r "$tmp/rules" "$tmp/cut.jsonl.gz" > "$tmp/cut.out" 2> "$tmp/cut.err"
 grep -q 'cut.jsonl.gz: gzip-filen er avkortet' "$tmp/cut.err"; ok $? "truncated gzip reported"
 a=$(grep -c '"title":"Whoami"' "$tmp/cut.out"); [ "$a" -gt 0 ] && [ "$a" -lt 2000 ]; ok $? "truncated gzip: the readable part is scanned ($a alerts)"
+
+# Microsoft 365: SigmaHQ's rules fire on a compact ConvertTo-Json array
+# (records numbered by position) and on the same records as a UTF-16 CSV
+# export; a parameter called "Name" does not disturb the Name/Value lifting.
+shared=${VARDE_SHARED:-$(cd "$(dirname "$0")/../../.." && pwd)/shared}
+m365="$shared/data/sigma/rules/cloud/m365/audit/microsoft365_bypass_conditional_access.yml"
+if [ -f "$m365" ] && [ -d "$shared/data/sigma/rules-threat-hunting/cloud/m365/audit" ]; then
+  mkdir -p "$tmp/m365rules"
+  cp "$m365" "$shared"/data/sigma/rules-threat-hunting/cloud/m365/audit/*.yml "$tmp/m365rules/"
+  r1='{"CreationTime":"2024-05-02T10:00:00","Id":"1","Operation":"New-InboxRule","RecordType":1,"Workload":"Exchange","UserId":"bob@x.no","Parameters":[{"Name":"Name","Value":"fwd"},{"Name":"ForwardTo","Value":"evil@x.com"},{"Name":"DeleteMessage","Value":"True"}]}'
+  r2='{"CreationTime":"2024-05-02T11:00:00","Id":"2","Operation":"UserLoggedIn","RecordType":15,"Workload":"AzureActiveDirectory","ApplicationId":"9ba1a5c7-f17a-4de9-a1f1-6178c8d51223","ResultStatus":"Success","ObjectId":"x","ExtendedProperties":[{"Name":"RequestType","Value":"Cmsi:Cmsi"}]}'
+  echo "[$r1,$r2]" > "$tmp/m365.json"
+  "$varde" detect -q -r "$tmp/m365rules" "$tmp/m365.json" | sed -E 's/.*"title":"([^"]*)".*"record":([0-9]+),"event".*/\1,\2/' | sort > "$tmp/m365.out"
+  printf '%s\n' 'Azure Login Bypassing Conditional Access Policies,2' 'Inbox Rules Creation Or Update Activity in O365,1' \
+    'Mail Forwarding/Redirecting Activity In O365,1' > "$tmp/m365.want"
+  cmp -s "$tmp/m365.out" "$tmp/m365.want"; ok $? "SigmaHQ m365 rules fire on a compact JSON array, records by position"
+  {
+    printf 'CreationDate,UserIds,Operations,AuditData\r\n'
+    for r in "$r1" "$r2"; do printf '2024-05-02T10:00:00Z,bob@x.no,Op,"%s"\r\n' "${r//\"/\"\"}"; done
+  } | iconv -f UTF-8 -t UTF-16 > "$tmp/m365.csv"
+  "$varde" detect -q -r "$tmp/m365rules" "$tmp/m365.csv" | sed -E 's/.*"title":"([^"]*)".*"record":([0-9]+),"event".*/\1,\2/' | sort > "$tmp/m365csv.out"
+  printf '%s\n' 'Azure Login Bypassing Conditional Access Policies,3' 'Inbox Rules Creation Or Update Activity in O365,2' \
+    'Mail Forwarding/Redirecting Activity In O365,2' > "$tmp/m365csv.want"
+  cmp -s "$tmp/m365csv.out" "$tmp/m365csv.want"; ok $? "and on the same records as a UTF-16 M365 CSV export"
+else
+  ok 0 "# SKIP m365 rules not found"
+fi
 echo "1..$n"
 exit $fail

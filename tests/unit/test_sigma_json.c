@@ -487,6 +487,94 @@ TEST(gzip_truncated_and_corrupt) {
   sev_free(&ev);
 }
 
+/* Records of a JSON array are numbered by position, whatever its layout. */
+TEST(array_positions) {
+  uint64_t rec[16];
+  nwarn = 0;
+  CHECK_INT(read_bytes("[{\"a\": 1}, {\"a\": 2}, {\"a\": 3}]", 33, NULL, rec), 3);
+  CHECK(rec[0] == 1 && rec[1] == 2 && rec[2] == 3);
+  const char *pretty = "[\n  {\n    \"a\": 1\n  },\n  {\n    \"a\": 2\n  }\n]\n";
+  CHECK_INT(read_bytes(pretty, strlen(pretty), NULL, rec), 2);
+  CHECK(rec[0] == 1 && rec[1] == 2);
+  const char *lines = "[\n{\"a\": 1},\n{\"a\": 2},\n{\"a\": 3}\n]\n";
+  CHECK_INT(read_bytes(lines, strlen(lines), NULL, rec), 3);
+  CHECK(rec[0] == 1 && rec[1] == 2 && rec[2] == 3);
+  /* a bad element keeps its place in the count; warnings give its line */
+  const char *bad = "[\n{\"a\": 1},\n{\"a\": },\n{\"a\": 3}\n]\n";
+  nwarn = 0;
+  CHECK_INT(read_bytes(bad, strlen(bad), NULL, rec), 2);
+  CHECK(rec[0] == 1 && rec[1] == 3);
+  CHECK_INT(nwarn, 1);
+  CHECK_INT(last_warn_kind, SPOS_LINE);
+  CHECK_INT(last_warn_off, 3);
+  /* not an array: JSON lines keep line numbers */
+  CHECK_INT(read_bytes("{\"a\": 1}\n\n{\"a\": 2}\n", 20, NULL, rec), 2);
+  CHECK(rec[0] == 1 && rec[1] == 3);
+}
+
+/* New-InboxRule: a parameter called "Name" must not mix with the pairs' own
+ * Name entries. */
+TEST(name_value_named_name) {
+  SigmaEvent ev;
+  sev_init(&ev);
+  const char *rec = "{\"Workload\": \"Exchange\", \"RecordType\": 1, \"Operation\": \"New-InboxRule\","
+                    " \"Parameters\": [{\"Name\": \"Name\", \"Value\": \"fwd\"},"
+                    " {\"Name\": \"ForwardTo\", \"Value\": \"x@evil.example\"},"
+                    " {\"Name\": \"Value\", \"Value\": \"v\"}]}";
+  nwarn = 0;
+  CHECK_INT(read_all(rec, &ev, NULL), 1);
+  CHECK_INT(nwarn, 0);
+  CHECK_INT(count(&ev, "Parameters.Name"), 1);
+  CHECK_STR(get(&ev, "Parameters.Name"), "fwd");
+  CHECK_INT(count(&ev, "Parameters.Value"), 1);
+  CHECK_STR(get(&ev, "Parameters.Value"), "v");
+  CHECK_STR(get(&ev, "Parameters.ForwardTo"), "x@evil.example");
+  CHECK_STR(get(&ev, "ForwardTo"), "x@evil.example");
+  CHECK_STR(get(&ev, "Name"), "fwd");
+  CHECK(strstr(get(&ev, "Parameters"), "\"Name\": \"Name\"") != NULL);   /* whole text kept */
+  sev_free(&ev);
+}
+
+/* Padded hex from non-EVTX exporters becomes what the EVTX reader renders. */
+TEST(hex_unpadded) {
+  SigmaEvent ev;
+  sev_init(&ev);
+  const char *rec = "{\"SubjectLogonId\": \"0x00000000000003e7\", \"TargetLogonId\": \"0x000003E7\","
+                    " \"Zero\": \"0x00000000\", \"n\": {\"x\": \"0x0000000A\", \"l\": [\"0x00000001\"]},"
+                    " \"e\": \"0x\\u003000003e7\","
+                    " \"Keep1\": \"0x3E7\", \"Keep2\": \"0x00003e7\", \"Keep3\": \"0x8020000000000000\","
+                    " \"Keep4\": \"0x0000000g\", \"Keep5\": \"0x0000003e7\", \"Keep6\": \"0X000003E7\","
+                    " \"Keep7\": \"x0x000003E7\", \"Keep8\": \"0x80000000\"}";
+  CHECK_INT(read_all(rec, &ev, NULL), 1);
+  CHECK_STR(get(&ev, "SubjectLogonId"), "0x3e7");
+  CHECK_STR(get(&ev, "TargetLogonId"), "0x3e7");
+  CHECK_STR(get(&ev, "Zero"), "0x0");
+  CHECK_STR(get(&ev, "n.x"), "0xa");
+  CHECK_STR(get(&ev, "n.l"), "0x1");
+  CHECK_STR(get(&ev, "e"), "0x3e7");
+  CHECK_STR(get(&ev, "Keep1"), "0x3E7");
+  CHECK_STR(get(&ev, "Keep2"), "0x00003e7");
+  CHECK_STR(get(&ev, "Keep3"), "0x8020000000000000");
+  CHECK_STR(get(&ev, "Keep4"), "0x0000000g");
+  CHECK_STR(get(&ev, "Keep5"), "0x0000003e7");
+  CHECK_STR(get(&ev, "Keep6"), "0X000003E7");
+  CHECK_STR(get(&ev, "Keep7"), "x0x000003E7");
+  CHECK_STR(get(&ev, "Keep8"), "0x80000000");
+  /* the raw text of a nested object is left as written */
+  CHECK(strstr(get(&ev, "n"), "0x0000000A") != NULL);
+  /* the same in an M365 CSV / AuditData path (sin_json_flatten) and a Name/Value pair */
+  SinJson *j = sin_json_new();
+  const char *why;
+  size_t at;
+  const char *r2 = "{\"P\": [{\"Name\": \"LogonId\", \"Value\": \"0x000003E7\"}]}";
+  sev_reset(&ev);
+  CHECK_INT(sin_json_flatten(j, r2, strlen(r2), &ev, &why, &at), 0);
+  CHECK_STR(get(&ev, "P.LogonId"), "0x3e7");
+  CHECK_STR(get(&ev, "LogonId"), "0x3e7");
+  sin_json_free(j);
+  sev_free(&ev);
+}
+
 /* UTF-8 (BMP and pairs) to UTF-16 with a BOM. */
 static size_t utf16(const char *s, int be, unsigned char *out) {
   size_t o = 0;
@@ -553,6 +641,7 @@ TEST(utf16_json) {
   CHECK_INT(read_bytes(gz, gn, &ev, rec), 300);
   CHECK_INT(nwarn, 0);
   CHECK_STR(get(&ev, "UserId"), "æøå299");
+  CHECK(rec[0] == 1 && rec[1] == 2);
   free(gz);
   /* unpaired surrogates and an odd last byte become U+FFFD */
   unsigned char bad[] = {0xFF, 0xFE, '{', 0, '"', 0, 'a', 0, '"', 0, ':', 0, '"', 0,
@@ -666,6 +755,9 @@ int main(void) {
   RUN(string_scan_block_edges);
   RUN(string_scan_unterminated);
   RUN(gzip_truncated_and_corrupt);
+  RUN(array_positions);
+  RUN(name_value_named_name);
+  RUN(hex_unpadded);
   RUN(utf16_json);
   RUN(plan_skips_unreadable);
   return TEST_DONE();

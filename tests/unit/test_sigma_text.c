@@ -204,6 +204,7 @@ TEST(utf16_csv_and_syslog) {
     CHECK_INT(fmt, SFMT_M365);
     CHECK_INT(nwarn, 0);
     CHECK_STR(get(&evs[0], "UserIds"), "bjørn@x.no");
+    CHECK_STR(get(&evs[0], "Parameters.Name"), "fwd");
     CHECK_INT(evs[0].record, 2);
   }
   size_t n = to_utf16("<34>Oct 11 22:14:15 mymachine su: 'su root' failed for lonvick on /dev/pts/8\n", 1, b);
@@ -211,6 +212,25 @@ TEST(utf16_csv_and_syslog) {
   CHECK_INT(fmt, SFMT_SYSLOG);
   CHECK_STR(get(&evs[0], "program"), "su");
   CHECK_STR(get(&evs[0], "hostname"), "mymachine");
+}
+
+/* A CSV row with fewer columns than the header is reported with its line. */
+TEST(csv_short_row) {
+  const char *csv = "CreationDate,UserIds,Operations,AuditData\n"
+                    "2024-05-02T10:00:00Z,a,Op,\"{\"\"Operation\"\":\"\"Op\"\"}\"\n"
+                    "2024-05-02T11:00:00Z,b\n"
+                    "2024-05-02T12:00:00Z,c,Op,\"{\"\"Operation\"\":\"\"Op2\"\"}\"\n";
+  CHECK_INT(read_text(csv), 2);
+  CHECK_INT(nwarn, 1);
+  CHECK_INT(last_kind, SPOS_LINE);
+  CHECK_INT(last_pos, 3);
+  CHECK(strstr(last_reason, "CSV-raden har 2 kolonner, overskriften 4") != NULL);
+  CHECK_STR(get(&evs[1], "Operation"), "Op2");
+  /* AuditData present, a later column missing: kept, and reported */
+  CHECK_INT(read_text("AuditData,UserIds,Operations\n\"{\"\"Operation\"\":\"\"X\"\"}\",u\n"), 1);
+  CHECK_INT(nwarn, 1);
+  CHECK_INT(last_pos, 2);
+  CHECK_STR(get(&evs[0], "UserIds"), "u");
 }
 
 /* Positions say what they count. */
@@ -237,6 +257,7 @@ int main(void) {
   RUN(m365_json_records);
   RUN(detection);
   RUN(utf16_csv_and_syslog);
+  RUN(csv_short_row);
   RUN(warning_positions);
   for (int i = 0; i < 8; i++) sev_free(&evs[i]);
   return TEST_DONE();

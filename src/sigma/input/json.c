@@ -29,6 +29,7 @@ struct SinJson {
   const char *key;            /* the current top-level member's name, NUL-ended in place */
   size_t key_n;
   unsigned seen;              /* top-level M365 markers */
+  char hex[24];               /* a padded hex string, unpadded */
   const char *last_v;         /* the last scalar emitted (for Name/Value lifting) */
   size_t last_n;
   int last_kind;
@@ -180,6 +181,39 @@ static int emit_field(SinJson *j, const char *v, size_t vn, int kind, int vref) 
 
 static int emit(SinJson *j, const char *v, size_t vn, int kind) {
   return emit_field(j, v, vn, kind, 0);
+}
+
+/* Exporters other than the EVTX one write hex numbers padded
+ * ("SubjectLogonId": "0x00000000000003e7", "0x000003E7"); the EVTX reader
+ * renders them as Windows' XML view does ("0x3e7", lower case, no padding),
+ * which is what Sigma rules compare against. A string that is exactly "0x"
+ * and 8 or 16 hex digits starting with 0 is rewritten that way to out (which
+ * may be s: it writes no further than it has read); returns the new length,
+ * or 0 when the string is anything else. Callers test s[2] == '0' first. */
+static size_t hex_unpad(char *out, const char *s, size_t n) {
+  if ((n != 10 && n != 18) || s[0] != '0' || s[1] != 'x') return 0;
+  for (size_t i = 2; i < n; i++) {
+    char c = s[i];
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) return 0;
+  }
+  size_t i = 2;
+  while (i + 1 < n && s[i] == '0') i++;
+  size_t o = 2;
+  out[0] = '0';
+  out[1] = 'x';
+  for (; i < n; i++) out[o++] = (char)(s[i] >= 'A' && s[i] <= 'F' ? s[i] + ('a' - 'A') : s[i]);
+  return o;
+}
+
+static inline int maybe_hex(const char *s, size_t n) {
+  return n >= 10 && s[2] == '0' && s[0] == '0' && s[1] == 'x';
+}
+
+/* A decoded string in place (NUL-ended, ours to change): unpadded if hex. */
+static inline void hex_inplace(const char *v, size_t *vn) {
+  if (!maybe_hex(v, *vn)) return;
+  size_t m = hex_unpad((char *)v, v, *vn);
+  if (m) { ((char *)v)[m] = '\0'; *vn = m; }
 }
 
 /* --- scalars ------------------------------------------------------------ */
@@ -470,6 +504,13 @@ static int parse_nv_member(SinJson *j, const char **pp, const char *e, int depth
     return emit_nv(j, key, kn, start, (size_t)(*pp - start), SEV_STR);
   }
   if (j->ev->n != before + 1) return 0;
+  /* The pair's Name and Value are given lifted only: kept raw as repeated
+   * "Parent.Name" / "Parent.Value" fields they would mix with the lifted
+   * ones when a pair is called "Name" or "Value" (New-InboxRule's
+   * {"Name":"Name","Value":"fwd"} is Parameters.Name = "fwd", nothing else).
+   * The parent's whole JSON text still has them for |contains rules. */
+  if ((kn == 4 && memcmp(key, "Name", 4) == 0) || (kn == 5 && memcmp(key, "Value", 5) == 0))
+    j->ev->n = before;
   return emit_nv(j, key, kn, j->last_v, j->last_n, j->last_kind);
 }
 
@@ -480,6 +521,7 @@ static int parse_top_string(SinJson *j, const char **pp, const char *e, const ch
   size_t vn;
   if (kn + 1 > J_NAME) return fail(j, *pp, "feltnavnet er for langt eller for dypt nøstet");
   if (parse_string_insitu(j, pp, e, &v, &vn)) return -1;
+  hex_inplace(v, &vn);
   note_top(j, k, kn, v, vn, SEV_STR);
   j->last_v = v;
   j->last_n = vn;
@@ -558,9 +600,14 @@ static int parse_value(SinJson *j, const char **pp, const char *e, int depth, in
     const char *s; size_t n;
     if (depth == 1 && !in_array && j->ncomp == 1) {   /* a top-level member: in place */
       if (parse_string_insitu(j, pp, e, &s, &n)) return -1;
+      hex_inplace(s, &n);
       return emit_field(j, s, n, SEV_STR, 1);
     }
     if (parse_string(j, pp, e, &j->str, &s, &n)) return -1;
+    if (maybe_hex(s, n)) {      /* s may be the input, which a pre-scan reads again: copy */
+      size_t m = hex_unpad(j->hex, s, n);
+      if (m) { s = j->hex; n = m; }
+    }
     return emit(j, s, n, SEV_STR);
   }
   case '-': case '0': case '1': case '2': case '3': case '4':

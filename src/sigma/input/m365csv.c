@@ -96,6 +96,15 @@ static void take_header(CsvFile *c) {
 static int row_event(CsvFile *c, SigmaEvent *ev, uint64_t line) {
   sev_reset(ev);
   int n = c->nf < c->nh ? c->nf : c->nh;
+  if (c->nf < c->nh) {      /* a cut or hand-edited export: say so */
+    if (c->audit_col >= c->nf) {
+      sin_warn(&c->base, line, "CSV-raden har %d kolonner, overskriften %d, og AuditData mangler; "
+               "raden er hoppet over", c->nf, c->nh);
+      return 0;
+    }
+    sin_warn(&c->base, line, "CSV-raden har %d kolonner, overskriften %d; de manglende er tomme",
+             c->nf, c->nh);
+  }
   if (c->audit_col >= 0 && c->audit_col < n && c->f[c->audit_col].len) {
     const char *why;
     size_t at;
