@@ -489,6 +489,26 @@ TEST(truncated_file_reported) {
     CHECK(strstr(warn_all, want) != NULL);
     CHECK(errors >= 1);
   }
+  /* split into one-chunk work units, the last unit finds the cut */
+  CHECK(copy_file(src, path, 4096 + 3 * 65536) == 0);
+  SigmaUnitList l;
+  Err perr = {0};
+  const char *pp = path;
+  CHECK_INT(sigma_input_plan(&pp, 1, 1, &l, &perr), 0);
+  CHECK_INT(l.n, 3);
+  nwarn = 0;
+  for (size_t i = 0; i < l.n; i++) {
+    SigmaInput *ui = sigma_input_open_unit(&l.u[i], &opts, &perr);
+    SigmaEvent uev;
+    sev_init(&uev);
+    while (sigma_input_next(ui, &uev, &perr) == 1) {}
+    sigma_input_close(ui);
+    sev_free(&uev);
+    CHECK_INT(nwarn, i == 2 ? 1 : 0);
+  }
+  snprintf(want, sizeof want, "filhodet oppgir %u blokker (chunks), men filen har 3;", declared);
+  CHECK(strstr(warn_all, want) != NULL);
+  sigma_units_free(&l);
   /* cut at 100 bytes: not an EVTX file, and an input that could not be read */
   CHECK(copy_file(src, path, 100) == 0);
   Err err = {0};

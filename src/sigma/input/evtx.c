@@ -4,6 +4,7 @@
  * skipped, and reading goes on with the next record or chunk. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <zlib.h>
 
 #include "sigma/input/evtx.h"
@@ -114,7 +115,18 @@ static int check_chunk(EvtxFile *x) {
 /* Loads the next chunk of the range. Returns 1, 0 at the end, -1 on error. */
 static int load_chunk(EvtxFile *x, Err *err) {
   for (;;) {
-    if (x->ended || (x->count && x->done >= x->count)) return 0;
+    if (x->ended) return 0;
+    if (x->count && x->done >= x->count) {
+      /* the last range of a split file (a plain file: only those are
+       * split) ends where the file ends; then chunks may be missing */
+      struct stat st;
+      SinSrc *sr = x->base.src;
+      x->ended = 1;
+      if (x->first + x->count < x->declared && sr->seekable && fstat(sr->fd, &st) == 0 &&
+          (uint64_t)st.st_size <= FILE_HEADER + ((uint64_t)x->first + x->count) * EVTX_CHUNK_SIZE)
+        truncated(x, x->done, 0);
+      return 0;
+    }
     if (x->done) x->chunk_off += EVTX_CHUNK_SIZE;
     ssize_t n = sin_src_read(x->base.src, x->chunk, EVTX_CHUNK_SIZE, err);
     if (n < 0) return -1;

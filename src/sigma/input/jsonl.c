@@ -75,6 +75,7 @@ static int next_line(JsonFile *jf, SigmaEvent *ev, Err *err) {
     if (r <= 0) return r;
     if (toolong) {
       jf->line++;
+      if (jf->array) jf->elem++;
       sin_warn(&jf->base, jf->line, "linjen er lengre enn %zu byte og er hoppet over", jf->w.max);
     }
     jf->line++;
