@@ -9,7 +9,8 @@
 
 #include "sigma/input/input.h"
 
-static void sigma_fuzz_quiet(void *ctx, const char *file, uint64_t off, const char *reason) {
+static void sigma_fuzz_quiet(void *ctx, const char *file, SigmaPosKind kind, uint64_t off, const char *reason) {
+  (void)kind;
   (void)ctx; (void)file; (void)off; (void)reason;
 }
 

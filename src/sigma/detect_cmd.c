@@ -154,9 +154,11 @@ static void flush(Run *run, UnitRes *r, Buf *local, int done) {
   buf_reset(local);
 }
 
-static void in_warn(void *ctx, const char *file, uint64_t off, const char *reason) {
+static void in_warn(void *ctx, const char *file, SigmaPosKind kind, uint64_t pos, const char *reason) {
   Run *run = ctx;
-  if (!run->quiet) fprintf(stderr, "varde detect: %s (posisjon %llu): %s\n", file, (unsigned long long)off, reason);
+  char where[48];
+  if (!run->quiet)
+    fprintf(stderr, "varde detect: %s%s: %s\n", file, sigma_input_where(where, sizeof where, kind, pos), reason);
 }
 
 static void run_unit(Run *run, SigmaMatcher *m, size_t i, uint32_t *buf, Buf *local) {

@@ -127,5 +127,71 @@ if command -v script > /dev/null; then
   script -qec "'$varde' detect -r '$tmp/rules' '$tmp/ev.jsonl' '$tmp/quiet.jsonl'" /dev/null > "$tmp/tty" 2>&1
   grep -q '2 av 2 filer, 7 hendelser, 2 varsler' "$tmp/tty"; ok $? "progress on a terminal"
 fi
+
+# Inputs that cannot be read (a link loop, a missing path, a file of unknown
+# format) are reported with path and reason and skipped; the rest is scanned,
+# and the run ends with exit 2.
+mkdir -p "$tmp/logs/sub"
+cp "$tmp/ev.jsonl" "$tmp/logs/sub/ev.jsonl"
+ln -s .. "$tmp/logs/sub/up"
+ln -s self "$tmp/logs/self"
+echo "just some notes" > "$tmp/logs/notes.txt"
+: > "$tmp/logs/empty.jsonl"
+"$varde" detect -r "$tmp/rules" "$tmp/logs" "$tmp/missing.jsonl" > "$tmp/skip.jsonl" 2> "$tmp/skip.err"; rc=$?
+[ $rc -eq 2 ]; ok $? "unreadable inputs among readable ones: exit 2 (got $rc)"
+grep -q '"title":"Whoami".*logs/sub/ev.jsonl' "$tmp/skip.jsonl"; ok $? "the readable inputs are still scanned"
+grep -q 'logs/sub/up: symbolsk lenke i løkke' "$tmp/skip.err"; ok $? "folder link loop reported"
+grep -q 'logs/self: symbolsk lenke i løkke' "$tmp/skip.err"; ok $? "file link loop reported"
+grep -q 'missing.jsonl: kan ikke leses (' "$tmp/skip.err"; ok $? "missing path reported with the OS reason"
+grep -q 'notes.txt: ukjent loggformat' "$tmp/skip.err"; ok $? "file of unknown format reported"
+! grep -q 'empty.jsonl' "$tmp/skip.err"; ok $? "an empty file is no error"
+mkdir "$tmp/nologs"
+"$varde" detect -q -r "$tmp/rules" "$tmp/nologs" > /dev/null 2> "$tmp/nologs.err"; rc=$?
+[ $rc -eq 2 ] && grep -q 'ingen loggfiler funnet' "$tmp/nologs.err"; ok $? "folder without log files: reported, exit 2"
+# positions say whether they are lines or bytes
+printf '{"EventID":1}\n{bad\n' > "$tmp/badline.jsonl"
+"$varde" detect -r "$tmp/rules" "$tmp/badline.jsonl" > /dev/null 2> "$tmp/badline.err"
+grep -q 'badline.jsonl, linje 2: JSON-feil' "$tmp/badline.err"; ok $? "a bad line is reported by its line number"
+# UTF-16 text (Windows PowerShell 5.1 Out-File) on standard input
+iconv -f UTF-8 -t UTF-16 < "$tmp/ev.jsonl" > "$tmp/ev16.jsonl"
+[ "$(head -c 2 "$tmp/ev16.jsonl" | od -An -tx1 | tr -d ' ')" = fffe ]; ok $? "iconv wrote a UTF-16LE BOM"
+"$varde" detect -q -r "$tmp/rules" - < "$tmp/ev16.jsonl" > "$tmp/ev16.out"; rc=$?
+[ $rc -eq 1 ] && [ "$(sed 's/"source":"[^"]*"//g' "$tmp/ev16.out")" = "$(sed 's/"source":"[^"]*"//g' "$tmp/a.jsonl")" ]
+ok $? "UTF-16 JSON lines on standard input give the same alerts"
+# a gzip file cut short: what could be read is scanned, the cut is reported
+for i in $(seq 1000 2999); do
+  echo "{\"Channel\":\"Microsoft-Windows-Sysmon/Operational\",\"EventID\":1,\"Image\":\"C:\\\\Windows\\\\System32\\\\whoami.exe\",\"n\":$i,\"r\":\"$RANDOM$RANDOM\"}"
+done | gzip -c > "$tmp/many.jsonl.gz"
+head -c $(( $(stat -c %s "$tmp/many.jsonl.gz") / 2 )) "$tmp/many.jsonl.gz" > "$tmp/cut.jsonl.gz"
+"$varde" detect -r "$tmp/rules" "$tmp/cut.jsonl.gz" > "$tmp/cut.out" 2> "$tmp/cut.err"
+grep -q 'cut.jsonl.gz: gzip-filen er avkortet' "$tmp/cut.err"; ok $? "truncated gzip reported"
+a=$(grep -c '"title":"Whoami"' "$tmp/cut.out"); [ "$a" -gt 0 ] && [ "$a" -lt 2000 ]; ok $? "truncated gzip: the readable part is scanned ($a alerts)"
+
+# Microsoft 365: SigmaHQ's rules fire on a compact ConvertTo-Json array
+# (records numbered by position) and on the same records as a UTF-16 CSV
+# export; a parameter called "Name" does not disturb the Name/Value lifting.
+shared=${VARDE_SHARED:-$(cd "$(dirname "$0")/../../.." && pwd)/shared}
+m365="$shared/data/sigma/rules/cloud/m365/audit/microsoft365_bypass_conditional_access.yml"
+if [ -f "$m365" ] && [ -d "$shared/data/sigma/rules-threat-hunting/cloud/m365/audit" ]; then
+  mkdir -p "$tmp/m365rules"
+  cp "$m365" "$shared"/data/sigma/rules-threat-hunting/cloud/m365/audit/*.yml "$tmp/m365rules/"
+  r1='{"CreationTime":"2024-05-02T10:00:00","Id":"1","Operation":"New-InboxRule","RecordType":1,"Workload":"Exchange","UserId":"bob@x.no","Parameters":[{"Name":"Name","Value":"fwd"},{"Name":"ForwardTo","Value":"evil@x.com"},{"Name":"DeleteMessage","Value":"True"}]}'
+  r2='{"CreationTime":"2024-05-02T11:00:00","Id":"2","Operation":"UserLoggedIn","RecordType":15,"Workload":"AzureActiveDirectory","ApplicationId":"9ba1a5c7-f17a-4de9-a1f1-6178c8d51223","ResultStatus":"Success","ObjectId":"x","ExtendedProperties":[{"Name":"RequestType","Value":"Cmsi:Cmsi"}]}'
+  echo "[$r1,$r2]" > "$tmp/m365.json"
+  "$varde" detect -q -r "$tmp/m365rules" "$tmp/m365.json" | sed -E 's/.*"title":"([^"]*)".*"record":([0-9]+),"event".*/\1,\2/' | sort > "$tmp/m365.out"
+  printf '%s\n' 'Azure Login Bypassing Conditional Access Policies,2' 'Inbox Rules Creation Or Update Activity in O365,1' \
+    'Mail Forwarding/Redirecting Activity In O365,1' > "$tmp/m365.want"
+  cmp -s "$tmp/m365.out" "$tmp/m365.want"; ok $? "SigmaHQ m365 rules fire on a compact JSON array, records by position"
+  {
+    printf 'CreationDate,UserIds,Operations,AuditData\r\n'
+    for r in "$r1" "$r2"; do printf '2024-05-02T10:00:00Z,bob@x.no,Op,"%s"\r\n' "${r//\"/\"\"}"; done
+  } | iconv -f UTF-8 -t UTF-16 > "$tmp/m365.csv"
+  "$varde" detect -q -r "$tmp/m365rules" "$tmp/m365.csv" | sed -E 's/.*"title":"([^"]*)".*"record":([0-9]+),"event".*/\1,\2/' | sort > "$tmp/m365csv.out"
+  printf '%s\n' 'Azure Login Bypassing Conditional Access Policies,3' 'Inbox Rules Creation Or Update Activity in O365,2' \
+    'Mail Forwarding/Redirecting Activity In O365,2' > "$tmp/m365csv.want"
+  cmp -s "$tmp/m365csv.out" "$tmp/m365csv.want"; ok $? "and on the same records as a UTF-16 M365 CSV export"
+else
+  ok 0 "# SKIP m365 rules not found"
+fi
 echo "1..$n"
 exit $fail

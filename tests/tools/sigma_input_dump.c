@@ -33,9 +33,10 @@ static void dump(FILE *o, const SigmaEvent *ev) {
 }
 
 static int quiet;
-static void on_warn(void *ctx, const char *file, uint64_t off, const char *reason) {
+static void on_warn(void *ctx, const char *file, SigmaPosKind kind, uint64_t pos, const char *reason) {
+  char where[48];
   (void)ctx;
-  if (!quiet) fprintf(stderr, "warn: %s: %llu: %s\n", file, (unsigned long long)off, reason);
+  if (!quiet) fprintf(stderr, "warn: %s%s: %s\n", file, sigma_input_where(where, sizeof where, kind, pos), reason);
 }
 
 int main(int argc, char **argv) {

@@ -19,9 +19,14 @@ static int have_shared;
 
 static int nwarn;
 static uint64_t warn_off[64];
-static void on_warn(void *ctx, const char *file, uint64_t off, const char *reason) {
-  (void)ctx; (void)file; (void)reason;
-  if (nwarn < 64) warn_off[nwarn] = off;
+static SigmaPosKind warn_kind[64];
+static char warn_all[8192];     /* every reason since nwarn was last reset, one per line */
+static void on_warn(void *ctx, const char *file, SigmaPosKind kind, uint64_t off, const char *reason) {
+  (void)ctx; (void)file;
+  if (nwarn == 0) warn_all[0] = '\0';
+  if (nwarn < 64) { warn_off[nwarn] = off; warn_kind[nwarn] = kind; }
+  size_t l = strlen(warn_all);
+  snprintf(warn_all + l, sizeof warn_all - l, "%s\n", reason);
   nwarn++;
 }
 static const SigmaInputOpts opts = {.warn = on_warn};
@@ -453,6 +458,125 @@ TEST(programs_equal_walker) {
   CHECK_INT(prog_diffs, 0);
 }
 
+/* A file cut short: the header says how many chunks there should be, and
+ * the reader says how many it found (and keeps what it could read). */
+TEST(truncated_file_reported) {
+  const char *src = big_file();
+  if (!src) { printf("# skipped: corpus file not found\n"); return; }
+  FILE *f = fopen(src, "rb");
+  uint8_t h[64];
+  CHECK(f && fread(h, 1, sizeof h, f) == sizeof h);
+  if (f) fclose(f);
+  unsigned declared = h[42] | h[43] << 8;
+  CHECK(declared >= 4);
+  char dir[] = "/tmp/varde-evtxcut-XXXXXX", path[256], want[128];
+  CHECK(mkdtemp(dir) != NULL);
+  snprintf(path, sizeof path, "%s/cut.evtx", dir);
+  static const struct { long cut; unsigned have; int partial; } cuts[] = {
+    {2000, 0, 0}, {4096, 0, 0}, {4096 + 2 * 65536, 2, 0}, {4096 + 2 * 65536 + 3000, 3, 1}};
+  for (size_t i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
+    CHECK(copy_file(src, path, cuts[i].cut) == 0);
+    nwarn = 0;
+    uint64_t errors = 0;
+    long n = read_count(path, &errors);
+    long whole = 0;
+    for (unsigned c = 0; c < cuts[i].have - (unsigned)cuts[i].partial && c < 64; c++) whole += chunk_events(src, c);
+    CHECK(n >= whole);
+    snprintf(want, sizeof want, "filhodet oppgir %u blokker (chunks), men filen har %u%s", declared,
+             cuts[i].have, cuts[i].partial ? " (den siste ufullstendig)" : "");
+    if (!strstr(warn_all, want)) printf("# cut %ld: want \"%s\", got:\n%s", cuts[i].cut, want, warn_all);
+    CHECK(strstr(warn_all, "EVTX-filen er avkortet") != NULL);
+    CHECK(strstr(warn_all, want) != NULL);
+    CHECK(errors >= 1);
+  }
+  /* split into one-chunk work units, the last unit finds the cut */
+  CHECK(copy_file(src, path, 4096 + 3 * 65536) == 0);
+  SigmaUnitList l;
+  Err perr = {0};
+  const char *pp = path;
+  CHECK_INT(sigma_input_plan(&pp, 1, 1, &l, &perr), 0);
+  CHECK_INT(l.n, 3);
+  nwarn = 0;
+  for (size_t i = 0; i < l.n; i++) {
+    SigmaInput *ui = sigma_input_open_unit(&l.u[i], &opts, &perr);
+    SigmaEvent uev;
+    sev_init(&uev);
+    while (sigma_input_next(ui, &uev, &perr) == 1) {}
+    sigma_input_close(ui);
+    sev_free(&uev);
+    CHECK_INT(nwarn, i == 2 ? 1 : 0);
+  }
+  snprintf(want, sizeof want, "filhodet oppgir %u blokker (chunks), men filen har 3;", declared);
+  CHECK(strstr(warn_all, want) != NULL);
+  sigma_units_free(&l);
+  /* cut at 100 bytes: not an EVTX file, and an input that could not be read */
+  CHECK(copy_file(src, path, 100) == 0);
+  Err err = {0};
+  SigmaInput *in = sigma_input_open(path, &opts, &err);
+  SigmaEvent ev;
+  sev_init(&ev);
+  nwarn = 0;
+  CHECK_INT(sigma_input_next(in, &ev, &err), 0);
+  CHECK_INT(nwarn, 1);
+  CHECK(strstr(warn_all, "ikke en lesbar EVTX-fil") != NULL);
+  CHECK_INT(sigma_input_stats(in)->unreadable, 1);
+  sigma_input_close(in);
+  /* read as a work unit, the failure is the reader's error, with the path */
+  SigmaUnit u = {path, 0, 0, NULL};
+  in = sigma_input_open_unit(&u, &opts, &err);
+  CHECK(in != NULL);
+  nwarn = 0;
+  CHECK_INT(sigma_input_next(in, &ev, &err), -1);
+  CHECK(strstr(err.msg, path) && strstr(err.msg, "ikke en lesbar EVTX-fil"));
+  CHECK_INT(nwarn, 0);
+  CHECK_INT(sigma_input_stats(in)->unreadable, 1);
+  sigma_input_close(in);
+  sev_free(&ev);
+  unlink(path);
+  rmdir(dir);
+}
+
+/* The record number is System/EventRecordID, as Event Viewer shows it, for
+ * every record of the corpus (exported logs renumber the record headers). */
+static long rid_records, rid_mismatch;
+static void rid_one(const char *path) {
+  Err err = {0};
+  SigmaInput *in = sigma_input_open(path, &opts, &err);
+  SigmaEvent ev;
+  sev_init(&ev);
+  while (in && sigma_input_next(in, &ev, &err) == 1) {
+    const char *id = get(&ev, "EventRecordID");
+    if (!id) continue;        /* a forwarder's own event has none: the header's id */
+    rid_records++;
+    if (strtoull(id, NULL, 10) != ev.record) {
+      if (rid_mismatch++ < 5) printf("# %s: record %llu, EventRecordID %s\n", path, (unsigned long long)ev.record, id ? id : "-");
+    }
+  }
+  sigma_input_close(in);
+  sev_free(&ev);
+}
+
+TEST(record_is_event_record_id) {
+  if (!have_shared) { printf("# skipped: ../shared/data/evtx not found\n"); return; }
+  char dir[1200];
+  snprintf(dir, sizeof dir, "%s/data/evtx", shared);
+  each_file(dir, ".evtx", rid_one);
+  printf("# %ld records with EventRecordID, %ld with record != EventRecordID\n", rid_records, rid_mismatch);
+  CHECK(rid_records > 24000);
+  CHECK_INT(rid_mismatch, 0);
+  /* the audit's example: the third record of this exported log is 636580 */
+  char p[1300];
+  snprintf(p, sizeof p, "%s/DeepBlueCLI/Powershell-Invoke-Obfuscation-encoding-menu.evtx", dir);
+  Err err = {0};
+  SigmaInput *in = sigma_input_open(p, &opts, &err);
+  SigmaEvent ev;
+  sev_init(&ev);
+  for (int i = 0; i < 3; i++) CHECK_INT(sigma_input_next(in, &ev, &err), 1);
+  CHECK_INT(ev.record, 636580);
+  sigma_input_close(in);
+  sev_free(&ev);
+}
+
 int main(void) {
   const char *s = getenv("VARDE_SHARED");
   snprintf(shared, sizeof shared, "%s", s ? s : "../shared");
@@ -467,5 +591,7 @@ int main(void) {
   RUN(chunk_units_same_order);
   RUN(system_and_eventdata_fields);
   RUN(programs_equal_walker);
+  RUN(truncated_file_reported);
+  RUN(record_is_event_record_id);
   return TEST_DONE();
 }

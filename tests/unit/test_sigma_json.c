@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -13,10 +14,18 @@
 
 static int nwarn;
 static uint64_t last_warn_off;
-static void on_warn(void *ctx, const char *file, uint64_t off, const char *reason) {
-  (void)ctx; (void)file; (void)reason;
+static SigmaPosKind last_warn_kind;
+static char warn_all[8192];    /* "file|reason" lines since nwarn was last reset */
+static char last_reason[512];
+static void on_warn(void *ctx, const char *file, SigmaPosKind kind, uint64_t off, const char *reason) {
+  (void)ctx;
+  if (nwarn == 0) warn_all[0] = '\0';
+  size_t l = strlen(warn_all);
+  snprintf(warn_all + l, sizeof warn_all - l, "%s|%s\n", file, reason);
+  snprintf(last_reason, sizeof last_reason, "%s", reason);
   nwarn++;
   last_warn_off = off;
+  last_warn_kind = kind;
 }
 static const SigmaInputOpts opts = {.warn = on_warn};
 
@@ -309,9 +318,16 @@ TEST(folder_order) {
   const char *names[] = {"a.json", "b.json", ".hidden.json"};
   for (int i = 0; i < 3; i++) { snprintf(p, sizeof p, "%s/%s", dir, names[i]); unlink(p); }
   rmdir(dir);
+  /* a path that does not exist is reported when reached, not a failed open */
   Err e2 = {0};
-  CHECK(sigma_input_open("/nonexistent/varde", &opts, &e2) == NULL);
-  CHECK(e2.code == VERR_IO);
+  SigmaInput *none = sigma_input_open("/nonexistent/varde", &opts, &e2);
+  CHECK(none != NULL);
+  nwarn = 0;
+  CHECK_INT(sigma_input_next(none, &ev, &e2), 0);
+  CHECK_INT(nwarn, 1);
+  CHECK(strstr(warn_all, "/nonexistent/varde|kan ikke leses (") != NULL);
+  CHECK_INT(sigma_input_stats(none)->unreadable, 1);
+  sigma_input_close(none);
 }
 
 /* Flattens one record with sin_json_flatten; 0 or -1. */
@@ -381,6 +397,348 @@ TEST(string_scan_unterminated) {
   sin_json_free(j);
 }
 
+/* Reads all events of bytes in memory; records to rec[] (up to 16). */
+static int read_bytes(const void *p, size_t n, SigmaEvent *ev, uint64_t *rec) {
+  Err err = {0};
+  SigmaInput *in = sigma_input_open_mem("t.json", p, n, &opts, &err);
+  SigmaEvent cur;
+  sev_init(&cur);
+  int k = 0, r;
+  while ((r = sigma_input_next(in, &cur, &err)) == 1) {
+    if (rec && k < 16) rec[k] = cur.record;
+    if (ev) CHECK_INT(sev_copy(ev, &cur), 0);
+    k++;
+  }
+  CHECK_INT(r, 0);
+  sigma_input_close(in);
+  sev_free(&cur);
+  return k;
+}
+
+/* gzip of text (one member) into a malloc'd buffer. */
+static unsigned char *gzip_mem(const char *text, size_t n, size_t *out_n) {
+  z_stream z = {0};
+  size_t cap = n + n / 2 + 128;
+  unsigned char *o = malloc(cap);
+  deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+  z.next_in = (unsigned char *)text;
+  z.avail_in = (uInt)n;
+  z.next_out = o;
+  z.avail_out = (uInt)cap;
+  deflate(&z, Z_FINISH);
+  *out_n = z.total_out;
+  deflateEnd(&z);
+  return o;
+}
+
+/* A gzip file cut short (head -c) or with a bad checksum: what could be
+ * read is kept, and the damage is reported once. */
+TEST(gzip_truncated_and_corrupt) {
+  char text[64 * 2000 + 1];
+  size_t tn = 0;
+  for (int i = 0; i < 2000; i++) tn += (size_t)sprintf(text + tn, "{\"n\": %d, \"pad\": \"%08x\"}\n", i, (unsigned)(i * 2654435761u));
+  size_t gn;
+  unsigned char *gz = gzip_mem(text, tn, &gn);
+  SigmaEvent ev;
+  sev_init(&ev);
+  nwarn = 0;
+  CHECK_INT(read_bytes(gz, gn, &ev, NULL), 2000);
+  CHECK_INT(nwarn, 0);
+  /* cut in the middle */
+  nwarn = 0;
+  int got = read_bytes(gz, gn / 2, &ev, NULL);
+  CHECK(got > 0 && got < 2000);
+  CHECK(strstr(warn_all, "gzip-filen er avkortet") != NULL);
+  CHECK_INT(last_warn_kind, SPOS_NONE);
+  /* cut inside the 8-byte trailer: every event is there, the file is still cut */
+  nwarn = 0;
+  CHECK_INT(read_bytes(gz, gn - 3, &ev, NULL), 2000);
+  CHECK_INT(nwarn, 1);
+  CHECK(strstr(warn_all, "gzip-filen er avkortet") != NULL);
+  /* CRC of the data wrong */
+  gz[gn - 8] ^= 0x55;
+  nwarn = 0;
+  CHECK_INT(read_bytes(gz, gn, &ev, NULL), 2000);
+  CHECK_INT(nwarn, 1);
+  CHECK(strstr(warn_all, "gzip-dataene er skadet") != NULL);
+  gz[gn - 8] ^= 0x55;
+  /* damaged deflate data in the middle */
+  gz[gn / 2] ^= 0xff;
+  gz[gn / 2 + 1] ^= 0xff;
+  nwarn = 0;
+  got = read_bytes(gz, gn, &ev, NULL);
+  CHECK(got < 2000);
+  CHECK(strstr(last_reason, "gzip-dataene er skadet") != NULL);   /* after the garbled lines */
+  gz[gn / 2] ^= 0xff;
+  gz[gn / 2 + 1] ^= 0xff;
+  /* zero padding after the stream (tape blocks) is not damage */
+  unsigned char *pad = calloc(1, gn + 512);
+  memcpy(pad, gz, gn);
+  nwarn = 0;
+  CHECK_INT(read_bytes(pad, gn + 512, &ev, NULL), 2000);
+  CHECK_INT(nwarn, 0);
+  free(pad);
+  /* cut to 10 bytes: nothing to read, still reported */
+  nwarn = 0;
+  CHECK_INT(read_bytes(gz, 10, &ev, NULL), 0);
+  CHECK_INT(nwarn, 1);
+  CHECK(strstr(warn_all, "gzip-filen er avkortet") != NULL);
+  free(gz);
+  sev_free(&ev);
+}
+
+/* Records of a JSON array are numbered by position, whatever its layout. */
+TEST(array_positions) {
+  uint64_t rec[16];
+  nwarn = 0;
+  const char *compact = "[{\"a\": 1}, {\"a\": 2}, {\"a\": 3}]";
+  CHECK_INT(read_bytes(compact, strlen(compact), NULL, rec), 3);
+  CHECK(rec[0] == 1 && rec[1] == 2 && rec[2] == 3);
+  const char *pretty = "[\n  {\n    \"a\": 1\n  },\n  {\n    \"a\": 2\n  }\n]\n";
+  CHECK_INT(read_bytes(pretty, strlen(pretty), NULL, rec), 2);
+  CHECK(rec[0] == 1 && rec[1] == 2);
+  const char *lines = "[\n{\"a\": 1},\n{\"a\": 2},\n{\"a\": 3}\n]\n";
+  CHECK_INT(read_bytes(lines, strlen(lines), NULL, rec), 3);
+  CHECK(rec[0] == 1 && rec[1] == 2 && rec[2] == 3);
+  /* a bad element keeps its place in the count; warnings give its line */
+  const char *bad = "[\n{\"a\": 1},\n{\"a\": },\n{\"a\": 3}\n]\n";
+  nwarn = 0;
+  CHECK_INT(read_bytes(bad, strlen(bad), NULL, rec), 2);
+  CHECK(rec[0] == 1 && rec[1] == 3);
+  CHECK_INT(nwarn, 1);
+  CHECK_INT(last_warn_kind, SPOS_LINE);
+  CHECK_INT(last_warn_off, 3);
+  /* not an array: JSON lines keep line numbers */
+  const char *jl = "{\"a\": 1}\n\n{\"a\": 2}\n";
+  CHECK_INT(read_bytes(jl, strlen(jl), NULL, rec), 2);
+  CHECK(rec[0] == 1 && rec[1] == 3);
+}
+
+/* New-InboxRule: a parameter called "Name" must not mix with the pairs' own
+ * Name entries. */
+TEST(name_value_named_name) {
+  SigmaEvent ev;
+  sev_init(&ev);
+  const char *rec = "{\"Workload\": \"Exchange\", \"RecordType\": 1, \"Operation\": \"New-InboxRule\","
+                    " \"Parameters\": [{\"Name\": \"Name\", \"Value\": \"fwd\"},"
+                    " {\"Name\": \"ForwardTo\", \"Value\": \"x@evil.example\"},"
+                    " {\"Name\": \"Value\", \"Value\": \"v\"}]}";
+  nwarn = 0;
+  CHECK_INT(read_all(rec, &ev, NULL), 1);
+  CHECK_INT(nwarn, 0);
+  CHECK_INT(count(&ev, "Parameters.Name"), 1);
+  CHECK_STR(get(&ev, "Parameters.Name"), "fwd");
+  CHECK_INT(count(&ev, "Parameters.Value"), 1);
+  CHECK_STR(get(&ev, "Parameters.Value"), "v");
+  CHECK_STR(get(&ev, "Parameters.ForwardTo"), "x@evil.example");
+  CHECK_STR(get(&ev, "ForwardTo"), "x@evil.example");
+  CHECK_STR(get(&ev, "Name"), "fwd");
+  CHECK(strstr(get(&ev, "Parameters"), "\"Name\": \"Name\"") != NULL);   /* whole text kept */
+  sev_free(&ev);
+}
+
+/* Padded hex from non-EVTX exporters becomes what the EVTX reader renders. */
+TEST(hex_unpadded) {
+  SigmaEvent ev;
+  sev_init(&ev);
+  const char *rec = "{\"SubjectLogonId\": \"0x00000000000003e7\", \"TargetLogonId\": \"0x000003E7\","
+                    " \"Zero\": \"0x00000000\", \"n\": {\"x\": \"0x0000000A\", \"l\": [\"0x00000001\"]},"
+                    " \"e\": \"0x\\u003000003e7\","
+                    " \"Keep1\": \"0x3E7\", \"Keep2\": \"0x00003e7\", \"Keep3\": \"0x8020000000000000\","
+                    " \"Keep4\": \"0x0000000g\", \"Keep5\": \"0x0000003e7\", \"Keep6\": \"0X000003E7\","
+                    " \"Keep7\": \"x0x000003E7\", \"Keep8\": \"0x80000000\"}";
+  CHECK_INT(read_all(rec, &ev, NULL), 1);
+  CHECK_STR(get(&ev, "SubjectLogonId"), "0x3e7");
+  CHECK_STR(get(&ev, "TargetLogonId"), "0x3e7");
+  CHECK_STR(get(&ev, "Zero"), "0x0");
+  CHECK_STR(get(&ev, "n.x"), "0xa");
+  CHECK_STR(get(&ev, "n.l"), "0x1");
+  CHECK_STR(get(&ev, "e"), "0x3e7");
+  CHECK_STR(get(&ev, "Keep1"), "0x3E7");
+  CHECK_STR(get(&ev, "Keep2"), "0x00003e7");
+  CHECK_STR(get(&ev, "Keep3"), "0x8020000000000000");
+  CHECK_STR(get(&ev, "Keep4"), "0x0000000g");
+  CHECK_STR(get(&ev, "Keep5"), "0x0000003e7");
+  CHECK_STR(get(&ev, "Keep6"), "0X000003E7");
+  CHECK_STR(get(&ev, "Keep7"), "x0x000003E7");
+  CHECK_STR(get(&ev, "Keep8"), "0x80000000");
+  /* the raw text of a nested object is left as written */
+  CHECK(strstr(get(&ev, "n"), "0x0000000A") != NULL);
+  /* the same in an M365 CSV / AuditData path (sin_json_flatten) and a Name/Value pair */
+  SinJson *j = sin_json_new();
+  const char *why;
+  size_t at;
+  const char *r2 = "{\"P\": [{\"Name\": \"LogonId\", \"Value\": \"0x000003E7\"}]}";
+  sev_reset(&ev);
+  CHECK_INT(sin_json_flatten(j, r2, strlen(r2), &ev, &why, &at), 0);
+  CHECK_STR(get(&ev, "P.LogonId"), "0x3e7");
+  CHECK_STR(get(&ev, "LogonId"), "0x3e7");
+  sin_json_free(j);
+  sev_free(&ev);
+}
+
+/* UTF-8 (BMP and pairs) to UTF-16 with a BOM. */
+static size_t utf16(const char *s, int be, unsigned char *out) {
+  size_t o = 0;
+  unsigned u[2];
+  out[o++] = be ? 0xFE : 0xFF;
+  out[o++] = be ? 0xFF : 0xFE;
+  for (const unsigned char *p = (const unsigned char *)s; *p;) {
+    unsigned cp;
+    if (*p < 0x80) cp = *p++;
+    else if (*p < 0xE0) { cp = (p[0] & 0x1Fu) << 6 | (p[1] & 0x3Fu); p += 2; }
+    else if (*p < 0xF0) { cp = (p[0] & 0x0Fu) << 12 | (p[1] & 0x3Fu) << 6 | (p[2] & 0x3Fu); p += 3; }
+    else { cp = (p[0] & 0x07u) << 18 | (p[1] & 0x3Fu) << 12 | (p[2] & 0x3Fu) << 6 | (p[3] & 0x3Fu); p += 4; }
+    int k = 1;
+    if (cp >= 0x10000) { u[0] = 0xD800 + ((cp - 0x10000) >> 10); u[1] = 0xDC00 + ((cp - 0x10000) & 0x3FF); k = 2; }
+    else u[0] = cp;
+    for (int i = 0; i < k; i++) {
+      out[o++] = (unsigned char)(be ? u[i] >> 8 : u[i] & 0xFF);
+      out[o++] = (unsigned char)(be ? u[i] & 0xFF : u[i] >> 8);
+    }
+  }
+  return o;
+}
+
+/* What Windows PowerShell 5.1 writes with Out-File and ">": UTF-16 with a
+ * BOM, read as UTF-8 by every text reader, plain or gzip-compressed. */
+TEST(utf16_json) {
+  static unsigned char b[1 << 16];
+  SigmaEvent ev;
+  sev_init(&ev);
+  uint64_t rec[16];
+  const char *lines = "{\"User\": \"Bjørn Ærlig\", \"Emoji\": \"\xF0\x9F\x98\x80\"}\r\n{\"User\": \"å\"}\r\n";
+  for (int be = 0; be < 2; be++) {
+    size_t n = utf16(lines, be, b);
+    nwarn = 0;
+    CHECK_INT(read_bytes(b, n, &ev, rec), 2);
+    CHECK_INT(nwarn, 0);
+    CHECK_STR(get(&ev, "User"), "å");
+    CHECK(rec[1] == 2);
+  }
+  size_t n = utf16(lines, 0, b);
+  CHECK_INT(read_bytes(b, n, &ev, NULL), 2);
+  CHECK_INT(read_bytes(b, n - 4, NULL, NULL), 2);   /* without the last CRLF */
+  /* first event's fields */
+  SigmaEvent first;
+  sev_init(&first);
+  Err err = {0};
+  SigmaInput *in = sigma_input_open_mem("u.json", b, n, &opts, &err);
+  CHECK_INT(sigma_input_next(in, &first, &err), 1);
+  CHECK_STR(get(&first, "User"), "Bjørn Ærlig");
+  CHECK_STR(get(&first, "Emoji"), "\xF0\x9F\x98\x80");
+  sigma_input_close(in);
+  /* a ConvertTo-Json array, big-endian, gzip-compressed, over several reads */
+  char arr[40000];
+  size_t an = 0;
+  an += (size_t)sprintf(arr, "[\r\n");
+  for (int i = 0; i < 300; i++)
+    an += (size_t)sprintf(arr + an, "    {\r\n        \"Operation\":  \"Op%d\",\r\n        \"UserId\":  \"æøå%d\"\r\n    }%s\r\n",
+                          i, i, i < 299 ? "," : "");
+  an += (size_t)sprintf(arr + an, "]\r\n");
+  n = utf16(arr, 1, b);
+  size_t gn;
+  unsigned char *gz = gzip_mem((const char *)b, n, &gn);
+  nwarn = 0;
+  CHECK_INT(read_bytes(gz, gn, &ev, rec), 300);
+  CHECK_INT(nwarn, 0);
+  CHECK_STR(get(&ev, "UserId"), "æøå299");
+  CHECK(rec[0] == 1 && rec[1] == 2);
+  free(gz);
+  /* unpaired surrogates and an odd last byte become U+FFFD */
+  unsigned char bad[] = {0xFF, 0xFE, '{', 0, '"', 0, 'a', 0, '"', 0, ':', 0, '"', 0,
+                         0x3D, 0xD8, 'x', 0, 0x00, 0xDE, '"', 0, '}', 0, '\n', 0, 'z'};
+  nwarn = 0;
+  CHECK_INT(read_bytes(bad, sizeof bad - 1, &ev, NULL), 1);
+  CHECK_STR(get(&ev, "a"), "\xEF\xBF\xBDx\xEF\xBF\xBD");
+  CHECK_INT(read_bytes(bad, sizeof bad, &ev, NULL), 1);   /* "z" + odd byte: a bad line, reported */
+  sev_free(&first);
+  sev_free(&ev);
+}
+
+static int count_units_failed(const SigmaUnitList *l) {
+  int n = 0;
+  for (size_t i = 0; i < l->n; i++) n += l->u[i].error != NULL;
+  return n;
+}
+
+/* A folder tree with a link loop, a missing path and an empty folder among
+ * the inputs: each is reported and skipped, everything else is read, and the
+ * caller can tell that some input could not be read. */
+TEST(plan_skips_unreadable) {
+  char dir[] = "/tmp/varde-splan-XXXXXX", p[512], q[512];
+  CHECK(mkdtemp(dir) != NULL);
+  snprintf(p, sizeof p, "%s/a.json", dir); write_file(p, "{\"n\": 1}\n");
+  snprintf(p, sizeof p, "%s/sub", dir); mkdir(p, 0700);
+  snprintf(p, sizeof p, "%s/sub/b.json", dir); write_file(p, "{\"n\": 2}\n");
+  snprintf(p, sizeof p, "%s/sub/up", dir); CHECK(symlink("..", p) == 0);       /* loop */
+  snprintf(p, sizeof p, "%s/self", dir); CHECK(symlink("self", p) == 0);       /* ELOOP */
+  snprintf(p, sizeof p, "%s/empty.log", dir); write_file(p, "");               /* fine */
+  snprintf(p, sizeof p, "%s/notes.txt", dir); write_file(p, "just some notes\n");
+  snprintf(p, sizeof p, "%s/locked", dir); mkdir(p, 0000);
+  snprintf(q, sizeof q, "%s/none", dir); mkdir(q, 0700);                       /* empty folder */
+  const char *paths[] = {dir, "/nonexistent/varde-x", q};
+  SigmaUnitList l;
+  Err err = {0};
+  CHECK_INT(sigma_input_plan(paths, 3, 0, &l, &err), 0);
+  int root = geteuid() == 0;        /* root opens the locked folder anyway */
+  CHECK_INT(l.skipped, (size_t)(root ? 4 : 5));
+  CHECK_INT(count_units_failed(&l), (int)l.skipped);
+  /* every unit in order; the readable ones read as work units */
+  int events = 0, failed = 0, unreadable = 0;
+  for (size_t i = 0; i < l.n; i++) {
+    SigmaInput *in = sigma_input_open_unit(&l.u[i], &opts, &err);
+    SigmaEvent ev;
+    sev_init(&ev);
+    int r;
+    nwarn = 0;
+    while ((r = sigma_input_next(in, &ev, &err)) == 1) events++;
+    if (r < 0) {
+      failed++;
+      CHECK(strncmp(err.msg, l.u[i].path, strlen(l.u[i].path)) == 0);
+    }
+    unreadable += (int)sigma_input_stats(in)->unreadable;
+    sigma_input_close(in);
+    sev_free(&ev);
+  }
+  CHECK_INT(events, 2);
+  CHECK_INT(failed, (int)l.skipped + 1);   /* + notes.txt, of unknown format */
+  CHECK_INT(unreadable, failed);
+  sigma_units_free(&l);
+  /* the same through sigma_input_open: warnings name path and reason */
+  SigmaInput *in = sigma_input_open(dir, &opts, &err);
+  SigmaEvent ev;
+  sev_init(&ev);
+  nwarn = 0;
+  events = 0;
+  while (sigma_input_next(in, &ev, &err) == 1) events++;
+  CHECK_INT(events, 2);
+  CHECK_INT(sigma_input_stats(in)->unreadable, (uint64_t)(root ? 3 : 4));
+  snprintf(p, sizeof p, "%s/self|symbolsk lenke i løkke (", dir);
+  CHECK(strstr(warn_all, p) != NULL);
+  snprintf(p, sizeof p, "%s/sub/up|symbolsk lenke i løkke: mappen er allerede under lesing", dir);
+  CHECK(strstr(warn_all, p) != NULL);
+  snprintf(p, sizeof p, "%s/notes.txt|ukjent loggformat", dir);
+  CHECK(strstr(warn_all, p) != NULL);
+  if (!root) {
+    snprintf(p, sizeof p, "%s/locked|mappen kan ikke leses (", dir);
+    CHECK(strstr(warn_all, p) != NULL);
+  }
+  CHECK(strstr(warn_all, "empty.log") == NULL);
+  sigma_input_close(in);
+  in = sigma_input_open(q, &opts, &err);
+  nwarn = 0;
+  CHECK_INT(sigma_input_next(in, &ev, &err), 0);
+  CHECK(strstr(warn_all, "ingen loggfiler funnet i mappen") != NULL);
+  sigma_input_close(in);
+  sev_free(&ev);
+  const char *rm[] = {"a.json", "sub/b.json", "sub/up", "self", "empty.log", "notes.txt"};
+  for (int i = 0; i < 6; i++) { snprintf(p, sizeof p, "%s/%s", dir, rm[i]); unlink(p); }
+  const char *rd[] = {"sub", "locked", "none"};
+  for (int i = 0; i < 3; i++) { snprintf(p, sizeof p, "%s/%s", dir, rd[i]); rmdir(p); }
+  rmdir(dir);
+}
+
 int main(void) {
   RUN(flat_and_nested);
   RUN(epoch_times);
@@ -398,5 +756,11 @@ int main(void) {
   RUN(folder_order);
   RUN(string_scan_block_edges);
   RUN(string_scan_unterminated);
+  RUN(gzip_truncated_and_corrupt);
+  RUN(array_positions);
+  RUN(name_value_named_name);
+  RUN(hex_unpadded);
+  RUN(utf16_json);
+  RUN(plan_skips_unreadable);
   return TEST_DONE();
 }

@@ -8,8 +8,14 @@
 #include "test.h"
 
 static int nwarn;
-static void on_warn(void *ctx, const char *file, uint64_t off, const char *reason) {
-  (void)ctx; (void)file; (void)off; (void)reason;
+static SigmaPosKind last_kind;
+static uint64_t last_pos;
+static char last_reason[512];
+static void on_warn(void *ctx, const char *file, SigmaPosKind kind, uint64_t off, const char *reason) {
+  (void)ctx; (void)file;
+  last_kind = kind;
+  last_pos = off;
+  snprintf(last_reason, sizeof last_reason, "%s", reason);
   nwarn++;
 }
 static const SigmaInputOpts opts = {.warn = on_warn};
@@ -23,9 +29,9 @@ static const char *get(const SigmaEvent *e, const char *name) {
 static SigmaEvent evs[8];
 static int nev;
 static SigmaFormat fmt;
-static int read_text(const char *text) {
+static int read_data(const void *text, size_t len) {
   Err err = {0};
-  SigmaInput *in = sigma_input_open_mem("t", text, strlen(text), &opts, &err);
+  SigmaInput *in = sigma_input_open_mem("t", text, len, &opts, &err);
   SigmaEvent ev;
   sev_init(&ev);
   nev = 0;
@@ -47,6 +53,8 @@ static int read_text(const char *text) {
   sev_free(&ev);
   return nev;
 }
+
+static int read_text(const char *text) { return read_data(text, strlen(text)); }
 
 TEST(rfc5424) {
   CHECK_INT(read_text("<165>1 2003-10-11T22:14:15.003Z mymachine.example.com evntslog - ID47 "
@@ -170,6 +178,76 @@ TEST(detection) {
   sev_free(&ev);
 }
 
+/* ASCII/Latin-1 text as UTF-16 with a BOM (what PowerShell 5.1 writes). */
+static size_t to_utf16(const char *s, int be, unsigned char *out) {
+  size_t o = 0;
+  out[o++] = be ? 0xFE : 0xFF;
+  out[o++] = be ? 0xFF : 0xFE;
+  for (const unsigned char *p = (const unsigned char *)s; *p;) {
+    unsigned cp = *p < 0x80 ? *p++ : ((p[0] & 0x1Fu) << 6 | (p[1] & 0x3Fu));
+    if (cp >= 0x80) p += 2;
+    out[o++] = (unsigned char)(be ? cp >> 8 : cp & 0xFF);
+    out[o++] = (unsigned char)(be ? cp & 0xFF : cp >> 8);
+  }
+  return o;
+}
+
+TEST(utf16_csv_and_syslog) {
+  static unsigned char b[8192];
+  const char *csv =
+      "CreationDate,UserIds,Operations,AuditData\r\n"
+      "2024-05-02T10:00:00Z,bjørn@x.no,New-InboxRule,\"{\"\"Operation\"\":\"\"New-InboxRule\"\",\"\"Workload\"\":\"\"Exchange\"\","
+      "\"\"RecordType\"\":1,\"\"Parameters\"\":[{\"\"Name\"\":\"\"Name\"\",\"\"Value\"\":\"\"fwd\"\"}]}\"\r\n";
+  for (int be = 0; be < 2; be++) {
+    size_t n = to_utf16(csv, be, b);
+    CHECK_INT(read_data(b, n), 1);
+    CHECK_INT(fmt, SFMT_M365);
+    CHECK_INT(nwarn, 0);
+    CHECK_STR(get(&evs[0], "UserIds"), "bjørn@x.no");
+    CHECK_STR(get(&evs[0], "Parameters.Name"), "fwd");
+    CHECK_INT(evs[0].record, 2);
+  }
+  size_t n = to_utf16("<34>Oct 11 22:14:15 mymachine su: 'su root' failed for lonvick on /dev/pts/8\n", 1, b);
+  CHECK_INT(read_data(b, n), 1);
+  CHECK_INT(fmt, SFMT_SYSLOG);
+  CHECK_STR(get(&evs[0], "program"), "su");
+  CHECK_STR(get(&evs[0], "hostname"), "mymachine");
+}
+
+/* A CSV row with fewer columns than the header is reported with its line. */
+TEST(csv_short_row) {
+  const char *csv = "CreationDate,UserIds,Operations,AuditData\n"
+                    "2024-05-02T10:00:00Z,a,Op,\"{\"\"Operation\"\":\"\"Op\"\"}\"\n"
+                    "2024-05-02T11:00:00Z,b\n"
+                    "2024-05-02T12:00:00Z,c,Op,\"{\"\"Operation\"\":\"\"Op2\"\"}\"\n";
+  CHECK_INT(read_text(csv), 2);
+  CHECK_INT(nwarn, 1);
+  CHECK_INT(last_kind, SPOS_LINE);
+  CHECK_INT(last_pos, 3);
+  CHECK(strstr(last_reason, "CSV-raden har 2 kolonner, overskriften 4") != NULL);
+  CHECK_STR(get(&evs[1], "Operation"), "Op2");
+  /* AuditData present, a later column missing: kept, and reported */
+  CHECK_INT(read_text("AuditData,UserIds,Operations\n\"{\"\"Operation\"\":\"\"X\"\"}\",u\n"), 1);
+  CHECK_INT(nwarn, 1);
+  CHECK_INT(last_pos, 2);
+  CHECK_STR(get(&evs[0], "UserIds"), "u");
+}
+
+/* Positions say what they count. */
+TEST(warning_positions) {
+  char w[48];
+  CHECK_STR(sigma_input_where(w, sizeof w, SPOS_LINE, 3), ", linje 3");
+  CHECK_STR(sigma_input_where(w, sizeof w, SPOS_BYTE, 4096), ", byte 4096");
+  CHECK_STR(sigma_input_where(w, sizeof w, SPOS_NONE, 0), "");
+  read_text("Oct 11 22:14:15 h p: x\n<34>1 bad\n");
+  CHECK_INT(nwarn, 1);
+  CHECK_INT(last_kind, SPOS_LINE);
+  CHECK_INT(last_pos, 2);
+  read_text("# A README next to the logs\n");
+  CHECK_INT(last_kind, SPOS_NONE);
+  CHECK(strstr(last_reason, "ukjent loggformat") != NULL);
+}
+
 int main(void) {
   for (int i = 0; i < 8; i++) sev_init(&evs[i]);
   RUN(rfc5424);
@@ -178,6 +256,9 @@ int main(void) {
   RUN(m365_csv);
   RUN(m365_json_records);
   RUN(detection);
+  RUN(utf16_csv_and_syslog);
+  RUN(csv_short_row);
+  RUN(warning_positions);
   for (int i = 0; i < 8; i++) sev_free(&evs[i]);
   return TEST_DONE();
 }

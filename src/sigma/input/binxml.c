@@ -124,19 +124,19 @@ static int fail(EvtxBx *b, const char *why) {
   return -1;
 }
 
-#define NEED(pos, n, end) do { if ((uint64_t)(pos) + (n) > (end)) return fail(b, "truncated binary XML"); } while (0)
+#define NEED(pos, n, end) do { if ((uint64_t)(pos) + (n) > (end)) return fail(b, "avkortet binær-XML"); } while (0)
 
 /* --- names -------------------------------------------------------------- */
 
 /* Name at chunk offset off (cached per chunk). If it is stored inline at
  * *pos, *pos moves past it. */
 static int read_name(EvtxBx *b, uint32_t off, uint32_t *pos, uint32_t end, uint32_t *nm, uint32_t *nl) {
-  if ((uint64_t)off + 8 > b->cn) return fail(b, "name offset out of range");
+  if ((uint64_t)off + 8 > b->cn) return fail(b, "navneforskyvning utenfor blokken");
   uint32_t nchars = rd16(b->c + off + 6);
   uint64_t size = 8 + 2 * (uint64_t)nchars + 2;
-  if (off + size > b->cn) return fail(b, "name out of range");
+  if (off + size > b->cn) return fail(b, "navn utenfor blokken");
   if (off == *pos) {
-    if (*pos + size > end) return fail(b, "truncated name");
+    if (*pos + size > end) return fail(b, "avkortet navn");
     *pos += (uint32_t)size;
   }
   NameEnt *e = NULL;
@@ -149,7 +149,7 @@ static int read_name(EvtxBx *b, uint32_t off, uint32_t *pos, uint32_t end, uint3
   uint32_t start = (uint32_t)b->nb.n;                /* decode (and cache if a slot is free) */
   evtx_utf16(&b->nb, b->c + off + 8, nchars);
   buf_putc(&b->nb, '\0');
-  if (b->nb.err) return fail(b, "too many names");
+  if (b->nb.err) return fail(b, "for mange navn");
   *nm = start;
   *nl = (uint32_t)(b->nb.n - start - 1);
   if (e) *e = (NameEnt){b->gen, off, *nm, *nl};
@@ -176,7 +176,7 @@ static int emit(EvtxBx *b, const char *a, size_t an, const char *c, size_t cn,
     buf_append(&b->fld, a, an);
     buf_putc(&b->fld, '_');
     buf_append(&b->fld, c, cn);
-    if (b->fld.err) return fail(b, "field name too long");
+    if (b->fld.err) return fail(b, "feltnavnet er for langt");
     name = b->fld.p;
     nn = b->fld.n;
   }
@@ -188,7 +188,7 @@ static int emit(EvtxBx *b, const char *a, size_t an, const char *c, size_t cn,
     size_t len = sep ? (size_t)(sep - v) : vn, keep = len;
     while (keep && (v[keep - 1] == ' ' || v[keep - 1] == '\t' || v[keep - 1] == '\r' || v[keep - 1] == '\n'))
       keep--;                               /* each array item, like a whole value */
-    if (sev_add(b->ev, name, nn, v, keep, SEV_STR)) return fail(b, "event too large (or out of memory)");
+    if (sev_add(b->ev, name, nn, v, keep, SEV_STR)) return fail(b, "hendelsen er for stor (eller tomt for minne)");
     if (!sep) return 0;
     vn -= len + 1;
     v = sep + 1;
@@ -215,7 +215,7 @@ static int finish_attr(EvtxBx *b) {
     e->fname_len = (uint32_t)vn;
     e->has_fname = 1;
     buf_append(&b->fnames, v, vn);
-    if (b->fnames.err) rc = fail(b, "too many names");
+    if (b->fnames.err) rc = fail(b, "for mange navn");
     goto out;
   }
   rc = emit(b, en, e->name_len, an, al, v, vn, b->attr_multi, CTX_ATTR);
@@ -227,7 +227,7 @@ out:
 
 static int push_elem(EvtxBx *b, uint32_t nm, uint32_t nl) {
   if (finish_attr(b)) return -1;
-  if (b->depth >= BX_DEPTH) return fail(b, "elements nested too deep");
+  if (b->depth >= BX_DEPTH) return fail(b, "elementer nøstet for dypt");
   Elem *e = &b->st[b->depth];
   memset(e, 0, sizeof *e);
   e->name = nm;
@@ -249,7 +249,7 @@ static int push_elem(EvtxBx *b, uint32_t nm, uint32_t nl) {
 
 static int pop_elem(EvtxBx *b) {
   if (finish_attr(b)) return -1;
-  if (b->depth == 0) return fail(b, "end tag without element");
+  if (b->depth == 0) return fail(b, "slutt-tagg uten element");
   Elem *e = &b->st[--b->depth];
   const char *v = b->text.p ? b->text.p + e->text_start : "";
   size_t vn = b->text.n - e->text_start;
@@ -338,14 +338,14 @@ static int substitute(EvtxBx *b, uint16_t id, int optional, uint32_t sbase, uint
     return 0;
   }
   if (s.type == EVT_BINXML) {
-    if (++b->nest > BX_NEST) return fail(b, "binary XML nested too deep");
+    if (++b->nest > BX_NEST) return fail(b, "binær-XML nøstet for dypt");
     uint32_t out;
     int r = walk(b, s.off, s.off + s.size, 0, 0, &out);
     b->nest--;
     return r;
   }
   int multi = evtx_render(&b->text, s.type, b->c + s.off, s.size, EVTX_ARRAY_SEP);
-  if (b->text.err) return fail(b, "value too large");
+  if (b->text.err) return fail(b, "verdien er for stor");
   got_text(b, multi);
   return 0;
 }
@@ -439,11 +439,11 @@ static int run_nest(EvtxBx *b, const Op *op, const Sub *s) {
     b->st[i].fname = (uint32_t)b->fnames.n;
   }
   if (op->depth > depth) b->depth = op->depth;
-  if (++b->nest > BX_NEST) return fail(b, "binary XML nested too deep");
+  if (++b->nest > BX_NEST) return fail(b, "binær-XML nøstet for dypt");
   uint32_t out;
   int r = walk(b, s->off, s->off + s->size, 0, 0, &out);
   b->nest--;
-  if (r == 0 && b->depth != (op->depth > depth ? op->depth : depth)) r = fail(b, "unbalanced binary XML value");
+  if (r == 0 && b->depth != (op->depth > depth ? op->depth : depth)) r = fail(b, "ubalansert binær-XML-verdi");
   b->depth = depth;
   return r;
 }
@@ -465,7 +465,7 @@ static int run_op(EvtxBx *b, const Op *op, uint32_t base, uint32_t count) {
   }
   size_t start = b->text.n;
   int multi = evtx_render(&b->text, s.type, b->c + s.off, s.size, EVTX_ARRAY_SEP);
-  if (b->text.err) return fail(b, "value too large");
+  if (b->text.err) return fail(b, "verdien er for stor");
   const char *v = b->text.p ? b->text.p + start : "";
   size_t vn = b->text.n - start;
   while (vn && (v[vn - 1] == ' ' || v[vn - 1] == '\t' || v[vn - 1] == '\r' || v[vn - 1] == '\n')) vn--;
@@ -490,9 +490,9 @@ static int run_prog(EvtxBx *b, uint32_t def, uint32_t body, uint32_t bsize, uint
   for (uint32_t i = 0; i < pg->n; i++)
     if (ops[i].kind == OP_SUB && ops[i].sub < count && b->subs[base + ops[i].sub].type == EVT_BINXML) return 1;
   if (pg->pushes) b->st[b->depth - 1].has_child = 1;
-  if (++b->nest > BX_NEST) return fail(b, "templates nested too deep");
+  if (++b->nest > BX_NEST) return fail(b, "maler nøstet for dypt");
   b->budget -= (long)pg->n;
-  if (b->budget < 0) return fail(b, "binary XML too complex");
+  if (b->budget < 0) return fail(b, "binær-XML for kompleks");
   for (uint32_t i = 0; i < pg->n; i++) {
     Op op = b->ops[pg->first + i];   /* a nested compile may move b->ops */
     if (run_op(b, &op, base, count)) return -1;
@@ -507,13 +507,13 @@ static int read_subs(EvtxBx *b, uint32_t p, uint32_t end, uint32_t *count_out, u
   NEED(p, 4, end);
   uint32_t count = rd32(b->c + p);
   p += 4;
-  if (count > (end - p) / 4) return fail(b, "substitution array out of range");
+  if (count > (end - p) / 4) return fail(b, "substitusjonstabell utenfor posten");
   uint32_t vals = p + 4 * count, base = b->subs_n;
   if (base + count > b->subs_cap) {
     uint32_t cap = b->subs_cap ? b->subs_cap : 256;
     while (cap < base + count) cap *= 2;
     Sub *s = realloc(b->subs, cap * sizeof *s);
-    if (!s) return fail(b, "out of memory");
+    if (!s) return fail(b, "tomt for minne");
     b->subs = s;
     b->subs_cap = cap;
   }
@@ -536,9 +536,9 @@ static int template_instance(EvtxBx *b, uint32_t *ppos, uint32_t end) {
   uint32_t pos = *ppos;
   NEED(pos, 10, end);
   uint32_t def = rd32(b->c + pos + 6), p = pos + 10;
-  if ((uint64_t)def + 24 > b->cn) return fail(b, "template offset out of range");
+  if ((uint64_t)def + 24 > b->cn) return fail(b, "malforskyvning utenfor blokken");
   uint32_t body = def + 24, bsize = rd32(b->c + def + 20);
-  if ((uint64_t)body + bsize > b->cn) return fail(b, "template out of range");
+  if ((uint64_t)body + bsize > b->cn) return fail(b, "mal utenfor blokken");
   if (def == p) {
     NEED(p, 24 + (uint64_t)bsize, end);
     p = body + bsize;
@@ -548,12 +548,12 @@ static int template_instance(EvtxBx *b, uint32_t *ppos, uint32_t end) {
   int r = 1;
   if (b->rec) {
     b->rec_bad = 1;
-    r = fail(b, "template inside a template");
+    r = fail(b, "mal inne i en mal");
   } else if (!b->in_attr && !b->no_progs) {
     r = run_prog(b, def, body, bsize, base, count);
   }
   if (r == 1) {
-    if (++b->nest > BX_NEST) return fail(b, "templates nested too deep");
+    if (++b->nest > BX_NEST) return fail(b, "maler nøstet for dypt");
     uint32_t out;
     r = walk(b, body, body + bsize, base, count, &out);
     b->nest--;
@@ -636,15 +636,15 @@ static int token(EvtxBx *b, uint32_t *ppos, uint32_t end, uint32_t sbase, uint32
     *ppos = pos + 4;
     return substitute(b, rd16(c + pos + 1), c[pos] == 0x0e, sbase, nsubs);
   default:
-    return fail(b, "unknown binary XML token");
+    return fail(b, "ukjent binær-XML-token");
   }
 }
 
 static int walk(EvtxBx *b, uint32_t pos, uint32_t end, uint32_t sbase, uint32_t nsubs, uint32_t *out) {
-  if (end > b->cn) return fail(b, "binary XML out of range");
+  if (end > b->cn) return fail(b, "binær-XML utenfor posten");
   while (pos < end) {
     if (b->c[pos] == 0x00) { *out = pos + 1; return 0; }
-    if (--b->budget < 0) return fail(b, "binary XML too complex");
+    if (--b->budget < 0) return fail(b, "binær-XML for kompleks");
     if (token(b, &pos, end, sbase, nsubs)) return -1;
   }
   *out = pos;
@@ -663,8 +663,8 @@ int evtx_bx_record(EvtxBx *b, uint32_t off, uint32_t len, SigmaEvent *ev, const 
   buf_reset(&b->fnames);
   uint32_t out;
   int r = walk(b, off, off + len, 0, 0, &out);
-  if (r == 0 && b->depth) r = fail(b, "unterminated element");
-  if (r == 0 && (b->text.err || b->fnames.err)) r = fail(b, "value too large");
+  if (r == 0 && b->depth) r = fail(b, "elementet slutter ikke");
+  if (r == 0 && (b->text.err || b->fnames.err)) r = fail(b, "verdien er for stor");
   if (r) *why = b->why;
   return r;
 }

@@ -26,6 +26,7 @@ struct SigmaInput {
   size_t mem_n;
   char *mem_name;
   SinCache cache;            /* EVTX buffers reused from file to file */
+  int unit_mode;             /* sigma_input_open_unit: an unreadable unit is an error */
 };
 
 const char *sigma_format_name(SigmaFormat f) {
@@ -38,15 +39,32 @@ const char *sigma_format_name(SigmaFormat f) {
   }
 }
 
-void sin_warn(SinFile *f, uint64_t off, const char *fmt, ...) {
+const char *sigma_input_where(char *buf, size_t cap, SigmaPosKind kind, uint64_t pos) {
+  if (!cap) return buf;
+  if (kind == SPOS_LINE) snprintf(buf, cap, ", linje %llu", (unsigned long long)pos);
+  else if (kind == SPOS_BYTE) snprintf(buf, cap, ", byte %llu", (unsigned long long)pos);
+  else buf[0] = '\0';
+  return buf;
+}
+
+static void report(const SigmaInputOpts *o, SigmaInputStats *st, const char *name, SigmaPosKind kind,
+                   uint64_t pos, const char *msg) {
+  st->errors++;
+  if (o->warn) {
+    o->warn(o->warn_ctx, name, kind, pos, msg);
+  } else {
+    char where[48];
+    fprintf(stderr, "varde: %s%s: %s\n", name, sigma_input_where(where, sizeof where, kind, pos), msg);
+  }
+}
+
+void sin_warn(SinFile *f, uint64_t pos, const char *fmt, ...) {
   char msg[512];
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
-  f->stats->errors++;
-  if (f->opts->warn) f->opts->warn(f->opts->warn_ctx, f->name, off, msg);
-  else fprintf(stderr, "varde: %s: %llu: %s\n", f->name, (unsigned long long)off, msg);
+  report(f->opts, f->stats, f->name, f->pos_kind, pos, msg);
 }
 
 /* --- planning ----------------------------------------------------------- */
@@ -61,7 +79,22 @@ static int add_unit(SigmaUnitList *l, const char *path, uint32_t first, uint32_t
   }
   char *p = strdup(path);
   if (!p) return -1;
-  l->u[l->n++] = (SigmaUnit){p, first, count};
+  l->u[l->n++] = (SigmaUnit){p, first, count, NULL};
+  return 0;
+}
+
+/* A path that cannot be read: a unit that carries the reason. */
+static int add_failed(SigmaUnitList *l, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int add_failed(SigmaUnitList *l, const char *path, const char *fmt, ...) {
+  char msg[400];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  if (add_unit(l, path, 0, 0)) return -1;
+  if (!(l->u[l->n - 1].error = strdup(msg))) return -1;
+  l->skipped++;
   return 0;
 }
 
@@ -88,11 +121,24 @@ static int cmp_str(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int plan_path(SigmaUnitList *l, const char *path, uint32_t split, int depth, Err *err);
+#define PLAN_DEPTH 64
 
-static int plan_dir(SigmaUnitList *l, const char *path, uint32_t split, int depth, Err *err) {
+/* The folders being expanded, outermost first, to see symbolic link loops. */
+typedef struct Plan {
+  SigmaUnitList *l;
+  uint32_t split;
+  dev_t dev[PLAN_DEPTH + 2];
+  ino_t ino[PLAN_DEPTH + 2];
+} Plan;
+
+static int plan_path(Plan *pl, const char *path, int depth);
+
+/* Returns 0, or -1 when out of memory. */
+static int plan_dir(Plan *pl, const char *path, int depth) {
   DIR *d = opendir(path);
-  if (!d) return err_set(err, VERR_IO, "%s: %s", path, strerror(errno));
+  if (!d)
+    return add_failed(pl->l, path, "mappen kan ikke leses (%s); den er hoppet over, sjekk tilgangen",
+                      strerror(errno));
   char **names = NULL;
   size_t n = 0, cap = 0;
   int rc = 0;
@@ -102,53 +148,68 @@ static int plan_dir(SigmaUnitList *l, const char *path, uint32_t split, int dept
     if (n == cap) {
       cap = cap ? cap * 2 : 32;
       char **nn = realloc(names, cap * sizeof *nn);
-      if (!nn) { rc = err_set(err, VERR_NOMEM, "out of memory"); break; }
+      if (!nn) { rc = -1; break; }
       names = nn;
     }
     size_t len = strlen(path) + strlen(de->d_name) + 2;
-    if (!(names[n] = malloc(len))) {
-      rc = err_set(err, VERR_NOMEM, "out of memory");
-      break;
-    }
+    if (!(names[n] = malloc(len))) { rc = -1; break; }
     snprintf(names[n++], len, "%s/%s", path, de->d_name);
   }
   closedir(d);
   if (n) qsort(names, n, sizeof *names, cmp_str);
   for (size_t i = 0; i < n; i++) {
-    if (!rc) rc = plan_path(l, names[i], split, depth + 1, err);
+    if (!rc) rc = plan_path(pl, names[i], depth + 1);
     free(names[i]);
   }
   free(names);
   return rc;
 }
 
-static int plan_path(SigmaUnitList *l, const char *path, uint32_t split, int depth, Err *err) {
-  if (strcmp(path, "-") == 0) return add_unit(l, path, 0, 0) ? err_set(err, VERR_NOMEM, "out of memory") : 0;
+static int plan_path(Plan *pl, const char *path, int depth) {
+  SigmaUnitList *l = pl->l;
+  if (strcmp(path, "-") == 0) return add_unit(l, path, 0, 0);
   struct stat st;
-  if (stat(path, &st)) return err_set(err, VERR_IO, "%s: %s", path, strerror(errno));
+  if (stat(path, &st)) {
+    if (errno == ELOOP)
+      return add_failed(l, path, "symbolsk lenke i løkke (%s); hoppet over", strerror(errno));
+    return add_failed(l, path, "kan ikke leses (%s); hoppet over", strerror(errno));
+  }
   if (S_ISDIR(st.st_mode)) {
-    if (depth > 64) return err_set(err, VERR_INVALID, "%s: folders nested too deep", path);
-    return plan_dir(l, path, split, depth, err);
+    for (int i = 0; i < depth; i++)
+      if (pl->dev[i] == st.st_dev && pl->ino[i] == st.st_ino)
+        return add_failed(l, path, "symbolsk lenke i løkke: mappen er allerede under lesing; hoppet over");
+    if (depth > PLAN_DEPTH)
+      return add_failed(l, path, "mappene ligger dypere enn %d nivåer; hoppet over", PLAN_DEPTH);
+    pl->dev[depth] = st.st_dev;
+    pl->ino[depth] = st.st_ino;
+    size_t before = l->n;
+    if (plan_dir(pl, path, depth)) return -1;
+    if (depth == 0 && l->n == before)
+      return add_failed(l, path, "ingen loggfiler funnet i mappen (skjulte filer leses ikke)");
+    return 0;
   }
   if (!S_ISREG(st.st_mode) && depth > 0) return 0;   /* sockets etc. inside folders */
-  if (plan_file(l, path, st.st_size, split)) return err_set(err, VERR_NOMEM, "out of memory");
-  return 0;
+  return plan_file(l, path, st.st_size, pl->split);
 }
 
 int sigma_input_plan(const char *const *paths, size_t npaths, uint32_t split_chunks,
                      SigmaUnitList *out, Err *err) {
   memset(out, 0, sizeof *out);
+  Plan pl = {.l = out, .split = split_chunks};
   for (size_t i = 0; i < npaths; i++) {
-    if (plan_path(out, paths[i], split_chunks, 0, err)) {
+    if (plan_path(&pl, paths[i], 0)) {
       sigma_units_free(out);
-      return -1;
+      return err_set(err, VERR_NOMEM, "tomt for minne");
     }
   }
   return 0;
 }
 
 void sigma_units_free(SigmaUnitList *l) {
-  for (size_t i = 0; i < l->n; i++) free(l->u[i].path);
+  for (size_t i = 0; i < l->n; i++) {
+    free(l->u[i].path);
+    free(l->u[i].error);
+  }
   free(l->u);
   memset(l, 0, sizeof *l);
 }
@@ -165,29 +226,32 @@ static SigmaInput *input_new(const SigmaInputOpts *o) {
 
 SigmaInput *sigma_input_open(const char *path, const SigmaInputOpts *o, Err *err) {
   SigmaInput *in = input_new(o);
-  if (!in) { err_set(err, VERR_NOMEM, "out of memory"); return NULL; }
+  if (!in) { err_set(err, VERR_NOMEM, "tomt for minne"); return NULL; }
   if (sigma_input_plan(&path, 1, 0, &in->units, err)) { free(in); return NULL; }
   return in;
 }
 
 SigmaInput *sigma_input_open_unit(const SigmaUnit *u, const SigmaInputOpts *o, Err *err) {
   SigmaInput *in = input_new(o);
-  if (!in || add_unit(&in->units, u->path, u->chunk_first, u->chunk_count)) {
-    if (in) free(in);
-    err_set(err, VERR_NOMEM, "out of memory");
+  if (!in || add_unit(&in->units, u->path, u->chunk_first, u->chunk_count) ||
+      (u->error && !(in->units.u[0].error = strdup(u->error)))) {
+    if (in) sigma_units_free(&in->units);
+    free(in);
+    err_set(err, VERR_NOMEM, "tomt for minne");
     return NULL;
   }
+  in->unit_mode = 1;
   return in;
 }
 
 SigmaInput *sigma_input_open_mem(const char *name, const void *data, size_t n,
                                  const SigmaInputOpts *o, Err *err) {
   SigmaInput *in = input_new(o);
-  if (in) in->mem_name = strdup(name ? name : "(memory)");
+  if (in) in->mem_name = strdup(name ? name : "(minne)");
   if (!in || !in->mem_name || add_unit(&in->units, in->mem_name, 0, 0)) {
     if (in) free(in->mem_name);
     free(in);
-    err_set(err, VERR_NOMEM, "out of memory");
+    err_set(err, VERR_NOMEM, "tomt for minne");
     return NULL;
   }
   in->mem = data;
@@ -208,53 +272,90 @@ static SinFile *make_reader(SigmaInput *in, SigmaFormat f, const SigmaUnit *u, E
   case SFMT_JSON: return sin_json_open(err);
   case SFMT_M365: return sin_m365csv_open(err);
   case SFMT_SYSLOG: return sin_syslog_open(err);
-  default: err_set(err, VERR_INVALID, "unknown log format"); return NULL;
+  default:
+    err_set(err, VERR_INVALID, "ukjent loggformat (ikke EVTX, JSON, Microsoft 365-CSV eller syslog); "
+            "filen er hoppet over");
+    return NULL;
   }
 }
 
-/* Opens unit in->cur. Returns 0, or -1 with err set (the file is skipped). */
-static int open_unit(SigmaInput *in, Err *err) {
-  const SigmaUnit *u = &in->units.u[in->cur];
+/* Gzip damage or truncation seen by the source, once per file. */
+static void report_damage(SigmaInput *in, const char *name) {
+  if (!in->src_open || !in->src.damage[0]) return;
+  report(&in->opts, &in->stats, name, SPOS_NONE, 0, in->src.damage);
+  in->src.damage[0] = '\0';
+}
+
+/* Opens unit u. Returns 0, or -1 with err set (the file is skipped). */
+static int open_unit(SigmaInput *in, const SigmaUnit *u, Err *err) {
   if (in->mem) sin_src_open_mem(&in->src, in->mem, in->mem_n);
   else if (sin_src_open_path(&in->src, u->path, err)) return -1;
   in->src_open = 1;
   SigmaFormat f = in->opts.format;
   if (f == SFMT_UNKNOWN) f = sin_detect(in->src.head, in->src.head_n);
-  if (f == SFMT_UNKNOWN && in->src.head_n == 0) return 0;      /* empty file */
+  if (f == SFMT_UNKNOWN && in->src.head_n == 0) {   /* empty file: no events, no error */
+    report_damage(in, u->path);                     /* unless gzip cut it short */
+    return 0;
+  }
   if (!(in->file = make_reader(in, f, u, err))) return -1;
   in->file->src = &in->src;
   in->file->name = u->path;
   in->file->opts = &in->opts;
   in->file->stats = &in->stats;
+  in->file->pos_kind = f == SFMT_EVTX ? SPOS_BYTE : SPOS_LINE;
   in->stats.files++;
   return 0;
 }
 
+/* An input that cannot be read: reported through warn and skipped, or, for
+ * a unit reader, returned as the error. Returns 1 when the caller is to
+ * return -1. */
+static int unreadable(SigmaInput *in, const char *path, const char *why, Err *err) {
+  in->stats.unreadable++;
+  if (in->unit_mode) {
+    in->stats.errors++;
+    err_set(err, VERR_IO, "%s: %s", path, why);
+    return 1;
+  }
+  report(&in->opts, &in->stats, path, SPOS_NONE, 0, why);
+  return 0;
+}
+
 int sigma_input_next(SigmaInput *in, SigmaEvent *ev, Err *err) {
+  Err e0;
+  if (!err) err = &e0;
   for (;;) {
     if (!in->src_open) {
       if (in->cur >= in->units.n) return 0;
+      const SigmaUnit *u = &in->units.u[in->cur++];
       Err e = {0};
-      if (open_unit(in, &e)) {
-        if (e.code == VERR_NOMEM) return err_set(err, e.code, "%s", e.msg);
-        in->stats.errors++;
-        if (in->opts.warn) in->opts.warn(in->opts.warn_ctx, in->units.u[in->cur].path, 0, e.msg);
-        else fprintf(stderr, "varde: %s: %s\n", in->units.u[in->cur].path, e.msg);
-        close_file(in);
-        in->src_open = 0;
-        in->cur++;
+      if (u->error) {
+        err_set(&e, VERR_IO, "%s", u->error);
+      } else if (open_unit(in, u, &e) == 0) {
         continue;
       }
-      in->cur++;
+      if (e.code == VERR_NOMEM) return err_set(err, e.code, "%s", e.msg);
+      report_damage(in, u->path);
+      close_file(in);
+      if (unreadable(in, u->path, e.msg, err)) return -1;
+      continue;
     }
-    int r = in->file ? in->file->next(in->file, ev, err) : 0;
+    const char *name = in->units.u[in->cur - 1].path;
+    int r = 0;
+    if (in->file) {
+      err->code = 0;
+      r = in->file->next(in->file, ev, err);
+    }
     if (r == 1) { in->stats.events++; return 1; }
-    if (r < 0) {
-      if (err && err->code == VERR_NOMEM) return r;
-      sin_warn(in->file, in->src.pos, "%s", err ? err->msg : "read error");
-    }
+    if (r < 0 && err->code == VERR_NOMEM) return r;
+    report_damage(in, name);
     in->stats.bytes += in->src.pos - in->src.skipped;
     close_file(in);
+    if (r < 0) {
+      char why[sizeof err->msg];
+      snprintf(why, sizeof why, "%s", err->code ? err->msg : "lesefeil");
+      if (unreadable(in, name, why, err)) return -1;
+    }
   }
 }
 

@@ -29,6 +29,7 @@ struct SinJson {
   const char *key;            /* the current top-level member's name, NUL-ended in place */
   size_t key_n;
   unsigned seen;              /* top-level M365 markers */
+  char hex[24];               /* a padded hex string, unpadded */
   const char *last_v;         /* the last scalar emitted (for Name/Value lifting) */
   size_t last_n;
   int last_kind;
@@ -174,12 +175,45 @@ static int emit_field(SinJson *j, const char *v, size_t vn, int kind, int vref) 
   j->last_kind = kind;
   int r = vref && j->key && j->ncomp == 1 && !j->evtxjson ? sev_add_ref(j->ev, j->key, j->key_n, v, vn, kind)
                                                            : sev_add(j->ev, name, nn, v, vn, kind);
-  if (r) return fail(j, v, "event too large (or out of memory)");
+  if (r) return fail(j, v, "hendelsen er for stor (eller tomt for minne)");
   return 0;
 }
 
 static int emit(SinJson *j, const char *v, size_t vn, int kind) {
   return emit_field(j, v, vn, kind, 0);
+}
+
+/* Exporters other than the EVTX one write hex numbers padded
+ * ("SubjectLogonId": "0x00000000000003e7", "0x000003E7"); the EVTX reader
+ * renders them as Windows' XML view does ("0x3e7", lower case, no padding),
+ * which is what Sigma rules compare against. A string that is exactly "0x"
+ * and 8 or 16 hex digits starting with 0 is rewritten that way to out (which
+ * may be s: it writes no further than it has read); returns the new length,
+ * or 0 when the string is anything else. Callers test s[2] == '0' first. */
+static size_t hex_unpad(char *out, const char *s, size_t n) {
+  if ((n != 10 && n != 18) || s[0] != '0' || s[1] != 'x') return 0;
+  for (size_t i = 2; i < n; i++) {
+    char c = s[i];
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) return 0;
+  }
+  size_t i = 2;
+  while (i + 1 < n && s[i] == '0') i++;
+  size_t o = 2;
+  out[0] = '0';
+  out[1] = 'x';
+  for (; i < n; i++) out[o++] = (char)(s[i] >= 'A' && s[i] <= 'F' ? s[i] + ('a' - 'A') : s[i]);
+  return o;
+}
+
+static inline int maybe_hex(const char *s, size_t n) {
+  return n >= 10 && s[2] == '0' && s[0] == '0' && s[1] == 'x';
+}
+
+/* A decoded string in place (NUL-ended, ours to change): unpadded if hex. */
+static inline void hex_inplace(const char *v, size_t *vn) {
+  if (!maybe_hex(v, *vn)) return;
+  size_t m = hex_unpad((char *)v, v, *vn);
+  if (m) { ((char *)v)[m] = '\0'; *vn = m; }
 }
 
 /* --- scalars ------------------------------------------------------------ */
@@ -216,7 +250,7 @@ static size_t utf8_enc(unsigned cp, char u[4]) {
  * escape's own length) to u, their count to *un; advances *pp. */
 static int unescape_to(SinJson *j, const char **pp, const char *e, char u[4], size_t *un) {
   const char *p = *pp;
-  if (p >= e) return fail(j, p, "unterminated string");
+  if (p >= e) return fail(j, p, "tekststrengen slutter ikke");
   char c = *p++, o;
   switch (c) {
   case '"': case '\\': case '/': o = c; break;
@@ -228,9 +262,9 @@ static int unescape_to(SinJson *j, const char **pp, const char *e, char u[4], si
   default: o = 0; break;
   }
   if (o) { u[0] = o; *un = 1; *pp = p; return 0; }
-  if (c != 'u' || e - p < 4) return fail(j, p, "bad escape");
+  if (c != 'u' || e - p < 4) return fail(j, p, "ugyldig escape-sekvens");
   unsigned cp, lo;
-  if (hex4(p, &cp)) return fail(j, p, "bad \\u escape");
+  if (hex4(p, &cp)) return fail(j, p, "ugyldig \\u-escape");
   p += 4;
   if (cp >= 0xD800 && cp <= 0xDBFF) {
     if (e - p >= 6 && p[0] == '\\' && p[1] == 'u' && !hex4(p + 2, &lo) && lo >= 0xDC00 && lo <= 0xDFFF) {
@@ -295,7 +329,7 @@ static int parse_string(SinJson *j, const char **pp, const char *e, Buf *b,
   buf_reset(b);
   buf_append(b, start, (size_t)(p - start));
   while (p < e && *p != '"') {
-    if ((unsigned char)*p < 0x20) return fail(j, p, "control character in string");
+    if ((unsigned char)*p < 0x20) return fail(j, p, "kontrolltegn i tekststreng");
     if (*p == '\\') {
       p++;
       if (unescape(j, &p, e, b)) return -1;
@@ -305,8 +339,8 @@ static int parse_string(SinJson *j, const char **pp, const char *e, Buf *b,
     buf_append(b, p, (size_t)(q - p));
     p = q;
   }
-  if (p >= e) return fail(j, p, "unterminated string");
-  if (b->err) return fail(j, p, "string too long");
+  if (p >= e) return fail(j, p, "tekststrengen slutter ikke");
+  if (b->err) return fail(j, p, "tekststrengen er for lang");
   *s = b->p ? b->p : "";
   *n = b->n;
   *pp = p + 1;
@@ -324,7 +358,7 @@ static int parse_string_insitu(SinJson *j, const char **pp, const char *e, const
   }
   char *w = p;   /* decoded bytes never outrun the input: w <= p */
   while (p < e && *p != '"') {
-    if ((unsigned char)*p < 0x20) return fail(j, p, "control character in string");
+    if ((unsigned char)*p < 0x20) return fail(j, p, "kontrolltegn i tekststreng");
     if (*p == '\\' && p + 1 < e && (p[1] == '\\' || p[1] == '"' || p[1] == '/')) {
       *w++ = p[1];   /* the common escapes (Windows paths), without a call */
       p += 2;
@@ -345,7 +379,7 @@ static int parse_string_insitu(SinJson *j, const char **pp, const char *e, const
     w += q - p;
     p = (char *)q;
   }
-  if (p >= e) return fail(j, p, "unterminated string");
+  if (p >= e) return fail(j, p, "tekststrengen slutter ikke");
   *w = '\0';
   *s = start; *n = (size_t)(w - start); *pp = p + 1;
   return 0;
@@ -354,19 +388,19 @@ static int parse_string_insitu(SinJson *j, const char **pp, const char *e, const
 static int parse_number(SinJson *j, const char **pp, const char *e) {
   const char *p = *pp;
   if (p < e && *p == '-') p++;
-  if (p >= e) return fail(j, p, "bad number");
+  if (p >= e) return fail(j, p, "ugyldig tall");
   if (*p == '0') p++;
   else if (*p >= '1' && *p <= '9') while (p < e && *p >= '0' && *p <= '9') p++;
-  else return fail(j, p, "bad number");
+  else return fail(j, p, "ugyldig tall");
   if (p < e && *p == '.') {
     p++;
-    if (p >= e || *p < '0' || *p > '9') return fail(j, p, "bad number");
+    if (p >= e || *p < '0' || *p > '9') return fail(j, p, "ugyldig tall");
     while (p < e && *p >= '0' && *p <= '9') p++;
   }
   if (p < e && (*p == 'e' || *p == 'E')) {
     p++;
     if (p < e && (*p == '+' || *p == '-')) p++;
-    if (p >= e || *p < '0' || *p > '9') return fail(j, p, "bad number");
+    if (p >= e || *p < '0' || *p > '9') return fail(j, p, "ugyldig tall");
     while (p < e && *p >= '0' && *p <= '9') p++;
   }
   int r = emit(j, *pp, (size_t)(p - *pp), SEV_NUM);
@@ -380,7 +414,7 @@ static int parse_literal(SinJson *j, const char **pp, const char *e) {
   if (left >= 4 && memcmp(p, "true", 4) == 0) { *pp = p + 4; return emit(j, "true", 4, SEV_BOOL); }
   if (left >= 5 && memcmp(p, "false", 5) == 0) { *pp = p + 5; return emit(j, "false", 5, SEV_BOOL); }
   if (left >= 4 && memcmp(p, "null", 4) == 0) { *pp = p + 4; return emit(j, "", 0, SEV_NULL); }
-  return fail(j, p, "unexpected character");
+  return fail(j, p, "uventet tegn");
 }
 
 /* --- containers --------------------------------------------------------- */
@@ -392,7 +426,7 @@ static int skip_value(SinJson *j, const char **pp, const char *e) {
   const char *p = *pp;
   if (p < e && (*p == '{' || *p == '[')) {
     ssize_t n = sin_json_span(p, (size_t)(e - p));
-    if (n <= 0) return fail(j, p, "bad nested value");
+    if (n <= 0) return fail(j, p, "ugyldig nøstet verdi");
     *pp = p + n;
     return 0;
   }
@@ -402,7 +436,7 @@ static int skip_value(SinJson *j, const char **pp, const char *e) {
   }
   while (p < e && *p != ',' && *p != '}' && *p != ']' && *p != ' ' && *p != '\n' &&
          *p != '\r' && *p != '\t') p++;
-  if (p == *pp) return fail(j, p, "missing value");
+  if (p == *pp) return fail(j, p, "verdi mangler");
   *pp = p;
   return 0;
 }
@@ -449,7 +483,7 @@ static int emit_nv(SinJson *j, const char *key, size_t kn, const char *v, size_t
   }
   r = emit(j, v, vn, kind);
   if (!r && is_value && top && !j->evtxjson && !sev_get(j->ev, j->nv.p, j->nv.n))
-    if (sev_add(j->ev, j->nv.p, j->nv.n, v, vn, kind)) r = fail(j, v, "out of memory");
+    if (sev_add(j->ev, j->nv.p, j->nv.n, v, vn, kind)) r = fail(j, v, "tomt for minne");
 out:
   while (pushed--) pop_comp(j);
   return r;
@@ -470,6 +504,13 @@ static int parse_nv_member(SinJson *j, const char **pp, const char *e, int depth
     return emit_nv(j, key, kn, start, (size_t)(*pp - start), SEV_STR);
   }
   if (j->ev->n != before + 1) return 0;
+  /* The pair's Name and Value are given lifted only: kept raw as repeated
+   * "Parent.Name" / "Parent.Value" fields they would mix with the lifted
+   * ones when a pair is called "Name" or "Value" (New-InboxRule's
+   * {"Name":"Name","Value":"fwd"} is Parameters.Name = "fwd", nothing else).
+   * The parent's whole JSON text still has them for |contains rules. */
+  if ((kn == 4 && memcmp(key, "Name", 4) == 0) || (kn == 5 && memcmp(key, "Value", 5) == 0))
+    j->ev->n = before;
   return emit_nv(j, key, kn, j->last_v, j->last_n, j->last_kind);
 }
 
@@ -478,13 +519,14 @@ static int parse_nv_member(SinJson *j, const char **pp, const char *e, int depth
 static int parse_top_string(SinJson *j, const char **pp, const char *e, const char *k, size_t kn) {
   const char *v;
   size_t vn;
-  if (kn + 1 > J_NAME) return fail(j, *pp, "field name too long or too deep");
+  if (kn + 1 > J_NAME) return fail(j, *pp, "feltnavnet er for langt eller for dypt nøstet");
   if (parse_string_insitu(j, pp, e, &v, &vn)) return -1;
+  hex_inplace(v, &vn);
   note_top(j, k, kn, v, vn, SEV_STR);
   j->last_v = v;
   j->last_n = vn;
   j->last_kind = SEV_STR;
-  if (sev_add_ref(j->ev, k, kn, v, vn, SEV_STR)) return fail(j, v, "event too large (or out of memory)");
+  if (sev_add_ref(j->ev, k, kn, v, vn, SEV_STR)) return fail(j, v, "hendelsen er for stor (eller tomt for minne)");
   return 0;
 }
 
@@ -499,7 +541,7 @@ static int parse_object(SinJson *j, const char **pp, const char *e, int depth, i
   if (p < e && *p == '}') { *pp = p + 1; return 0; }
   for (;;) {
     const char *k; size_t kn;
-    if (p >= e || *p != '"') return fail(j, p, "expected member name");
+    if (p >= e || *p != '"') return fail(j, p, "forventet et feltnavn");
     if (depth == 0) {   /* names of top-level members: decoded in place */
       if (parse_string_insitu(j, &p, e, &k, &kn)) return -1;
       j->key = k;
@@ -509,12 +551,12 @@ static int parse_object(SinJson *j, const char **pp, const char *e, int depth, i
     }
     if (j->ncomp == 0 && depth == 0 && kn == 5 && memcmp(k, "Event", 5) == 0) j->evtxjson = 1;
     p = skip_ws(p, e);
-    if (p >= e || *p != ':') return fail(j, p, "expected ':'");
+    if (p >= e || *p != ':') return fail(j, p, "forventet ':'");
     p = skip_ws(p + 1, e);
     if (depth == 0 && j->ncomp == 0 && !j->evtxjson && p < e && *p == '"') {
       if (parse_top_string(j, &p, e, k, kn)) return -1;   /* the common member: no path to build */
     } else if (push_comp(j, k, kn)) {
-      return fail(j, p, "field name too long or too deep");
+      return fail(j, p, "feltnavnet er for langt eller for dypt nøstet");
     } else if (!nv) {
       if (parse_value(j, &p, e, depth + 1, 0)) return -1;
       pop_comp(j);
@@ -524,7 +566,7 @@ static int parse_object(SinJson *j, const char **pp, const char *e, int depth, i
     p = skip_ws(p, e);
     if (p < e && *p == ',') { p = skip_ws(p + 1, e); continue; }
     if (p < e && *p == '}') { *pp = p + 1; return 0; }
-    return fail(j, p, "expected ',' or '}'");
+    return fail(j, p, "forventet ',' eller '}'");
   }
 }
 
@@ -536,14 +578,14 @@ static int parse_array(SinJson *j, const char **pp, const char *e, int depth) {
     p = skip_ws(p, e);
     if (p < e && *p == ',') { p = skip_ws(p + 1, e); continue; }
     if (p < e && *p == ']') { *pp = p + 1; return 0; }
-    return fail(j, p, "expected ',' or ']'");
+    return fail(j, p, "forventet ',' eller ']'");
   }
 }
 
 static int parse_value(SinJson *j, const char **pp, const char *e, int depth, int in_array) {
   const char *p = *pp;
-  if (depth > J_DEPTH) return fail(j, p, "nesting too deep");
-  if (p >= e) return fail(j, p, "missing value");
+  if (depth > J_DEPTH) return fail(j, p, "for dypt nøstet");
+  if (p >= e) return fail(j, p, "verdi mangler");
   switch (*p) {
   case '{': case '[': {
     int r = *p == '{' ? parse_object(j, pp, e, depth, in_array) : parse_array(j, pp, e, depth);
@@ -558,9 +600,14 @@ static int parse_value(SinJson *j, const char **pp, const char *e, int depth, in
     const char *s; size_t n;
     if (depth == 1 && !in_array && j->ncomp == 1) {   /* a top-level member: in place */
       if (parse_string_insitu(j, pp, e, &s, &n)) return -1;
+      hex_inplace(s, &n);
       return emit_field(j, s, n, SEV_STR, 1);
     }
     if (parse_string(j, pp, e, &j->str, &s, &n)) return -1;
+    if (maybe_hex(s, n)) {      /* s may be the input, which a pre-scan reads again: copy */
+      size_t m = hex_unpad(j->hex, s, n);
+      if (m) { s = j->hex; n = m; }
+    }
     return emit(j, s, n, SEV_STR);
   }
   case '-': case '0': case '1': case '2': case '3': case '4':
@@ -585,10 +632,10 @@ static int flatten(SinJson *j, char *p, size_t n, SigmaEvent *ev, const char **w
   j->seen = 0;
   const char *q = skip_ws(p, e);
   if (q >= e || *q != '{') {
-    fail(j, q, "expected a JSON object");
+    fail(j, q, "forventet et JSON-objekt");
   } else if (parse_value(j, &q, e, 0, 0) == 0) {
     q = skip_ws(q, e);
-    if (q != e) fail(j, q, "text after the JSON value");
+    if (q != e) fail(j, q, "tekst etter JSON-verdien");
   }
   if (j->why) {
     *why = j->why;
@@ -605,7 +652,7 @@ int sin_json_flatten(SinJson *j, const char *p, size_t n, SigmaEvent *ev,
                      const char **why, size_t *at) {
   char *own = sev_store(ev, n);
   if (!own) {
-    *why = "event too large (or out of memory)";
+    *why = "hendelsen er for stor (eller tomt for minne)";
     *at = 0;
     return -1;
   }

@@ -1,6 +1,7 @@
 /* jsonl.c — the JSON event reader: JSON lines (one object per line), a JSON
  * array of objects, or concatenated pretty-printed objects. A damaged line or
- * object is reported and skipped; the record number is the starting line. */
+ * object is reported and skipped; the record number is the starting line,
+ * or for a JSON array the element's position in it (1-based). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,8 @@ typedef struct JsonFile {
   SinJson *j;
   int mode;
   uint64_t line;     /* line number of w.p[w.pos] (1-based) */
+  int array;         /* the input is a JSON array: records are numbered by position */
+  uint64_t elem;     /* array elements seen so far */
   Buf tmp;
 } JsonFile;
 
@@ -36,7 +39,8 @@ static void lift_auditdata(JsonFile *jf, SigmaEvent *ev, uint64_t line) {
   if (jf->tmp.err || sin_json_flatten(jf->j, jf->tmp.p, jf->tmp.n, ev, &why, &at)) {
     ev->n = before;
     ev->format = fmt;
-    if (!jf->tmp.err) sin_warn(&jf->base, line, "AuditData JSON error at byte %zu: %s", at, why);
+    if (!jf->tmp.err)
+      sin_warn(&jf->base, line, "JSON-feil i AuditData ved byte %zu: %s; bare postens øvrige felt er brukt", at, why);
   }
 }
 
@@ -44,16 +48,21 @@ static void lift_auditdata(JsonFile *jf, SigmaEvent *ev, uint64_t line) {
  * asked for (input.h: an event is valid until then), so the record is
  * decoded where it lies. */
 static int parse_into(JsonFile *jf, char *p, size_t n, uint64_t line, SigmaEvent *ev) {
+  uint64_t record = jf->array ? ++jf->elem : line;   /* a JSON array: 1-based position */
   const char *why;
   size_t at;
   sev_reset(ev);
   if (sin_json_flatten_inplace(jf->j, p, n, ev, &why, &at) == 0) {
     lift_auditdata(jf, ev, line);
     ev->source = jf->base.name;
-    ev->record = line;
+    ev->record = record;
     return 1;
   }
-  sin_warn(&jf->base, line, "JSON error at byte %zu of the record: %s", at, why);
+  if (jf->array)
+    sin_warn(&jf->base, line, "JSON-feil ved byte %zu i element %llu av tabellen: %s; elementet er hoppet over",
+             at, (unsigned long long)record, why);
+  else
+    sin_warn(&jf->base, line, "JSON-feil ved byte %zu i posten: %s; posten er hoppet over", at, why);
   return 0;
 }
 
@@ -66,7 +75,8 @@ static int next_line(JsonFile *jf, SigmaEvent *ev, Err *err) {
     if (r <= 0) return r;
     if (toolong) {
       jf->line++;
-      sin_warn(&jf->base, jf->line, "line longer than %zu bytes skipped", jf->w.max);
+      if (jf->array) jf->elem++;
+      sin_warn(&jf->base, jf->line, "linjen er lengre enn %zu byte og er hoppet over", jf->w.max);
     }
     jf->line++;
     if (jf->line == 1 && n >= 3 && memcmp(l, "\xEF\xBB\xBF", 3) == 0) { l += 3; n -= 3; }
@@ -115,8 +125,9 @@ static int next_doc(JsonFile *jf, SigmaEvent *ev, Err *err) {
     }
     uint64_t line = jf->line;
     if (span <= 0) {
-      sin_warn(&jf->base, line, span < 0 ? "malformed JSON value skipped"
-               : w->eof ? "truncated JSON value at end of input" : "JSON value too large, skipped");
+      if (jf->array) jf->elem++;
+      sin_warn(&jf->base, line, span < 0 ? "ugyldig JSON-verdi, hoppet over"
+               : w->eof ? "avkortet JSON-verdi på slutten av filen" : "JSON-verdien er for stor, hoppet over");
       if (span == 0 && w->eof) return 0;
       if (span == 0) { w->pos = w->end; continue; }
       w->pos++;
@@ -136,6 +147,12 @@ static int decide(JsonFile *jf, Err *err) {
   sin_win_init(w, jf->base.opts->max_record);
   if (sin_win_fill(w, jf->base.src, err) < 0) return -1;
   if (w->end >= 3 && memcmp(w->p, "\xEF\xBB\xBF", 3) == 0) w->pos = 3;   /* UTF-8 BOM */
+  for (size_t i = w->pos; i < w->end; i++) {
+    char c = w->p[i];
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') continue;
+    jf->array = c == '[';
+    break;
+  }
   int r = skip_sep(jf, err);
   if (r <= 0) return r;
   ssize_t span;
@@ -177,7 +194,7 @@ SinFile *sin_json_open(Err *err) {
   if (jf) jf->j = sin_json_new();
   if (!jf || !jf->j) {
     free(jf);
-    err_set(err, VERR_NOMEM, "out of memory");
+    err_set(err, VERR_NOMEM, "tomt for minne");
     return NULL;
   }
   jf->base.next = json_next;

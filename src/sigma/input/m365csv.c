@@ -96,11 +96,20 @@ static void take_header(CsvFile *c) {
 static int row_event(CsvFile *c, SigmaEvent *ev, uint64_t line) {
   sev_reset(ev);
   int n = c->nf < c->nh ? c->nf : c->nh;
+  if (c->nf < c->nh) {      /* a cut or hand-edited export: say so */
+    if (c->audit_col >= c->nf) {
+      sin_warn(&c->base, line, "CSV-raden har %d kolonner, overskriften %d, og AuditData mangler; "
+               "raden er hoppet over", c->nf, c->nh);
+      return 0;
+    }
+    sin_warn(&c->base, line, "CSV-raden har %d kolonner, overskriften %d; de manglende er tomme",
+             c->nf, c->nh);
+  }
   if (c->audit_col >= 0 && c->audit_col < n && c->f[c->audit_col].len) {
     const char *why;
     size_t at;
     if (sin_json_flatten(c->j, fld(c, c->audit_col), c->f[c->audit_col].len, ev, &why, &at)) {
-      sin_warn(&c->base, line, "AuditData JSON error at byte %zu: %s; row skipped", at, why);
+      sin_warn(&c->base, line, "JSON-feil i AuditData-kolonnen ved byte %zu: %s; raden er hoppet over", at, why);
       return 0;
     }
   }
@@ -130,7 +139,8 @@ static int csv_next(SinFile *f, SigmaEvent *ev, Err *err) {
       ssize_t r = sin_win_fill(w, f->src, err);
       if (r < 0) return -1;
       if (r == 0 && !w->eof) {
-        sin_warn(f, c->line + 1, "CSV row longer than %zu bytes; rest of file skipped", w->max);
+        sin_warn(f, c->line + 1, "CSV-raden er lengre enn %zu byte (et anførselstegn som ikke lukkes?); "
+                 "resten av filen er hoppet over", w->max);
         return 0;
       }
     }
@@ -141,7 +151,7 @@ static int csv_next(SinFile *f, SigmaEvent *ev, Err *err) {
     c->line += lines;
     if (len == 0) continue;
     split_row(c, p, (size_t)len);
-    if (c->row.err) { sin_warn(f, line, "CSV row too large, skipped"); continue; }
+    if (c->row.err) { sin_warn(f, line, "CSV-raden er for stor, hoppet over"); continue; }
     if (!c->nh) { take_header(c); continue; }
     if (row_event(c, ev, line)) return 1;
   }
@@ -161,7 +171,7 @@ SinFile *sin_m365csv_open(Err *err) {
   if (c) c->j = sin_json_new();
   if (!c || !c->j) {
     free(c);
-    err_set(err, VERR_NOMEM, "out of memory");
+    err_set(err, VERR_NOMEM, "tomt for minne");
     return NULL;
   }
   buf_init(&c->row, SIN_MAX_RECORD);

@@ -29,6 +29,10 @@ typedef struct SinSrc {
   int seekable;                /* plain file: skip by lseek */
   uint64_t pos;                /* decompressed bytes delivered so far */
   uint64_t skipped;            /* of which skipped (chunk ranges), not read */
+  int zgap;                    /* gzip: between members (or before trailing zeros) */
+  struct SinU16 *u16;          /* UTF-16 text (BOM seen): transcoded to UTF-8 */
+  char damage[160];            /* gzip damage or truncation seen ("" if none);
+                                * the source then ends where the damage is */
 } SinSrc;
 
 int sin_src_open_path(SinSrc *s, const char *path, Err *err);
@@ -69,8 +73,10 @@ struct SinFile {
   const SigmaInputOpts *opts;
   SigmaInputStats *stats;
   SigmaFormat format;
+  SigmaPosKind pos_kind;       /* what sin_warn's position counts: lines or bytes */
 };
-void sin_warn(SinFile *f, uint64_t off, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Reports damage at pos (a line or a byte offset, as f->pos_kind says). */
+void sin_warn(SinFile *f, uint64_t pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Buffers a reader may keep across the files of one SigmaInput. */
 typedef struct SinCache {

@@ -267,12 +267,12 @@ static int syslog_next(SinFile *f, SigmaEvent *ev, Err *err) {
     int toolong;
     int r = sin_win_line(&sf->w, f->src, &l, &n, &toolong, err);
     if (r <= 0) return r;
-    if (toolong) sin_warn(f, ++sf->line, "line longer than %zu bytes skipped", sf->w.max);
+    if (toolong) sin_warn(f, ++sf->line, "linjen er lengre enn %zu byte og er hoppet over", sf->w.max);
     sf->line++;
     if (n == 0) continue;
     sev_reset(ev);
     if (parse_line(sf, l, n, ev) < 0) {
-      sin_warn(f, sf->line, "malformed RFC 5424 line skipped");
+      sin_warn(f, sf->line, "ugyldig RFC 5424-linje, hoppet over");
       continue;
     }
     ev->format = SFMT_SYSLOG;
@@ -291,7 +291,7 @@ static void syslog_free(SinFile *f) {
 
 SinFile *sin_syslog_open(Err *err) {
   SyslogFile *sf = calloc(1, sizeof *sf);
-  if (!sf) { err_set(err, VERR_NOMEM, "out of memory"); return NULL; }
+  if (!sf) { err_set(err, VERR_NOMEM, "tomt for minne"); return NULL; }
   sf->base.next = syslog_next;
   sf->base.free = syslog_free;
   sf->base.format = SFMT_SYSLOG;
