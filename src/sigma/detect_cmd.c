@@ -225,7 +225,7 @@ static void progress(Progress *p, uint64_t events, int final) {
 /* Posts each unit's matches, in unit order, to the session; the head unit
  * is drained while its worker still runs. */
 static int merge(Run *run, SigmaSession *s, uint64_t *events, uint64_t *bytes, Progress *pg) {
-  int failed = 0;
+  int failed = 0;   /* units that could not be read, or not to the end */
   Buf take;
   SigmaEvent ev;
   char src[4096];
@@ -266,7 +266,7 @@ static int merge(Run *run, SigmaSession *s, uint64_t *events, uint64_t *bytes, P
     }
     *events += r->events;
     *bytes += r->bytes;
-    failed |= r->failed;
+    failed += r->failed != 0;
     buf_free(&r->data);
     if (i + 1 == run->units.n || strcmp(run->units.u[i + 1].path, run->units.u[i].path)) pg->done++;
     progress(pg, *events, 0);
@@ -395,7 +395,7 @@ static int detect(const Opts *o, SigmaEngine *e, char **paths, int npaths, Detec
   for (int i = 0; run.res && s && i < o->jobs && (size_t)i < run.units.n; i++)
     if (pthread_create(&th[nth], NULL, worker, &run) == 0) nth++;
   uint64_t events = 0, bytes = 0;
-  int failed = nth ? merge(&run, s, &events, &bytes, &pg) : run.units.n > 0;
+  int failed = nth ? merge(&run, s, &events, &bytes, &pg) : (int)run.units.n;
   for (int i = 0; i < nth; i++) pthread_join(th[i], NULL);
   out->events = events;
   if (s) {
@@ -405,6 +405,9 @@ static int detect(const Opts *o, SigmaEngine *e, char **paths, int npaths, Detec
       fprintf(stderr, "varde detect: %llu treff uten tidspunkt kunne ikke brukes i korrelasjoner\n",
               (unsigned long long)sigma_session_untimed(s));
   }
+  if (failed)   /* said even with -q: it is why the exit code is 2 */
+    fprintf(stderr, "varde detect: %d av %zu inndata kunne ikke leses, eller ikke helt; se meldingene over\n",
+            failed, run.units.n);
   double dt = now_s() - t0;
   if (o->stats) {
     struct rusage ru;

@@ -145,6 +145,7 @@ grep -q 'logs/self: symbolsk lenke i løkke' "$tmp/skip.err"; ok $? "file link l
 grep -q 'missing.jsonl: kan ikke leses (' "$tmp/skip.err"; ok $? "missing path reported with the OS reason"
 grep -q 'notes.txt: ukjent loggformat' "$tmp/skip.err"; ok $? "file of unknown format reported"
 ! grep -q 'empty.jsonl' "$tmp/skip.err"; ok $? "an empty file is no error"
+grep -q '^varde detect: 4 av [0-9]* inndata kunne ikke leses' "$tmp/skip.err"; ok $? "a closing line counts what could not be read"
 mkdir "$tmp/nologs"
 "$varde" detect -q -r "$tmp/rules" "$tmp/nologs" > /dev/null 2> "$tmp/nologs.err"; rc=$?
 [ $rc -eq 2 ] && grep -q 'ingen loggfiler funnet' "$tmp/nologs.err"; ok $? "folder without log files: reported, exit 2"

@@ -153,7 +153,8 @@ static int plan_dir(Plan *pl, const char *path, int depth) {
     }
     size_t len = strlen(path) + strlen(de->d_name) + 2;
     if (!(names[n] = malloc(len))) { rc = -1; break; }
-    snprintf(names[n++], len, "%s/%s", path, de->d_name);
+    size_t pl_len = strlen(path);
+    snprintf(names[n++], len, "%s%s%s", path, pl_len && path[pl_len - 1] == '/' ? "" : "/", de->d_name);
   }
   closedir(d);
   if (n) qsort(names, n, sizeof *names, cmp_str);
