@@ -373,11 +373,6 @@ static int detect(const Opts *o, SigmaEngine *e, char **paths, int npaths, Detec
     fprintf(stderr, "varde detect: %s\n", err.msg);
     return 2;
   }
-  if (run.units.n == 0) {
-    fprintf(stderr, "varde detect: fant ingen loggfiler å lese i %s\n", npaths == 1 ? paths[0] : "inndataene");
-    sigma_units_free(&run.units);
-    return 2;
-  }
   Progress pg = {.on = !o->quiet && isatty(STDERR_FILENO), .t0 = now_s(), .out = out};
   for (size_t i = 0; i < run.units.n; i++) {
     pg.files += i == 0 || strcmp(run.units.u[i].path, run.units.u[i - 1].path);

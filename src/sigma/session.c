@@ -83,6 +83,18 @@ struct SigmaSession {
   uint32_t buf[4096];
 };
 
+/* Room for one more element in a growing array (*p holds *cap of size
+ * bytes, n used): 0, or -1 when memory ran out (the array is unchanged). */
+static int room(void *p, size_t *cap, size_t n, size_t size, size_t first) {
+  if (n < *cap) return 0;
+  size_t nc = *cap ? *cap * 2 : first;
+  void *np = realloc(*(void **)p, nc * size);
+  if (!np) return -1;
+  *(void **)p = np;
+  *cap = nc;
+  return 0;
+}
+
 SigmaSession *sigma_session_new(SigmaEngine *e, SigmaAlertFn fn, void *ctx) {
   SigmaSession *s = calloc(1, sizeof *s);
   if (!s) return NULL;
@@ -129,13 +141,7 @@ uint64_t sigma_session_untimed(const SigmaSession *s) { return s->untimed; }
 static const char *intern_src(SigmaSession *s, const char *src) {
   if (!src) src = "";
   if (s->nsrcs && !strcmp(s->srcs[s->nsrcs - 1], src)) return s->srcs[s->nsrcs - 1];
-  if (s->nsrcs == s->capsrcs) {
-    size_t cap = s->capsrcs ? s->capsrcs * 2 : 16;
-    char **n = realloc(s->srcs, cap * sizeof *n);
-    if (!n) return NULL;
-    s->srcs = n;
-    s->capsrcs = cap;
-  }
+  if (room(&s->srcs, &s->capsrcs, s->nsrcs, sizeof *s->srcs, 16)) return NULL;
   if (!(s->srcs[s->nsrcs] = strdup(src))) return NULL;
   return s->srcs[s->nsrcs++];
 }
@@ -282,13 +288,7 @@ static Group *group_get(CorrState *cs, const SCorr *c, const char *key, int64_t 
   }
   if (cs->n >= GROUPS_MAX) sweep(cs, c, now);
   if (cs->n >= GROUPS_MAX) return NULL;
-  if (cs->n == cs->cap) {
-    size_t cap = cs->cap ? cs->cap * 2 : 16;
-    Group *ng = realloc(cs->groups, cap * sizeof *ng);
-    if (!ng) return NULL;
-    cs->groups = ng;
-    cs->cap = cap;
-  }
+  if (room(&cs->groups, &cs->cap, cs->n, sizeof *cs->groups, 16)) return NULL;
   Group *g = &cs->groups[cs->n];
   memset(g, 0, sizeof *g);
   if (!(g->key = strdup(key))) return NULL;
@@ -442,13 +442,7 @@ static void feed(SigmaSession *s, uint32_t ci, uint32_t from, const Keys *keys, 
   if (upper_bound(c)) close_windows(s, ci, g, t, depth);
   else evict(g, t, c->span_ms);
   if (g->n >= GROUP_ITEMS_MAX) drop_items(g, 1);
-  if (g->n == g->cap) {
-    size_t cap = g->cap ? g->cap * 2 : 8;
-    Item *ni = realloc(g->items, cap * sizeof *ni);
-    if (!ni) return;
-    g->items = ni;
-    g->cap = cap;
-  }
+  if (room(&g->items, &g->cap, g->n, sizeof *g->items, 8)) return;
   Item *it = &g->items[g->n];
   memset(it, 0, sizeof *it);
   it->t = t;
@@ -476,13 +470,7 @@ void sigma_session_post(SigmaSession *s, const SigmaEvent *ev, const uint32_t *r
     }
     if (!r->nref_by) continue;
     if (ev->time_ms == INT64_MIN) { s->untimed++; continue; }   /* no place in a window */
-    if (s->npend == s->cappend) {
-      size_t cap = s->cappend ? s->cappend * 2 : 64;
-      Pend *np = realloc(s->pend, cap * sizeof *np);
-      if (!np) return;
-      s->pend = np;
-      s->cappend = cap;
-    }
+    if (room(&s->pend, &s->cappend, s->npend, sizeof *s->pend, 64)) return;
     Pend *p = &s->pend[s->npend];
     memset(p, 0, sizeof *p);
     p->t = ev->time_ms;
