@@ -1,5 +1,5 @@
-/* utf8.h — UTF-8 validation shared by the readers and writers that must not
- * pass invalid text on. */
+/* utf8.h — UTF-8 validation and encoding shared by the readers and writers
+ * that must not pass invalid text on. */
 #ifndef VARDE_CORE_UTF8_H
 #define VARDE_CORE_UTF8_H
 #include <stddef.h>
@@ -16,6 +16,21 @@ static inline size_t utf8_seq(const unsigned char *s, size_t n) {
   if (len == 4 && s[0] == 0xF0 && s[1] < 0x90) return 0;  /* overlong */
   if (len == 4 && s[0] == 0xF4 && s[1] >= 0x90) return 0; /* > U+10FFFF */
   return len;
+}
+
+/* Writes code point cp (at most U+10FFFF) as UTF-8 into u; returns the
+ * bytes written, 1 to 4. */
+static inline size_t utf8_put(unsigned cp, char u[4]) {
+  if (cp < 0x80) { u[0] = (char)cp; return 1; }
+  if (cp < 0x800) { u[0] = (char)(0xC0 | (cp >> 6)); u[1] = (char)(0x80 | (cp & 0x3F)); return 2; }
+  if (cp < 0x10000) {
+    u[0] = (char)(0xE0 | (cp >> 12)); u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    u[2] = (char)(0x80 | (cp & 0x3F));
+    return 3;
+  }
+  u[0] = (char)(0xF0 | (cp >> 18)); u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+  u[2] = (char)(0x80 | ((cp >> 6) & 0x3F)); u[3] = (char)(0x80 | (cp & 0x3F));
+  return 4;
 }
 
 #endif

@@ -9,6 +9,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "core/utf8.h"
 #include "sigma/input/sin.h"
 
 #define J_DEPTH 64
@@ -232,19 +233,6 @@ static int hex4(const char *p, unsigned *out) {
   return 0;
 }
 
-static size_t utf8_enc(unsigned cp, char u[4]) {
-  size_t n;
-  if (cp < 0x80) { u[0] = (char)cp; n = 1; }
-  else if (cp < 0x800) { u[0] = (char)(0xC0 | (cp >> 6)); u[1] = (char)(0x80 | (cp & 0x3F)); n = 2; }
-  else if (cp < 0x10000) {
-    u[0] = (char)(0xE0 | (cp >> 12)); u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    u[2] = (char)(0x80 | (cp & 0x3F)); n = 3;
-  } else {
-    u[0] = (char)(0xF0 | (cp >> 18)); u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    u[2] = (char)(0x80 | ((cp >> 6) & 0x3F)); u[3] = (char)(0x80 | (cp & 0x3F)); n = 4;
-  }
-  return n;
-}
 
 /* One escape at p (after the backslash): its bytes (never more than the
  * escape's own length) to u, their count to *un; advances *pp. */
@@ -276,7 +264,7 @@ static int unescape_to(SinJson *j, const char **pp, const char *e, char u[4], si
   } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
     cp = 0xFFFD;               /* lone low surrogate */
   }
-  *un = utf8_enc(cp, u);
+  *un = utf8_put(cp, u);
   *pp = p;
   return 0;
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "core/utf8.h"
 #include "sigma/input/sin.h"
 
 #define ZIN 65536
@@ -100,17 +101,6 @@ struct SinU16 {
   char out[U16IN * 2 + 16];          /* at most 3 bytes out per 2 in, + the end */
 };
 
-static size_t put_utf8(char *o, unsigned cp) {
-  if (cp < 0x80) { o[0] = (char)cp; return 1; }
-  if (cp < 0x800) { o[0] = (char)(0xC0 | cp >> 6); o[1] = (char)(0x80 | (cp & 0x3F)); return 2; }
-  if (cp < 0x10000) {
-    o[0] = (char)(0xE0 | cp >> 12); o[1] = (char)(0x80 | (cp >> 6 & 0x3F)); o[2] = (char)(0x80 | (cp & 0x3F));
-    return 3;
-  }
-  o[0] = (char)(0xF0 | cp >> 18); o[1] = (char)(0x80 | (cp >> 12 & 0x3F));
-  o[2] = (char)(0x80 | (cp >> 6 & 0x3F)); o[3] = (char)(0x80 | (cp & 0x3F));
-  return 4;
-}
 
 /* Converts the complete units in u->in to u->out (empty before); at the end
  * a lone high surrogate or odd byte becomes U+FFFD. Unpaired surrogates
@@ -123,20 +113,20 @@ static void u16_convert(struct SinU16 *u) {
       unsigned hi = u->hi;
       u->hi = 0;
       if (c >= 0xDC00 && c <= 0xDFFF) {
-        o += put_utf8(u->out + o, 0x10000 + ((hi - 0xD800) << 10) + (c - 0xDC00));
+        o += utf8_put(0x10000 + ((hi - 0xD800) << 10) + (c - 0xDC00), u->out + o);
         continue;
       }
-      o += put_utf8(u->out + o, 0xFFFD);
+      o += utf8_put(0xFFFD, u->out + o);
     }
     if (c >= 0xD800 && c <= 0xDBFF) u->hi = c;
-    else o += put_utf8(u->out + o, c >= 0xDC00 && c <= 0xDFFF ? 0xFFFD : c);
+    else o += utf8_put(c >= 0xDC00 && c <= 0xDFFF ? 0xFFFD : c, u->out + o);
   }
   size_t left = u->in_n - i;
   if (left) memmove(u->in, u->in + i, left);
   u->in_n = left;
   if (u->eof) {
-    if (u->hi) o += put_utf8(u->out + o, 0xFFFD);
-    if (u->in_n) o += put_utf8(u->out + o, 0xFFFD);
+    if (u->hi) o += utf8_put(0xFFFD, u->out + o);
+    if (u->in_n) o += utf8_put(0xFFFD, u->out + o);
     u->hi = 0;
     u->in_n = 0;
   }
