@@ -252,6 +252,7 @@ static int reindex(CorrState *cs, size_t icap) {
 }
 
 static void drop_items(Group *g, size_t w) {
+  if (!w) return;   /* also keeps memmove away from a group with no items yet */
   for (size_t i = 0; i < w; i++) item_free(&g->items[i]);
   memmove(g->items, g->items + w, (g->n - w) * sizeof *g->items);
   g->n -= w;
@@ -490,7 +491,7 @@ static int pend_cmp(const void *a, const void *b) {
 }
 
 void sigma_session_flush(SigmaSession *s) {
-  qsort(s->pend, s->npend, sizeof *s->pend, pend_cmp);
+  if (s->npend) qsort(s->pend, s->npend, sizeof *s->pend, pend_cmp);
   for (size_t i = 0; i < s->npend; i++) {
     Pend *p = &s->pend[i];
     const SRule *r = &s->e->rules[p->rule];
