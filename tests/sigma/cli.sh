@@ -143,9 +143,12 @@ grep -q '"title":"Whoami".*logs/sub/ev.jsonl' "$tmp/skip.jsonl"; ok $? "the read
 grep -q 'logs/sub/up: symbolsk lenke i løkke' "$tmp/skip.err"; ok $? "folder link loop reported"
 grep -q 'logs/self: symbolsk lenke i løkke' "$tmp/skip.err"; ok $? "file link loop reported"
 grep -q 'missing.jsonl: kan ikke leses (' "$tmp/skip.err"; ok $? "missing path reported with the OS reason"
-grep -q 'notes.txt: ukjent loggformat' "$tmp/skip.err"; ok $? "file of unknown format reported"
+grep -q 'notes.txt: ikke en loggfil (ukjent format); filen i mappen er hoppet over' "$tmp/skip.err"
+ok $? "a file of unknown format inside a folder is said and passed over"
+"$varde" detect -q -r "$tmp/rules" "$tmp/logs/sub/ev.jsonl" "$tmp/logs/notes.txt" > /dev/null 2> "$tmp/named.err"; rc=$?
+[ $rc -eq 2 ] && grep -q 'notes.txt: ukjent loggformat' "$tmp/named.err"; ok $? "one named on the command line is an error: exit 2"
 ! grep -q 'empty.jsonl' "$tmp/skip.err"; ok $? "an empty file is no error"
-grep -q '^varde detect: 4 av [0-9]* inndata kunne ikke leses' "$tmp/skip.err"; ok $? "a closing line counts what could not be read"
+grep -q '^varde detect: 3 av [0-9]* inndata kunne ikke leses' "$tmp/skip.err"; ok $? "a closing line counts what could not be read"
 mkdir "$tmp/nologs"
 "$varde" detect -q -r "$tmp/rules" "$tmp/nologs" > /dev/null 2> "$tmp/nologs.err"; rc=$?
 [ $rc -eq 2 ] && grep -q 'ingen loggfiler funnet' "$tmp/nologs.err"; ok $? "folder without log files: reported, exit 2"

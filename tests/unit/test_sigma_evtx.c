@@ -522,7 +522,7 @@ TEST(truncated_file_reported) {
   CHECK_INT(sigma_input_stats(in)->unreadable, 1);
   sigma_input_close(in);
   /* read as a work unit, the failure is the reader's error, with the path */
-  SigmaUnit u = {path, 0, 0, NULL};
+  SigmaUnit u = {path, 0, 0, NULL, 0};
   in = sigma_input_open_unit(&u, &opts, &err);
   CHECK(in != NULL);
   nwarn = 0;

@@ -79,7 +79,7 @@ static int add_unit(SigmaUnitList *l, const char *path, uint32_t first, uint32_t
   }
   char *p = strdup(path);
   if (!p) return -1;
-  l->u[l->n++] = (SigmaUnit){p, first, count, NULL};
+  l->u[l->n++] = (SigmaUnit){p, first, count, NULL, 0};
   return 0;
 }
 
@@ -190,7 +190,10 @@ static int plan_path(Plan *pl, const char *path, int depth) {
     return 0;
   }
   if (!S_ISREG(st.st_mode) && depth > 0) return 0;   /* sockets etc. inside folders */
-  return plan_file(l, path, st.st_size, pl->split);
+  size_t before = l->n;
+  if (plan_file(l, path, st.st_size, pl->split)) return -1;
+  for (size_t i = before; i < l->n; i++) l->u[i].in_dir = depth > 0;
+  return 0;
 }
 
 int sigma_input_plan(const char *const *paths, size_t npaths, uint32_t split_chunks,
@@ -241,6 +244,7 @@ SigmaInput *sigma_input_open_unit(const SigmaUnit *u, const SigmaInputOpts *o, E
     err_set(err, VERR_NOMEM, "tomt for minne");
     return NULL;
   }
+  in->units.u[0].in_dir = u->in_dir;
   in->unit_mode = 1;
   return in;
 }
@@ -296,6 +300,11 @@ static int open_unit(SigmaInput *in, const SigmaUnit *u, Err *err) {
   if (f == SFMT_UNKNOWN) f = sin_detect(in->src.head, in->src.head_n);
   if (f == SFMT_UNKNOWN && in->src.head_n == 0) {   /* empty file: no events, no error */
     report_damage(in, u->path);                     /* unless gzip cut it short */
+    return 0;
+  }
+  if (f == SFMT_UNKNOWN && u->in_dir) {   /* a README beside the logs */
+    report(&in->opts, &in->stats, u->path, SPOS_NONE, 0,
+           "ikke en loggfil (ukjent format); filen i mappen er hoppet over");
     return 0;
   }
   if (!(in->file = make_reader(in, f, u, err))) return -1;

@@ -52,6 +52,8 @@ typedef struct SigmaUnit {
   char *error;           /* NULL, or why this path cannot be read (planning
                           * failed: missing, unreadable folder, link loop,
                           * folder without files); reading the unit reports it */
+  int in_dir;            /* found in a folder: a file of unknown format there
+                          * (notes, a README) is said and passed over, not an error */
 } SigmaUnit;
 
 typedef struct SigmaUnitList {
