@@ -94,7 +94,7 @@ static int define_branches(Ck *c, json_t *branches, const char *path, int depth)
   char sub[512];
   if (depth > 30) return fail(c, "required: branches nested deeper than 30 at %s", path);
   json_array_foreach(branches, i, b) {
-    snprintf(sub, sizeof sub, "%s.branches[%zu]", path, i);
+    if (snprintf(sub, sizeof sub, "%s.branches[%zu]", path, i) >= (int)sizeof sub) strcpy(sub + sizeof sub - 4, "...");   /* a path for messages */
     json_t *p = json_object_get(b, "product");
     if (p && define_id(c, p, sub)) return -1;
     if (define_branches(c, json_object_get(b, "branches"), sub, depth + 1)) return -1;

@@ -77,11 +77,11 @@ static int parse_node(Ctx *c, json_t *n, VulnNode *out, const char *where, int d
   out->child = arena_alloc(c->db->arena, sizeof *out->child * (out->nchild + 1));
   if (!out->match || !out->child) return -1;
   for (uint32_t i = 0; i < out->nmatch; i++) {
-    snprintf(sub, sizeof sub, "%s.cpeMatch[%u]", where, i);
+    if (snprintf(sub, sizeof sub, "%s.cpeMatch[%u]", where, i) >= (int)sizeof sub) strcpy(sub + sizeof sub - 4, "...");   /* a path for messages */
     if (parse_match(c, json_array_get(ms, i), &out->match[i], sub)) return -1;
   }
   for (uint32_t i = 0; i < out->nchild; i++) {
-    snprintf(sub, sizeof sub, "%s.children[%u]", where, i);
+    if (snprintf(sub, sizeof sub, "%s.children[%u]", where, i) >= (int)sizeof sub) strcpy(sub + sizeof sub - 4, "...");   /* a path for messages */
     if (parse_node(c, json_array_get(ch, i), &out->child[i], sub, depth + 1)) return -1;
   }
   return 0;
