@@ -1340,6 +1340,22 @@ static int eval_node(MF *m, const SNode *n) {
   }
 }
 
+/* Whether the n bytes at a and b are equal: field names are mostly 4 to
+ * 16 bytes, compared as two words that may overlap, without a call. */
+static inline int same_name(const char *a, const char *b, uint32_t n) {
+  if (n >= 8 && n <= 16) {
+    uint64_t a0, b0, a1, b1;
+    memcpy(&a0, a, 8); memcpy(&b0, b, 8); memcpy(&a1, a + n - 8, 8); memcpy(&b1, b + n - 8, 8);
+    return a0 == b0 && a1 == b1;
+  }
+  if (n >= 4 && n < 8) {
+    uint32_t a0, b0, a1, b1;
+    memcpy(&a0, a, 4); memcpy(&b0, b, 4); memcpy(&a1, a + n - 4, 4); memcpy(&b1, b + n - 4, 4);
+    return a0 == b0 && a1 == b1;
+  }
+  return memcmp(a, b, n) == 0;
+}
+
 static void new_event(MF *m, const SigmaEvent *ev) {
   if (++m->gen == 0) {   /* wrapped: clear the stamps */
     size_t na = m->e->natoms + 1;
@@ -1367,7 +1383,7 @@ static void new_event(MF *m, const SigmaEvent *ev) {
     const char *nm = sev_name(ev, &ev->f[i]);
     uint32_t len = ev->f[i].name_len;
     PosEnt *p = i < m->cappos ? &m->pos[i] : NULL;
-    if (!p || !p->name || p->len != len || memcmp(p->name, nm, len)) {
+    if (!p || !p->name || p->len != len || !same_name(p->name, nm, len)) {
       const NameEnt *ne = name_ids(m, nm, len);
       if (p) *p = (PosEnt){.name = ne->name, .len = len, .nid = ne->nid, .id = {ne->id[0], ne->id[1]}};
       for (uint32_t k = 0; k < ne->nid; k++) link_field(m, ne->id[k], i);

@@ -157,12 +157,13 @@ TEST(bad_lines_skipped) {
   sev_init(&ev);
   sev_init(&first);
   nwarn = 0;
-  int n = read_all("{\"a\": 1}\n{\"a\": \n\n{\"a\": 3,}\n{\"a\": \"\\x\"}\n{\"a\": 5} x\n[1]\n{\"a\": 7}\n", &ev, &first);
-  CHECK_INT(n, 2);
-  CHECK_INT(nwarn, 5);
+  int n = read_all("{\"a\": 1}\n{\"a\": \n\n{\"a\": 3,}\n{\"a\": \"\\x\"}\n{\"a\": 5} x\n[1]\n{\"a\": 7}\n"
+                   "{\"a\": \"\\u00g0\"}\n{\"a\": \"\\u00\"}\n{\"a\": \"x\\u0\"}\n{\"a\": 7}\n", &ev, &first);
+  CHECK_INT(n, 3);
+  CHECK_INT(nwarn, 8);   /* the three bad \u escapes too */
   CHECK_STR(get(&first, "a"), "1");
   CHECK_STR(get(&ev, "a"), "7");
-  CHECK_INT(ev.record, 8);
+  CHECK_INT(ev.record, 12);
   sev_free(&ev);
   sev_free(&first);
 }
@@ -343,7 +344,8 @@ static int flat1(SinJson *j, const char *rec, SigmaEvent *ev) {
  * nested values (decoded into a buffer), and strings ending at the record's end. */
 TEST(string_scan_block_edges) {
   static const struct { const char *esc, *dec; } es[] = {
-    {"\\\\", "\\"}, {"\\\"", "\""}, {"\\/", "/"}, {"\\n", "\n"}, {"\\u00e9", "\xc3\xa9"}, {"", ""}};
+    {"\\\\", "\\"}, {"\\\"", "\""}, {"\\/", "/"}, {"\\n", "\n"}, {"\\t", "\t"}, {"\\u00e9", "\xc3\xa9"},
+    {"\\u0009", "\t"}, {"\\u007F", "\x7f"}, {"\\u0080", "\xc2\x80"}, {"\\\\x\\u0041\\\\", "\\xA\\"}, {"", ""}};
   SinJson *j = sin_json_new();
   SigmaEvent ev;
   sev_init(&ev);

@@ -30,6 +30,7 @@ struct SinJson {
   const char *key;            /* the current top-level member's name, NUL-ended in place */
   size_t key_n;
   unsigned seen;              /* top-level M365 markers */
+  int auditdata;              /* a top-level "AuditData" string that may hold JSON */
   char hex[24];               /* a padded hex string, unpadded */
   const char *last_v;         /* the last scalar emitted (for Name/Value lifting) */
   size_t last_n;
@@ -157,6 +158,7 @@ static void note_top(SinJson *j, const char *name, size_t nn, const char *v, siz
   if (nn == 8 && memcmp(name, "Workload", 8) == 0) j->seen |= SEEN_WORKLOAD;
   if (nn == 10 && memcmp(name, "RecordType", 10) == 0) j->seen |= SEEN_RECORDTYPE;
   if (nn == 9 && memcmp(name, "Operation", 9) == 0) j->seen |= SEEN_OPERATION;
+  if (nn == 9 && kind == SEV_STR && vn >= 2 && *v == '{' && memcmp(name, "AuditData", 9) == 0) j->auditdata = 1;
 }
 
 /* Adds the field; vref: v is NUL-ended in the record and may be referenced. */
@@ -335,6 +337,25 @@ static int parse_string(SinJson *j, const char **pp, const char *e, Buf *b,
   return 0;
 }
 
+/* Copies n bytes from s down to d (d <= s; the two may overlap), 8 at a
+ * time: the plain runs between escapes are short, a call costs more. */
+static inline void copy_down(char *d, const char *s, size_t n) {
+  for (; n >= 8; n -= 8, d += 8, s += 8) {
+    uint64_t x;
+    memcpy(&x, s, 8);
+    memcpy(d, &x, 8);
+  }
+  for (size_t i = 0; i < n; i++) d[i] = s[i];
+}
+
+/* What a one-letter escape (\\n, \\") stands for; 0 for the others. */
+static const char esc1[256] = {['"'] = '"', ['\\'] = '\\', ['/'] = '/', ['b'] = '\b',
+                               ['f'] = '\f', ['n'] = '\n', ['r'] = '\r', ['t'] = '\t'};
+
+static inline int hexdig(char c) {
+  return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
 /* parse_string decoding in place (in the event's copy of the record): the
  * text ends with a NUL where the closing quote or the decoded bytes end. */
 static int parse_string_insitu(SinJson *j, const char **pp, const char *e, const char **s, size_t *n) {
@@ -347,9 +368,16 @@ static int parse_string_insitu(SinJson *j, const char **pp, const char *e, const
   char *w = p;   /* decoded bytes never outrun the input: w <= p */
   while (p < e && *p != '"') {
     if ((unsigned char)*p < 0x20) return fail(j, p, "kontrolltegn i tekststreng");
-    if (*p == '\\' && p + 1 < e && (p[1] == '\\' || p[1] == '"' || p[1] == '/')) {
-      *w++ = p[1];   /* the common escapes (Windows paths), without a call */
+    if (*p == '\\' && p + 1 < e && esc1[(unsigned char)p[1]]) {
+      *w++ = esc1[(unsigned char)p[1]];   /* the common escapes (Windows paths), without a call */
       p += 2;
+      continue;
+    }
+    int hi, lo;   /* \u0009 and the like: one ASCII byte */
+    if (*p == '\\' && e - p >= 6 && p[1] == 'u' && p[2] == '0' && p[3] == '0' &&
+        (hi = hexdig(p[4])) >= 0 && hi < 8 && (lo = hexdig(p[5])) >= 0) {
+      *w++ = (char)(hi << 4 | lo);
+      p += 6;
       continue;
     }
     if (*p == '\\') {
@@ -363,7 +391,7 @@ static int parse_string_insitu(SinJson *j, const char **pp, const char *e, const
       continue;
     }
     const char *q = scan_plain(p, e);
-    memmove(w, p, (size_t)(q - p));
+    copy_down(w, p, (size_t)(q - p));
     w += q - p;
     p = (char *)q;
   }
@@ -618,6 +646,7 @@ static int flatten(SinJson *j, char *p, size_t n, SigmaEvent *ev, const char **w
   j->ncomp = 0;
   j->evtxjson = 0;
   j->seen = 0;
+  j->auditdata = 0;
   const char *q = skip_ws(p, e);
   if (q >= e || *q != '{') {
     fail(j, q, "forventet et JSON-objekt");
@@ -651,6 +680,10 @@ int sin_json_flatten(SinJson *j, const char *p, size_t n, SigmaEvent *ev,
 int sin_json_flatten_inplace(SinJson *j, char *p, size_t n, SigmaEvent *ev,
                              const char **why, size_t *at) {
   return flatten(j, p, n, ev, why, at);
+}
+
+int sin_json_auditdata(const SinJson *j) {
+  return j->auditdata;
 }
 
 ssize_t sin_json_span(const char *p, size_t n) {

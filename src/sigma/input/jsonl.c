@@ -28,6 +28,7 @@ static void count_lines(JsonFile *jf, const char *p, size_t n) {
  * (Sentinel / Log Analytics exports) get its fields at the top level too,
  * unless the record already has them. */
 static void lift_auditdata(JsonFile *jf, SigmaEvent *ev, uint64_t line) {
+  if (!sin_json_auditdata(jf->j)) return;   /* spares a search of every record */
   const SigmaField *f = sev_get(ev, "AuditData", 9);
   if (!f || f->kind != SEV_STR || f->val_len < 2 || sev_val(ev, f)[0] != '{') return;
   buf_reset(&jf->tmp);

@@ -104,6 +104,9 @@ int sin_json_flatten(SinJson *j, const char *p, size_t n, SigmaEvent *ev,
  * they are decoded in place and the fields point into them (no copy). */
 int sin_json_flatten_inplace(SinJson *j, char *p, size_t n, SigmaEvent *ev,
                              const char **why, size_t *at);
+/* Whether the last value flattened had a top-level "AuditData" string that
+ * looks like a JSON object (a Sentinel / Log Analytics export). */
+int sin_json_auditdata(const SinJson *j);
 /* Returns the offset just past the JSON value starting at p[0] (an object or
  * array), 0 if the value is incomplete in [p, p+n), or -1 if malformed. */
 ssize_t sin_json_span(const char *p, size_t n);
