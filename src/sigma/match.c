@@ -317,19 +317,27 @@ int sm_atom_value(const SAtom *a, const SigmaEvent *ev, const SigmaField *f, voi
   return 0;
 }
 
+/* Whether x[0..n) equals y[0..n): without case unless the atom is cased,
+ * for ASCII letters and the letters sm_ulower pairs (two bytes either way). */
+static int ref_at(const SAtom *a, const uint8_t *x, const uint8_t *y, size_t n) {
+  for (size_t k = 0; k < n; k++) {
+    uint8_t c = x[k], d = y[k];
+    if (!a->cased && c >= 0xc2 && d >= 0xc2) {
+      uint32_t lc = sm_ulower(utf8_2(x + k, n - k));
+      if (lc && lc == sm_ulower(utf8_2(y + k, n - k))) { k++; continue; }
+    }
+    if (a->cased ? c != d : fold(c) != fold(d)) return 0;
+  }
+  return 1;
+}
+
 static int ref_pair(const SAtom *a, const char *x, size_t xn, const char *y, size_t yn) {
   if (yn > xn) return 0;
   size_t off = a->frmode == FR_ENDS ? xn - yn : 0;
   size_t last = a->frmode == FR_CONTAINS ? xn - yn : off;
   if (a->frmode == FR_EQ && xn != yn) return 0;
-  for (size_t o = off; o <= last; o++) {
-    size_t k = 0;
-    for (; k < yn; k++) {
-      uint8_t c = (uint8_t)x[o + k], d = (uint8_t)y[k];
-      if (a->cased ? c != d : fold(c) != fold(d)) break;
-    }
-    if (k == yn) return 1;
-  }
+  for (size_t o = off; o <= last; o++)
+    if (ref_at(a, (const uint8_t *)x + o, (const uint8_t *)y, yn)) return 1;
   return 0;
 }
 

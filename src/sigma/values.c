@@ -379,6 +379,14 @@ static int parse_num(const char *s, double *out) {
   return *end ? -1 : 0;
 }
 
+/* Whether a regex turns caseless matching on itself: (?i), (?si), (?i:...). */
+static int inline_caseless(const char *s) {
+  for (const char *p = strstr(s, "(?"); p; p = strstr(p + 2, "(?"))
+    for (const char *q = p + 2; (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z'); q++)
+      if (*q == 'i') return 1;
+  return 0;
+}
+
 /* One scalar value under the modifiers: a node (atom or OR of variants). */
 static SNode *value_node(SigmaEngine *e, uint32_t fid, const Mods *m, const YNode *val,
                          char *msg, size_t sz) {
@@ -421,9 +429,11 @@ static SNode *value_node(SigmaEngine *e, uint32_t fid, const Mods *m, const YNod
     a.re = arena_strdup(e->arena, s);
     a.reflags = 0;
     if (m->reflags & 1) a.reflags |= 0x00000008u;  /* PCRE2_CASELESS */
-    /* caseless with letters beyond ASCII: UTF mode folds them (invalid
-     * UTF-8 in a value then simply does not match there) */
-    for (const char *c = s; (m->reflags & 1) && *c; c++)
+    /* caseless (|re|i, or (?i) in the pattern) with letters beyond ASCII:
+     * UTF mode folds them (invalid UTF-8 in a value then simply does not
+     * match there) */
+    int caseless = (m->reflags & 1) || inline_caseless(s);
+    for (const char *c = s; caseless && *c; c++)
       if ((unsigned char)*c >= 0x80) { a.reflags |= 0x00080000u | 0x04000000u; break; }   /* PCRE2_UTF | PCRE2_MATCH_INVALID_UTF */
     if (m->reflags & 2) a.reflags |= 0x00000400u;  /* PCRE2_MULTILINE */
     if (m->reflags & 4) a.reflags |= 0x00000020u;  /* PCRE2_DOTALL */

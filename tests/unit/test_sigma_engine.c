@@ -756,6 +756,18 @@ TEST(case_folding_beyond_ascii) {
   CHECK_INT(h_fires(re, EV("A=\xc3\x86" "BL\xc3\x85\xff")), 0);                              /* invalid UTF-8 */
   const char *rc = RULE("  sel:\n    A|re: '^\xc3\xa6'\n  condition: sel\n");
   CHECK_INT(h_fires(rc, EV("A=\xc3\x86")), 0);                                               /* re without i */
+  const char *ri = RULE("  sel:\n    A|re: '(?i)^bl\xc3\xa5" "b\xc3\xa6r$'\n  condition: sel\n");  /* (?i)blåbær */
+  CHECK_INT(h_fires(ri, EV("A=BL\xc3\x85" "B\xc3\x86R")), 1);
+  const char *rg = RULE("  sel:\n    A|re: '^(?si:\xc3\xa6).(?-i:\xc3\xb8)$'\n  condition: sel\n");
+  CHECK_INT(h_fires(rg, EV("A=\xc3\x86x\xc3\xb8")), 1);
+  CHECK_INT(h_fires(rg, EV("A=\xc3\x86x\xc3\x98")), 0);                                       /* (?-i:ø) */
+  /* fieldref compares two values without case, æøå included */
+  const char *fr = RULE("  sel:\n    A|fieldref|endswith: B\n  condition: sel\n");
+  CHECK_INT(h_fires(fr, EV("A=C:\\Users\\S\xc3\xb8ren", "B=S\xc3\x98REN")), 1);          /* Søren, SØREN */
+  CHECK_INT(h_fires(fr, EV("A=C:\\Users\\S\xc3\xb8ren", "B=S\xc3\x86REN")), 0);          /* SÆREN */
+  const char *fc = RULE("  sel:\n    A|fieldref|cased: B\n  condition: sel\n");
+  CHECK_INT(h_fires(fc, EV("A=\xc3\xa6", "B=\xc3\x86")), 0);
+  CHECK_INT(h_fires(fc, EV("A=\xc3\xa6", "B=\xc3\xa6")), 1);
 }
 
 int main(void) {
