@@ -349,7 +349,7 @@ TEST(string_scan_block_edges) {
   SinJson *j = sin_json_new();
   SigmaEvent ev;
   sev_init(&ev);
-  char rec[512], want[256], pre[64], post[64];
+  char rec[1024], want[256], pre[64], post[64];
   int bad = 0;
   for (size_t e = 0; e < sizeof es / sizeof es[0]; e++)
     for (int a = 0; a < 40; a++)
@@ -364,6 +364,15 @@ TEST(string_scan_block_edges) {
           bad++;
         snprintf(rec, sizeof rec, "{\"k\":\"%s%s%s\"}", pre, es[e].esc, post);   /* at the end */
         if (flat1(j, rec, &ev) || !get(&ev, "k") || strcmp(get(&ev, "k"), want)) bad++;
+        for (int z = 0; z < 64; z += 7) {   /* at every offset of the parser's 64-byte blocks */
+          snprintf(rec, sizeof rec, "{\"p\":\"%.*s\",\"k\":\"%s%s%s\",\"n\":{\"m\":\"%s%s%s\"},\"%s%s%s\":1,"
+                   "\"q\":\"%070d\"}", z, "================================================================",
+                   pre, es[e].esc, post, pre, es[e].esc, post, pre, es[e].esc, post, 0);
+          if (flat1(j, rec, &ev) || !get(&ev, "k") || strcmp(get(&ev, "k"), want) || !get(&ev, "n.m") ||
+              strcmp(get(&ev, "n.m"), want) || !sev_get(&ev, want, strlen(want)) || !get(&ev, "q") ||
+              strlen(get(&ev, "q")) != 70)
+            bad++;
+        }
       }
   CHECK_INT(bad, 0);
   sev_free(&ev);

@@ -32,6 +32,8 @@ struct SinJson {
   unsigned seen;              /* top-level M365 markers */
   int auditdata;              /* a top-level "AuditData" string that may hold JSON */
   char hex[24];               /* a padded hex string, unpadded */
+  const char *blk;            /* special_at's 64 bytes, and their special bytes */
+  uint64_t blk_mask;
   const char *last_v;         /* the last scalar emitted (for Name/Value lifting) */
   size_t last_n;
   int last_kind;
@@ -309,12 +311,51 @@ static const char *scan_plain(const char *p, const char *e) {
   return p;
 }
 
+#ifdef __SSE2__
+/* Bit i: p[i] is '"', '\\' or a control character (64 bytes from p). */
+static inline uint64_t special_mask64(const char *p) {
+  const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'), ctl = _mm_set1_epi8(0x1F);
+  uint64_t m = 0;
+  for (int i = 0; i < 4; i++) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * i));
+    __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash));
+    hit = _mm_or_si128(hit, _mm_cmpeq_epi8(_mm_max_epu8(v, ctl), ctl));
+    m |= (uint64_t)(uint32_t)_mm_movemask_epi8(hit) << (16 * i);
+  }
+  return m;
+}
+#endif
+
+/* scan_plain for the parser: the special bytes of 64 bytes are found at
+ * once and kept, so the strings that follow in them (most keys and values
+ * are short) cost a shift and a bit search each, not a scan of their own.
+ * Bytes are only ever rewritten behind the parse, so a kept mask stays
+ * true for the bytes ahead of it. */
+static inline const char *special_at(SinJson *j, const char *p, const char *e) {
+#ifdef __SSE2__
+  for (;;) {
+    uintptr_t off = (uintptr_t)p - (uintptr_t)j->blk;
+    if (j->blk && off < 64) {
+      uint64_t m = j->blk_mask >> off;
+      if (m) return p + __builtin_ctzll(m);
+      p = j->blk + 64;
+    }
+    if (e - p < 64) break;
+    j->blk = p;
+    j->blk_mask = special_mask64(p);
+  }
+#else
+  (void)j;
+#endif
+  return scan_plain(p, e);
+}
+
 /* Parses a string at p ('"'); sets *s and *n to its text: a slice of the input
  * when it has no escapes, else decoded into b (reset first). */
 static int parse_string(SinJson *j, const char **pp, const char *e, Buf *b,
                         const char **s, size_t *n) {
   const char *p = *pp + 1, *start = p;
-  p = scan_plain(p, e);
+  p = special_at(j, p, e);
   if (p < e && *p == '"') { *s = start; *n = (size_t)(p - start); *pp = p + 1; return 0; }
   buf_reset(b);
   buf_append(b, start, (size_t)(p - start));
@@ -325,7 +366,7 @@ static int parse_string(SinJson *j, const char **pp, const char *e, Buf *b,
       if (unescape(j, &p, e, b)) return -1;
       continue;
     }
-    const char *q = scan_plain(p, e);
+    const char *q = special_at(j, p, e);
     buf_append(b, p, (size_t)(q - p));
     p = q;
   }
@@ -359,7 +400,7 @@ static inline int hexdig(char c) {
 /* parse_string decoding in place (in the event's copy of the record): the
  * text ends with a NUL where the closing quote or the decoded bytes end. */
 static int parse_string_insitu(SinJson *j, const char **pp, const char *e, const char **s, size_t *n) {
-  char *start = (char *)*pp + 1, *p = (char *)scan_plain(start, e);
+  char *start = (char *)*pp + 1, *p = (char *)special_at(j, start, e);
   if (p < e && *p == '"') {
     *p = '\0';
     *s = start; *n = (size_t)(p - start); *pp = p + 1;
@@ -390,7 +431,7 @@ static int parse_string_insitu(SinJson *j, const char **pp, const char *e, const
       p = (char *)q;
       continue;
     }
-    const char *q = scan_plain(p, e);
+    const char *q = special_at(j, p, e);
     copy_down(w, p, (size_t)(q - p));
     w += q - p;
     p = (char *)q;
@@ -647,6 +688,7 @@ static int flatten(SinJson *j, char *p, size_t n, SigmaEvent *ev, const char **w
   j->evtxjson = 0;
   j->seen = 0;
   j->auditdata = 0;
+  j->blk = NULL;
   const char *q = skip_ws(p, e);
   if (q >= e || *q != '{') {
     fail(j, q, "forventet et JSON-objekt");
