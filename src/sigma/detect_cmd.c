@@ -39,7 +39,8 @@ static const char usage[] =
   "Varsler i JSON-linjer har rule_id, title, level, status, author, tags, rule_file,\n"
   "time, source, record og hele hendelsen; korrelasjonsvarsler lister hendelsene\n"
   "sine. Korrelasjoner følger hendelsenes tidsstempler, uansett rekkefølge i filene.\n"
-  "Kompilerte regler hurtiglagres i $VARDE_CACHE_DIR (standard ~/.cache/varde).\n\n"
+  "Kompilerte regler hurtiglagres i $VARDE_CACHE_DIR (standard ~/.cache/varde),\n"
+  "høyst $VARDE_CACHE_MAX_MB MB (standard 256); de minst brukte slettes først.\n\n"
   "Avslutningskoder: 0 ingen varsler, 1 varsler funnet, 2 feil (også når noe av\n"
   "inndataene ikke kunne leses, eller varslene ikke kunne skrives).\n"
   "Mer: man varde-detect\n";

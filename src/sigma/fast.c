@@ -12,7 +12,10 @@
 #include <string.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sigma/internal.h"
@@ -227,13 +230,12 @@ static uint64_t group_hash(const Group *g) {
   return h;
 }
 
-static int cache_path(uint64_t h, char *out, size_t n) {
+static int cache_dir(char *dir, size_t n) {
   const char *d = getenv("VARDE_CACHE_DIR"), *x = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-  char dir[3072];
   if (d && !strcmp(d, "off")) return -1;
-  if (d && *d) snprintf(dir, sizeof dir, "%s", d);
-  else if (x && *x) snprintf(dir, sizeof dir, "%s/varde", x);
-  else if (home && *home) snprintf(dir, sizeof dir, "%s/.cache/varde", home);
+  if (d && *d) snprintf(dir, n, "%s", d);
+  else if (x && *x) snprintf(dir, n, "%s/varde", x);
+  else if (home && *home) snprintf(dir, n, "%s/.cache/varde", home);
   else return -1;
   if (!d || !*d) {   /* create ~/.cache and ~/.cache/varde if missing */
     char parent[3072];
@@ -242,7 +244,68 @@ static int cache_path(uint64_t h, char *out, size_t n) {
     if (slash) { *slash = 0; mkdir(parent, 0700); }
   }
   mkdir(dir, 0700);
+  return 0;
+}
+
+static int cache_path(uint64_t h, char *out, size_t n) {
+  char dir[3072];
+  if (cache_dir(dir, sizeof dir)) return -1;
   return snprintf(out, n, "%s/sigma-%016llx.hsdb", dir, (unsigned long long)h) < (int)n ? 0 : -1;
+}
+
+static atomic_int cache_added;   /* a database was stored since the last prune */
+
+typedef struct CacheFile { char *name; time_t used; off_t size; } CacheFile;
+
+static int by_use(const void *a, const void *b) {
+  time_t x = ((const CacheFile *)a)->used, y = ((const CacheFile *)b)->used;
+  return (x > y) - (x < y);
+}
+
+/* Every rule set, and every change to one, leaves its own databases: the
+ * cache is kept under $VARDE_CACHE_MAX_MB (default 256) by removing the
+ * least recently used (a load touches its file) until three quarters of
+ * that are left. Runs after a start that stored something. */
+static void cache_prune(void) {
+  char dir[3072];
+  const char *mx = getenv("VARDE_CACHE_MAX_MB");
+  long long limit = (mx && *mx ? atoll(mx) : 256) << 20;
+  DIR *d;
+  if (limit <= 0 || cache_dir(dir, sizeof dir) || !(d = opendir(dir))) return;
+  CacheFile *v = NULL;
+  size_t n = 0, cap = 0;
+  long long total = 0;
+  struct dirent *de;
+  time_t now = time(NULL);
+  while ((de = readdir(d))) {
+    size_t l = strlen(de->d_name);
+    struct stat st;
+    if (l > 10 && !strncmp(de->d_name, "sigma-", 6) && !strcmp(de->d_name + l - 4, ".tmp") &&
+        !fstatat(dirfd(d), de->d_name, &st, 0) && st.st_mtime < now - 3600) {
+      unlinkat(dirfd(d), de->d_name, 0);   /* left by a run that was stopped while writing */
+      continue;
+    }
+    if (l < 11 || strncmp(de->d_name, "sigma-", 6) || strcmp(de->d_name + l - 5, ".hsdb") ||
+        fstatat(dirfd(d), de->d_name, &st, 0) || !S_ISREG(st.st_mode))
+      continue;
+    if (n == cap) {
+      CacheFile *nv = realloc(v, (cap = cap ? cap * 2 : 64) * sizeof *v);
+      if (!nv) break;
+      v = nv;
+    }
+    if (!(v[n].name = strdup(de->d_name))) break;
+    v[n].used = st.st_mtime;
+    v[n++].size = st.st_size;
+    total += st.st_size;
+  }
+  if (total > limit) {
+    qsort(v, n, sizeof *v, by_use);
+    for (size_t i = 0; i < n && total > limit / 4 * 3; i++)
+      if (unlinkat(dirfd(d), v[i].name, 0) == 0) total -= v[i].size;
+  }
+  closedir(d);
+  for (size_t i = 0; i < n; i++) free(v[i].name);
+  free(v);
 }
 
 /* File: "VHS1", count, kept atom ids, then the serialized database. */
@@ -269,6 +332,7 @@ static hs_database_t *cache_load(SigmaEngine *e, Group *g, uint64_t h, int full)
       fread(blob, 1, (size_t)size, fp) != (size_t)size)
     goto out;
   if (hs_deserialize_database(blob, (size_t)size, &db) != HS_SUCCESS) { db = NULL; goto out; }
+  utimensat(AT_FDCWD, path, NULL, 0);   /* recently used: kept by cache_prune */
   if (full == DB_FULL) {
     for (unsigned i = 0; i < g->n; i++) e->atoms[g->ids[i]].hs = 0;
     for (uint32_t i = 0; i < cnt; i++)
@@ -294,7 +358,8 @@ static void cache_store(const Group *g, uint64_t h, const hs_database_t *db) {
     uint32_t cnt = g->n;
     int ok = fwrite("VHS1", 1, 4, fp) == 4 && fwrite(&cnt, 4, 1, fp) == 1 &&
              fwrite(g->ids, 4, cnt, fp) == cnt && fwrite(blob, 1, len, fp) == len;
-    if (fclose(fp) == 0 && ok) rename(tmp, path); else remove(tmp);
+    if (fclose(fp) == 0 && ok && rename(tmp, path) == 0) atomic_store(&cache_added, 1);
+    else remove(tmp);
   }
   free(blob);
 }
@@ -726,6 +791,7 @@ int sfast_build(SigmaEngine *e, Err *err) {
       return err_set(err, VERR_NOMEM, "out of memory");
   if (!(f->setdb = calloc(f->nsets + 1, sizeof *f->setdb))) return err_set(err, VERR_NOMEM, "out of memory");
   if (build_dbs(e, f, DB_SET)) return err_set(err, VERR_NOMEM, "Hyperscan: could not build databases");
+  if (atomic_exchange(&cache_added, 0)) cache_prune();
   return 0;
 }
 

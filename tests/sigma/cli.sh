@@ -197,5 +197,22 @@ if [ -f "$m365" ] && [ -d "$shared/data/sigma/rules-threat-hunting/cloud/m365/au
 else
   ok 0 "# SKIP m365 rules not found"
 fi
+# The compiled-database cache stays under VARDE_CACHE_MAX_MB (default 256):
+# after a start that stored databases, the least recently used go first, and
+# files left by a run stopped while writing are removed after an hour.
+c=$tmp/cache
+mkdir -p "$c"
+echo '{"EventID": 1, "CommandLine": "whoami /all"}' > "$tmp/one.jsonl"
+head -c 2097152 /dev/zero > "$c/sigma-00000000000000aa.hsdb"
+touch -d '2 days ago' "$c/sigma-00000000000000aa.hsdb"
+: > "$c/sigma-00000000000000bb.hsdb.99.tmp"; touch -d '2 hours ago' "$c/sigma-00000000000000bb.hsdb.99.tmp"
+VARDE_CACHE_DIR=$c "$varde" detect -q -r "$tmp/rules/sub" "$tmp/one.jsonl" > /dev/null
+[ -f "$c/sigma-00000000000000aa.hsdb" ] && [ ! -e "$c/sigma-00000000000000bb.hsdb.99.tmp" ] &&
+  [ "$(ls "$c" | wc -l)" -gt 1 ]; ok $? "cache: new databases stored, an old write's leftover removed, the rest kept"
+cp "$tmp/rules/sub/cmd.yml" "$tmp/cmd2.yml"; sed -i 's/whoami/hostname/I' "$tmp/cmd2.yml"
+VARDE_CACHE_DIR=$c VARDE_CACHE_MAX_MB=1 "$varde" detect -q -r "$tmp/cmd2.yml" "$tmp/one.jsonl" > /dev/null
+[ ! -e "$c/sigma-00000000000000aa.hsdb" ] && [ "$(ls "$c" | wc -l)" -ge 1 ] && [ "$(du -sk "$c" | cut -f1)" -le 1024 ]
+ok $? "cache: over VARDE_CACHE_MAX_MB the least recently used databases are removed"
+
 echo "1..$n"
 exit $fail
