@@ -223,15 +223,16 @@ static inline void hex_inplace(const char *v, size_t *vn) {
 
 /* --- scalars ------------------------------------------------------------ */
 
+static inline int hexdig(char c) {
+  return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
 static int hex4(const char *p, unsigned *out) {
   unsigned v = 0;
   for (int i = 0; i < 4; i++) {
-    char c = p[i];
-    v <<= 4;
-    if (c >= '0' && c <= '9') v |= (unsigned)(c - '0');
-    else if (c >= 'a' && c <= 'f') v |= (unsigned)(c - 'a' + 10);
-    else if (c >= 'A' && c <= 'F') v |= (unsigned)(c - 'A' + 10);
-    else return -1;
+    int d = hexdig(p[i]);
+    if (d < 0) return -1;
+    v = v << 4 | (unsigned)d;
   }
   *out = v;
   return 0;
@@ -389,13 +390,9 @@ static inline void copy_down(char *d, const char *s, size_t n) {
   for (size_t i = 0; i < n; i++) d[i] = s[i];
 }
 
-/* What a one-letter escape (\\n, \\") stands for; 0 for the others. */
+/* What a one-letter escape (\n, \") stands for; 0 for the others. */
 static const char esc1[256] = {['"'] = '"', ['\\'] = '\\', ['/'] = '/', ['b'] = '\b',
                                ['f'] = '\f', ['n'] = '\n', ['r'] = '\r', ['t'] = '\t'};
-
-static inline int hexdig(char c) {
-  return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
 
 /* parse_string decoding in place (in the event's copy of the record): the
  * text ends with a NUL where the closing quote or the decoded bytes end. */
