@@ -327,11 +327,11 @@ static inline uint64_t special_mask64(const char *p) {
 }
 #endif
 
-/* scan_plain for the parser: the special bytes of 64 bytes are found at
- * once and kept, so the strings that follow in them (most keys and values
- * are short) cost a shift and a bit search each, not a scan of their own.
- * Bytes are only ever rewritten behind the parse, so a kept mask stays
- * true for the bytes ahead of it. */
+/* scan_plain for the parser over the record [j->base, e): the special
+ * bytes of 64 bytes are found at once and kept, so the strings that follow
+ * in them (most keys and values are short) cost a shift and a bit search
+ * each, not a scan of their own. Bytes are only ever rewritten behind the
+ * parse, so a kept mask stays true for the bytes ahead of it. */
 static inline const char *special_at(SinJson *j, const char *p, const char *e) {
 #ifdef __SSE2__
   for (;;) {
@@ -341,9 +341,14 @@ static inline const char *special_at(SinJson *j, const char *p, const char *e) {
       if (m) return p + __builtin_ctzll(m);
       p = j->blk + 64;
     }
-    if (e - p < 64) break;
-    j->blk = p;
-    j->blk_mask = special_mask64(p);
+    if (e - p >= 64) {
+      j->blk = p;
+    } else if (e - j->base >= 64 && j->blk != e - 64) {
+      j->blk = e - 64;   /* the record's last 64 bytes; bits behind p are not used */
+    } else {
+      break;
+    }
+    j->blk_mask = special_mask64(j->blk);
   }
 #else
   (void)j;
